@@ -1,0 +1,74 @@
+# Symbiot's front door. CMake does the building; this file sets things up and names the tasks.
+#
+#   make               build (installs missing Debian packages as root, builds llama.cpp once)
+#   make run ARGS=...  build and start the assistant
+#   make test          build and run every test
+#   make asan          ASan+UBSan build, then the tests under it
+#   make valgrind      the unit tests under valgrind memcheck
+#   make bench         speed figures next to llama.cpp's own tools
+#   make format        clang-format the sources
+#   make install PREFIX=/usr/local
+#
+# Variables: BUILD_TYPE (default RelWithDebInfo), GGML_CUDA=1 (GPU build of llama.cpp),
+# LLAMA_CPP_DIR=/path (use that llama.cpp checkout), SYMBIOT_CACHE (cache root), JOBS.
+
+BUILD_TYPE ?= RelWithDebInfo
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+GGML_CUDA ?= 0
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+ARGS ?=
+export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
+
+SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
+
+.PHONY: all build run test asan valgrind bench format format-check install clean deps llama
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+# Configure (when needed) and build one build directory: $(1) dir, $(2) extra CMake flags.
+define cmake_build
+	@scripts/deps.sh
+	@prefix=$$(scripts/llama.sh) && \
+	if [ ! -f $(1)/CMakeCache.txt ] || [ "$$(cat $(1)/.llama-prefix 2>/dev/null)" != "$$prefix" ]; then \
+		cmake -S . -B $(1) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_PREFIX_PATH="$$prefix" \
+			-DLLAMA_PREFIX="$$prefix" $(2) >/dev/null && echo "$$prefix" > $(1)/.llama-prefix; \
+	fi
+	@cmake --build $(1) -j $(JOBS)
+endef
+
+build:
+	$(call cmake_build,$(BUILD_DIR),)
+
+run: build
+	./$(BUILD_DIR)/symbiot $(ARGS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+asan:
+	$(call cmake_build,$(ASAN_DIR),-DSYMBIOT_SANITIZE=ON)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+valgrind: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L unit -T memcheck
+
+bench: build
+	bench/run.sh $(BUILD_DIR)
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
+
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

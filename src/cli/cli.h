@@ -1,0 +1,60 @@
+/*
+ * cli.h: the command-line front end's shared pieces: options, rendering, the REPL.
+ *
+ * The front end parses the command line, loads the model, and feeds input lines to the assistant
+ * core; it renders answers, notices and errors. It routes nothing itself.
+ */
+#ifndef SYM_CLI_H
+#define SYM_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "core/assistant.h"
+#include "core/config.h"
+
+enum cli_command { CLI_CHAT, CLI_ASK };
+
+struct cli {
+    struct sym_config cfg;
+    enum cli_command command;
+    char *ask_text;    /* ask: the question (joined arguments), owned */
+    bool json;         /* one JSON object per turn */
+    bool raw;          /* plain completion, no chat template */
+    bool verbose;
+    bool color;        /* colours on stdout/stderr (a terminal and no NO_COLOR) */
+    bool interactive;  /* stdin is a terminal */
+};
+
+/* Set by the SIGINT handler; the LLM polls it. */
+extern volatile sig_atomic_t cli_interrupted;
+
+/* Exit codes. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
+
+/*
+ * Parse argv into cli (config file, environment and flags in that order). Returns -1 when the
+ * program should exit with status *code (help, version or a usage error already printed).
+ */
+int cli_parse(struct cli *cli, int argc, char **argv, int *code);
+void cli_free(struct cli *cli);
+
+/* ---- rendering (render.c) ---- */
+void cli_render_init(struct cli *cli);
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void cli_notice(const char *message, void *data);
+int cli_print_text(const char *text, size_t len, void *data);
+void cli_progress(float fraction, void *data);
+/* Print one turn as a JSON line (error may be NULL). */
+void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_llm *llm,
+                    const char *const *notices, int n_notices);
+const char *cli_color(const char *code);
+
+/* ---- the interactive loop (repl.c) ---- */
+int cli_repl(struct cli *cli, struct sym_assistant *a);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * main.c: the `symbiot` command: parse options, load the model, run chat, piped chat or ask.
+ *
+ * Modes: an interactive REPL when stdin is a terminal (repl.c); one turn per input line when
+ * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). SIGINT
+ * raises a flag that the model polls, so Ctrl-C stops the current answer, not the process.
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "llm/llm.h"
+
+#define MAX_LINE (1u << 20) /* longest input line or question: 1 MiB */
+#define MAX_NOTICES 8
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+static void install_sigint(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocking read returns, so the prompt can react */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* Notices of a turn, collected for JSON output. */
+struct json_turn {
+    char *notices[MAX_NOTICES];
+    int n;
+};
+
+static void collect_notice(const char *message, void *data)
+{
+    struct json_turn *jt = data;
+
+    if (jt->n < MAX_NOTICES)
+        jt->notices[jt->n++] = strdup(message);
+}
+
+/*
+ * Run one turn and print it: streamed text, or one JSON object. Returns the exit status this turn
+ * deserves: OK, FAIL or INTERRUPTED.
+ */
+static int run_turn(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm,
+                    const char *input)
+{
+    struct json_turn jt = {{0}, 0};
+    struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
+    struct sym_turn turn;
+    enum sym_status rc;
+    int code = CLI_EXIT_OK, i;
+
+    if (cli->json) {
+        io.on_text = NULL;
+        io.on_notice = collect_notice;
+        io.data = &jt;
+    }
+    rc = sym_assistant_turn(a, input, &io, &turn);
+    if (cli->json) {
+        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, llm,
+                       (const char *const *)jt.notices, jt.n);
+    } else if (rc) {
+        cli_error("%s", sym_assistant_errmsg(a));
+    } else if (turn.answer && turn.answer[0]) {
+        putchar('\n');
+    }
+    if (!rc && turn.kind == SYM_TURN_CHAT && turn.stats.stop == SYM_STOP_INTERRUPT) {
+        if (!cli->json)
+            cli_notice("stopped", NULL);
+        code = CLI_EXIT_INTERRUPTED;
+    } else if (rc == SYM_ERR_INTERRUPTED) {
+        code = CLI_EXIT_INTERRUPTED;
+    } else if (rc) {
+        code = CLI_EXIT_FAIL;
+    }
+    fflush(stdout);
+    for (i = 0; i < jt.n; i++)
+        free(jt.notices[i]);
+    sym_turn_clear(&turn);
+    return code;
+}
+
+/* Read one line of at most MAX_LINE bytes; *too_long when it was longer (the rest is skipped). */
+static char *read_line(FILE *in, bool *too_long)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+
+    *too_long = false;
+    n = getline(&line, &cap, in);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    if (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    if (n && line[n - 1] == '\r')
+        line[--n] = '\0';
+    if ((size_t)n > MAX_LINE)
+        *too_long = true;
+    return line;
+}
+
+/* stdin is a pipe: each non-empty line is one turn of one conversation. */
+static int run_piped(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm)
+{
+    int status = CLI_EXIT_OK, lineno = 0;
+    bool too_long;
+    char *line;
+
+    while ((line = read_line(stdin, &too_long))) {
+        int code;
+
+        lineno++;
+        if (!line[0]) {
+            free(line);
+            continue;
+        }
+        if (too_long) {
+            cli_error("line %d is longer than %u bytes; skipped", lineno, MAX_LINE);
+            free(line);
+            status = CLI_EXIT_FAIL;
+            continue;
+        }
+        code = run_turn(cli, a, llm, line);
+        free(line);
+        if (code == CLI_EXIT_INTERRUPTED)
+            return code;
+        if (code)
+            status = code;
+    }
+    return status;
+}
+
+static char *read_all_stdin(void)
+{
+    struct sym_buf b;
+    char chunk[4096];
+    size_t n;
+
+    sym_buf_init(&b, MAX_LINE);
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        if (sym_buf_append(&b, chunk, n)) {
+            sym_buf_free(&b);
+            return NULL;
+        }
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+        b.data[--b.len] = '\0';
+    return sym_buf_steal(&b);
+}
+
+static int run_ask(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm)
+{
+    char *text = cli->ask_text;
+    int code;
+
+    if (!text && !cli->interactive) {
+        text = read_all_stdin();
+        if (!text) {
+            cli_error("the question on stdin is longer than %u bytes", MAX_LINE);
+            return CLI_EXIT_FAIL;
+        }
+        cli->ask_text = text;
+    }
+    if (!text || !text[0]) {
+        cli_error("ask needs a question: symbiot ask TEXT...");
+        return CLI_EXIT_USAGE;
+    }
+    code = run_turn(cli, a, llm, text);
+    return code;
+}
+
+static int load_model(struct cli *cli, struct sym_llm **llm)
+{
+    struct sym_llm_params p = sym_llm_default_params();
+    char err[1024];
+    enum sym_status rc;
+
+    p.model_path = cli->cfg.model;
+    p.n_ctx = cli->cfg.ctx_size;
+    p.n_threads = cli->cfg.threads;
+    p.n_gpu_layers = cli->cfg.gpu_layers;
+    p.progress = cli_progress;
+    p.interrupt = &cli_interrupted;
+    rc = sym_llm_init(llm, &p, err, sizeof err);
+    if (rc == SYM_ERR_INTERRUPTED)
+        return CLI_EXIT_INTERRUPTED;
+    if (rc) {
+        cli_error("%s", err);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct sym_assistant *a = NULL;
+    struct sym_llm *llm = NULL;
+    struct cli cli;
+    int code;
+
+    setlocale(LC_CTYPE, "");
+    if (cli_parse(&cli, argc, argv, &code)) {
+        cli_free(&cli);
+        return code;
+    }
+    cli_render_init(&cli);
+    sym_log_set_level(cli.verbose ? SYM_LOG_DEBUG : SYM_LOG_WARN);
+    sym_llm_route_log();
+    install_sigint();
+    if (cli.cfg.model) {
+        code = load_model(&cli, &llm);
+        if (code)
+            goto out;
+    }
+    if (sym_assistant_init(&a, &cli.cfg, llm)) {
+        cli_error("out of memory");
+        code = CLI_EXIT_FAIL;
+        goto out;
+    }
+    sym_assistant_set_raw(a, cli.raw);
+    if (cli.command == CLI_ASK)
+        code = run_ask(&cli, a, llm);
+    else if (cli.interactive && !cli.json)
+        code = cli_repl(&cli, a);
+    else
+        code = run_piped(&cli, a, llm);
+out:
+    sym_assistant_free(a);
+    sym_llm_free(llm);
+    cli_free(&cli);
+    return code;
+}

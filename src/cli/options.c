@@ -1,0 +1,328 @@
+/*
+ * options.c: command-line parsing, help text, and the config/environment layering.
+ *
+ * getopt_long permutes, so options may come before or after the subcommand. Flags are collected
+ * first and applied after the config file and the environment, so they win.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "version.h"
+
+static const char usage_text[] =
+    "Symbiot: a private AI assistant that runs on your own computer.\n"
+    "\n"
+    "Usage:\n"
+    "  symbiot [chat] [OPTIONS]        talk in an interactive session (the default)\n"
+    "  symbiot ask [OPTIONS] TEXT...   answer one question, print it, exit\n"
+    "  symbiot help | version\n"
+    "\n"
+    "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
+    "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
+    "\n"
+    "Model:\n"
+    "  -m, --model PATH         GGUF model file (or SYMBIOT_MODEL, or `model =` in the config)\n"
+    "  -c, --ctx-size N         context length in tokens (default 0: the model's own, at most\n"
+    "                           4096); more than the model was trained for is an error\n"
+    "  -t, --threads N          CPU threads (default: all cores)\n"
+    "  -ngl, --gpu-layers N     layers to offload to the GPU when built with one (default all)\n"
+    "\n"
+    "Answers:\n"
+    "  -n, --max-tokens N       longest answer in tokens (default 512; -1 = until context full)\n"
+    "      --temp F             temperature (default 0.7; 0 = greedy, reproducible)\n"
+    "      --top-k N            sample from the N most likely tokens (default 40; 0 = off)\n"
+    "      --top-p F            nucleus sampling threshold (default 0.95; 1 = off)\n"
+    "      --min-p F            drop tokens below F x the top probability (default 0.05; 0 = off)\n"
+    "      --repeat-penalty F   penalise repeated tokens (default 1.1; 1 = off)\n"
+    "      --repeat-last-n N    tokens the penalty looks back over (default 64)\n"
+    "      --seed N             sampling seed (default: random)\n"
+    "      --system TEXT        system prompt (default: a short assistant persona)\n"
+    "      --raw                plain text completion: no chat template, system prompt or history\n"
+    "\n"
+    "Output and setup:\n"
+    "      --json               one JSON object per turn: answer, token counts, timings\n"
+    "      --config FILE        read settings from FILE (default $XDG_CONFIG_HOME/symbiot/config)\n"
+    "  -v, --verbose            show diagnostics, llama.cpp's log included\n"
+    "  -h, --help               this help\n"
+    "      --version            print the version\n"
+    "\n"
+    "In a session: /help, /reset (new conversation), /stats (speed and context), /quit.\n"
+    "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
+    "\n"
+    "Examples:\n"
+    "  symbiot -m ~/models/qwen2.5-0.5b-instruct-q4_k_m.gguf\n"
+    "  symbiot ask -m model.gguf --temp 0 \"What is the capital of France?\"\n"
+    "  printf 'Hi, I am Ann\\nWhat is my name?\\n' | symbiot chat -m model.gguf --json\n"
+    "\n"
+    "The config file holds `key = value` lines with the long option names, for example\n"
+    "  model = /home/me/models/model.gguf\n"
+    "  ctx-size = 8192\n"
+    "Environment: SYMBIOT_MODEL, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+
+enum {
+    OPT_TEMP = 256,
+    OPT_SEED,
+    OPT_TOP_K,
+    OPT_TOP_P,
+    OPT_MIN_P,
+    OPT_REPEAT_PENALTY,
+    OPT_REPEAT_LAST_N,
+    OPT_SYSTEM,
+    OPT_GPU_LAYERS,
+    OPT_CONFIG,
+    OPT_JSON,
+    OPT_RAW,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"model", required_argument, NULL, 'm'},
+    {"ctx-size", required_argument, NULL, 'c'},
+    {"threads", required_argument, NULL, 't'},
+    {"max-tokens", required_argument, NULL, 'n'},
+    {"temp", required_argument, NULL, OPT_TEMP},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"top-k", required_argument, NULL, OPT_TOP_K},
+    {"top-p", required_argument, NULL, OPT_TOP_P},
+    {"min-p", required_argument, NULL, OPT_MIN_P},
+    {"repeat-penalty", required_argument, NULL, OPT_REPEAT_PENALTY},
+    {"repeat-last-n", required_argument, NULL, OPT_REPEAT_LAST_N},
+    {"system", required_argument, NULL, OPT_SYSTEM},
+    {"gpu-layers", required_argument, NULL, OPT_GPU_LAYERS},
+    {"n-gpu-layers", required_argument, NULL, OPT_GPU_LAYERS},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"raw", no_argument, NULL, OPT_RAW},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+/* A flag that maps onto a config setting, kept until the config file has been read. */
+struct pending {
+    const char *key;
+    const char *value;
+};
+
+static const char *setting_for(int opt)
+{
+    switch (opt) {
+    case 'm':
+        return "model";
+    case 'c':
+        return "ctx-size";
+    case 't':
+        return "threads";
+    case 'n':
+        return "max-tokens";
+    case OPT_TEMP:
+        return "temp";
+    case OPT_SEED:
+        return "seed";
+    case OPT_TOP_K:
+        return "top-k";
+    case OPT_TOP_P:
+        return "top-p";
+    case OPT_MIN_P:
+        return "min-p";
+    case OPT_REPEAT_PENALTY:
+        return "repeat-penalty";
+    case OPT_REPEAT_LAST_N:
+        return "repeat-last-n";
+    case OPT_SYSTEM:
+        return "system";
+    case OPT_GPU_LAYERS:
+        return "gpu-layers";
+    }
+    return NULL;
+}
+
+/* llama.cpp users type -ngl; getopt would read it as -n gl. */
+static void rewrite_ngl(int argc, char **argv)
+{
+    static char gpu_layers[] = "--gpu-layers";
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strcmp(argv[i], "-ngl"))
+            argv[i] = gpu_layers;
+    }
+}
+
+static int load_config(struct cli *cli, const char *explicit_path)
+{
+    char path[4096], err[512];
+    enum sym_status rc;
+
+    if (explicit_path) {
+        snprintf(path, sizeof path, "%s", explicit_path);
+    } else if (sym_path_config(path, sizeof path, "config")) {
+        return 0;
+    }
+    rc = sym_config_load(&cli->cfg, path, err, sizeof err);
+    if (rc == SYM_ERR_NOT_FOUND && !explicit_path)
+        return 0;
+    if (rc) {
+        fprintf(stderr, "symbiot: config: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int apply(struct cli *cli, const char *key, const char *value, const char *origin)
+{
+    char err[512];
+
+    if (!sym_config_set(&cli->cfg, key, value, err, sizeof err))
+        return 0;
+    fprintf(stderr, "symbiot: %s: %s\n", origin, err);
+    return -1;
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    char *s;
+    int i;
+
+    for (i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    s = calloc(1, len);
+    if (!s)
+        return NULL;
+    for (i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static int parse_command(struct cli *cli, int argc, char **argv, int *code)
+{
+    const char *cmd = optind < argc ? argv[optind] : "chat";
+
+    if (!strcmp(cmd, "chat")) {
+        cli->command = CLI_CHAT;
+        if (optind < argc && ++optind < argc) {
+            fprintf(stderr, "symbiot: chat takes no arguments (did you mean `symbiot ask`?)\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "ask")) {
+        cli->command = CLI_ASK;
+        optind++;
+        if (optind < argc) {
+            cli->ask_text = join_args(argc - optind, argv + optind);
+            if (!cli->ask_text) {
+                *code = CLI_EXIT_FAIL;
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        *code = CLI_EXIT_OK;
+        return -1;
+    }
+    if (!strcmp(cmd, "version")) {
+        printf("symbiot %s\n", SYM_VERSION);
+        *code = CLI_EXIT_OK;
+        return -1;
+    }
+    fprintf(stderr, "symbiot: unknown command '%s' (try `symbiot --help`)\n", cmd);
+    *code = CLI_EXIT_USAGE;
+    return -1;
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv, int *code)
+{
+    struct pending *flags = calloc((size_t)argc + 1, sizeof *flags);
+    const char *config_path = NULL, *env;
+    int n_flags = 0, opt, i, ret = -1;
+
+    *code = CLI_EXIT_USAGE;
+    memset(cli, 0, sizeof *cli);
+    if (!flags || sym_config_init(&cli->cfg)) {
+        fprintf(stderr, "symbiot: out of memory\n");
+        *code = CLI_EXIT_FAIL;
+        goto out;
+    }
+    rewrite_ngl(argc, argv);
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":m:c:t:n:vh", long_options, NULL)) != -1) {
+        if (opt == '?' || opt == ':') {
+            const char *what = argv[optind - 1];
+
+            fprintf(stderr, "symbiot: %s '%s' (try `symbiot --help`)\n",
+                    opt == '?' ? "unknown option" : "missing value for", what);
+            goto out;
+        }
+        if (setting_for(opt)) {
+            flags[n_flags].key = setting_for(opt);
+            flags[n_flags++].value = optarg;
+            continue;
+        }
+        switch (opt) {
+        case 'v':
+            cli->verbose = true;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            *code = CLI_EXIT_OK;
+            goto out;
+        case OPT_VERSION:
+            printf("symbiot %s\n", SYM_VERSION);
+            *code = CLI_EXIT_OK;
+            goto out;
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
+        case OPT_JSON:
+            cli->json = true;
+            break;
+        case OPT_RAW:
+            cli->raw = true;
+            break;
+        }
+    }
+    if (parse_command(cli, argc, argv, code))
+        goto out;
+    if (load_config(cli, config_path))
+        goto out;
+    env = getenv("SYMBIOT_MODEL");
+    if (env && env[0] && apply(cli, "model", env, "SYMBIOT_MODEL"))
+        goto out;
+    for (i = 0; i < n_flags; i++) {
+        char origin[64];
+
+        snprintf(origin, sizeof origin, "--%s", flags[i].key);
+        if (apply(cli, flags[i].key, flags[i].value, origin))
+            goto out;
+    }
+    cli->interactive = isatty(STDIN_FILENO);
+    *code = CLI_EXIT_OK;
+    ret = 0;
+out:
+    free(flags);
+    return ret;
+}
+
+void cli_free(struct cli *cli)
+{
+    sym_config_free(&cli->cfg);
+    free(cli->ask_text);
+    cli->ask_text = NULL;
+}

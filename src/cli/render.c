@@ -1,0 +1,153 @@
+/*
+ * render.c: how the CLI shows things: streamed answers, notices, errors, progress, JSON.
+ *
+ * Colours only when the stream is a terminal and NO_COLOR is unset (https://no-color.org).
+ * Answers go to stdout; everything about the answer (notices, progress, errors) goes to stderr,
+ * so `symbiot ask ... > file` captures the answer alone.
+ */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static bool use_color;
+static bool stderr_tty;
+
+void cli_render_init(struct cli *cli)
+{
+    const char *no_color = getenv("NO_COLOR");
+
+    stderr_tty = isatty(STDERR_FILENO);
+    use_color = isatty(STDOUT_FILENO) && stderr_tty && !(no_color && no_color[0]);
+    cli->color = use_color;
+}
+
+const char *cli_color(const char *code)
+{
+    return use_color ? code : "";
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%ssymbiot: error: ", cli_color("\033[31m"));
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", cli_color("\033[0m"));
+}
+
+void cli_notice(const char *message, void *data)
+{
+    (void)data;
+    fprintf(stderr, "%s[%s]%s\n", cli_color("\033[33m"), message, cli_color("\033[0m"));
+}
+
+int cli_print_text(const char *text, size_t len, void *data)
+{
+    (void)data;
+    fwrite(text, 1, len, stdout);
+    fflush(stdout);
+    return 0;
+}
+
+void cli_progress(float fraction, void *data)
+{
+    static int last = -1;
+    int pct = (int)(fraction * 100.0f);
+
+    (void)data;
+    if (!stderr_tty || pct == last)
+        return;
+    last = pct;
+    fprintf(stderr, "\rloading model %3d%%", pct);
+    if (pct >= 100) {
+        fputs("\r                  \r", stderr);
+        last = -1;
+    }
+    fflush(stderr);
+}
+
+static const char *stop_name(enum sym_stop_reason stop)
+{
+    switch (stop) {
+    case SYM_STOP_EOG:
+        return "end";
+    case SYM_STOP_LIMIT:
+        return "max_tokens";
+    case SYM_STOP_STRING:
+        return "stop_string";
+    case SYM_STOP_CONTEXT:
+        return "context_full";
+    case SYM_STOP_INTERRUPT:
+        return "interrupted";
+    case SYM_STOP_CALLER:
+        return "caller";
+    }
+    return "unknown";
+}
+
+static double per_second(int n, double ms)
+{
+    return ms > 0 && n > 0 ? n * 1000.0 / ms : 0;
+}
+
+static void add_stats(cJSON *obj, const struct sym_turn *turn, const struct sym_llm *llm)
+{
+    const struct sym_gen_stats *s = &turn->stats;
+    cJSON *tokens = cJSON_AddObjectToObject(obj, "tokens");
+    cJSON *timings = cJSON_AddObjectToObject(obj, "timings");
+
+    cJSON_AddNumberToObject(tokens, "prompt", s->n_prompt);
+    cJSON_AddNumberToObject(tokens, "evaluated", s->n_evaluated);
+    cJSON_AddNumberToObject(tokens, "cached", s->n_prompt - s->n_evaluated);
+    cJSON_AddNumberToObject(tokens, "generated", s->n_generated);
+    cJSON_AddNumberToObject(timings, "ttft_ms", s->ttft_ms);
+    cJSON_AddNumberToObject(timings, "prompt_ms", s->prompt_ms);
+    cJSON_AddNumberToObject(timings, "prompt_tps", per_second(s->n_evaluated, s->prompt_ms));
+    cJSON_AddNumberToObject(timings, "gen_ms", s->gen_ms);
+    cJSON_AddNumberToObject(timings, "gen_tps", per_second(s->n_generated - 1, s->gen_ms));
+    cJSON_AddStringToObject(obj, "stop", stop_name(s->stop));
+    if (llm) {
+        cJSON *ctx = cJSON_AddObjectToObject(obj, "context");
+
+        cJSON_AddNumberToObject(ctx, "used", sym_llm_n_cached(llm));
+        cJSON_AddNumberToObject(ctx, "size", sym_llm_n_ctx(llm));
+    }
+    cJSON_AddNumberToObject(obj, "dropped_turns", turn->n_dropped);
+}
+
+void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_llm *llm,
+                    const char *const *notices, int n_notices)
+{
+    cJSON *obj = cJSON_CreateObject(), *arr;
+    char *text;
+    int i;
+
+    if (!obj)
+        goto oom;
+    cJSON_AddStringToObject(obj, "kind", turn->kind == SYM_TURN_COMMAND ? "command" : "chat");
+    if (error)
+        cJSON_AddStringToObject(obj, "error", error);
+    else
+        cJSON_AddStringToObject(obj, "answer", turn->answer ? turn->answer : "");
+    if (!error && turn->kind == SYM_TURN_CHAT)
+        add_stats(obj, turn, llm);
+    arr = cJSON_AddArrayToObject(obj, "notices");
+    for (i = 0; arr && i < n_notices; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(notices[i]));
+    text = cJSON_PrintUnformatted(obj);
+    cJSON_Delete(obj);
+    if (!text)
+        goto oom;
+    puts(text);
+    fflush(stdout);
+    free(text);
+    return;
+oom:
+    puts("{\"error\":\"out of memory\"}");
+}

@@ -1,0 +1,114 @@
+/*
+ * repl.c: the interactive session: line editing and persistent history (libedit), a prompt,
+ * streamed answers, Ctrl-C handling.
+ *
+ * Ctrl-C while an answer streams raises cli_interrupted; the model stops at the next token and
+ * the prompt comes back. Ctrl-C at the prompt discards the line and says how to leave; a second
+ * one in a row leaves. The history file ($XDG_DATA_HOME/symbiot/history) is created 0600.
+ */
+#include <editline/readline.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/paths.h"
+#include "version.h"
+
+#define HISTORY_MAX 1000
+
+static void history_open(char *path, size_t size)
+{
+    int fd;
+
+    if (sym_path_data(path, size, "history") || sym_path_make_parent(path)) {
+        path[0] = '\0';
+        return;
+    }
+    /* Create it owner-only before libedit touches it. */
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0)
+        close(fd);
+    using_history();
+    stifle_history(HISTORY_MAX);
+    read_history(path);
+}
+
+static void history_save(const char *path)
+{
+    if (!path[0])
+        return;
+    if (write_history(path) == 0)
+        chmod(path, 0600);
+}
+
+static void banner(const struct sym_llm *llm)
+{
+    fprintf(stderr, "%sSymbiot %s%s", cli_color("\033[1m"), SYM_VERSION, cli_color("\033[0m"));
+    if (llm)
+        fprintf(stderr, " with %s\n", sym_llm_describe(llm));
+    else
+        fprintf(stderr, "\n%s\n", sym_assistant_no_model_help());
+    fprintf(stderr, "Type /help for commands, Ctrl-D or /quit to leave.\n");
+}
+
+int cli_repl(struct cli *cli, struct sym_assistant *a)
+{
+    char history[4096], prompt[64];
+    const struct sym_llm *llm = sym_assistant_llm(a);
+    int interrupts = 0;
+
+    history_open(history, sizeof history);
+    (void)cli;
+    banner(llm);
+    snprintf(prompt, sizeof prompt, "%s>%s ", cli_color("\033[1;32m"), cli_color("\033[0m"));
+    for (;;) {
+        struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
+        struct sym_turn turn;
+        char *line;
+        enum sym_status rc;
+
+        cli_interrupted = 0;
+        line = readline(prompt);
+        if (!line && !cli_interrupted) {
+            fputc('\n', stderr);
+            break; /* Ctrl-D */
+        }
+        if (cli_interrupted) {
+            free(line);
+            if (++interrupts >= 2) {
+                fputc('\n', stderr);
+                break;
+            }
+            fprintf(stderr, "\n(Ctrl-C again or Ctrl-D to leave)\n");
+            continue;
+        }
+        interrupts = 0;
+        if (!line[strspn(line, " \t")]) {
+            free(line);
+            continue;
+        }
+        add_history(line);
+        rc = sym_assistant_turn(a, line, &io, &turn);
+        free(line);
+        if (rc) {
+            cli_error("%s", sym_assistant_errmsg(a));
+            continue;
+        }
+        if (turn.answer && turn.answer[0])
+            putchar('\n');
+        fflush(stdout);
+        if (turn.kind == SYM_TURN_CHAT && turn.stats.stop == SYM_STOP_INTERRUPT)
+            cli_notice("stopped", NULL);
+        if (turn.quit) {
+            sym_turn_clear(&turn);
+            break;
+        }
+        sym_turn_clear(&turn);
+    }
+    history_save(history);
+    return CLI_EXIT_OK;
+}

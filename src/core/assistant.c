@@ -1,0 +1,412 @@
+/*
+ * assistant.c: the turn pipeline; see assistant.h.
+ *
+ * The conversation is an array of messages; msgs[0] is the system prompt when there is one.
+ * Each chat turn appends the user's message, formats the whole conversation with the model's
+ * template, drops the oldest turns while it does not fit (prompt plus room for the answer), and
+ * hands the text to sym_llm_generate(), which reuses the KV cache for the unchanged prefix.
+ */
+#include "core/assistant.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/utf8.h"
+
+struct msg {
+    char *role; /* static string: "system", "user", "assistant" */
+    char *content;
+};
+
+struct sym_assistant {
+    const struct sym_config *cfg;
+    struct sym_llm *llm;
+    struct msg *msgs;
+    size_t n_msgs, cap_msgs;
+    bool raw;
+    /* Figures for /stats. */
+    struct sym_gen_stats last;
+    bool have_last;
+    int n_chat_turns;
+    long long total_evaluated, total_generated;
+    char err[512];
+};
+
+static const char help_text[] =
+    "Commands:\n"
+    "  /help    this list\n"
+    "  /reset   forget this conversation and start a new one\n"
+    "  /stats   model, context use and speed of the last answer\n"
+    "  /quit    leave (also Ctrl-D; Ctrl-C stops an answer, twice at the prompt leaves)\n"
+    "Anything else is a message to the assistant.";
+
+static const char no_model_help[] =
+    "No model is configured, so I can only run commands (/help).\n"
+    "To chat, get a chat model in GGUF format (any llama.cpp model, for example a small\n"
+    "instruct model such as Qwen2.5-0.5B-Instruct-Q4_K_M.gguf from Hugging Face) and either:\n"
+    "  run   symbiot -m /path/to/model.gguf\n"
+    "  or    export SYMBIOT_MODEL=/path/to/model.gguf\n"
+    "  or    put  model = /path/to/model.gguf  in ~/.config/symbiot/config";
+
+const char *sym_assistant_no_model_help(void)
+{
+    return no_model_help;
+}
+
+static enum sym_status push_msg(struct sym_assistant *a, const char *role, const char *content)
+{
+    char *copy;
+
+    if (a->n_msgs == a->cap_msgs) {
+        size_t cap = a->cap_msgs ? a->cap_msgs * 2 : 16;
+        struct msg *p = realloc(a->msgs, sizeof *p * cap);
+
+        if (!p)
+            return SYM_ERR_NOMEM;
+        a->msgs = p;
+        a->cap_msgs = cap;
+    }
+    copy = strdup(content);
+    if (!copy)
+        return SYM_ERR_NOMEM;
+    a->msgs[a->n_msgs].role = (char *)role;
+    a->msgs[a->n_msgs].content = copy;
+    a->n_msgs++;
+    return SYM_OK;
+}
+
+static void pop_msg(struct sym_assistant *a)
+{
+    free(a->msgs[--a->n_msgs].content);
+}
+
+/* Remove n messages starting at index `from`. */
+static void drop_msgs(struct sym_assistant *a, size_t from, size_t n)
+{
+    size_t i;
+
+    for (i = from; i < from + n; i++)
+        free(a->msgs[i].content);
+    memmove(a->msgs + from, a->msgs + from + n, sizeof *a->msgs * (a->n_msgs - from - n));
+    a->n_msgs -= n;
+}
+
+static size_t first_turn_index(const struct sym_assistant *a)
+{
+    return a->n_msgs && !strcmp(a->msgs[0].role, "system") ? 1 : 0;
+}
+
+enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
+                                   struct sym_llm *llm)
+{
+    struct sym_assistant *a = calloc(1, sizeof *a);
+
+    *out = NULL;
+    if (!a)
+        return SYM_ERR_NOMEM;
+    a->cfg = cfg;
+    a->llm = llm;
+    if (cfg->system && cfg->system[0] && push_msg(a, "system", cfg->system)) {
+        free(a);
+        return SYM_ERR_NOMEM;
+    }
+    *out = a;
+    return SYM_OK;
+}
+
+void sym_assistant_free(struct sym_assistant *a)
+{
+    if (!a)
+        return;
+    while (a->n_msgs)
+        pop_msg(a);
+    free(a->msgs);
+    free(a);
+}
+
+void sym_assistant_set_raw(struct sym_assistant *a, bool raw)
+{
+    a->raw = raw;
+}
+
+void sym_assistant_reset(struct sym_assistant *a)
+{
+    size_t first = first_turn_index(a);
+
+    drop_msgs(a, first, a->n_msgs - first);
+}
+
+struct sym_llm *sym_assistant_llm(const struct sym_assistant *a)
+{
+    return a->llm;
+}
+
+int sym_assistant_n_turns(const struct sym_assistant *a)
+{
+    int n = 0;
+    size_t i;
+
+    for (i = 0; i < a->n_msgs; i++)
+        n += !strcmp(a->msgs[i].role, "user");
+    return n;
+}
+
+const char *sym_assistant_errmsg(const struct sym_assistant *a)
+{
+    return a->err;
+}
+
+void sym_turn_clear(struct sym_turn *turn)
+{
+    free(turn->answer);
+    memset(turn, 0, sizeof *turn);
+}
+
+/* ---- commands ---- */
+
+static double per_second(int n, double ms)
+{
+    return ms > 0 ? n * 1000.0 / ms : 0;
+}
+
+static enum sym_status stats_text(const struct sym_assistant *a, struct sym_buf *out)
+{
+    const struct sym_gen_stats *s = &a->last;
+    enum sym_status rc;
+
+    if (!a->llm)
+        return sym_buf_puts(out, "No model loaded.");
+    rc = sym_buf_printf(out, "model: %s\ncontext: %d of %d tokens in use, %d threads\n",
+                        sym_llm_describe(a->llm), sym_llm_n_cached(a->llm),
+                        sym_llm_n_ctx(a->llm), sym_llm_n_threads(a->llm));
+    if (!rc)
+        rc = sym_buf_printf(out, "conversation: %d turns kept, %d answered this session\n",
+                            sym_assistant_n_turns(a), a->n_chat_turns);
+    if (!rc && a->have_last)
+        rc = sym_buf_printf(out,
+                            "last answer: prompt %d tokens (%d evaluated, %d from cache), "
+                            "%d generated\n"
+                            "  time to first token %.1f ms, prompt %.1f tokens/s, "
+                            "generation %.1f tokens/s",
+                            s->n_prompt, s->n_evaluated, s->n_prompt - s->n_evaluated,
+                            s->n_generated, s->ttft_ms, per_second(s->n_evaluated, s->prompt_ms),
+                            per_second(s->n_generated - 1, s->gen_ms));
+    if (!rc)
+        rc = sym_buf_printf(out, "%ssession: %lld tokens evaluated, %lld generated",
+                            a->have_last ? "\n" : "", a->total_evaluated, a->total_generated);
+    return rc;
+}
+
+/* Handle a slash command; the reply goes to out. */
+static enum sym_status run_command(struct sym_assistant *a, const char *input, struct sym_buf *out,
+                                   struct sym_turn *turn)
+{
+    char name[32];
+    size_t n = strcspn(input + 1, " \t");
+
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, input + 1, n);
+    name[n] = '\0';
+    if (!strcmp(name, "help") || !strcmp(name, "?"))
+        return sym_buf_puts(out, help_text);
+    if (!strcmp(name, "reset")) {
+        sym_assistant_reset(a);
+        return sym_buf_puts(out, "Conversation cleared.");
+    }
+    if (!strcmp(name, "stats"))
+        return stats_text(a, out);
+    if (!strcmp(name, "quit") || !strcmp(name, "exit") || !strcmp(name, "q")) {
+        turn->quit = true;
+        return SYM_OK;
+    }
+    return sym_buf_printf(out, "Unknown command /%s. Type /help for the list.", name);
+}
+
+/* ---- chat ---- */
+
+struct answer_sink {
+    const struct sym_turn_io *io;
+    struct sym_buf answer;
+    bool started; /* leading whitespace is skipped until the first visible character */
+};
+
+static int on_piece(const char *text, size_t len, void *data)
+{
+    struct answer_sink *sink = data;
+
+    if (!sink->started) {
+        while (len && isspace((unsigned char)*text)) {
+            text++;
+            len--;
+        }
+        if (!len)
+            return 0;
+        sink->started = true;
+    }
+    if (sym_buf_append(&sink->answer, text, len))
+        return 1;
+    return sink->io && sink->io->on_text ? sink->io->on_text(text, len, sink->io->data) : 0;
+}
+
+static void notice(const struct sym_turn_io *io, const char *msg)
+{
+    if (io && io->on_notice)
+        io->on_notice(msg, io->data);
+}
+
+/* Tokens to keep free for the answer. */
+static int answer_reserve(const struct sym_assistant *a)
+{
+    int n_ctx = sym_llm_n_ctx(a->llm), max = a->cfg->max_tokens;
+
+    if (max < 0 || max > n_ctx / 2)
+        return n_ctx / 4 > 1 ? n_ctx / 4 : 1;
+    return max > 0 ? max : 1;
+}
+
+/*
+ * Format the conversation into prompt, dropping the oldest turns while it does not fit. When it
+ * must drop, it drops down to half the context, so the next turns can reuse the cache again.
+ */
+static enum sym_status fit_conversation(struct sym_assistant *a, struct sym_buf *prompt,
+                                        int *n_dropped)
+{
+    const int n_ctx = sym_llm_n_ctx(a->llm), reserve = answer_reserve(a);
+    int limit = n_ctx - reserve;
+    size_t first = first_turn_index(a);
+
+    *n_dropped = 0;
+    for (;;) {
+        struct sym_chat_msg *chat = malloc(sizeof *chat * a->n_msgs);
+        enum sym_status rc;
+        size_t i;
+        int n;
+
+        if (!chat)
+            return SYM_ERR_NOMEM;
+        for (i = 0; i < a->n_msgs; i++) {
+            chat[i].role = a->msgs[i].role;
+            chat[i].content = a->msgs[i].content;
+        }
+        sym_buf_reset(prompt);
+        rc = sym_llm_format_chat(a->llm, chat, a->n_msgs, prompt);
+        free(chat);
+        if (rc)
+            return rc;
+        n = sym_llm_count_tokens(a->llm, sym_buf_str(prompt));
+        if (n < 0)
+            return SYM_ERR_NOMEM;
+        if (n <= limit)
+            return SYM_OK;
+        if (a->n_msgs - first <= 1) {
+            snprintf(a->err, sizeof a->err,
+                     "the message is too long: it needs %d tokens with room for the answer, the "
+                     "context holds %d (raise -c or shorten the message)",
+                     n + reserve, n_ctx);
+            return SYM_ERR_CONTEXT;
+        }
+        /* Drop the oldest turn: a user message and the answer after it. */
+        drop_msgs(a, first, a->n_msgs - first >= 3 ? 2 : 1);
+        (*n_dropped)++;
+        limit = n_ctx / 2 > reserve ? n_ctx / 2 : limit;
+    }
+}
+
+static void account(struct sym_assistant *a, const struct sym_gen_stats *s)
+{
+    a->last = *s;
+    a->have_last = true;
+    a->n_chat_turns++;
+    a->total_evaluated += s->n_evaluated;
+    a->total_generated += s->n_generated;
+}
+
+static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
+                                 const struct sym_turn_io *io, struct sym_turn *turn)
+{
+    struct answer_sink sink = {io, {0}, false};
+    struct sym_buf prompt = {0};
+    const struct sym_config *c = a->cfg;
+    struct sym_sampling smp = {c->temp, c->top_k, c->top_p, c->min_p,
+                               c->repeat_penalty, c->repeat_last_n, c->seed};
+    const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
+    char msg[256];
+    enum sym_status rc;
+
+    rc = a->raw ? sym_buf_puts(&prompt, input) : push_msg(a, "user", input);
+    if (!rc && !a->raw) {
+        rc = fit_conversation(a, &prompt, &turn->n_dropped);
+        if (rc)
+            pop_msg(a); /* the conversation is as it was */
+    }
+    if (rc)
+        goto out;
+    if (turn->n_dropped) {
+        snprintf(msg, sizeof msg,
+                 "the context is full: dropped the %d oldest turn%s of this conversation",
+                 turn->n_dropped, turn->n_dropped == 1 ? "" : "s");
+        notice(io, msg);
+    }
+    sink.started = a->raw; /* a raw completion keeps its leading space */
+    rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece,
+                          &sink, &turn->stats);
+    if (rc) {
+        snprintf(a->err, sizeof a->err, "%s", sym_llm_errmsg(a->llm));
+        if (!a->raw)
+            pop_msg(a);
+        goto out;
+    }
+    account(a, &turn->stats);
+    if (turn->stats.stop == SYM_STOP_CONTEXT)
+        notice(io, "the context is full: the answer was cut (older turns will be dropped)");
+    turn->answer = sym_buf_steal(&sink.answer);
+    if (!turn->answer)
+        rc = SYM_ERR_NOMEM;
+    else if (!a->raw)
+        rc = push_msg(a, "assistant", turn->answer);
+out:
+    sym_buf_free(&prompt);
+    sym_buf_free(&sink.answer);
+    return rc;
+}
+
+enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
+                                   const struct sym_turn_io *io, struct sym_turn *turn)
+{
+    struct sym_buf clean = {0}, out = {0};
+    enum sym_status rc;
+
+    memset(turn, 0, sizeof *turn);
+    a->err[0] = '\0';
+    /* Invalid UTF-8 from a pipe or a paste becomes U+FFFD rather than confusing the tokenizer. */
+    rc = sym_utf8_sanitize(input, strlen(input), &clean);
+    if (rc)
+        goto out;
+    if (clean.data && clean.data[0] == '/' && !a->raw) {
+        turn->kind = SYM_TURN_COMMAND;
+        rc = run_command(a, clean.data, &out, turn);
+        if (!rc && out.len && io && io->on_text)
+            io->on_text(out.data, out.len, io->data);
+        if (!rc)
+            turn->answer = sym_buf_steal(&out);
+        rc = rc ? rc : turn->answer ? SYM_OK : SYM_ERR_NOMEM;
+        goto out;
+    }
+    turn->kind = SYM_TURN_CHAT;
+    if (!a->llm) {
+        snprintf(a->err, sizeof a->err, "%s", no_model_help);
+        rc = SYM_ERR_MODEL;
+        goto out;
+    }
+    rc = chat_turn(a, sym_buf_str(&clean), io, turn);
+out:
+    if (rc && !a->err[0])
+        snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
+    sym_buf_free(&clean);
+    sym_buf_free(&out);
+    return rc;
+}

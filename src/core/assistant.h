@@ -1,0 +1,79 @@
+/*
+ * assistant.h: the assistant core: one input in, one answer out, for every front end.
+ *
+ * It owns the conversation (system prompt plus the turns that fit the context) and routes each
+ * input: a slash command (/help, /reset, /stats, /quit) is answered at once; anything else goes
+ * to the language model with the conversation so far. Front ends (the CLI, later the server)
+ * feed input and render the output; they do no routing of their own.
+ *
+ * When the conversation no longer fits the context, the oldest turns are dropped (the system
+ * prompt always stays) and a notice says so: never a silent truncation. Dropping goes down to
+ * half the context at once, so the KV cache can be reused again for many turns afterwards.
+ */
+#ifndef SYM_ASSISTANT_H
+#define SYM_ASSISTANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/status.h"
+#include "llm/llm.h"
+
+struct sym_assistant;
+
+enum sym_turn_kind {
+    SYM_TURN_CHAT,    /* answered by the language model */
+    SYM_TURN_COMMAND, /* answered by a command */
+};
+
+/* How a turn reports as it goes. Every callback may be NULL. */
+struct sym_turn_io {
+    /* A piece of the answer, valid UTF-8, as soon as it is known. Return non-zero to stop. */
+    int (*on_text)(const char *text, size_t len, void *data);
+    /* Something the user should know about this turn (dropped turns, a cut answer). */
+    void (*on_notice)(const char *message, void *data);
+    void *data;
+};
+
+/* What one turn did. Filled by sym_assistant_turn(); release with sym_turn_clear(). */
+struct sym_turn {
+    enum sym_turn_kind kind;
+    char *answer;               /* the whole answer text; owned */
+    struct sym_gen_stats stats; /* chat turns only */
+    int n_dropped;              /* turns dropped from the conversation to make room */
+    bool quit;                  /* the input asked to end the session */
+};
+
+/*
+ * Create an assistant over cfg (borrowed, must outlive it) and llm (borrowed, may be NULL when no
+ * model is configured: commands still work, chat turns fail with SYM_ERR_MODEL).
+ */
+enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
+                                   struct sym_llm *llm);
+void sym_assistant_free(struct sym_assistant *a);
+
+/* Raw mode: each input is a plain completion prompt (no template, no system prompt, no history). */
+void sym_assistant_set_raw(struct sym_assistant *a, bool raw);
+
+/*
+ * Run one turn. On SYM_OK *turn holds the result (a partial answer too, when stopped early). On
+ * failure sym_assistant_errmsg() explains, and the conversation is as it was before the turn.
+ */
+enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
+                                   const struct sym_turn_io *io, struct sym_turn *turn);
+void sym_turn_clear(struct sym_turn *turn);
+
+/* Forget the conversation (keeps the system prompt). */
+void sym_assistant_reset(struct sym_assistant *a);
+/* The model the assistant talks to, or NULL. Borrowed. */
+struct sym_llm *sym_assistant_llm(const struct sym_assistant *a);
+/* Number of user turns in the conversation now. */
+int sym_assistant_n_turns(const struct sym_assistant *a);
+/* Detail of the last failure. Borrowed, valid until the next call. */
+const char *sym_assistant_errmsg(const struct sym_assistant *a);
+
+/* The text printed when no model is configured: how to get one and point Symbiot at it. */
+const char *sym_assistant_no_model_help(void);
+
+#endif

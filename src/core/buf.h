@@ -1,0 +1,37 @@
+/*
+ * buf.h: a growable byte buffer with a size cap (curl's dynbuf).
+ *
+ * The data is always NUL-terminated, so it can be used as a C string. A buffer that would grow
+ * past its cap refuses with SYM_ERR_TOO_LONG and keeps its content; an allocation failure gives
+ * SYM_ERR_NOMEM and also keeps it. Zero-initialise (`struct sym_buf b = {0};`) for no cap.
+ */
+#ifndef SYM_BUF_H
+#define SYM_BUF_H
+
+#include <stddef.h>
+
+#include "core/status.h"
+
+struct sym_buf {
+    char *data;     /* NUL-terminated content, NULL until the first append */
+    size_t len;     /* bytes of content, not counting the NUL */
+    size_t cap;     /* bytes allocated */
+    size_t max;     /* largest allowed len; 0 means no cap */
+};
+
+void sym_buf_init(struct sym_buf *b, size_t max);
+enum sym_status sym_buf_append(struct sym_buf *b, const void *data, size_t len);
+enum sym_status sym_buf_puts(struct sym_buf *b, const char *s);
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+enum sym_status sym_buf_printf(struct sym_buf *b, const char *fmt, ...);
+/* Empty the buffer, keeping its memory. */
+void sym_buf_reset(struct sym_buf *b);
+/* The content as a string: "" when nothing was appended. Borrowed, valid until the next change. */
+const char *sym_buf_str(const struct sym_buf *b);
+/* Hand the content to the caller (free() it; NULL only on allocation failure) and empty b. */
+char *sym_buf_steal(struct sym_buf *b);
+void sym_buf_free(struct sym_buf *b);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * config.c: settings parsing; see config.h.
+ *
+ * One table maps each key to a typed field, so the file, the environment and the command line
+ * all go through sym_config_set() and share its validation and error messages.
+ */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED };
+
+struct field {
+    const char *key;
+    enum field_type type;
+    size_t offset;
+    double min, max; /* allowed range for numbers */
+};
+
+#define FIELD(key, type, member, min, max) {key, type, offsetof(struct sym_config, member), min, max}
+
+static const struct field fields[] = {
+    FIELD("model", FIELD_STRING, model, 0, 0),
+    FIELD("system", FIELD_STRING, system, 0, 0),
+    FIELD("threads", FIELD_INT, threads, 0, 1024),
+    FIELD("ctx-size", FIELD_INT, ctx_size, 0, 16777216),
+    FIELD("max-tokens", FIELD_INT, max_tokens, -1, INT_MAX),
+    FIELD("gpu-layers", FIELD_INT, gpu_layers, -1, 100000),
+    FIELD("temp", FIELD_FLOAT, temp, 0, 100),
+    FIELD("top-k", FIELD_INT, top_k, 0, INT_MAX),
+    FIELD("top-p", FIELD_FLOAT, top_p, 0, 1),
+    FIELD("min-p", FIELD_FLOAT, min_p, 0, 1),
+    FIELD("repeat-penalty", FIELD_FLOAT, repeat_penalty, 0, 100),
+    FIELD("repeat-last-n", FIELD_INT, repeat_last_n, 0, INT_MAX),
+    FIELD("seed", FIELD_SEED, seed, 0, 0),
+};
+
+enum sym_status sym_config_init(struct sym_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->system = strdup(SYM_DEFAULT_SYSTEM);
+    if (!cfg->system)
+        return SYM_ERR_NOMEM;
+    cfg->threads = 0;
+    cfg->ctx_size = 0;
+    cfg->max_tokens = 512;
+    cfg->gpu_layers = -1;
+    cfg->temp = 0.7f;
+    cfg->top_k = 40;
+    cfg->top_p = 0.95f;
+    cfg->min_p = 0.05f;
+    cfg->repeat_penalty = 1.1f;
+    cfg->repeat_last_n = 64;
+    cfg->seed = SYM_SEED_RANDOM;
+    return SYM_OK;
+}
+
+void sym_config_free(struct sym_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->model);
+    free(cfg->system);
+    cfg->model = cfg->system = NULL;
+}
+
+static const struct field *find_field(const char *key)
+{
+    char norm[32];
+    size_t i;
+
+    for (i = 0; key[i] && i < sizeof norm - 1; i++)
+        norm[i] = key[i] == '_' ? '-' : key[i];
+    norm[i] = '\0';
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!strcmp(fields[i].key, norm))
+            return &fields[i];
+    return NULL;
+}
+
+static enum sym_status set_number(const struct field *f, void *slot, const char *value, char *err,
+                                  size_t errlen)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(value, &end);
+    if (f->type == FIELD_SEED && !strcmp(value, "random")) {
+        *(uint32_t *)slot = SYM_SEED_RANDOM;
+        return SYM_OK;
+    }
+    if (end == value || *end || errno || !isfinite(v)) {
+        snprintf(err, errlen, "%s: '%s' is not a number", f->key, value);
+        return SYM_ERR_INVALID;
+    }
+    if (f->type != FIELD_FLOAT && v != floor(v)) {
+        snprintf(err, errlen, "%s: '%s' is not a whole number", f->key, value);
+        return SYM_ERR_INVALID;
+    }
+    if (f->type == FIELD_SEED) {
+        if (v < 0 || v > 4294967295.0) {
+            snprintf(err, errlen, "seed: '%s' is out of range (0 to 4294967295, or 'random')",
+                     value);
+            return SYM_ERR_INVALID;
+        }
+        *(uint32_t *)slot = (uint32_t)v;
+        return SYM_OK;
+    }
+    if (v < f->min || v > f->max) {
+        snprintf(err, errlen, "%s: %s is out of range (%g to %g)", f->key, value, f->min, f->max);
+        return SYM_ERR_INVALID;
+    }
+    if (f->type == FIELD_INT)
+        *(int *)slot = (int)v;
+    else
+        *(float *)slot = (float)v;
+    return SYM_OK;
+}
+
+enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const char *value,
+                               char *err, size_t errlen)
+{
+    const struct field *f = find_field(key);
+    void *slot;
+
+    if (!f) {
+        snprintf(err, errlen, "unknown setting '%s'", key);
+        return SYM_ERR_INVALID;
+    }
+    slot = (char *)cfg + f->offset;
+    if (f->type == FIELD_STRING) {
+        char *copy = value[0] ? strdup(value) : NULL;
+
+        if (value[0] && !copy) {
+            snprintf(err, errlen, "out of memory");
+            return SYM_ERR_NOMEM;
+        }
+        free(*(char **)slot);
+        *(char **)slot = copy;
+        return SYM_OK;
+    }
+    return set_number(f, slot, value, err, errlen);
+}
+
+/* Trim spaces at both ends in place; strip one pair of surrounding double quotes. */
+static char *trim(char *s)
+{
+    char *end;
+    size_t n;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    n = strlen(s);
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err,
+                                size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    char line[8192], msg[512];
+    int lineno = 0;
+    enum sym_status rc = SYM_OK;
+
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return errno == ENOENT ? SYM_ERR_NOT_FOUND : SYM_ERR_IO;
+    }
+    while (!rc && fgets(line, sizeof line, f)) {
+        char *key, *eq;
+
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+            rc = SYM_ERR_INVALID;
+            break;
+        }
+        key = trim(line);
+        if (!*key || *key == '#')
+            continue;
+        eq = strchr(key, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
+            rc = SYM_ERR_INVALID;
+            break;
+        }
+        *eq = '\0';
+        rc = sym_config_set(cfg, trim(key), trim(eq + 1), msg, sizeof msg);
+        if (rc)
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+    }
+    if (!rc && ferror(f)) {
+        snprintf(err, errlen, "cannot read %s", path);
+        rc = SYM_ERR_IO;
+    }
+    fclose(f);
+    return rc;
+}

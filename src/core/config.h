@@ -1,0 +1,58 @@
+/*
+ * config.h: the user's settings, from defaults, the config file, the environment and flags.
+ *
+ * Precedence, lowest first: built-in defaults, the config file ($XDG_CONFIG_HOME/symbiot/config
+ * or --config FILE), the environment (SYMBIOT_MODEL), command-line flags. The file is plain text,
+ * one `key = value` per line, `#` starts a comment; keys are the long option names (`ctx-size`,
+ * `temp`, ...; `_` may stand for `-`). Values may be wrapped in double quotes.
+ */
+#ifndef SYM_CONFIG_H
+#define SYM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+#define SYM_DEFAULT_SYSTEM                                                                         \
+    "You are Symbiot, a helpful assistant running privately on the user's own computer. "       \
+    "Answer clearly and briefly, in the language of the question."
+
+struct sym_config {
+    char *model;          /* GGUF path, or NULL when none is configured */
+    char *system;         /* system prompt */
+    int threads;          /* CPU threads for generation; 0 = all cores */
+    int ctx_size;         /* context length in tokens; 0 = the model's own, at most 4096 */
+    int max_tokens;       /* answer length limit; -1 = until the context is full */
+    int gpu_layers;       /* layers offloaded to a GPU; -1 = all (when built with a GPU) */
+    float temp;           /* 0 = greedy */
+    int top_k;            /* 0 = off */
+    float top_p;          /* 1 = off */
+    float min_p;          /* 0 = off */
+    float repeat_penalty; /* 1 = off */
+    int repeat_last_n;    /* tokens the repeat penalty looks back over */
+    uint32_t seed;        /* sampling seed; SYM_SEED_RANDOM picks one */
+};
+
+#define SYM_SEED_RANDOM 0xFFFFFFFFu
+
+/* Fill cfg with built-in defaults. Free with sym_config_free(). */
+enum sym_status sym_config_init(struct sym_config *cfg);
+void sym_config_free(struct sym_config *cfg);
+
+/*
+ * Set one setting by its name (a long option name). On failure returns SYM_ERR_INVALID (unknown
+ * key or bad value) or SYM_ERR_NOMEM and writes a message to err.
+ */
+enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const char *value,
+                               char *err, size_t errlen);
+
+/*
+ * Read a config file. A missing file is SYM_ERR_NOT_FOUND (callers decide whether that matters);
+ * a malformed line is SYM_ERR_INVALID with "FILE:LINE: why" in err.
+ */
+enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err,
+                                size_t errlen);
+
+#endif

@@ -1,0 +1,717 @@
+/*
+ * llm.c: llama.cpp behind a small C interface; see llm.h.
+ *
+ * KV-cache reuse: `cache` mirrors the tokens in sequence 0 of the context. A new prompt is
+ * tokenized in full (cheap next to decoding), compared with `cache`, the cache is cut back to the
+ * common prefix and only the rest is decoded. Generated tokens are appended as they are decoded,
+ * so the next turn's prompt (which contains this answer) matches them up to where the
+ * re-tokenized answer differs. The trade-off: tokenizing the whole conversation each turn, for a
+ * pipeline that needs no bookkeeping of which message became which token.
+ *
+ * Streaming: token pieces go through a UTF-8 assembler (core/utf8.h) and then a stop-string
+ * holder that keeps back only the tail that could still become a stop string.
+ */
+#include "llm/llm.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "llama.h"
+
+#include "core/log.h"
+#include "core/utf8.h"
+
+struct sym_llm {
+    struct llama_model *model;
+    struct llama_context *ctx;
+    const struct llama_vocab *vocab;
+    const char *tmpl;           /* the model's chat template, if llama.cpp knows it */
+    llama_token *cache;         /* tokens in the KV cache, n_cache of n_ctx */
+    int n_cache;
+    int n_ctx;
+    int n_batch;
+    int n_threads;
+    volatile sig_atomic_t *interrupt;
+    char desc[256];
+    char err[512];
+};
+
+/* ---- llama.cpp log routing ---- */
+
+static char last_llama_error[256];
+
+static void llama_log_to_sym(enum ggml_log_level level, const char *text, void *data)
+{
+    size_t n = strlen(text);
+
+    (void)data;
+    if (level == GGML_LOG_LEVEL_ERROR) {
+        snprintf(last_llama_error, sizeof last_llama_error, "%s", text);
+        n = strlen(last_llama_error);
+        while (n && (last_llama_error[n - 1] == '\n' || last_llama_error[n - 1] == ' '))
+            last_llama_error[--n] = '\0';
+    }
+    if (sym_log_enabled(SYM_LOG_DEBUG))
+        fputs(text, stderr);
+}
+
+void sym_llm_route_log(void)
+{
+    llama_log_set(llama_log_to_sym, NULL);
+}
+
+/* ---- helpers ---- */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static bool interrupted(const struct sym_llm *llm)
+{
+    return llm->interrupt && *llm->interrupt;
+}
+
+static bool abort_cb(void *data)
+{
+    return interrupted(data);
+}
+
+struct sym_llm_params sym_llm_default_params(void)
+{
+    struct sym_llm_params p;
+
+    memset(&p, 0, sizeof p);
+    p.n_ctx = 0;
+    p.n_gpu_layers = -1;
+    return p;
+}
+
+/* Check the file before llama.cpp sees it, so the common mistakes get a precise message. */
+static enum sym_status check_model_file(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    char magic[4];
+    FILE *f;
+    size_t got;
+
+    if (!path || !path[0]) {
+        snprintf(err, errlen, "no model given");
+        return SYM_ERR_NOT_FOUND;
+    }
+    if (stat(path, &st)) {
+        snprintf(err, errlen, "model file %s: %s", path, strerror(errno));
+        return errno == ENOENT ? SYM_ERR_NOT_FOUND : SYM_ERR_IO;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "model path %s is a directory, not a GGUF file", path);
+        return SYM_ERR_MODEL;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open model file %s: %s", path, strerror(errno));
+        return SYM_ERR_IO;
+    }
+    got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    if (got < sizeof magic || memcmp(magic, "GGUF", 4)) {
+        snprintf(err, errlen,
+                 "%s is not a GGUF model file (%s); Symbiot needs a llama.cpp GGUF model", path,
+                 got < sizeof magic ? "too short" : "wrong magic bytes");
+        return SYM_ERR_MODEL;
+    }
+    return SYM_OK;
+}
+
+static bool progress_cb(float fraction, void *data)
+{
+    const struct sym_llm_params *p = data;
+
+    if (p->progress)
+        p->progress(fraction, p->progress_data);
+    return !(p->interrupt && *p->interrupt);
+}
+
+static void explain_load_failure(const char *path, const struct sym_llm_params *p, char *err,
+                                 size_t errlen)
+{
+    const char *why = last_llama_error[0] ? last_llama_error : "unknown reason";
+
+    if (p->interrupt && *p->interrupt)
+        snprintf(err, errlen, "loading %s was interrupted", path);
+    else if (strstr(why, "architecture"))
+        snprintf(err, errlen, "cannot load %s: unsupported model architecture (llama.cpp: %s)",
+                 path, why);
+    else
+        snprintf(err, errlen, "cannot load %s: the file is truncated or corrupt (llama.cpp: %s)",
+                 path, why);
+}
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 ? (int)n : 4;
+}
+
+/* Pick the chat template: the model's own when llama.cpp can apply it, else none (fallback). */
+static const char *usable_template(const struct llama_model *model)
+{
+    const char *tmpl = llama_model_chat_template(model, NULL);
+    struct llama_chat_message probe = {"user", "hi"};
+    char buf[256];
+
+    if (!tmpl)
+        return NULL;
+    if (llama_chat_apply_template(tmpl, &probe, 1, true, buf, sizeof buf) < 0) {
+        sym_log(SYM_LOG_WARN,
+                "the model's chat template is not one llama.cpp knows; using the fallback template");
+        return NULL;
+    }
+    return tmpl;
+}
+
+static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_params *p,
+                                      char *err, size_t errlen)
+{
+    struct llama_context_params cp = llama_context_default_params();
+    int n_train = llama_model_n_ctx_train(llm->model);
+    int n_ctx = p->n_ctx > 0 ? p->n_ctx : n_train < SYM_LLM_AUTO_CTX_MAX ? n_train : SYM_LLM_AUTO_CTX_MAX;
+
+    if (n_ctx > n_train) {
+        snprintf(err, errlen,
+                 "context size %d is larger than the model's training context (%d tokens); "
+                 "use -c %d or less",
+                 n_ctx, n_train, n_train);
+        return SYM_ERR_CONTEXT;
+    }
+    if (n_ctx < 32) {
+        snprintf(err, errlen, "context size %d is too small (32 tokens at least)", n_ctx);
+        return SYM_ERR_CONTEXT;
+    }
+    llm->n_threads = p->n_threads > 0 ? p->n_threads : default_threads();
+    cp.n_ctx = (uint32_t)n_ctx;
+    cp.n_batch = (uint32_t)(n_ctx < 2048 ? n_ctx : 2048);
+    cp.n_ubatch = cp.n_batch < 512 ? cp.n_batch : 512;
+    cp.n_seq_max = 1;
+    cp.n_threads = llm->n_threads;
+    cp.n_threads_batch = llm->n_threads;
+    cp.no_perf = true;
+    cp.abort_callback = abort_cb;
+    cp.abort_callback_data = llm;
+    llm->ctx = llama_init_from_model(llm->model, cp);
+    if (!llm->ctx) {
+        snprintf(err, errlen,
+                 "cannot create a context of %d tokens (not enough memory?); try a smaller -c",
+                 n_ctx);
+        return SYM_ERR_CONTEXT;
+    }
+    llm->n_ctx = (int)llama_n_ctx(llm->ctx);
+    llm->n_batch = (int)llama_n_batch(llm->ctx);
+    llm->cache = malloc(sizeof *llm->cache * (size_t)llm->n_ctx);
+    if (!llm->cache) {
+        snprintf(err, errlen, "out of memory");
+        return SYM_ERR_NOMEM;
+    }
+    return SYM_OK;
+}
+
+static void describe(struct sym_llm *llm, const char *path)
+{
+    char desc[200];
+    const char *base = strrchr(path, '/');
+
+    llama_model_desc(llm->model, desc, sizeof desc);
+    snprintf(llm->desc, sizeof llm->desc, "%s (%s)", desc, base ? base + 1 : path);
+}
+
+enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *p, char *err,
+                             size_t errlen)
+{
+    struct llama_model_params mp = llama_model_default_params();
+    struct sym_llm *llm;
+    enum sym_status rc;
+
+    *out = NULL;
+    rc = check_model_file(p->model_path, err, errlen);
+    if (rc)
+        return rc;
+    llm = calloc(1, sizeof *llm);
+    if (!llm) {
+        snprintf(err, errlen, "out of memory");
+        return SYM_ERR_NOMEM;
+    }
+    llm->interrupt = p->interrupt;
+    sym_llm_route_log();
+    llama_backend_init();
+    mp.n_gpu_layers = p->n_gpu_layers < 0 ? 999 : p->n_gpu_layers;
+    mp.progress_callback = progress_cb;
+    mp.progress_callback_user_data = (void *)p;
+    mp.load_mode = LLAMA_LOAD_MODE_MMAP;
+    last_llama_error[0] = '\0';
+    llm->model = llama_model_load_from_file(p->model_path, mp);
+    if (!llm->model) {
+        explain_load_failure(p->model_path, p, err, errlen);
+        rc = p->interrupt && *p->interrupt ? SYM_ERR_INTERRUPTED : SYM_ERR_MODEL;
+        goto fail;
+    }
+    llm->vocab = llama_model_get_vocab(llm->model);
+    llm->tmpl = usable_template(llm->model);
+    rc = create_context(llm, p, err, errlen);
+    if (rc)
+        goto fail;
+    describe(llm, p->model_path);
+    *out = llm;
+    return SYM_OK;
+fail:
+    sym_llm_free(llm);
+    return rc;
+}
+
+void sym_llm_free(struct sym_llm *llm)
+{
+    if (!llm)
+        return;
+    if (llm->ctx)
+        llama_free(llm->ctx);
+    if (llm->model)
+        llama_model_free(llm->model);
+    free(llm->cache);
+    free(llm);
+}
+
+const char *sym_llm_errmsg(const struct sym_llm *llm)
+{
+    return llm->err;
+}
+
+/* ---- chat formatting ---- */
+
+static const char *const fallback_stops[] = {"\nUser:", NULL};
+static const char *const no_stops[] = {NULL};
+
+bool sym_llm_has_template(const struct sym_llm *llm)
+{
+    return llm->tmpl != NULL;
+}
+
+const char *const *sym_llm_template_stops(const struct sym_llm *llm)
+{
+    return llm->tmpl ? no_stops : fallback_stops;
+}
+
+/*
+ * The fallback template, for models without a usable chat template (documented in the README):
+ *
+ *     SYSTEM PROMPT\n\nUser: MESSAGE\nAssistant: ANSWER\nUser: MESSAGE\nAssistant:
+ *
+ * Plain text that any model can continue; generation stops at "\nUser:".
+ */
+static enum sym_status format_fallback(const struct sym_chat_msg *msgs, size_t n,
+                                       struct sym_buf *out)
+{
+    enum sym_status rc = SYM_OK;
+    size_t i;
+
+    for (i = 0; i < n && !rc; i++) {
+        const char *role = msgs[i].role;
+
+        if (!strcmp(role, "system"))
+            rc = sym_buf_printf(out, "%s\n\n", msgs[i].content);
+        else if (!strcmp(role, "user"))
+            rc = sym_buf_printf(out, "User: %s\n", msgs[i].content);
+        else
+            rc = sym_buf_printf(out, "Assistant: %s\n", msgs[i].content);
+    }
+    if (!rc)
+        rc = sym_buf_puts(out, "Assistant:");
+    return rc;
+}
+
+enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
+                                    size_t n_msgs, struct sym_buf *out)
+{
+    struct llama_chat_message *chat;
+    size_t i, total = 256;
+    enum sym_status rc = SYM_OK;
+    char *text = NULL;
+    int32_t n;
+
+    if (!llm->tmpl)
+        return format_fallback(msgs, n_msgs, out);
+    chat = malloc(sizeof *chat * (n_msgs ? n_msgs : 1));
+    if (!chat)
+        return SYM_ERR_NOMEM;
+    for (i = 0; i < n_msgs; i++) {
+        chat[i].role = msgs[i].role;
+        chat[i].content = msgs[i].content;
+        total += strlen(msgs[i].content) * 2 + 64;
+    }
+    for (;;) {
+        char *p = realloc(text, total);
+
+        if (!p || total > INT32_MAX) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        text = p;
+        n = llama_chat_apply_template(llm->tmpl, chat, n_msgs, true, text, (int32_t)total);
+        if (n < 0) {
+            snprintf(llm->err, sizeof llm->err, "the chat template failed");
+            rc = SYM_ERR_MODEL;
+            break;
+        }
+        if ((size_t)n < total) {
+            rc = sym_buf_append(out, text, (size_t)n);
+            break;
+        }
+        total = (size_t)n + 1;
+    }
+    free(text);
+    free(chat);
+    return rc;
+}
+
+/* ---- tokens ---- */
+
+/* Tokenize text into a new array (*out, caller frees); returns the count or -1. */
+static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
+{
+    int32_t len = (int32_t)strlen(text), cap = len + 8, n;
+    llama_token *toks;
+
+    *out = NULL;
+    if (strlen(text) > INT32_MAX / 2)
+        return -1;
+    toks = malloc(sizeof *toks * (size_t)cap);
+    if (!toks)
+        return -1;
+    n = llama_tokenize(llm->vocab, text, len, toks, cap, true, true);
+    if (n < 0) {
+        /* A negative count is the size the buffer needs. */
+        llama_token *bigger = realloc(toks, sizeof *toks * (size_t)-n);
+
+        if (!bigger) {
+            free(toks);
+            return -1;
+        }
+        toks = bigger;
+        n = llama_tokenize(llm->vocab, text, len, toks, -n, true, true);
+    }
+    if (n < 0) {
+        free(toks);
+        return -1;
+    }
+    /* A template that writes the BOS text itself would give two BOS tokens: keep one. */
+    if (n >= 2 && toks[0] == toks[1] && toks[0] == llama_vocab_bos(llm->vocab)) {
+        memmove(toks, toks + 1, sizeof *toks * (size_t)(n - 1));
+        n--;
+    }
+    *out = toks;
+    return n;
+}
+
+int sym_llm_count_tokens(struct sym_llm *llm, const char *text)
+{
+    llama_token *toks;
+    int n = tokenize(llm, text, &toks);
+
+    free(toks);
+    return n;
+}
+
+void sym_llm_clear_cache(struct sym_llm *llm)
+{
+    llama_memory_clear(llama_get_memory(llm->ctx), true);
+    llm->n_cache = 0;
+}
+
+int sym_llm_n_ctx(const struct sym_llm *llm)
+{
+    return llm->n_ctx;
+}
+
+int sym_llm_n_cached(const struct sym_llm *llm)
+{
+    return llm->n_cache;
+}
+
+int sym_llm_n_threads(const struct sym_llm *llm)
+{
+    return llm->n_threads;
+}
+
+const char *sym_llm_describe(const struct sym_llm *llm)
+{
+    return llm->desc;
+}
+
+/* ---- generation ---- */
+
+/* Decode toks[0..n) at the end of the cache, in batches; logits only for the last token. */
+static enum sym_status decode_tokens(struct sym_llm *llm, const llama_token *toks, int n)
+{
+    int done = 0;
+
+    while (done < n) {
+        int chunk = n - done < llm->n_batch ? n - done : llm->n_batch;
+        struct llama_batch batch = llama_batch_get_one((llama_token *)toks + done, chunk);
+        int32_t ret = llama_decode(llm->ctx, batch);
+
+        if (ret != 0) {
+            /* Whatever this batch left behind is not trusted: cut the cache back to before it. */
+            llama_memory_seq_rm(llama_get_memory(llm->ctx), 0, llm->n_cache, -1);
+            if (ret == 2) {
+                snprintf(llm->err, sizeof llm->err, "interrupted");
+                return SYM_ERR_INTERRUPTED;
+            }
+            snprintf(llm->err, sizeof llm->err,
+                     ret == 1 ? "no room left in the context (%d tokens)" : "decoding failed (%d)",
+                     ret == 1 ? llm->n_ctx : (int)ret);
+            return ret == 1 ? SYM_ERR_CONTEXT : SYM_ERR_MODEL;
+        }
+        memcpy(llm->cache + llm->n_cache, toks + done, sizeof *toks * (size_t)chunk);
+        llm->n_cache += chunk;
+        done += chunk;
+    }
+    return SYM_OK;
+}
+
+/*
+ * Make the KV cache hold exactly toks[0..n): keep the common prefix, drop the rest, decode what
+ * is missing. At least the last token is always decoded, so its logits are fresh.
+ */
+static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks, int n,
+                                   int *n_evaluated)
+{
+    llama_memory_t mem = llama_get_memory(llm->ctx);
+    int keep = 0;
+
+    while (keep < n && keep < llm->n_cache && llm->cache[keep] == toks[keep])
+        keep++;
+    if (keep == n)
+        keep--;
+    if (!llama_memory_seq_rm(mem, 0, keep, -1)) {
+        /* Some memory types cannot cut in the middle: start over. */
+        llama_memory_clear(mem, true);
+        keep = 0;
+    }
+    llm->n_cache = keep;
+    *n_evaluated = n - keep;
+    return decode_tokens(llm, toks + keep, n - keep);
+}
+
+static struct llama_sampler *make_sampler(const struct sym_llm *llm, const struct sym_sampling *s)
+{
+    struct llama_sampler_chain_params cp = llama_sampler_chain_default_params();
+    struct llama_sampler *chain;
+
+    cp.no_perf = true;
+    chain = llama_sampler_chain_init(cp);
+    if (!chain)
+        return NULL;
+    if (s->repeat_penalty != 1.0f && s->repeat_last_n != 0)
+        llama_sampler_chain_add(chain, llama_sampler_init_penalties(
+                                           llama_vocab_n_tokens(llm->vocab), s->repeat_last_n,
+                                           s->repeat_penalty, 0.0f, 0.0f));
+    if (s->temp <= 0.0f) {
+        llama_sampler_chain_add(chain, llama_sampler_init_greedy());
+        return chain;
+    }
+    if (s->top_k > 0)
+        llama_sampler_chain_add(chain, llama_sampler_init_top_k(s->top_k));
+    if (s->top_p < 1.0f)
+        llama_sampler_chain_add(chain, llama_sampler_init_top_p(s->top_p, 1));
+    if (s->min_p > 0.0f)
+        llama_sampler_chain_add(chain, llama_sampler_init_min_p(s->min_p, 1));
+    llama_sampler_chain_add(chain, llama_sampler_init_temp(s->temp));
+    llama_sampler_chain_add(chain, llama_sampler_init_dist(s->seed));
+    return chain;
+}
+
+/* The streaming state of one answer: UTF-8 assembly, stop strings, the caller's callback. */
+struct stream {
+    struct sym_utf8_stream utf8;
+    struct sym_buf text; /* valid UTF-8 not yet handed out (may hold a stop string's prefix) */
+    const char *const *stops;
+    sym_llm_text_fn on_text;
+    void *data;
+    bool stopped_by_string;
+    bool stopped_by_caller;
+};
+
+/* Length of the longest suffix of s[0..n) that is a proper prefix of some stop string. */
+static size_t stop_prefix_tail(const char *s, size_t n, const char *const *stops)
+{
+    size_t best = 0;
+
+    for (; stops && *stops; stops++) {
+        size_t len = strlen(*stops), k;
+
+        for (k = len - 1 < n ? len - 1 : n; k > best; k--)
+            if (!memcmp(s + n - k, *stops, k)) {
+                best = k;
+                break;
+            }
+    }
+    return best;
+}
+
+static enum sym_status emit(struct stream *st, size_t n)
+{
+    if (n && !st->stopped_by_caller && st->on_text(st->text.data, n, st->data))
+        st->stopped_by_caller = true;
+    memmove(st->text.data, st->text.data + n, st->text.len - n + 1);
+    st->text.len -= n;
+    return SYM_OK;
+}
+
+/* Take a token's bytes; hand out what is safe to show. final: the answer is over. */
+static enum sym_status stream_push(struct stream *st, const char *piece, size_t n, bool final)
+{
+    enum sym_status rc = sym_utf8_stream_feed(&st->utf8, piece, n, &st->text);
+    const char *const *s;
+    size_t hold;
+
+    if (!rc && final)
+        rc = sym_utf8_stream_flush(&st->utf8, &st->text);
+    if (rc)
+        return rc;
+    for (s = st->stops; s && *s; s++) {
+        const char *hit = st->text.len ? strstr(st->text.data, *s) : NULL;
+
+        if (hit) {
+            st->stopped_by_string = true;
+            return emit(st, (size_t)(hit - st->text.data));
+        }
+    }
+    hold = final ? 0 : stop_prefix_tail(sym_buf_str(&st->text), st->text.len, st->stops);
+    return emit(st, st->text.len - hold);
+}
+
+static int token_piece(struct sym_llm *llm, llama_token tok, char *buf, int size)
+{
+    return llama_token_to_piece(llm->vocab, tok, buf, size, 0, false);
+}
+
+/* The sampling loop: one token per step until a stop condition. */
+static enum sym_status generate_loop(struct sym_llm *llm, struct llama_sampler *smpl,
+                                     int max_tokens, struct stream *st,
+                                     struct sym_gen_stats *stats, double t0)
+{
+    double t_first = 0;
+    char piece[256];
+    enum sym_status rc = SYM_OK;
+
+    stats->stop = SYM_STOP_LIMIT;
+    while (max_tokens < 0 || stats->n_generated < max_tokens) {
+        llama_token tok;
+        int n;
+
+        if (interrupted(llm)) {
+            stats->stop = SYM_STOP_INTERRUPT;
+            break;
+        }
+        tok = llama_sampler_sample(smpl, llm->ctx, -1);
+        if (stats->n_generated++ == 0) {
+            t_first = now_ms();
+            stats->ttft_ms = t_first - t0;
+        }
+        if (llama_vocab_is_eog(llm->vocab, tok)) {
+            stats->stop = SYM_STOP_EOG;
+            break;
+        }
+        n = token_piece(llm, tok, piece, sizeof piece);
+        if (n < 0) {
+            snprintf(llm->err, sizeof llm->err, "token %d has no text", (int)tok);
+            rc = SYM_ERR_MODEL;
+            break;
+        }
+        rc = stream_push(st, piece, (size_t)n, false);
+        if (rc)
+            break;
+        if (st->stopped_by_string || st->stopped_by_caller) {
+            stats->stop = st->stopped_by_string ? SYM_STOP_STRING : SYM_STOP_CALLER;
+            break;
+        }
+        if (max_tokens >= 0 && stats->n_generated >= max_tokens)
+            break; /* no need to decode a token nothing will follow */
+        if (llm->n_cache >= llm->n_ctx) {
+            stats->stop = SYM_STOP_CONTEXT;
+            break;
+        }
+        rc = decode_tokens(llm, &tok, 1);
+        if (rc == SYM_ERR_INTERRUPTED) {
+            stats->stop = SYM_STOP_INTERRUPT;
+            rc = SYM_OK;
+            break;
+        }
+        if (rc)
+            break;
+    }
+    if (!rc && !st->stopped_by_string && !st->stopped_by_caller)
+        rc = stream_push(st, "", 0, true);
+    stats->gen_ms = stats->n_generated ? now_ms() - t_first : 0;
+    return rc;
+}
+
+enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
+                                 const struct sym_sampling *sampling, int max_tokens,
+                                 const char *const *stops, sym_llm_text_fn on_text, void *data,
+                                 struct sym_gen_stats *stats)
+{
+    double t0 = now_ms();
+    struct llama_sampler *smpl = NULL;
+    struct stream st;
+    llama_token *toks = NULL;
+    enum sym_status rc;
+    int n;
+
+    memset(stats, 0, sizeof *stats);
+    memset(&st, 0, sizeof st);
+    sym_utf8_stream_init(&st.utf8);
+    st.stops = stops;
+    st.on_text = on_text;
+    st.data = data;
+    llm->err[0] = '\0';
+    n = tokenize(llm, prompt, &toks);
+    if (n <= 0) {
+        snprintf(llm->err, sizeof llm->err, n == 0 ? "empty prompt" : "cannot tokenize prompt");
+        rc = n == 0 ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
+        goto out;
+    }
+    stats->n_prompt = n;
+    if (n >= llm->n_ctx) {
+        snprintf(llm->err, sizeof llm->err,
+                 "the prompt is %d tokens but the context holds %d; shorten it or raise -c", n,
+                 llm->n_ctx);
+        rc = SYM_ERR_CONTEXT;
+        goto out;
+    }
+    smpl = make_sampler(llm, sampling);
+    if (!smpl) {
+        rc = SYM_ERR_NOMEM;
+        goto out;
+    }
+    rc = load_prompt(llm, toks, n, &stats->n_evaluated);
+    stats->prompt_ms = now_ms() - t0;
+    if (rc)
+        goto out;
+    rc = generate_loop(llm, smpl, max_tokens, &st, stats, t0);
+out:
+    if (rc == SYM_ERR_INTERRUPTED)
+        stats->stop = SYM_STOP_INTERRUPT;
+    llama_sampler_free(smpl);
+    sym_buf_free(&st.text);
+    free(toks);
+    return rc;
+}

@@ -1,0 +1,134 @@
+/*
+ * llm.h: the language model: load a GGUF, format a chat, generate a streamed answer.
+ *
+ * This module is the only user of llama.h. It owns one model, one context (one sequence) and the
+ * list of tokens currently in that context's KV cache. Each call to sym_llm_generate() compares
+ * its prompt with that list and evaluates only the tokens after the common prefix, so a growing
+ * conversation costs only its new tokens per turn.
+ *
+ * Lifetimes: a struct sym_llm is created by sym_llm_init() and freed by sym_llm_free(). It is
+ * not thread-safe; one caller at a time.
+ */
+#ifndef SYM_LLM_H
+#define SYM_LLM_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/status.h"
+
+struct sym_llm;
+
+/* The context length chosen when none is given: the model's own, up to this many tokens. */
+#define SYM_LLM_AUTO_CTX_MAX 4096
+
+struct sym_llm_params {
+    const char *model_path;
+    int n_ctx;        /* context length in tokens; 0 = auto (see SYM_LLM_AUTO_CTX_MAX) */
+    int n_threads;    /* 0 = all online cores */
+    int n_gpu_layers; /* layers to offload when built with a GPU backend; -1 = all */
+    /* Called during loading with a fraction in [0, 1]; may be NULL. */
+    void (*progress)(float fraction, void *data);
+    void *progress_data;
+    /* When set and non-zero, loading, prompt evaluation and generation stop early. Borrowed. */
+    volatile sig_atomic_t *interrupt;
+};
+
+struct sym_sampling {
+    float temp;           /* <= 0: greedy (always the most likely token) */
+    int top_k;            /* 0 = off */
+    float top_p;          /* 1 = off */
+    float min_p;          /* 0 = off */
+    float repeat_penalty; /* 1 = off */
+    int repeat_last_n;
+    uint32_t seed;
+};
+
+struct sym_chat_msg {
+    const char *role; /* "system", "user" or "assistant" */
+    const char *content;
+};
+
+enum sym_stop_reason {
+    SYM_STOP_EOG,       /* the model ended its answer */
+    SYM_STOP_LIMIT,     /* max_tokens reached */
+    SYM_STOP_STRING,    /* a stop string appeared */
+    SYM_STOP_CONTEXT,   /* the context is full */
+    SYM_STOP_INTERRUPT, /* the interrupt flag was raised */
+    SYM_STOP_CALLER,    /* the text callback asked to stop */
+};
+
+struct sym_gen_stats {
+    int n_prompt;     /* tokens in the prompt */
+    int n_evaluated;  /* prompt tokens decoded now; the others were already in the KV cache */
+    int n_generated;  /* tokens sampled */
+    double prompt_ms; /* prompt evaluation time */
+    double ttft_ms;   /* from the call to the first token sampled */
+    double gen_ms;    /* from the first token sampled to the last */
+    enum sym_stop_reason stop;
+};
+
+/* Receives each piece of the answer: valid UTF-8, not NUL-terminated. Return non-zero to stop. */
+typedef int (*sym_llm_text_fn)(const char *text, size_t len, void *data);
+
+/* Default parameters (no model path). */
+struct sym_llm_params sym_llm_default_params(void);
+
+/*
+ * Load a model and create its context. On failure returns SYM_ERR_NOT_FOUND (no such file),
+ * SYM_ERR_MODEL (not a GGUF, truncated, unsupported architecture), SYM_ERR_CONTEXT (context too
+ * large), SYM_ERR_INTERRUPTED or SYM_ERR_NOMEM, with a one-line explanation in err, and *out is
+ * NULL. On success the caller frees *out with sym_llm_free().
+ */
+enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *params, char *err,
+                             size_t errlen);
+void sym_llm_free(struct sym_llm *llm);
+
+/* The detail of the last failure on llm. Borrowed, valid until the next call. */
+const char *sym_llm_errmsg(const struct sym_llm *llm);
+
+/*
+ * Format a conversation with the model's chat template (or the fallback template, see
+ * sym_llm_has_template) and the start of the assistant's reply, appended to out.
+ */
+enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
+                                    size_t n_msgs, struct sym_buf *out);
+/* True when the model carries a chat template that llama.cpp understands. */
+bool sym_llm_has_template(const struct sym_llm *llm);
+/* Extra stop strings the template needs (NULL-terminated list; empty for real templates). */
+const char *const *sym_llm_template_stops(const struct sym_llm *llm);
+
+/* Tokens in text as the prompt would be tokenized; -1 on failure. */
+int sym_llm_count_tokens(struct sym_llm *llm, const char *text);
+
+/*
+ * Generate a continuation of prompt (the text is tokenized with the model's BOS and special
+ * tokens parsed). Only the tokens after the part already in the KV cache are evaluated. Streams
+ * the answer through on_text, stops at an end-of-generation token, at max_tokens (-1: no limit),
+ * at any of stops (NULL-terminated list, may be NULL; the stop string itself is not emitted),
+ * when the context is full, or when the interrupt flag is raised. Fills *stats in every case.
+ * Returns SYM_OK for each of those ends, SYM_ERR_CONTEXT when the prompt alone does not fit,
+ * SYM_ERR_INTERRUPTED when interrupted before the first token, or another error (see errmsg).
+ */
+enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
+                                 const struct sym_sampling *sampling, int max_tokens,
+                                 const char *const *stops, sym_llm_text_fn on_text, void *data,
+                                 struct sym_gen_stats *stats);
+
+/* Forget the KV cache (the next prompt is evaluated in full). */
+void sym_llm_clear_cache(struct sym_llm *llm);
+
+int sym_llm_n_ctx(const struct sym_llm *llm);
+/* Tokens now in the KV cache. */
+int sym_llm_n_cached(const struct sym_llm *llm);
+int sym_llm_n_threads(const struct sym_llm *llm);
+/* A one-line description of the model: "llama 260K F32 (stories260K.gguf)". Borrowed. */
+const char *sym_llm_describe(const struct sym_llm *llm);
+
+/* Route llama.cpp's log through sym_log (at debug level). Called by sym_llm_init(). */
+void sym_llm_route_log(void);
+
+#endif
