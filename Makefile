@@ -35,6 +35,7 @@ define cmake_build
 	@scripts/deps.sh
 	@prefix=$$(scripts/llama.sh) && \
 	if [ ! -f $(1)/CMakeCache.txt ] || [ "$$(cat $(1)/.llama-prefix 2>/dev/null)" != "$$prefix" ]; then \
+		rm -f $(1)/CMakeCache.txt; \
 		cmake -S . -B $(1) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_PREFIX_PATH="$$prefix" \
 			-DLLAMA_PREFIX="$$prefix" $(2) >/dev/null && echo "$$prefix" > $(1)/.llama-prefix; \
 	fi
@@ -56,7 +57,7 @@ asan:
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 valgrind: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -L unit -T memcheck
+	cd $(BUILD_DIR) && ctest --output-on-failure -L valgrind
 
 bench: build
 	bench/run.sh $(BUILD_DIR)

@@ -3,8 +3,8 @@
 #
 # As root, missing packages are installed with apt-get (after one `apt-get update`). As another
 # user, the exact command to run is printed and the script fails, so the build stops with a clear
-# message instead of a compiler error three screens later. A stamp under the build directory makes
-# later runs free; delete it (or `make clean`) to check again.
+# message instead of a compiler error three screens later. It runs on every `make`: a dpkg query
+# per package, a fraction of a second.
 set -euo pipefail
 
 # package           what needs it
@@ -19,9 +19,10 @@ PACKAGES=(
     libcjson-dev      # --json output
     clang-format      # make format
     valgrind          # the memcheck part of the test suite
+    jq                # reading --json output in the tests and the benchmark
+    tmux              # driving the interactive session in the tests
 )
 
-stamp="${1:-}"
 missing=()
 for p in "${PACKAGES[@]}"; do
     case "$p" in
@@ -43,4 +44,3 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
         { echo "symbiot: apt-get install failed for: ${missing[*]}" >&2; exit 1; }
 fi
-[ -z "$stamp" ] || { mkdir -p "$(dirname "$stamp")"; touch "$stamp"; }

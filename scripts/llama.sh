@@ -43,7 +43,9 @@ if [ -n "${LLAMA_CPP_DIR:-}" ]; then
 else
     src_id="$NPM_VERSION-$LLAMA_COMMIT"
 fi
-key="llama.cpp-$src_id-cuda$CUDA-native-r$RECIPE"
+# A native build runs only on CPUs with the same instruction set: key it by the CPU's flags.
+cpu_id="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | sha256sum | cut -c1-8)"
+key="llama.cpp-$src_id-cuda$CUDA-native$cpu_id-r$RECIPE"
 root="$CACHE/$key"
 prefix="$root/prefix"
 

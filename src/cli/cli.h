@@ -18,12 +18,12 @@ enum cli_command { CLI_CHAT, CLI_ASK };
 struct cli {
     struct sym_config cfg;
     enum cli_command command;
-    char *ask_text;    /* ask: the question (joined arguments), owned */
-    bool json;         /* one JSON object per turn */
-    bool raw;          /* plain completion, no chat template */
+    char *ask_text; /* ask: the question (joined arguments), owned */
+    bool json;      /* one JSON object per turn */
+    bool raw;       /* plain completion, no chat template */
     bool verbose;
-    bool color;        /* colours on stdout/stderr (a terminal and no NO_COLOR) */
-    bool interactive;  /* stdin is a terminal */
+    bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
+    bool interactive; /* stdin is a terminal */
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */

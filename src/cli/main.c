@@ -57,7 +57,7 @@ static void collect_notice(const char *message, void *data)
  * deserves: OK, FAIL or INTERRUPTED.
  */
 static int run_turn(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm,
-                    const char *input)
+                    const char *input, bool *quit)
 {
     struct json_turn jt = {{0}, 0};
     struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
@@ -89,6 +89,8 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const struct sym_l
         code = CLI_EXIT_FAIL;
     }
     fflush(stdout);
+    if (quit)
+        *quit = !rc && turn.quit;
     for (i = 0; i < jt.n; i++)
         free(jt.notices[i]);
     sym_turn_clear(&turn);
@@ -121,7 +123,7 @@ static char *read_line(FILE *in, bool *too_long)
 static int run_piped(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm)
 {
     int status = CLI_EXIT_OK, lineno = 0;
-    bool too_long;
+    bool too_long, quit = false;
     char *line;
 
     while ((line = read_line(stdin, &too_long))) {
@@ -138,10 +140,10 @@ static int run_piped(struct cli *cli, struct sym_assistant *a, const struct sym_
             status = CLI_EXIT_FAIL;
             continue;
         }
-        code = run_turn(cli, a, llm, line);
+        code = run_turn(cli, a, llm, line, &quit);
         free(line);
-        if (code == CLI_EXIT_INTERRUPTED)
-            return code;
+        if (code == CLI_EXIT_INTERRUPTED || quit)
+            return code ? code : status;
         if (code)
             status = code;
     }
@@ -182,7 +184,7 @@ static int run_ask(struct cli *cli, struct sym_assistant *a, const struct sym_ll
         cli_error("ask needs a question: symbiot ask TEXT...");
         return CLI_EXIT_USAGE;
     }
-    code = run_turn(cli, a, llm, text);
+    code = run_turn(cli, a, llm, text, NULL);
     return code;
 }
 
@@ -224,6 +226,11 @@ int main(int argc, char **argv)
     sym_log_set_level(cli.verbose ? SYM_LOG_DEBUG : SYM_LOG_WARN);
     sym_llm_route_log();
     install_sigint();
+    if (cli.command == CLI_ASK && !cli.ask_text && cli.interactive) {
+        cli_error("ask needs a question: symbiot ask TEXT... (or pipe it on stdin)");
+        code = CLI_EXIT_USAGE;
+        goto out;
+    }
     if (cli.cfg.model) {
         code = load_model(&cli, &llm);
         if (code)

@@ -62,9 +62,12 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
     int interrupts = 0;
 
     history_open(history, sizeof history);
-    (void)cli;
     banner(llm);
-    snprintf(prompt, sizeof prompt, "%s>%s ", cli_color("\033[1;32m"), cli_color("\033[0m"));
+    /* \001 and \002 tell libedit that the colour codes take no room on screen. */
+    if (cli->color)
+        snprintf(prompt, sizeof prompt, "\001\033[1;32m\002>\001\033[0m\002 ");
+    else
+        snprintf(prompt, sizeof prompt, "> ");
     for (;;) {
         struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
         struct sym_turn turn;
@@ -94,6 +97,12 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
         add_history(line);
         rc = sym_assistant_turn(a, line, &io, &turn);
         free(line);
+        if (rc == SYM_ERR_MODEL && !llm) {
+            cli_notice("no model is loaded, so only commands work; start Symbiot with "
+                       "-m /path/to/model.gguf (see above)",
+                       NULL);
+            continue;
+        }
         if (rc) {
             cli_error("%s", sym_assistant_errmsg(a));
             continue;

@@ -180,10 +180,10 @@ static enum sym_status stats_text(const struct sym_assistant *a, struct sym_buf 
     if (!a->llm)
         return sym_buf_puts(out, "No model loaded.");
     rc = sym_buf_printf(out, "model: %s\ncontext: %d of %d tokens in use, %d threads\n",
-                        sym_llm_describe(a->llm), sym_llm_n_cached(a->llm),
-                        sym_llm_n_ctx(a->llm), sym_llm_n_threads(a->llm));
+                        sym_llm_describe(a->llm), sym_llm_n_cached(a->llm), sym_llm_n_ctx(a->llm),
+                        sym_llm_n_threads(a->llm));
     if (!rc)
-        rc = sym_buf_printf(out, "conversation: %d turns kept, %d answered this session\n",
+        rc = sym_buf_printf(out, "conversation: %d turn(s) kept, %d answered this session\n",
                             sym_assistant_n_turns(a), a->n_chat_turns);
     if (!rc && a->have_last)
         rc = sym_buf_printf(out,
@@ -268,52 +268,69 @@ static int answer_reserve(const struct sym_assistant *a)
     return max > 0 ? max : 1;
 }
 
+/* Format the system prompt (if any) and messages [from, n_msgs) into prompt; count tokens. */
+static enum sym_status format_from(struct sym_assistant *a, size_t from, struct sym_buf *prompt,
+                                   int *n_tokens)
+{
+    size_t first = first_turn_index(a), n = 0, i;
+    struct sym_chat_msg *chat = malloc(sizeof *chat * (a->n_msgs + 1));
+    enum sym_status rc;
+
+    if (!chat)
+        return SYM_ERR_NOMEM;
+    for (i = 0; i < a->n_msgs; i++) {
+        if (i >= first && i < from)
+            continue;
+        chat[n].role = a->msgs[i].role;
+        chat[n++].content = a->msgs[i].content;
+    }
+    sym_buf_reset(prompt);
+    rc = sym_llm_format_chat(a->llm, chat, n, prompt);
+    free(chat);
+    if (rc)
+        return rc;
+    *n_tokens = sym_llm_count_tokens(a->llm, sym_buf_str(prompt));
+    return *n_tokens < 0 ? SYM_ERR_NOMEM : SYM_OK;
+}
+
 /*
- * Format the conversation into prompt, dropping the oldest turns while it does not fit. When it
- * must drop, it drops down to half the context, so the next turns can reuse the cache again.
+ * Format the conversation into prompt, leaving out the oldest turns while it does not fit. When
+ * it must leave some out, it goes down to half the context, so the next turns can reuse the
+ * cache again. Turns are dropped for good only once the result fits; a message that cannot fit
+ * even alone is an error and the conversation stays as it was.
  */
 static enum sym_status fit_conversation(struct sym_assistant *a, struct sym_buf *prompt,
                                         int *n_dropped)
 {
     const int n_ctx = sym_llm_n_ctx(a->llm), reserve = answer_reserve(a);
-    int limit = n_ctx - reserve;
-    size_t first = first_turn_index(a);
+    const size_t first = first_turn_index(a), last = a->n_msgs - 1;
+    int limit = n_ctx - reserve, n;
+    size_t from = first;
+    enum sym_status rc;
 
     *n_dropped = 0;
     for (;;) {
-        struct sym_chat_msg *chat = malloc(sizeof *chat * a->n_msgs);
-        enum sym_status rc;
-        size_t i;
-        int n;
-
-        if (!chat)
-            return SYM_ERR_NOMEM;
-        for (i = 0; i < a->n_msgs; i++) {
-            chat[i].role = a->msgs[i].role;
-            chat[i].content = a->msgs[i].content;
-        }
-        sym_buf_reset(prompt);
-        rc = sym_llm_format_chat(a->llm, chat, a->n_msgs, prompt);
-        free(chat);
+        rc = format_from(a, from, prompt, &n);
         if (rc)
             return rc;
-        n = sym_llm_count_tokens(a->llm, sym_buf_str(prompt));
-        if (n < 0)
-            return SYM_ERR_NOMEM;
         if (n <= limit)
-            return SYM_OK;
-        if (a->n_msgs - first <= 1) {
+            break;
+        if (from == last && n <= n_ctx - reserve)
+            break; /* the hysteresis target is not met, but the turn fits */
+        if (from == last) {
             snprintf(a->err, sizeof a->err,
                      "the message is too long: it needs %d tokens with room for the answer, the "
                      "context holds %d (raise -c or shorten the message)",
                      n + reserve, n_ctx);
             return SYM_ERR_CONTEXT;
         }
-        /* Drop the oldest turn: a user message and the answer after it. */
-        drop_msgs(a, first, a->n_msgs - first >= 3 ? 2 : 1);
+        /* Leave out the oldest turn: a user message and the answer after it. */
+        from += last - from >= 2 ? 2 : 1;
         (*n_dropped)++;
         limit = n_ctx / 2 > reserve ? n_ctx / 2 : limit;
     }
+    drop_msgs(a, first, from - first);
+    return SYM_OK;
 }
 
 static void account(struct sym_assistant *a, const struct sym_gen_stats *s)
@@ -331,7 +348,7 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     struct answer_sink sink = {io, {0}, false};
     struct sym_buf prompt = {0};
     const struct sym_config *c = a->cfg;
-    struct sym_sampling smp = {c->temp, c->top_k, c->top_p, c->min_p,
+    struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
                                c->repeat_penalty, c->repeat_last_n, c->seed};
     const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
     char msg[256];
@@ -352,8 +369,8 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         notice(io, msg);
     }
     sink.started = a->raw; /* a raw completion keeps its leading space */
-    rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece,
-                          &sink, &turn->stats);
+    rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece, &sink,
+                          &turn->stats);
     if (rc) {
         snprintf(a->err, sizeof a->err, "%s", sym_llm_errmsg(a->llm));
         if (!a->raw)

@@ -13,10 +13,10 @@
 #include "core/status.h"
 
 struct sym_buf {
-    char *data;     /* NUL-terminated content, NULL until the first append */
-    size_t len;     /* bytes of content, not counting the NUL */
-    size_t cap;     /* bytes allocated */
-    size_t max;     /* largest allowed len; 0 means no cap */
+    char *data; /* NUL-terminated content, NULL until the first append */
+    size_t len; /* bytes of content, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* largest allowed len; 0 means no cap */
 };
 
 void sym_buf_init(struct sym_buf *b, size_t max);
@@ -25,7 +25,8 @@ enum sym_status sym_buf_puts(struct sym_buf *b, const char *s);
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-enum sym_status sym_buf_printf(struct sym_buf *b, const char *fmt, ...);
+enum sym_status
+sym_buf_printf(struct sym_buf *b, const char *fmt, ...);
 /* Empty the buffer, keeping its memory. */
 void sym_buf_reset(struct sym_buf *b);
 /* The content as a string: "" when nothing was appended. Borrowed, valid until the next change. */

@@ -23,7 +23,10 @@ struct field {
     double min, max; /* allowed range for numbers */
 };
 
-#define FIELD(key, type, member, min, max) {key, type, offsetof(struct sym_config, member), min, max}
+#define FIELD(key, type, member, min, max)                                                         \
+    {                                                                                              \
+        key, type, offsetof(struct sym_config, member), min, max                                   \
+    }
 
 static const struct field fields[] = {
     FIELD("model", FIELD_STRING, model, 0, 0),
@@ -168,8 +171,7 @@ static char *trim(char *s)
     return s;
 }
 
-enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err,
-                                size_t errlen)
+enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     char line[8192], msg[512];

@@ -16,7 +16,7 @@
 #include "core/status.h"
 
 #define SYM_DEFAULT_SYSTEM                                                                         \
-    "You are Symbiot, a helpful assistant running privately on the user's own computer. "       \
+    "You are Symbiot, a helpful assistant running privately on the user's own computer. "          \
     "Answer clearly and briefly, in the language of the question."
 
 struct sym_config {
@@ -52,7 +52,6 @@ enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const ch
  * Read a config file. A missing file is SYM_ERR_NOT_FOUND (callers decide whether that matters);
  * a malformed line is SYM_ERR_INVALID with "FILE:LINE: why" in err.
  */
-enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err,
-                                size_t errlen);
+enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err, size_t errlen);
 
 #endif

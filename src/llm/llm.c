@@ -31,8 +31,8 @@ struct sym_llm {
     struct llama_model *model;
     struct llama_context *ctx;
     const struct llama_vocab *vocab;
-    const char *tmpl;           /* the model's chat template, if llama.cpp knows it */
-    llama_token *cache;         /* tokens in the KV cache, n_cache of n_ctx */
+    const char *tmpl;   /* the model's chat template, if llama.cpp knows it */
+    llama_token *cache; /* tokens in the KV cache, n_cache of n_ctx */
     int n_cache;
     int n_ctx;
     int n_batch;
@@ -46,17 +46,33 @@ struct sym_llm {
 
 static char last_llama_error[256];
 
+/*
+ * Keep the first error llama.cpp reports after a reset: that one names the cause ("unknown model
+ * architecture: 'x'"); the later ones only say that loading failed. Function-name prefixes
+ * ("llama_model_load: error loading model: ") are dropped.
+ */
+static void remember_error(const char *text)
+{
+    const char *p = text, *colon;
+    size_t n;
+
+    if (last_llama_error[0])
+        return;
+    while ((colon = strstr(p, ": ")) && colon - p < 48 && !memchr(p, ' ', (size_t)(colon - p)))
+        p = colon + 2;
+    if (!strncmp(p, "error loading model: ", 21))
+        p += 21;
+    snprintf(last_llama_error, sizeof last_llama_error, "%s", p);
+    n = strlen(last_llama_error);
+    while (n && (last_llama_error[n - 1] == '\n' || last_llama_error[n - 1] == ' '))
+        last_llama_error[--n] = '\0';
+}
+
 static void llama_log_to_sym(enum ggml_log_level level, const char *text, void *data)
 {
-    size_t n = strlen(text);
-
     (void)data;
-    if (level == GGML_LOG_LEVEL_ERROR) {
-        snprintf(last_llama_error, sizeof last_llama_error, "%s", text);
-        n = strlen(last_llama_error);
-        while (n && (last_llama_error[n - 1] == '\n' || last_llama_error[n - 1] == ' '))
-            last_llama_error[--n] = '\0';
-    }
+    if (level == GGML_LOG_LEVEL_ERROR)
+        remember_error(text);
     if (sym_log_enabled(SYM_LOG_DEBUG))
         fputs(text, stderr);
 }
@@ -151,9 +167,10 @@ static void explain_load_failure(const char *path, const struct sym_llm_params *
     else if (strstr(why, "architecture"))
         snprintf(err, errlen, "cannot load %s: unsupported model architecture (llama.cpp: %s)",
                  path, why);
+    else if (strstr(why, "bounds") || strstr(why, "read") || strstr(why, "incomplete"))
+        snprintf(err, errlen, "cannot load %s: the file is truncated (llama.cpp: %s)", path, why);
     else
-        snprintf(err, errlen, "cannot load %s: the file is truncated or corrupt (llama.cpp: %s)",
-                 path, why);
+        snprintf(err, errlen, "cannot load %s: the file is corrupt (llama.cpp: %s)", path, why);
 }
 
 static int default_threads(void)
@@ -173,8 +190,9 @@ static const char *usable_template(const struct llama_model *model)
     if (!tmpl)
         return NULL;
     if (llama_chat_apply_template(tmpl, &probe, 1, true, buf, sizeof buf) < 0) {
-        sym_log(SYM_LOG_WARN,
-                "the model's chat template is not one llama.cpp knows; using the fallback template");
+        sym_log(
+            SYM_LOG_WARN,
+            "the model's chat template is not one llama.cpp knows; using the fallback template");
         return NULL;
     }
     return tmpl;
@@ -185,7 +203,9 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
 {
     struct llama_context_params cp = llama_context_default_params();
     int n_train = llama_model_n_ctx_train(llm->model);
-    int n_ctx = p->n_ctx > 0 ? p->n_ctx : n_train < SYM_LLM_AUTO_CTX_MAX ? n_train : SYM_LLM_AUTO_CTX_MAX;
+    int n_ctx = p->n_ctx > 0                     ? p->n_ctx
+                : n_train < SYM_LLM_AUTO_CTX_MAX ? n_train
+                                                 : SYM_LLM_AUTO_CTX_MAX;
 
     if (n_ctx > n_train) {
         snprintf(err, errlen,
@@ -520,9 +540,9 @@ static struct llama_sampler *make_sampler(const struct sym_llm *llm, const struc
     if (!chain)
         return NULL;
     if (s->repeat_penalty != 1.0f && s->repeat_last_n != 0)
-        llama_sampler_chain_add(chain, llama_sampler_init_penalties(
-                                           llama_vocab_n_tokens(llm->vocab), s->repeat_last_n,
-                                           s->repeat_penalty, 0.0f, 0.0f));
+        llama_sampler_chain_add(
+            chain, llama_sampler_init_penalties(llama_vocab_n_tokens(llm->vocab), s->repeat_last_n,
+                                                s->repeat_penalty, 0.0f, 0.0f));
     if (s->temp <= 0.0f) {
         llama_sampler_chain_add(chain, llama_sampler_init_greedy());
         return chain;
@@ -605,8 +625,8 @@ static int token_piece(struct sym_llm *llm, llama_token tok, char *buf, int size
 
 /* The sampling loop: one token per step until a stop condition. */
 static enum sym_status generate_loop(struct sym_llm *llm, struct llama_sampler *smpl,
-                                     int max_tokens, struct stream *st,
-                                     struct sym_gen_stats *stats, double t0)
+                                     int max_tokens, struct stream *st, struct sym_gen_stats *stats,
+                                     double t0)
 {
     double t_first = 0;
     char piece[256];
@@ -711,6 +731,36 @@ out:
     if (rc == SYM_ERR_INTERRUPTED)
         stats->stop = SYM_STOP_INTERRUPT;
     llama_sampler_free(smpl);
+    sym_buf_free(&st.text);
+    free(toks);
+    return rc;
+}
+
+enum sym_status sym_llm_replay(struct sym_llm *llm, const char *text, const char *const *stops,
+                               sym_llm_text_fn on_text, void *data)
+{
+    int32_t len = (int32_t)strlen(text), n, i;
+    llama_token *toks = malloc(sizeof *toks * ((size_t)len + 8));
+    enum sym_status rc = SYM_OK;
+    struct stream st;
+    char piece[256];
+
+    if (!toks)
+        return SYM_ERR_NOMEM;
+    memset(&st, 0, sizeof st);
+    st.stops = stops;
+    st.on_text = on_text;
+    st.data = data;
+    n = llama_tokenize(llm->vocab, text, len, toks, len + 8, false, false);
+    for (i = 0; i < n && !rc && !st.stopped_by_string && !st.stopped_by_caller; i++) {
+        int k = token_piece(llm, toks[i], piece, sizeof piece);
+
+        rc = k < 0 ? SYM_ERR_MODEL : stream_push(&st, piece, (size_t)k, false);
+    }
+    if (!rc && !st.stopped_by_string && !st.stopped_by_caller)
+        rc = stream_push(&st, "", 0, true);
+    if (n < 0)
+        rc = SYM_ERR_INVALID;
     sym_buf_free(&st.text);
     free(toks);
     return rc;

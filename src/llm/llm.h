@@ -118,6 +118,14 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
                                  const char *const *stops, sym_llm_text_fn on_text, void *data,
                                  struct sym_gen_stats *stats);
 
+/*
+ * Tokenize text (no BOS) and stream its tokens' pieces through the same UTF-8 assembly and
+ * stop-string handling as sym_llm_generate(), without running the model. For tests and tools
+ * that need to see exactly how a given text would be streamed.
+ */
+enum sym_status sym_llm_replay(struct sym_llm *llm, const char *text, const char *const *stops,
+                               sym_llm_text_fn on_text, void *data);
+
 /* Forget the KV cache (the next prompt is evaluated in full). */
 void sym_llm_clear_cache(struct sym_llm *llm);
 

@@ -24,7 +24,7 @@
  *   four uniforms) with std 1/sqrt(fan_in), so every matmul keeps unit-scale activations and the
  *   logits have std ~1: varied output under both greedy and sampled decoding.
  *
- * Only the ggml-base library (gguf + quantisation) is needed; llama itself is not linked.
+ * It uses only ggml (gguf writing and quantisation); the build links the llama target for that.
  */
 
 #include <errno.h>
@@ -76,6 +76,7 @@ struct options {
     const char *out_path;
     const char *chat_template; /* NULL: write none */
     const char *name;
+    const char *arch; /* general.architecture; only tests of unsupported models change it */
     int64_t n_embd;
     int64_t n_layer;
     int64_t n_head;
@@ -141,6 +142,8 @@ static void usage(FILE *f)
             "  --chat-template S     write S as tokenizer.chat_template (default: none, even if\n"
             "                          VOCAB.gguf has one)\n"
             "  --name S              general.name (default \"symbiot random test model\")\n"
+            "  --arch S              general.architecture (default \"llama\"; another value makes\n"
+            "                          a model llama.cpp refuses, for error-path tests)\n"
             "  -q, --quiet           no summary line on stderr\n"
             "  -h, --help            show this help\n"
             "\n"
@@ -267,6 +270,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof(*o));
     o->name = "symbiot random test model";
+    o->arch = "llama";
     o->rms_eps = 1e-5f;
     o->seed = 42;
     apply_preset(o, "tiny");
@@ -325,6 +329,8 @@ static int parse_args(int argc, char **argv, struct options *o)
             o->chat_template = v;
         } else if (OPT("--name")) {
             o->name = v;
+        } else if (OPT("--arch")) {
+            o->arch = v;
         } else if (OPT("--type")) {
             if (m > 0) {
                 o->wtype = NULL;
@@ -655,7 +661,7 @@ static struct gguf_context *load_vocab(const char *path, int64_t *n_vocab)
 /* Set the general.* and llama.* keys describing the model. */
 static void set_model_kv(struct gguf_context *g, const struct options *o, int64_t n_vocab)
 {
-    gguf_set_val_str(g, "general.architecture", "llama");
+    gguf_set_val_str(g, "general.architecture", o->arch);
     gguf_set_val_str(g, "general.type", "model");
     gguf_set_val_str(g, "general.name", o->name);
     gguf_set_val_u32(g, "general.file_type", (uint32_t)o->wtype->ftype);

@@ -1,0 +1,57 @@
+# lib.sh: helpers for the integration tests (sourced). Each test script calls `check` and
+# `expect_*` and ends with `finish`, which prints "N passed, N failed" and sets the exit status.
+# The environment comes from tests/CMakeLists.txt: SYMBIOT, MKMODEL, TINY_MODEL, BAD_ARCH_MODEL,
+# LLAMA_PREFIX, SHARED_MODELS, SCRATCH.
+set -u
+passed=0
+failed=0
+skipped=0
+T=$(mktemp -d "${SCRATCH:-/tmp}/it.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+# Keep the user's real config, history and models out of the tests.
+export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" HOME="$T/home"
+unset SYMBIOT_MODEL NO_COLOR
+mkdir -p "$HOME"
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+    local what=$1
+    shift
+    if "$@"; then pass; else fail "$what"; fi
+}
+
+# run_sym ARGS...: run symbiot with stdin from /dev/null unless redirected by the caller;
+# sets $out, $err, $rc.
+run_sym() {
+    "$SYMBIOT" "$@" >"$T/out" 2>"$T/err" </dev/null
+    rc=$?
+    out=$(cat "$T/out")
+    err=$(cat "$T/err")
+}
+
+expect_rc() { # expect_rc WANT DESCRIPTION
+    if [ "$rc" -eq "$1" ]; then pass; else fail "$2: exit status $rc, expected $1 (stderr: $err)"; fi
+}
+
+expect_in() { # expect_in HAYSTACK NEEDLE DESCRIPTION
+    case "$1" in
+    *"$2"*) pass ;;
+    *) fail "$3: '$2' not found in: $1" ;;
+    esac
+}
+
+expect_not_in() {
+    case "$1" in
+    *"$2"*) fail "$3: '$2' unexpectedly found in: $1" ;;
+    *) pass ;;
+    esac
+}
+
+finish() {
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ]
+}

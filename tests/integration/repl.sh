@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# repl.sh: the interactive session in a real terminal (tmux): banner and help without a model,
+# Ctrl-C stops an answer and the prompt comes back, Ctrl-C twice at the prompt leaves, Ctrl-D
+# leaves, the history file is private.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v tmux >/dev/null; then
+    skip "tmux is not installed"
+    finish
+    exit
+fi
+export TMUX_TMPDIR="$T"
+sock="symbiot-test-$$"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+screen() { tm capture-pane -p -t s -S -200; }
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows up.
+wait_for() {
+    local i
+    for i in $(seq 1 $((${2:-10} * 10))); do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    echo "--- screen ---" >&2
+    screen >&2
+    return 1
+}
+start() { # start COMMAND: run it in a fresh tmux session, then echo its exit status to a file
+    tm kill-server 2>/dev/null
+    rm -f "$T/rc"
+    tm new-session -d -s s -x 100 -y 40 "env HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $1; echo \$? > '$T/rc'; sleep 60"
+}
+exited() { # exited WANT_RC
+    local i
+    for i in $(seq 1 50); do
+        [ -f "$T/rc" ] && [ "$(cat "$T/rc")" = "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Without a model: the banner says how to get one; /help works; Ctrl-D leaves with status 0.
+start "'$SYMBIOT'"
+check "no-model banner" wait_for "symbiot -m /path/to/model.gguf"
+tm send-keys -t s "/help" Enter
+check "/help in the REPL" wait_for "forget this conversation"
+tm send-keys -t s "hello" Enter
+check "chat without a model explains" wait_for "only commands work"
+tm send-keys -t s C-d
+check "Ctrl-D leaves" exited 0
+check "history file is owner-only" [ "$(stat -c %a "$XDG_DATA_HOME/symbiot/history")" = 600 ]
+check "history kept the lines" grep -q "/help" "$XDG_DATA_HOME/symbiot/history"
+
+# With a model: Ctrl-C stops a never-ending answer and the prompt returns.
+start "'$SYMBIOT' -m '$TINY_MODEL' -c 2048 -n -1 --temp 0 --repeat-penalty 1"
+check "banner names the model" wait_for "tiny-spm.gguf"
+tm send-keys -t s "Tell me everything" Enter
+sleep 1.5
+tm send-keys -t s C-c
+check "Ctrl-C stops the answer" wait_for "[stopped]"
+tm send-keys -t s "/stats" Enter
+check "the session goes on after Ctrl-C" wait_for "generated"
+# Ctrl-C once at the prompt: a hint; twice: leave.
+tm send-keys -t s C-c
+check "first Ctrl-C at the prompt gives a hint" wait_for "Ctrl-C again"
+tm send-keys -t s C-c
+check "second Ctrl-C leaves" exited 0
+# History from the first session is there in the second (Up arrow).
+start "'$SYMBIOT'"
+wait_for "Type /help" >/dev/null
+tm send-keys -t s Up
+check "history is loaded (Up shows the last line)" wait_for "> /stats"
+tm send-keys -t s C-u "/quit" Enter
+check "/quit leaves" exited 0
+finish

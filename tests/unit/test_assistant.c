@@ -1,0 +1,193 @@
+/*
+ * test_assistant.c: the turn pipeline on a real model: commands, multi-turn KV reuse, eviction
+ * of old turns with a notice, over-long messages, invalid UTF-8, no model.
+ *
+ * Usage: test_assistant MODEL.gguf
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/assistant.h"
+#include "core/utf8.h"
+#include "test.h"
+
+static const char *model_path;
+
+struct seen {
+    struct sym_buf text;
+    char notices[4][256];
+    int n_notices;
+};
+
+static int on_text(const char *text, size_t len, void *data)
+{
+    struct seen *s = data;
+
+    sym_buf_append(&s->text, text, len);
+    return 0;
+}
+
+static void on_notice(const char *msg, void *data)
+{
+    struct seen *s = data;
+
+    if (s->n_notices < 4)
+        snprintf(s->notices[s->n_notices++], sizeof s->notices[0], "%s", msg);
+}
+
+static struct sym_llm *open_model(int n_ctx)
+{
+    struct sym_llm_params p = sym_llm_default_params();
+    struct sym_llm *llm = NULL;
+    char err[512];
+
+    p.model_path = model_path;
+    p.n_ctx = n_ctx;
+    p.n_threads = 2;
+    if (sym_llm_init(&llm, &p, err, sizeof err))
+        fprintf(stderr, "cannot open test model: %s\n", err);
+    return llm;
+}
+
+static void test_commands_without_model(void)
+{
+    struct sym_config cfg;
+    struct sym_assistant *a;
+    struct seen s = {{0}, {{0}}, 0};
+    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn t;
+
+    sym_config_init(&cfg);
+    CHECK(sym_assistant_init(&a, &cfg, NULL) == SYM_OK);
+    CHECK(sym_assistant_turn(a, "/help", &io, &t) == SYM_OK);
+    CHECK(t.kind == SYM_TURN_COMMAND);
+    CHECK_CONTAINS(t.answer, "/reset");
+    CHECK_CONTAINS(sym_buf_str(&s.text), "/stats"); /* streamed like an answer */
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/stats", &io, &t) == SYM_OK);
+    CHECK_CONTAINS(t.answer, "No model");
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/frobnicate now", &io, &t) == SYM_OK);
+    CHECK_CONTAINS(t.answer, "Unknown command /frobnicate");
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/quit", &io, &t) == SYM_OK);
+    CHECK(t.quit);
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "hello", &io, &t) == SYM_ERR_MODEL);
+    CHECK_CONTAINS(sym_assistant_errmsg(a), "symbiot -m");
+    sym_turn_clear(&t);
+    sym_assistant_free(a);
+    sym_config_free(&cfg);
+    sym_buf_free(&s.text);
+}
+
+static void test_multi_turn(void)
+{
+    struct sym_llm *llm = open_model(2048);
+    struct sym_config cfg;
+    struct sym_assistant *a;
+    struct seen s = {{0}, {{0}}, 0};
+    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn t1, t2;
+
+    if (!llm) {
+        CHECK(llm != NULL);
+        return;
+    }
+    sym_config_init(&cfg);
+    cfg.temp = 0;
+    cfg.max_tokens = 16;
+    CHECK(sym_assistant_init(&a, &cfg, llm) == SYM_OK);
+    CHECK(sym_assistant_turn(a, "My name is Ann.", &io, &t1) == SYM_OK);
+    CHECK(t1.kind == SYM_TURN_CHAT);
+    CHECK_STR(sym_buf_str(&s.text), t1.answer); /* what streamed is the answer */
+    CHECK(t1.stats.n_evaluated == t1.stats.n_prompt);
+    CHECK(sym_assistant_turn(a, "What is my name?", &io, &t2) == SYM_OK);
+    /* Turn two evaluates its own new tokens, not the system prompt and turn one again. */
+    CHECK(t2.stats.n_prompt > t1.stats.n_prompt);
+    CHECK(t2.stats.n_evaluated < t2.stats.n_prompt / 2);
+    CHECK(sym_assistant_n_turns(a) == 2);
+    sym_turn_clear(&t1);
+    sym_turn_clear(&t2);
+    /* /reset forgets the turns; the next prompt reuses the cached system prompt. */
+    CHECK(sym_assistant_turn(a, "/reset", &io, &t1) == SYM_OK);
+    CHECK(sym_assistant_n_turns(a) == 0);
+    CHECK(sym_assistant_turn(a, "Hello again", &io, &t2) == SYM_OK);
+    CHECK(t2.stats.n_evaluated < t2.stats.n_prompt);
+    sym_turn_clear(&t1);
+    sym_turn_clear(&t2);
+    /* Invalid UTF-8 in the input does not break the turn. */
+    CHECK(sym_assistant_turn(a, "bad \xFF\xFE bytes \xD0", &io, &t1) == SYM_OK);
+    CHECK(sym_utf8_valid(t1.answer, strlen(t1.answer)));
+    sym_turn_clear(&t1);
+    CHECK(sym_assistant_turn(a, "/stats", &io, &t1) == SYM_OK);
+    CHECK_CONTAINS(t1.answer, "evaluated");
+    sym_turn_clear(&t1);
+    sym_assistant_free(a);
+    sym_config_free(&cfg);
+    sym_llm_free(llm);
+    sym_buf_free(&s.text);
+}
+
+static void test_eviction(void)
+{
+    struct sym_llm *llm = open_model(256);
+    struct sym_config cfg;
+    struct sym_assistant *a;
+    struct seen s = {{0}, {{0}}, 0};
+    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn t;
+    char big[8192];
+    int i, dropped = 0, turns_before;
+
+    if (!llm) {
+        CHECK(llm != NULL);
+        return;
+    }
+    sym_config_init(&cfg);
+    cfg.temp = 0;
+    cfg.max_tokens = 24;
+    CHECK(sym_assistant_init(&a, &cfg, llm) == SYM_OK);
+    for (i = 0; i < 12; i++) {
+        CHECK(sym_assistant_turn(a, "Tell me one more thing about the sea and ships.", &io, &t) ==
+              SYM_OK);
+        dropped += t.n_dropped;
+        CHECK(t.stats.n_prompt + t.stats.n_generated <= 256);
+        sym_turn_clear(&t);
+    }
+    CHECK(dropped > 0);
+    CHECK(s.n_notices > 0);
+    CHECK_CONTAINS(s.notices[0], "dropped the");
+    CHECK(sym_assistant_n_turns(a) < 12);
+    /* A message that cannot fit even alone is refused and leaves the conversation as it was. */
+    turns_before = sym_assistant_n_turns(a);
+    big[0] = '\0';
+    for (i = 0; i < 300; i++)
+        strcat(big, "sea ");
+    CHECK(sym_assistant_turn(a, big, &io, &t) == SYM_ERR_CONTEXT);
+    CHECK_CONTAINS(sym_assistant_errmsg(a), "too long");
+    CHECK(sym_assistant_n_turns(a) == turns_before);
+    sym_turn_clear(&t);
+    /* And the next ordinary turn works. */
+    CHECK(sym_assistant_turn(a, "Short one.", &io, &t) == SYM_OK);
+    sym_turn_clear(&t);
+    sym_assistant_free(a);
+    sym_config_free(&cfg);
+    sym_llm_free(llm);
+    sym_buf_free(&s.text);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_assistant MODEL.gguf\n");
+        return 2;
+    }
+    model_path = argv[1];
+    sym_llm_route_log();
+    test_commands_without_model();
+    test_multi_turn();
+    test_eviction();
+    return test_report("test_assistant");
+}

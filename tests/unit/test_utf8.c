@@ -1,0 +1,114 @@
+/*
+ * test_utf8.c: UTF-8 validation, sanitising and the streaming assembler, with Russian text and
+ * emoji split at every byte, and with invalid input.
+ */
+#include <stdlib.h>
+
+#include "core/utf8.h"
+#include "test.h"
+
+static void test_valid(void)
+{
+    CHECK(sym_utf8_valid("", 0));
+    CHECK(sym_utf8_valid("hello", 5));
+    CHECK(sym_utf8_valid("Привет", strlen("Привет")));
+    CHECK(sym_utf8_valid("\xF0\x9F\x99\x82", 4));  /* emoji */
+    CHECK(!sym_utf8_valid("\xD0", 1));             /* truncated */
+    CHECK(!sym_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    CHECK(!sym_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    CHECK(!sym_utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
+    CHECK(!sym_utf8_valid("\xFF", 1));
+    CHECK(!sym_utf8_valid("a\x80z", 3)); /* stray continuation */
+}
+
+static void test_sanitize(void)
+{
+    struct sym_buf b = {0};
+
+    CHECK(sym_utf8_sanitize("ok ё", strlen("ok ё"), &b) == SYM_OK);
+    CHECK_STR(sym_buf_str(&b), "ok ё");
+    sym_buf_reset(&b);
+    /* An incomplete 3-byte sequence before 'A' is one replacement character. */
+    CHECK(sym_utf8_sanitize("\xE2\x82"
+                            "A",
+                            3, &b) == SYM_OK);
+    CHECK_STR(sym_buf_str(&b), "\xEF\xBF\xBD"
+                               "A");
+    sym_buf_reset(&b);
+    CHECK(sym_utf8_sanitize("a\xFF\xFE"
+                            "b\xD0",
+                            5, &b) == SYM_OK);
+    CHECK_STR(sym_buf_str(&b), "a\xEF\xBF\xBD\xEF\xBF\xBD"
+                               "b\xEF\xBF\xBD");
+    CHECK(sym_utf8_valid(b.data, b.len));
+    sym_buf_free(&b);
+}
+
+/* Feed `text` in pieces cut at every position in `cuts`; every output step must be valid. */
+static void feed_in_pieces(const char *text, size_t step)
+{
+    struct sym_utf8_stream st;
+    struct sym_buf out = {0}, all = {0};
+    size_t n = strlen(text), i;
+
+    sym_utf8_stream_init(&st);
+    for (i = 0; i < n; i += step) {
+        size_t len = n - i < step ? n - i : step;
+
+        sym_buf_reset(&out);
+        CHECK(sym_utf8_stream_feed(&st, text + i, len, &out) == SYM_OK);
+        CHECK(sym_utf8_valid(out.data ? out.data : "", out.len));
+        sym_buf_append(&all, out.data ? out.data : "", out.len);
+    }
+    sym_buf_reset(&out);
+    CHECK(sym_utf8_stream_flush(&st, &out) == SYM_OK);
+    CHECK(out.len == 0);
+    CHECK_STR(sym_buf_str(&all), text);
+    sym_buf_free(&out);
+    sym_buf_free(&all);
+}
+
+static void test_stream_split(void)
+{
+    const char *texts[] = {"Привет, мир! Как дела?", "ёжик 🙂 ok", "日本語のテキスト",
+                           "plain"};
+    size_t t, step;
+
+    for (t = 0; t < sizeof texts / sizeof texts[0]; t++)
+        for (step = 1; step <= 5; step++)
+            feed_in_pieces(texts[t], step);
+}
+
+static void test_stream_invalid(void)
+{
+    struct sym_utf8_stream st;
+    struct sym_buf out = {0};
+
+    sym_utf8_stream_init(&st);
+    /* A lead byte followed by a non-continuation: replacement, then the byte itself. */
+    CHECK(sym_utf8_stream_feed(&st, "\xD0", 1, &out) == SYM_OK);
+    CHECK(out.len == 0);
+    CHECK(sym_utf8_stream_feed(&st, "x", 1, &out) == SYM_OK);
+    CHECK_STR(sym_buf_str(&out), "\xEF\xBF\xBDx");
+    sym_buf_reset(&out);
+    /* A truncated sequence at the end of the stream. */
+    CHECK(sym_utf8_stream_feed(&st, "\xF0\x9F\x99", 3, &out) == SYM_OK);
+    CHECK(out.len == 0);
+    CHECK(sym_utf8_stream_flush(&st, &out) == SYM_OK);
+    CHECK_STR(sym_buf_str(&out), "\xEF\xBF\xBD");
+    sym_buf_reset(&out);
+    /* Pending lead byte, then a new complete character. */
+    CHECK(sym_utf8_stream_feed(&st, "\xE2", 1, &out) == SYM_OK);
+    CHECK(sym_utf8_stream_feed(&st, "\xD0\xB6", 2, &out) == SYM_OK);
+    CHECK_STR(sym_buf_str(&out), "\xEF\xBF\xBDж");
+    sym_buf_free(&out);
+}
+
+int main(void)
+{
+    test_valid();
+    test_sanitize();
+    test_stream_split();
+    test_stream_invalid();
+    return test_report("test_utf8");
+}
