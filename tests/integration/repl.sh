@@ -52,10 +52,10 @@ check "history file is owner-only" [ "$(stat -c %a "$XDG_DATA_HOME/symbiot/histo
 check "history kept the lines" grep -q "/help" "$XDG_DATA_HOME/symbiot/history"
 
 # With a model: Ctrl-C stops a never-ending answer and the prompt returns.
-start "'$SYMBIOT' -m '$TINY_MODEL' -c 2048 -n -1 --temp 0 --repeat-penalty 1"
+start "'$SYMBIOT' -m '$TINY_MODEL' -c 32768 -n -1 --temp 0 --repeat-penalty 1"
 check "banner names the model" wait_for "tiny-spm.gguf"
 tm send-keys -t s "Tell me everything" Enter
-sleep 1.5
+sleep 1
 tm send-keys -t s C-c
 check "Ctrl-C stops the answer" wait_for "[stopped]"
 tm send-keys -t s "/stats" Enter
@@ -72,4 +72,13 @@ tm send-keys -t s Up
 check "history is loaded (Up shows the last line)" wait_for "> /stats"
 tm send-keys -t s C-u "/quit" Enter
 check "/quit leaves" exited 0
+# NO_COLOR: no colour codes even on a terminal.
+start "NO_COLOR=1 '$SYMBIOT'"
+wait_for "Type /help" >/dev/null
+check "NO_COLOR: no escape codes on screen" bash -c "! tmux -L '$sock' capture-pane -e -p -t s | grep -q $'\\033\\['"
+tm send-keys -t s C-d
+start "'$SYMBIOT'"
+wait_for "Type /help" >/dev/null
+check "colours on a terminal" bash -c "tmux -L '$sock' capture-pane -e -p -t s | grep -q $'\\033\\['"
+tm send-keys -t s C-d
 finish

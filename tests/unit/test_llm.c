@@ -3,7 +3,7 @@
  * load errors, greedy reproducibility, KV-cache reuse, UTF-8-safe streaming, stop strings,
  * context limits and interruption.
  *
- * Usage: test_llm MODEL.gguf BAD_ARCH.gguf SCRATCH_DIR
+ * Usage: test_llm MODEL.gguf BAD_ARCH.gguf SCRATCH_DIR CHATML.gguf ODD_TEMPLATE.gguf
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "llm/llm.h"
 #include "test.h"
 
-static const char *model_path, *bad_arch_path, *scratch;
+static const char *model_path, *bad_arch_path, *scratch, *chatml_path, *odd_template_path;
 
 struct collect {
     struct sym_buf text;
@@ -36,19 +36,24 @@ static int collect_text(const char *text, size_t len, void *data)
     return 0;
 }
 
-static struct sym_llm *open_model(int n_ctx, volatile sig_atomic_t *flag)
+static struct sym_llm *open_path(const char *path, int n_ctx, volatile sig_atomic_t *flag)
 {
     struct sym_llm_params p = sym_llm_default_params();
     struct sym_llm *llm = NULL;
     char err[512];
 
-    p.model_path = model_path;
+    p.model_path = path;
     p.n_ctx = n_ctx;
     p.n_threads = 2;
     p.interrupt = flag;
     if (sym_llm_init(&llm, &p, err, sizeof err))
         fprintf(stderr, "cannot open test model: %s\n", err);
     return llm;
+}
+
+static struct sym_llm *open_model(int n_ctx, volatile sig_atomic_t *flag)
+{
+    return open_path(model_path, n_ctx, flag);
 }
 
 static void expect_load_error(const char *path, int n_ctx, enum sym_status want, const char *msg)
@@ -254,12 +259,48 @@ static void test_limits(void)
     sym_llm_free(llm);
 }
 
+/* The model's own template when llama.cpp knows it; the documented fallback otherwise. */
+static void test_templates(void)
+{
+    const struct sym_chat_msg chat[] = {{"system", "Be brief."}, {"user", "hi"}};
+    struct sym_llm *llm = open_path(chatml_path, 256, NULL);
+    struct sym_buf out = {0};
+
+    if (!llm) {
+        CHECK(llm != NULL);
+        return;
+    }
+    CHECK(sym_llm_has_template(llm));
+    CHECK(sym_llm_template_stops(llm)[0] == NULL);
+    CHECK(sym_llm_format_chat(llm, chat, 2, &out) == SYM_OK);
+    CHECK_STR(sym_buf_str(&out), "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nhi"
+                                 "<|im_end|>\n<|im_start|>assistant\n");
+    sym_llm_free(llm);
+    sym_buf_reset(&out);
+    /* No template, or one llama.cpp cannot apply: the fallback. */
+    llm = open_path(odd_template_path, 256, NULL);
+    CHECK(llm && !sym_llm_has_template(llm));
+    if (llm) {
+        CHECK(sym_llm_format_chat(llm, chat, 2, &out) == SYM_OK);
+        CHECK_STR(sym_buf_str(&out), "Be brief.\n\nUser: hi\nAssistant:");
+        CHECK_STR(sym_llm_template_stops(llm)[0], "\nUser:");
+    }
+    sym_llm_free(llm);
+    llm = open_model(256, NULL);
+    CHECK(llm && !sym_llm_has_template(llm));
+    sym_llm_free(llm);
+    sym_buf_free(&out);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: test_llm MODEL.gguf BAD_ARCH.gguf SCRATCH_DIR\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: test_llm MODEL.gguf BAD_ARCH.gguf SCRATCH_DIR CHATML.gguf "
+                        "ODD_TEMPLATE.gguf\n");
         return 2;
     }
+    chatml_path = argv[4];
+    odd_template_path = argv[5];
     model_path = argv[1];
     bad_arch_path = argv[2];
     scratch = argv[3];
@@ -269,5 +310,6 @@ int main(int argc, char **argv)
     test_streaming_utf8();
     test_stop_strings();
     test_limits();
+    test_templates();
     return test_report("test_llm");
 }
