@@ -64,4 +64,9 @@ check "ask reads stdin" grep -q "/stats" "$T/out"
 run_sym ask -m "$TINY_MODEL" -n 4 "hi"
 check "no escape codes in piped output" bash -c "! grep -q $'\033' '$T/out' '$T/err'"
 
+# llama.cpp's own log is hidden unless --verbose.
+run_sym ask -m "$TINY_MODEL" -n 2 "hi"
+expect_not_in "$err" "llama_model_loader" "llama.cpp log hidden by default"
+run_sym ask -v -m "$TINY_MODEL" -n 2 "hi"
+expect_in "$err" "llama_model_loader" "llama.cpp log shown with --verbose"
 finish
