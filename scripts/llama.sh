@@ -99,17 +99,19 @@ say "building llama.cpp ($key) with $JOBS jobs; this takes a few minutes once"
 cmake -S "$src" -B "$build" "${common[@]}" -DLLAMA_BUILD_COMMON=OFF -DLLAMA_BUILD_TOOLS=OFF \
     -DLLAMA_BUILD_EXAMPLES=OFF >&2
 cmake --build "$build" -j "$JOBS" >&2
-rm -rf "$prefix"
+# A pinned build installs into a fresh prefix; a user's checkout is rebuilt and installed
+# incrementally on every build, so unchanged files keep their times and nothing relinks.
+[ -n "${LLAMA_CPP_DIR:-}" ] || rm -rf "$prefix"
 cmake --install "$build" >&2
 # Phase 2: the comparison programs (same flags, so the library objects are reused).
 cmake -S "$src" -B "$build" "${common[@]}" -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TOOLS=ON \
     -DLLAMA_BUILD_EXAMPLES=ON >&2
 cmake --build "$build" -j "$JOBS" --target "${TOOLS[@]}" >&2
 mkdir -p "$prefix/bin"
-for t in "${TOOLS[@]}"; do cp "$build/bin/$t" "$prefix/bin/"; done
+for t in "${TOOLS[@]}"; do cp -u "$build/bin/$t" "$prefix/bin/"; done
 # Vocabulary-only GGUFs, used by the test-model generator.
 mkdir -p "$prefix/share/llama.cpp/models"
-cp "$src"/models/ggml-vocab-*.gguf "$prefix/share/llama.cpp/models/"
+cp -u "$src"/models/ggml-vocab-*.gguf "$prefix/share/llama.cpp/models/"
 printf '%s\n' "$key" > "$root/stamp"
 say "llama.cpp installed in $prefix"
 echo "$prefix"

@@ -56,8 +56,7 @@ static void collect_notice(const char *message, void *data)
  * Run one turn and print it: streamed text, or one JSON object. Returns the exit status this turn
  * deserves: OK, FAIL or INTERRUPTED.
  */
-static int run_turn(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm,
-                    const char *input, bool *quit)
+static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input, bool *quit)
 {
     struct json_turn jt = {{0}, 0};
     struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
@@ -72,7 +71,7 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const struct sym_l
     }
     rc = sym_assistant_turn(a, input, &io, &turn);
     if (cli->json) {
-        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, llm,
+        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, sym_assistant_llm(a),
                        (const char *const *)jt.notices, jt.n);
     } else if (rc) {
         cli_error("%s", sym_assistant_errmsg(a));
@@ -120,7 +119,7 @@ static char *read_line(FILE *in, bool *too_long)
 }
 
 /* stdin is a pipe: each non-empty line is one turn of one conversation. */
-static int run_piped(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm)
+static int run_piped(struct cli *cli, struct sym_assistant *a)
 {
     int status = CLI_EXIT_OK, lineno = 0;
     bool too_long, quit = false;
@@ -140,7 +139,7 @@ static int run_piped(struct cli *cli, struct sym_assistant *a, const struct sym_
             status = CLI_EXIT_FAIL;
             continue;
         }
-        code = run_turn(cli, a, llm, line, &quit);
+        code = run_turn(cli, a, line, &quit);
         free(line);
         if (code == CLI_EXIT_INTERRUPTED || quit)
             return code ? code : status;
@@ -167,7 +166,7 @@ static char *read_all_stdin(void)
     return sym_buf_steal(&b);
 }
 
-static int run_ask(struct cli *cli, struct sym_assistant *a, const struct sym_llm *llm)
+static int run_ask(struct cli *cli, struct sym_assistant *a)
 {
     char *text = cli->ask_text;
     int code;
@@ -184,15 +183,13 @@ static int run_ask(struct cli *cli, struct sym_assistant *a, const struct sym_ll
         cli_error("ask needs a question: symbiot ask TEXT...");
         return CLI_EXIT_USAGE;
     }
-    code = run_turn(cli, a, llm, text, NULL);
+    code = run_turn(cli, a, text, NULL);
     return code;
 }
 
-static int load_model(struct cli *cli, struct sym_llm **llm)
+static struct sym_llm_params llm_params(const struct cli *cli)
 {
     struct sym_llm_params p = sym_llm_default_params();
-    char err[1024];
-    enum sym_status rc;
 
     p.model_path = cli->cfg.model;
     p.n_ctx = cli->cfg.ctx_size;
@@ -200,6 +197,15 @@ static int load_model(struct cli *cli, struct sym_llm **llm)
     p.n_gpu_layers = cli->cfg.gpu_layers;
     p.progress = cli_progress;
     p.interrupt = &cli_interrupted;
+    return p;
+}
+
+static int load_model(struct cli *cli, struct sym_llm **llm)
+{
+    struct sym_llm_params p = llm_params(cli);
+    char err[1024];
+    enum sym_status rc;
+
     rc = sym_llm_init(llm, &p, err, sizeof err);
     if (rc == SYM_ERR_INTERRUPTED)
         return CLI_EXIT_INTERRUPTED;
@@ -214,7 +220,9 @@ int main(int argc, char **argv)
 {
     struct sym_assistant *a = NULL;
     struct sym_llm *llm = NULL;
+    struct sym_llm_params params;
     struct cli cli;
+    enum sym_status rc;
     int code;
 
     setlocale(LC_CTYPE, "");
@@ -236,21 +244,24 @@ int main(int argc, char **argv)
         if (code)
             goto out;
     }
-    if (sym_assistant_init(&a, &cli.cfg, llm)) {
+    rc = sym_assistant_init(&a, &cli.cfg, llm); /* a owns llm now */
+    if (rc) {
         cli_error("out of memory");
         code = CLI_EXIT_FAIL;
         goto out;
     }
+    params = llm_params(&cli);
+    sym_assistant_set_llm_params(a, &params);
+    sym_assistant_set_lang(a, sym_lang_from_env());
     sym_assistant_set_raw(a, cli.raw);
     if (cli.command == CLI_ASK)
-        code = run_ask(&cli, a, llm);
+        code = run_ask(&cli, a);
     else if (cli.interactive && !cli.json)
         code = cli_repl(&cli, a);
     else
-        code = run_piped(&cli, a, llm);
+        code = run_piped(&cli, a);
 out:
     sym_assistant_free(a);
-    sym_llm_free(llm);
     cli_free(&cli);
     return code;
 }

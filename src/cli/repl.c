@@ -97,7 +97,7 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
         add_history(line);
         rc = sym_assistant_turn(a, line, &io, &turn);
         free(line);
-        if (rc == SYM_ERR_MODEL && !llm) {
+        if (rc == SYM_ERR_MODEL && !sym_assistant_llm(a)) {
             cli_notice("no model is loaded, so only commands work; start Symbiot with "
                        "-m /path/to/model.gguf (see above)",
                        NULL);

@@ -9,11 +9,14 @@
 #include "core/assistant.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
+#include "core/module.h"
 #include "core/utf8.h"
 
 struct msg {
@@ -27,21 +30,12 @@ struct sym_assistant {
     struct msg *msgs;
     size_t n_msgs, cap_msgs;
     bool raw;
-    /* Figures for /stats. */
-    struct sym_gen_stats last;
-    bool have_last;
-    int n_chat_turns;
-    long long total_evaluated, total_generated;
+    enum sym_lang lang;               /* for input with no letters to judge its language by */
+    struct sym_llm_params llm_params; /* how to load another model (/model) */
+    struct sym_assistant_stats stats;
+    void *states[32]; /* each module's state, by its index in the registry */
     char err[512];
 };
-
-static const char help_text[] =
-    "Commands:\n"
-    "  /help    this list\n"
-    "  /reset   forget this conversation and start a new one\n"
-    "  /stats   model, context use and speed of the last answer\n"
-    "  /quit    leave (also Ctrl-D; Ctrl-C stops an answer, twice at the prompt leaves)\n"
-    "Anything else is a message to the assistant.";
 
 static const char no_model_help[] =
     "No model is configured, so I can only run commands (/help).\n"
@@ -99,18 +93,48 @@ static size_t first_turn_index(const struct sym_assistant *a)
     return a->n_msgs && !strcmp(a->msgs[0].role, "system") ? 1 : 0;
 }
 
+static void free_states(struct sym_assistant *a)
+{
+    size_t i;
+
+    for (i = 0; sym_modules[i]; i++)
+        if (sym_modules[i]->free && a->states[i])
+            sym_modules[i]->free(a->states[i]);
+}
+
+static enum sym_status init_states(struct sym_assistant *a)
+{
+    size_t i;
+
+    for (i = 0; sym_modules[i]; i++) {
+        if (i >= sizeof a->states / sizeof a->states[0])
+            return SYM_ERR_TOO_LONG;
+        if (sym_modules[i]->init && sym_modules[i]->init(&a->states[i]))
+            return SYM_ERR_NOMEM;
+    }
+    return SYM_OK;
+}
+
 enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
                                    struct sym_llm *llm)
 {
     struct sym_assistant *a = calloc(1, sizeof *a);
 
     *out = NULL;
-    if (!a)
+    if (!a) {
+        sym_llm_free(llm);
         return SYM_ERR_NOMEM;
+    }
     a->cfg = cfg;
     a->llm = llm;
-    if (cfg->system && cfg->system[0] && push_msg(a, "system", cfg->system)) {
-        free(a);
+    a->lang = SYM_LANG_EN;
+    a->stats.started = time(NULL);
+    a->llm_params = sym_llm_default_params();
+    a->llm_params.n_ctx = cfg->ctx_size;
+    a->llm_params.n_threads = cfg->threads;
+    a->llm_params.n_gpu_layers = cfg->gpu_layers;
+    if ((cfg->system && cfg->system[0] && push_msg(a, "system", cfg->system)) || init_states(a)) {
+        sym_assistant_free(a);
         return SYM_ERR_NOMEM;
     }
     *out = a;
@@ -121,10 +145,52 @@ void sym_assistant_free(struct sym_assistant *a)
 {
     if (!a)
         return;
+    free_states(a);
     while (a->n_msgs)
         pop_msg(a);
     free(a->msgs);
+    sym_llm_free(a->llm);
     free(a);
+}
+
+void sym_assistant_set_lang(struct sym_assistant *a, enum sym_lang lang)
+{
+    a->lang = lang;
+}
+
+void sym_assistant_set_llm_params(struct sym_assistant *a, const struct sym_llm_params *params)
+{
+    a->llm_params = *params;
+    a->llm_params.model_path = NULL;
+}
+
+const struct sym_assistant_stats *sym_assistant_get_stats(const struct sym_assistant *a)
+{
+    return &a->stats;
+}
+
+void sym_assistant_set_error(struct sym_assistant *a, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a->err, sizeof a->err, fmt, ap);
+    va_end(ap);
+}
+
+enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *path)
+{
+    struct sym_llm_params p = a->llm_params;
+    struct sym_llm *llm = NULL;
+    enum sym_status rc;
+
+    p.model_path = path;
+    rc = sym_llm_init(&llm, &p, a->err, sizeof a->err);
+    if (rc)
+        return rc; /* the current model stays */
+    sym_llm_free(a->llm);
+    a->llm = llm;
+    return SYM_OK;
 }
 
 void sym_assistant_set_raw(struct sym_assistant *a, bool raw)
@@ -163,67 +229,6 @@ void sym_turn_clear(struct sym_turn *turn)
 {
     free(turn->answer);
     memset(turn, 0, sizeof *turn);
-}
-
-/* ---- commands ---- */
-
-static double per_second(int n, double ms)
-{
-    return ms > 0 ? n * 1000.0 / ms : 0;
-}
-
-static enum sym_status stats_text(const struct sym_assistant *a, struct sym_buf *out)
-{
-    const struct sym_gen_stats *s = &a->last;
-    enum sym_status rc;
-
-    if (!a->llm)
-        return sym_buf_puts(out, "No model loaded.");
-    rc = sym_buf_printf(out, "model: %s\ncontext: %d of %d tokens in use, %d threads\n",
-                        sym_llm_describe(a->llm), sym_llm_n_cached(a->llm), sym_llm_n_ctx(a->llm),
-                        sym_llm_n_threads(a->llm));
-    if (!rc)
-        rc = sym_buf_printf(out, "conversation: %d turn(s) kept, %d answered this session\n",
-                            sym_assistant_n_turns(a), a->n_chat_turns);
-    if (!rc && a->have_last)
-        rc = sym_buf_printf(out,
-                            "last answer: prompt %d tokens (%d evaluated, %d from cache), "
-                            "%d generated\n"
-                            "  time to first token %.1f ms, prompt %.1f tokens/s, "
-                            "generation %.1f tokens/s",
-                            s->n_prompt, s->n_evaluated, s->n_prompt - s->n_evaluated,
-                            s->n_generated, s->ttft_ms, per_second(s->n_evaluated, s->prompt_ms),
-                            per_second(s->n_generated - 1, s->gen_ms));
-    if (!rc)
-        rc = sym_buf_printf(out, "%ssession: %lld tokens evaluated, %lld generated",
-                            a->have_last ? "\n" : "", a->total_evaluated, a->total_generated);
-    return rc;
-}
-
-/* Handle a slash command; the reply goes to out. */
-static enum sym_status run_command(struct sym_assistant *a, const char *input, struct sym_buf *out,
-                                   struct sym_turn *turn)
-{
-    char name[32];
-    size_t n = strcspn(input + 1, " \t");
-
-    if (n >= sizeof name)
-        n = sizeof name - 1;
-    memcpy(name, input + 1, n);
-    name[n] = '\0';
-    if (!strcmp(name, "help") || !strcmp(name, "?"))
-        return sym_buf_puts(out, help_text);
-    if (!strcmp(name, "reset")) {
-        sym_assistant_reset(a);
-        return sym_buf_puts(out, "Conversation cleared.");
-    }
-    if (!strcmp(name, "stats"))
-        return stats_text(a, out);
-    if (!strcmp(name, "quit") || !strcmp(name, "exit") || !strcmp(name, "q")) {
-        turn->quit = true;
-        return SYM_OK;
-    }
-    return sym_buf_printf(out, "Unknown command /%s. Type /help for the list.", name);
 }
 
 /* ---- chat ---- */
@@ -335,11 +340,11 @@ static enum sym_status fit_conversation(struct sym_assistant *a, struct sym_buf 
 
 static void account(struct sym_assistant *a, const struct sym_gen_stats *s)
 {
-    a->last = *s;
-    a->have_last = true;
-    a->n_chat_turns++;
-    a->total_evaluated += s->n_evaluated;
-    a->total_generated += s->n_generated;
+    a->stats.last = *s;
+    a->stats.have_last = true;
+    a->stats.n_chat_turns++;
+    a->stats.total_evaluated += s->n_evaluated;
+    a->stats.total_generated += s->n_generated;
 }
 
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
@@ -391,38 +396,110 @@ out:
     return rc;
 }
 
+enum sym_status sym_assistant_chat(struct sym_call *call)
+{
+    struct sym_assistant *a = call->assistant;
+
+    if (!a->llm) {
+        snprintf(a->err, sizeof a->err, "%s", no_model_help);
+        return SYM_ERR_MODEL;
+    }
+    return chat_turn(a, call->input, call->io, call->turn);
+}
+
+static const struct sym_module *chat_module(void)
+{
+    const struct sym_module *const *m;
+
+    for (m = sym_modules; *m; m++)
+        if (!(*m)->commands)
+            return *m;
+    return NULL;
+}
+
+static void *module_state(struct sym_assistant *a, const struct sym_module *module)
+{
+    size_t i;
+
+    for (i = 0; sym_modules[i]; i++)
+        if (sym_modules[i] == module)
+            return a->states[i];
+    return NULL;
+}
+
+/* Route a parsed input to its module; a command's answer is collected in out. */
+static enum sym_status route(struct sym_assistant *a, const char *input,
+                             const struct sym_parse *parse, const struct sym_turn_io *io,
+                             struct sym_turn *turn, struct sym_buf *out)
+{
+    const struct sym_module *module = NULL;
+    const struct sym_command *command = NULL;
+    struct sym_call call;
+
+    if (parse->command) {
+        turn->kind = SYM_TURN_COMMAND;
+        command = sym_module_find_command(parse->command, &module);
+        if (!command)
+            return sym_buf_printf(out,
+                                  SYM_TR(parse->lang,
+                                         "Unknown command /%s. Type /help for the list.",
+                                         "Неизвестная команда /%s. Список команд: /help."),
+                                  parse->command);
+        if (parse->error[0])
+            return sym_buf_printf(out, "%s: %s", command->usage, parse->error);
+    } else {
+        turn->kind = SYM_TURN_CHAT;
+        module = chat_module();
+    }
+    memset(&call, 0, sizeof call);
+    call.assistant = a;
+    call.module = module;
+    call.command = command;
+    call.parse = parse;
+    call.input = input;
+    call.lang = parse->lang;
+    call.io = io;
+    call.turn = turn;
+    call.out = out;
+    call.state = module_state(a, module);
+    return module->handle(&call);
+}
+
 enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
                                    const struct sym_turn_io *io, struct sym_turn *turn)
 {
     struct sym_buf clean = {0}, out = {0};
+    struct sym_parse parse;
     enum sym_status rc;
 
     memset(turn, 0, sizeof *turn);
+    memset(&parse, 0, sizeof parse);
     a->err[0] = '\0';
     /* Invalid UTF-8 from a pipe or a paste becomes U+FFFD rather than confusing the tokenizer. */
     rc = sym_utf8_sanitize(input, strlen(input), &clean);
     if (rc)
         goto out;
-    if (clean.data && clean.data[0] == '/' && !a->raw) {
-        turn->kind = SYM_TURN_COMMAND;
-        rc = run_command(a, clean.data, &out, turn);
-        if (!rc && out.len && io && io->on_text)
+    if (a->raw) {
+        turn->kind = SYM_TURN_CHAT;
+        rc = a->llm ? chat_turn(a, sym_buf_str(&clean), io, turn) : SYM_ERR_MODEL;
+        if (rc == SYM_ERR_MODEL && !a->llm)
+            snprintf(a->err, sizeof a->err, "%s", no_model_help);
+        goto out;
+    }
+    rc = sym_parse(sym_buf_str(&clean), a->lang, &parse);
+    if (!rc)
+        rc = route(a, sym_buf_str(&clean), &parse, io, turn, &out);
+    if (!rc && turn->kind == SYM_TURN_COMMAND) {
+        if (out.len && io && io->on_text)
             io->on_text(out.data, out.len, io->data);
-        if (!rc)
-            turn->answer = sym_buf_steal(&out);
-        rc = rc ? rc : turn->answer ? SYM_OK : SYM_ERR_NOMEM;
-        goto out;
+        turn->answer = sym_buf_steal(&out);
+        if (!turn->answer)
+            rc = SYM_ERR_NOMEM;
     }
-    turn->kind = SYM_TURN_CHAT;
-    if (!a->llm) {
-        snprintf(a->err, sizeof a->err, "%s", no_model_help);
-        rc = SYM_ERR_MODEL;
-        goto out;
-    }
-    rc = chat_turn(a, sym_buf_str(&clean), io, turn);
 out:
     if (rc && !a->err[0])
         snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
+    sym_parse_clear(&parse);
     sym_buf_free(&clean);
     sym_buf_free(&out);
     return rc;

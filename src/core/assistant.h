@@ -2,9 +2,10 @@
  * assistant.h: the assistant core: one input in, one answer out, for every front end.
  *
  * It owns the conversation (system prompt plus the turns that fit the context) and routes each
- * input: a slash command (/help, /reset, /stats, /quit) is answered at once; anything else goes
- * to the language model with the conversation so far. Front ends (the CLI, later the server)
- * feed input and render the output; they do no routing of their own.
+ * input through the parser (nlp/parse.h) to a module (core/module.h): a command is answered at
+ * once; anything else goes to the chat module, i.e. the language model with the conversation. Front
+ * ends (the CLI, later the server) feed input and render the output; they do no routing of their
+ * own.
  *
  * When the conversation no longer fits the context, the oldest turns are dropped (the system
  * prompt always stays) and a notice says so: never a silent truncation. Dropping goes down to
@@ -16,11 +17,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <time.h>
+
 #include "core/config.h"
 #include "core/status.h"
 #include "llm/llm.h"
+#include "nlp/parse.h"
 
 struct sym_assistant;
+struct sym_call;
 
 enum sym_turn_kind {
     SYM_TURN_CHAT,    /* answered by the language model */
@@ -45,13 +50,28 @@ struct sym_turn {
     bool quit;                  /* the input asked to end the session */
 };
 
+/* Figures for /stats. */
+struct sym_assistant_stats {
+    struct sym_gen_stats last; /* the last chat turn */
+    bool have_last;
+    int n_chat_turns;
+    long long total_evaluated, total_generated;
+    time_t started;
+};
+
 /*
- * Create an assistant over cfg (borrowed, must outlive it) and llm (borrowed, may be NULL when no
- * model is configured: commands still work, chat turns fail with SYM_ERR_MODEL).
+ * Create an assistant over cfg (borrowed, must outlive it) and llm (owned from now on, even on
+ * failure; may be NULL when no model is configured: commands still work, chat turns fail with
+ * SYM_ERR_MODEL). Inputs are routed through the module registry (core/module.h).
  */
 enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
                                    struct sym_llm *llm);
 void sym_assistant_free(struct sym_assistant *a);
+
+/* The language to answer in when an input has no letters to tell (e.g. "/help"). */
+void sym_assistant_set_lang(struct sym_assistant *a, enum sym_lang lang);
+/* How /model loads another model (context size, threads, progress, interrupt flag). Copied. */
+void sym_assistant_set_llm_params(struct sym_assistant *a, const struct sym_llm_params *params);
 
 /* Raw mode: each input is a plain completion prompt (no template, no system prompt, no history). */
 void sym_assistant_set_raw(struct sym_assistant *a, bool raw);
@@ -66,6 +86,17 @@ void sym_turn_clear(struct sym_turn *turn);
 
 /* Forget the conversation (keeps the system prompt). */
 void sym_assistant_reset(struct sym_assistant *a);
+/* For modules: the chat path (conversation, context policy, the model). */
+enum sym_status sym_assistant_chat(struct sym_call *call);
+/* For modules: load the model at path in place of the current one (which stays on failure). */
+enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *path);
+/* For modules: the reason a handler failed, shown to the user. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void sym_assistant_set_error(struct sym_assistant *a, const char *fmt, ...);
+const struct sym_assistant_stats *sym_assistant_get_stats(const struct sym_assistant *a);
+
 /* The model the assistant talks to, or NULL. Borrowed. */
 struct sym_llm *sym_assistant_llm(const struct sym_assistant *a);
 /* Number of user turns in the conversation now. */

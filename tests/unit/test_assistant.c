@@ -2,7 +2,7 @@
  * test_assistant.c: the turn pipeline on a real model: commands, multi-turn KV reuse, eviction
  * of old turns with a notice, over-long messages, invalid UTF-8, no model.
  *
- * Usage: test_assistant MODEL.gguf
+ * Usage: test_assistant MODEL.gguf OTHER_MODEL.gguf
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include "core/utf8.h"
 #include "test.h"
 
-static const char *model_path;
+static const char *model_path, *other_model_path;
 
 struct seen {
     struct sym_buf text;
@@ -66,7 +66,7 @@ static void test_commands_without_model(void)
     CHECK_CONTAINS(sym_buf_str(&s.text), "/stats"); /* streamed like an answer */
     sym_turn_clear(&t);
     CHECK(sym_assistant_turn(a, "/stats", &io, &t) == SYM_OK);
-    CHECK_CONTAINS(t.answer, "No model");
+    CHECK_CONTAINS(t.answer, "model: none loaded");
     sym_turn_clear(&t);
     CHECK(sym_assistant_turn(a, "/frobnicate now", &io, &t) == SYM_OK);
     CHECK_CONTAINS(t.answer, "Unknown command /frobnicate");
@@ -124,9 +124,8 @@ static void test_multi_turn(void)
     CHECK(sym_assistant_turn(a, "/stats", &io, &t1) == SYM_OK);
     CHECK_CONTAINS(t1.answer, "evaluated");
     sym_turn_clear(&t1);
-    sym_assistant_free(a);
+    sym_assistant_free(a); /* frees llm too */
     sym_config_free(&cfg);
-    sym_llm_free(llm);
     sym_buf_free(&s.text);
 }
 
@@ -172,22 +171,53 @@ static void test_eviction(void)
     /* And the next ordinary turn works. */
     CHECK(sym_assistant_turn(a, "Short one.", &io, &t) == SYM_OK);
     sym_turn_clear(&t);
+    sym_assistant_free(a); /* frees llm too */
+    sym_config_free(&cfg);
+    sym_buf_free(&s.text);
+}
+
+/* /model switches models; a failed switch keeps the current one. */
+static void test_switch_model(void)
+{
+    struct sym_config cfg;
+    struct sym_assistant *a;
+    struct sym_turn t;
+    char cmd[4200];
+
+    sym_config_init(&cfg);
+    cfg.max_tokens = 4;
+    CHECK(sym_assistant_init(&a, &cfg, open_model(512)) == SYM_OK);
+    CHECK(sym_assistant_turn(a, "/model /nonexistent/m.gguf", NULL, &t) == SYM_ERR_NOT_FOUND);
+    CHECK_CONTAINS(sym_assistant_errmsg(a), "No such file");
+    CHECK_CONTAINS(sym_llm_describe(sym_assistant_llm(a)), "tiny-spm.gguf");
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/model", NULL, &t) == SYM_OK);
+    CHECK_CONTAINS(t.answer, "Usage: /model PATH");
+    sym_turn_clear(&t);
+    snprintf(cmd, sizeof cmd, "/model \"%s\"", other_model_path);
+    CHECK(sym_assistant_turn(a, cmd, NULL, &t) == SYM_OK);
+    CHECK_CONTAINS(t.answer, "Now using");
+    CHECK(sym_llm_has_template(sym_assistant_llm(a)));
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "hello", NULL, &t) == SYM_OK);
+    CHECK(t.stats.n_generated > 0);
+    sym_turn_clear(&t);
     sym_assistant_free(a);
     sym_config_free(&cfg);
-    sym_llm_free(llm);
-    sym_buf_free(&s.text);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_assistant MODEL.gguf\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_assistant MODEL.gguf OTHER_MODEL.gguf\n");
         return 2;
     }
     model_path = argv[1];
+    other_model_path = argv[2];
     sym_llm_route_log();
     test_commands_without_model();
     test_multi_turn();
     test_eviction();
+    test_switch_model();
     return test_report("test_assistant");
 }

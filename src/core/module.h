@@ -1,0 +1,62 @@
+/*
+ * module.h: what a module is. A module is a table: a name, a one-line summary in each language,
+ * its commands and one handler; optionally init/free for state it keeps per assistant.
+ *
+ * Adding a module is one new file in src/modules/ defining a `const struct sym_module` and one line
+ * in src/modules/registry.c. Help, command lookup and routing all read the registry, so a module
+ * never needs to be mentioned anywhere else and /help is never out of date.
+ */
+#ifndef SYM_MODULE_H
+#define SYM_MODULE_H
+
+#include "core/assistant.h"
+#include "core/buf.h"
+#include "nlp/parse.h"
+
+struct sym_command {
+    const char *name;                 /* slash name without '/': "help" is /help */
+    const char *aliases;              /* other slash names, space-separated; may be NULL */
+    const char *usage;                /* "/help [COMMAND]" */
+    const char *summary[SYM_N_LANGS]; /* one line, per language */
+    const char *examples;             /* example inputs, one per line; may be NULL */
+};
+
+/* One call of a module's handler: what was asked, and where the answer goes. */
+struct sym_call {
+    struct sym_assistant *assistant;
+    const struct sym_module *module;
+    const struct sym_command *command; /* the command invoked; NULL on the chat path */
+    const struct sym_parse *parse;     /* the parsed input (arguments, language) */
+    const char *input;                 /* the whole input line, valid UTF-8 */
+    enum sym_lang lang;                /* answer in this language */
+    const struct sym_turn_io *io;      /* streaming callbacks (the chat path uses them) */
+    struct sym_turn *turn;             /* what the turn did (quit flag, stats, ...) */
+    struct sym_buf *out;               /* a command's answer text */
+    void *state;                       /* the module's state from init, or NULL */
+};
+
+struct sym_module {
+    const char *name;
+    const char *summary[SYM_N_LANGS];
+    const struct sym_command *commands; /* ends with an entry whose name is NULL */
+    /* Answer a call. SYM_OK with the answer in call->out (or streamed, for chat); an error status
+     * with the reason set by sym_assistant_set_error(). */
+    enum sym_status (*handle)(struct sym_call *call);
+    enum sym_status (*init)(void **state); /* optional */
+    void (*free)(void *state);             /* optional */
+};
+
+/* The registry: every module, NULL-terminated. The chat module is the one with no commands. */
+extern const struct sym_module *const sym_modules[];
+
+/* Find the command called `name` (or one of its aliases). NULL when there is none. */
+const struct sym_command *sym_module_find_command(const char *name,
+                                                  const struct sym_module **module);
+
+/* Pick the text for lang from a per-language array, falling back to English. */
+const char *sym_text(const char *const texts[SYM_N_LANGS], enum sym_lang lang);
+/* Pick one of two literals: SYM_TR(lang, "English", "Русский"). A macro, so that printf-style
+ * format strings stay checkable by the compiler. */
+#define SYM_TR(lang, en, ru) ((lang) == SYM_LANG_RU ? (ru) : (en))
+
+#endif
