@@ -17,6 +17,8 @@ PACKAGES=(
     npm               # `npm pack node-llama-cpp`, the pinned llama.cpp source
     libedit-dev       # line editing and history in the REPL
     libcjson-dev      # --json output
+    libutf8proc-dev   # Unicode case folding in the parser
+    tzdata            # time zones for the time module
     clang-format      # make format
     valgrind          # the memcheck part of the test suite
     jq                # reading --json output in the tests and the benchmark

@@ -9,15 +9,24 @@
 #ifndef SYM_PARSE_H
 #define SYM_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
+#include "nlp/lang.h"
+#include "nlp/when.h"
 
-enum sym_lang {
-    SYM_LANG_EN = 0,
-    SYM_LANG_RU = 1,
+/* Below this confidence a natural-language match is treated as chat. */
+#define SYM_INTENT_THRESHOLD 0.7f
+
+/* The pieces an intent carries. Strings are cut from the original input (case and punctuation
+ * kept); owned by the parse. */
+struct sym_slots {
+    char *text;  /* free text: what to be reminded of, to remember, to forget; NULL if none */
+    char *place; /* a place as typed: "Tokyo", "Москве"; NULL if none */
+    char *event; /* a named day as typed, when it is not a date: "New Year"; NULL if none */
+    struct sym_when when; /* a time expression; when.found says whether there was one */
 };
-#define SYM_N_LANGS 2
 
 struct sym_parse {
     char *command; /* command name without '/', lower case; NULL when the line is chat */

@@ -1,0 +1,29 @@
+/*
+ * clock.h: the time, made injectable for tests, and broken-down time in any IANA zone.
+ *
+ * sym_clock_now() is time(NULL) unless a test (or the SYMBIOT_NOW environment variable, in
+ * seconds since the epoch or as "YYYY-MM-DDTHH:MM:SSZ") fixes it. Zone conversion uses the
+ * system's tzdata through TZ and tzset(), restored after each call: not thread-safe, like the
+ * rest of the assistant core (one turn at a time).
+ */
+#ifndef SYM_CLOCK_H
+#define SYM_CLOCK_H
+
+#include <stdbool.h>
+#include <time.h>
+
+/* Now: the fixed time when one is set, else the system clock. */
+time_t sym_clock_now(void);
+/* Fix the clock at t (tests); sym_clock_unfix() returns to the system clock. */
+void sym_clock_fix(time_t t);
+void sym_clock_unfix(void);
+
+/* Broken-down local time of t in zone tz (IANA name; NULL = the process's local zone). False
+ * when tz is unknown to the system's tzdata. tm_gmtoff and tm_zone are filled. */
+bool sym_clock_local(time_t t, const char *tz, struct tm *out);
+/* The inverse: the moment of local time *tm in zone tz (tm_isdst -1: let the zone decide). */
+bool sym_clock_make(struct tm *tm, const char *tz, time_t *out);
+/* True when tz names a zone in the system's tzdata. */
+bool sym_clock_zone_exists(const char *tz);
+
+#endif
