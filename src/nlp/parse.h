@@ -32,10 +32,12 @@ struct sym_parse {
     char *command; /* command name without '/', lower case; NULL when the line is chat */
     char **argv;   /* arguments, unquoted; NULL-terminated; owned */
     int argc;
-    char *args;         /* the raw text after the command name, trimmed; owned, never NULL */
-    enum sym_lang lang; /* language of the line (of its arguments, for a command) */
-    float confidence;   /* how sure the parser is of `command` (1 for a slash command) */
-    char error[128];    /* why a malformed command could not be split (then command is set) */
+    char *args;             /* the raw text after the command name, trimmed; owned, never NULL */
+    enum sym_lang lang;     /* language of the line (of its arguments, for a command) */
+    float confidence;       /* how sure the parser is of `command` (1 for a slash command) */
+    bool natural;           /* command came from a natural-language phrasing, not a slash */
+    struct sym_slots slots; /* natural-language intents only */
+    char error[128];        /* why a malformed command could not be split (then command is set) */
 };
 
 /*
