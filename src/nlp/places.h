@@ -20,4 +20,11 @@ struct sym_place {
  * ("москве", "нью йорк", "new york", "tokyo"). NULL when unknown. */
 const struct sym_place *sym_place_find(const char *norm_name);
 
+/* The whole table, for listings and tests: sym_place_count() rows, sorted by English name;
+ * sym_place_forms(i) is row i's accepted forms, normalised and '|'-separated. Both NULL past the
+ * end. Static data, never freed. */
+size_t sym_place_count(void);
+const struct sym_place *sym_place_at(size_t i);
+const char *sym_place_forms(size_t i);
+
 #endif

@@ -2,9 +2,10 @@
  * text.h: text normalisation for matching user input, English and Russian.
  *
  * Matching works on a normalised copy: Unicode case folding (utf8proc), ё -> е, punctuation and
- * symbols -> spaces (but ':' '.' '/' between digits are kept: "9:30", "12.06.2027"), '-' and
- * apostrophes removed inside words ("what's" -> "whats", "нью-йорк" -> "нью йорк"), runs of
- * spaces collapsed, no leading or trailing space. A map from each byte of the normalised text to
+ * symbols -> spaces (but ':' '.' '/' between digits are kept: "9:30", "12.06.2027"), apostrophes
+ * (' ’ `) removed inside words ("what's" -> "whats"), hyphens and dashes -> spaces like other
+ * punctuation ("нью-йорк" -> "нью йорк", "2027-06-12" -> "2027 06 12"), runs of spaces
+ * collapsed, no leading or trailing space. A map from each byte of the normalised text to
  * the byte of the original it came from lets a matcher cut a slot ("call Mum") out of the
  * original with its case and punctuation intact.
  */
