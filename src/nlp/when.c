@@ -369,8 +369,8 @@ static size_t offset_item(const struct cur *c, size_t k, bool implicit, unsigned
         halves = 2;
     }
     n++;
-    if (halves % 2 == 0 &&
-        ((eq(at(c, k + n), "and") && eq(at(c, k + n + 1), "a") && eq(at(c, k + n + 2), "half")))) {
+    if (halves % 2 == 0 && eq(at(c, k + n), "and") && eq(at(c, k + n + 1), "a") &&
+        eq(at(c, k + n + 2), "half")) {
         halves++;
         n += 3;
     } else if (halves % 2 == 0 && eq(at(c, k + n), "с") && eq(at(c, k + n + 1), "половиной")) {
@@ -398,11 +398,11 @@ static size_t comp_offset(const struct cur *c, struct state *st)
         return 0;
     k += n;
     for (;;) {
-        size_t and = eq(at(c, k), "and") || eq(at(c, k), "и");
-        n = offset_item(c, k + and, false, &used, &w);
+        size_t conj = eq(at(c, k), "and") || eq(at(c, k), "и");
+        n = offset_item(c, k + conj, false, &used, &w);
         if (!n)
             break;
-        k += and+n;
+        k += conj + n;
     }
     if (!prefix) {
         if (eq(at(c, k), "from") && eq(at(c, k + 1), "now"))
