@@ -234,5 +234,8 @@ void sym_parse_clear(struct sym_parse *p)
     free(p->command);
     free(p->args);
     sym_parse_free_words(p->argv);
+    free(p->slots.text);
+    free(p->slots.place);
+    free(p->slots.event);
     memset(p, 0, sizeof *p);
 }

@@ -29,13 +29,17 @@ struct sym_slots {
 };
 
 struct sym_parse {
-    char *command; /* command name without '/', lower case; NULL when the line is chat */
+    char *command; /* command name without '/', lower case, or the intent a natural-language line
+                      asks for ("time", "remind"); NULL when the line is chat */
+    bool natural;  /* command was recognised in natural language, not typed as /command */
     char **argv;   /* arguments, unquoted; NULL-terminated; owned */
     int argc;
     char *args;         /* the raw text after the command name, trimmed; owned, never NULL */
     enum sym_lang lang; /* language of the line (of its arguments, for a command) */
     float confidence;   /* how sure the parser is of `command` (1 for a slash command) */
     char error[128];    /* why a malformed command could not be split (then command is set) */
+    /* What a natural-language intent carries; all empty otherwise. */
+    struct sym_slots slots;
 };
 
 /*
