@@ -11,11 +11,13 @@
 
 extern const struct sym_module sym_module_help;
 extern const struct sym_module sym_module_system;
+extern const struct sym_module sym_module_time;
 extern const struct sym_module sym_module_chat;
 
 const struct sym_module *const sym_modules[] = {
     &sym_module_help,
     &sym_module_system,
+    &sym_module_time,
     &sym_module_chat,
     NULL,
 };

@@ -167,9 +167,12 @@ static char *argument(const char *args, const char *drop)
     return norm;
 }
 
-/* The argument as the user typed it, for quoting back: trimmed raw text. */
-static const char *typed(const struct sym_call *call)
+/* What the user named, as typed: the slot the intent matcher cut out for a natural-language
+ * line (slot may be NULL: nothing named), the argument text for a slash command. Never NULL. */
+static const char *typed(const struct sym_call *call, const char *slot)
 {
+    if (call->parse->natural)
+        return slot ? slot : "";
     return call->parse->args ? call->parse->args : "";
 }
 
@@ -180,7 +183,8 @@ static const char *typed(const struct sym_call *call)
 static enum sym_status find_place(const struct sym_call *call, const struct sym_place **place,
                                   bool *unknown)
 {
-    char *name = argument(typed(call), "in at for now today в во на по сейчас сегодня");
+    char *name = argument(typed(call, call->parse->slots.place),
+                          "in at for now today в во на по сейчас сегодня");
 
     *place = NULL;
     *unknown = false;
@@ -208,7 +212,7 @@ static enum sym_status unknown_place(const struct sym_call *call)
                                  "Try the nearest big city, for example /time Tokyo.",
                                  "Я не знаю места «%s» и не могу сказать, сколько там времени. "
                                  "Назовите ближайший крупный город, например: /time Токио."),
-                          typed(call));
+                          typed(call, call->parse->slots.place));
 }
 
 /* "В Токио" / "Во Владивостоке": the sentence-initial "in PLACE" in Russian. */
@@ -272,22 +276,31 @@ static enum sym_status cmd_time(struct sym_call *call, bool date_only)
 
 /* ---- /weekday ---- */
 
-/* The date a time expression in the arguments names, as a day number. *what: 0 = understood,
- * 1 = no date in the text, 2 = no such date. *relative: said as an offset ("in 3 days"). */
+/* The date a time expression names, as a day number: the parser's when slot for a natural-
+ * language line, else the argument text with the words in drop skipped. *what: 0 = understood,
+ * 1 = no date said, 2 = no such date. *relative: said as an offset ("in 3 days"). */
 static enum sym_status find_date(const struct sym_call *call, const char *drop, long long *day,
                                  int *what, bool *relative)
 {
-    char *text = argument(typed(call), drop);
+    char *text = NULL;
     struct sym_when w;
     enum sym_when_result r;
     time_t at;
     struct tm tm;
+    bool found;
 
     *what = 1;
     *relative = false;
-    if (!text)
-        return SYM_ERR_NOMEM;
-    if (*text && sym_when_parse_text(text, &w) && w.found) {
+    if (call->parse->natural) {
+        w = call->parse->slots.when;
+        found = w.found;
+    } else {
+        text = argument(typed(call, NULL), drop);
+        if (!text)
+            return SYM_ERR_NOMEM;
+        found = *text && sym_when_parse_text(text, &w) && w.found;
+    }
+    if (found) {
         r = sym_when_resolve(&w, sym_clock_now(), NULL, &at);
         /* An explicit date must come back as itself: 31 February is no date, not 3 March. */
         if (r == SYM_WHEN_INVALID || !sym_clock_local(at, NULL, &tm) ||
@@ -306,17 +319,20 @@ static enum sym_status find_date(const struct sym_call *call, const char *drop, 
 static enum sym_status not_a_date(const struct sym_call *call, int what, const char *example_en,
                                   const char *example_ru)
 {
+    const char *said = call->parse->natural && !call->parse->slots.event
+                           ? call->input
+                           : typed(call, call->parse->slots.event);
+
     if (what == 2)
         return sym_buf_printf(
             call->out,
-            SYM_TR(call->lang, "There is no such date: \"%s\".", "Такой даты нет: «%s»."),
-            typed(call));
+            SYM_TR(call->lang, "There is no such date: \"%s\".", "Такой даты нет: «%s»."), said);
     return sym_buf_printf(call->out,
                           SYM_TR(call->lang,
                                  "I don't understand the date \"%s\". Try, for "
                                  "example, %s.",
                                  "Не понимаю дату «%s». Попробуйте, например: %s."),
-                          typed(call), call->lang == SYM_LANG_RU ? example_ru : example_en);
+                          said, call->lang == SYM_LANG_RU ? example_ru : example_en);
 }
 
 static enum sym_status cmd_weekday(struct sym_call *call)
@@ -331,7 +347,7 @@ static enum sym_status cmd_weekday(struct sym_call *call)
     if (!today(&now))
         return SYM_ERR_IO;
     day = now;
-    if (*typed(call)) {
+    if (call->parse->natural ? call->parse->slots.when.found : *typed(call, NULL) != '\0') {
         rc = find_date(call, "on of is was будет был была было", &day, &what, &relative);
         if (rc || what)
             return rc ? rc
@@ -503,7 +519,7 @@ static enum sym_status cmd_until(struct sym_call *call)
 
     if (!today(&now))
         return SYM_ERR_IO;
-    name = argument(typed(call), "until till til to the до");
+    name = argument(typed(call, call->parse->slots.event), "until till til to the до");
     if (!name)
         return SYM_ERR_NOMEM;
     h = *name ? find_holiday(name) : NULL;

@@ -10,6 +10,7 @@
 
 #include "core/assistant.h"
 #include "core/clock.h"
+#include "core/module.h"
 #include "nlp/ru.h"
 #include "test.h"
 
@@ -180,6 +181,82 @@ static void test_plural(void)
     CHECK_STR(sym_ru_in("В"), "в");
 }
 
+/* A natural-language line as the intent matcher hands it over: the command and its slots. */
+static const char *ask_natural(const char *command, enum sym_lang lang, const char *place,
+                               const char *event, const struct sym_when *when)
+{
+    struct sym_parse p;
+    struct sym_call call;
+    struct sym_buf out = {0};
+    struct sym_turn turn;
+    const struct sym_module *m = NULL;
+    struct sym_when none = {0};
+
+    memset(&p, 0, sizeof p);
+    memset(&call, 0, sizeof call);
+    memset(&turn, 0, sizeof turn);
+    none.weekday = none.hour = none.minute = -1;
+    p.command = (char *)command;
+    p.natural = true;
+    p.args = (char *)"";
+    p.lang = lang;
+    p.slots.place = (char *)place;
+    p.slots.event = (char *)event;
+    p.slots.when = when ? *when : none;
+    call.assistant = a;
+    call.command = sym_module_find_command(command, &m);
+    call.module = m;
+    call.parse = &p;
+    call.input = "(natural language)";
+    call.lang = lang;
+    call.turn = &turn;
+    call.out = &out;
+    answer[0] = '\0';
+    CHECK(call.command && m->handle(&call) == SYM_OK);
+    snprintf(answer, sizeof answer, "%s", sym_buf_str(&out));
+    sym_buf_free(&out);
+    return answer;
+}
+
+static void test_natural(void)
+{
+    struct sym_when w = {0};
+
+    set_tz("Europe/Moscow");
+    sym_clock_fix(JUNE_10_2027);
+    CHECK_STR(ask_natural("time", SYM_LANG_RU, "Токио", NULL, NULL),
+              "В Токио сейчас 18:00 (четверг, 10 июня).");
+    CHECK_STR(ask_natural("time", SYM_LANG_EN, "new york", NULL, NULL),
+              "It is 05:00 in New York (Thursday, 10 June).");
+    CHECK_STR(ask_natural("time", SYM_LANG_EN, NULL, NULL, NULL),
+              "It is 12:00 (Thursday, 10 June).");
+    CHECK_CONTAINS(ask_natural("time", SYM_LANG_EN, "Narnia", NULL, NULL), "\"Narnia\"");
+    CHECK_STR(ask_natural("date", SYM_LANG_RU, NULL, NULL, NULL),
+              "Сегодня четверг, 10 июня 2027 года.");
+    CHECK_STR(ask_natural("weekday", SYM_LANG_EN, NULL, NULL, NULL),
+              "Today is Thursday, 10 June 2027.");
+    w.found = true;
+    w.weekday = w.hour = w.minute = -1;
+    w.day = 12;
+    w.month = 6;
+    w.year = 2027;
+    CHECK_STR(ask_natural("weekday", SYM_LANG_RU, NULL, NULL, &w), "12 июня 2027 года — суббота.");
+    CHECK_STR(ask_natural("until", SYM_LANG_EN, NULL, NULL, &w),
+              "12 June 2027 is in 2 days (a Saturday).");
+    CHECK_STR(ask_natural("until", SYM_LANG_RU, NULL, "Нового года", NULL),
+              "До Нового года 205 дней: суббота, 1 января 2028 года.");
+    CHECK_STR(ask_natural("until", SYM_LANG_EN, NULL, "New Year's Eve", NULL),
+              "New Year's Eve is in 204 days: Friday, 31 December 2027.");
+    CHECK_CONTAINS(ask_natural("until", SYM_LANG_EN, NULL, "Groundhog Day", NULL),
+                   "\"Groundhog Day\"");
+    memset(&w, 0, sizeof w);
+    w.found = true;
+    w.weekday = w.hour = w.minute = -1;
+    w.days = 3;
+    CHECK_STR(ask_natural("weekday", SYM_LANG_RU, NULL, NULL, &w),
+              "Через 3 дня будет воскресенье, 13 июня 2027 года.");
+}
+
 static void test_help_lists_commands(void)
 {
     CHECK_CONTAINS(ask("/help"), "/time [PLACE]");
@@ -194,6 +271,7 @@ int main(void)
     sym_config_init(&cfg);
     if (sym_assistant_init(&a, &cfg, NULL) != SYM_OK) {
         fprintf(stderr, "cannot create the assistant\n");
+        sym_config_free(&cfg);
         return 1;
     }
     test_time_and_date();
@@ -201,8 +279,10 @@ int main(void)
     test_weekday();
     test_until();
     test_plural();
+    test_natural();
     test_help_lists_commands();
     sym_assistant_free(a);
+    sym_config_free(&cfg);
     sym_clock_unfix();
     return test_report("test_time");
 }
