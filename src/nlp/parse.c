@@ -3,8 +3,9 @@
  *
  * Splitting follows the POSIX shell's quoting closely enough that users' habits carry over:
  * `/remember "a b" c` gives two words, `'...'` keeps everything literally, a backslash escapes
- * the next character outside single quotes. An unterminated quote is an error the user sees,
- * never a silently mangled argument.
+ * the next character outside single quotes. Unlike a shell, a quote opens only at the start of a
+ * word, so apostrophes in ordinary text ("/until Valentine's Day") need no escaping. An
+ * unterminated quote is an error the user sees, never a silently mangled argument.
  */
 #include "nlp/parse.h"
 
@@ -60,7 +61,8 @@ static enum sym_status read_word(const char **p, struct sym_buf *word, char *err
     while (*s && *s != ' ' && *s != '\t' && !rc) {
         char quote = *s;
 
-        if (quote == '\'' || quote == '"') {
+        /* A quote opens only at the start of a word: the apostrophe in "Valentine's" is text. */
+        if ((quote == '\'' || quote == '"') && s == *p) {
             const char *start = ++s;
 
             while (*s && *s != quote) {

@@ -31,11 +31,16 @@ static void test_slash(void)
     CHECK_STR(p.args, "Tokyo");
     sym_parse_clear(&p);
 
-    CHECK(sym_parse("/x 'it''s' \"say \\\"hi\\\"\" a\\ b", SYM_LANG_EN, &p) == SYM_OK);
+    CHECK(sym_parse("/x 'it is' \"say \\\"hi\\\"\" a\\ b", SYM_LANG_EN, &p) == SYM_OK);
     CHECK(p.argc == 3);
-    CHECK_STR(p.argv[0], "its");
+    CHECK_STR(p.argv[0], "it is");
     CHECK_STR(p.argv[1], "say \"hi\"");
     CHECK_STR(p.argv[2], "a b");
+    sym_parse_clear(&p);
+
+    CHECK(sym_parse("/until Valentine's Day", SYM_LANG_EN, &p) == SYM_OK);
+    CHECK(p.argc == 2 && !p.error[0]);
+    CHECK_STR(p.argv[0], "Valentine's");
     sym_parse_clear(&p);
 
     CHECK(sym_parse("/help \"unterminated", SYM_LANG_EN, &p) == SYM_OK);
