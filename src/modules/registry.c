@@ -2,25 +2,26 @@
  * registry.c: the list of modules, and lookups over it.
  *
  * To add a module: write src/modules/NAME.c defining `const struct sym_module sym_module_NAME`,
- * and add one line to each list below (the declaration and the table entry). Order matters only
- * for /help, which lists modules in this order.
+ * and add the line `X(NAME)` to the list below. Order matters only for /help, which lists modules
+ * in this order.
  */
 #include <string.h>
 
 #include "core/module.h"
 
-extern const struct sym_module sym_module_help;
-extern const struct sym_module sym_module_system;
-extern const struct sym_module sym_module_time;
-extern const struct sym_module sym_module_chat;
+/* The modules, one line each. */
+#define SYM_MODULE_LIST(X)                                                                         \
+    X(help)                                                                                        \
+    X(system)                                                                                      \
+    X(time)                                                                                        \
+    X(chat)
 
-const struct sym_module *const sym_modules[] = {
-    &sym_module_help,
-    &sym_module_system,
-    &sym_module_time,
-    &sym_module_chat,
-    NULL,
-};
+#define DECLARE_MODULE(name) extern const struct sym_module sym_module_##name;
+#define MODULE_ENTRY(name) &sym_module_##name,
+
+SYM_MODULE_LIST(DECLARE_MODULE)
+
+const struct sym_module *const sym_modules[] = {SYM_MODULE_LIST(MODULE_ENTRY) NULL};
 
 /* True when `name` is one of the space-separated words in `list`. */
 static int in_list(const char *list, const char *name)
