@@ -13,7 +13,7 @@
 #include "core/assistant.h"
 #include "core/config.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK };
+enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS };
 
 struct cli {
     struct sym_config cfg;
