@@ -26,10 +26,13 @@ struct sym_when {
     long long seconds; /* relative offset in seconds: "in 10 minutes" = 600, "через час" */
     int days;          /* relative offset in days: tomorrow = 1, "через 3 дня" = 3,
                           "in 2 weeks" = 14, yesterday = -1 */
+    bool dated;        /* a day was named (today, tomorrow, a weekday, a date, "через 3 дня"):
+                          a time of day on it stays on that day, even when it has passed */
     int months, years; /* relative offsets: "in 2 months", "через год" */
     int year, month, day; /* an explicit date; 0 = not said (year 0: the next such date) */
     int weekday; /* -1, or 0 = Sunday .. 6 = Saturday: "on Monday", "в понедельник" */
-    int hour, minute; /* an explicit time of day; -1 = not said */
+    int hour, minute; /* an explicit time of day as said ("6pm": 6, PM); -1 = not said: "at 6"
+                         has minute -1, "at 6:00" minute 0 */
     enum sym_meridiem meridiem;
     size_t first, count; /* the words the expression covers */
 };
@@ -55,8 +58,13 @@ enum sym_when_result {
 /*
  * Resolve w against now in time zone tz (an IANA name such as "Europe/Moscow"; NULL = local).
  * A time of day without a date means the next such time (today or tomorrow); a date without a
- * year the next such date; a weekday the next such day (today excluded). *at gets the moment
- * (also for AMBIGUOUS: the earlier reading; PAST: the moment in the past).
+ * year the next such date (this year unless that day has passed); a weekday the next such day
+ * (today excluded). Day offsets use the calendar of the zone, so "через 3 дня" keeps the
+ * wall-clock time across a DST change; a day without a time of day keeps now's wall-clock time
+ * (the caller sees hour == -1 and may ask). An hour 1..12 with neither am/pm nor minutes ("at
+ * 6") is AMBIGUOUS when both readings lie within the next 24 hours. *at gets the moment (also
+ * for AMBIGUOUS: the earlier reading; PAST: the moment in the past). Not thread-safe: the zone
+ * is switched through TZ for the call.
  */
 enum sym_when_result sym_when_resolve(const struct sym_when *w, time_t now, const char *tz,
                                       time_t *at);
