@@ -6,6 +6,7 @@
 #   make asan          ASan+UBSan build, then the tests under it
 #   make valgrind      the unit tests under valgrind memcheck
 #   make bench         speed figures next to llama.cpp's own tools
+#   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make format        clang-format the sources
 #   make install PREFIX=/usr/local
 #
@@ -23,7 +24,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench fuzz format format-check install clean deps llama
 
 all: build
 
@@ -62,6 +63,27 @@ valgrind: build
 bench: build
 	bench/run.sh $(BUILD_DIR)
 
+# Fuzzing: each target in fuzz/ is built with clang and run for FUZZ_SECONDS, starting from its
+# corpus in fuzz/corpus/NAME; new interesting inputs go to build-fuzz/corpus-NAME, crashes to
+# build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed: `make test` replays them).
+FUZZ_SECONDS ?= 60
+FUZZ_DIR ?= build-fuzz
+FUZZ_TARGETS ?= parse
+FUZZ_SOURCES = $(wildcard src/nlp/*.c) src/core/buf.c src/core/utf8.c src/core/status.c \
+	src/core/clock.c
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@mkdir -p $(FUZZ_DIR)
+	@for t in $(FUZZ_TARGETS); do \
+		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+			-Isrc $(FUZZ_SOURCES) fuzz/fuzz_$$t.c $$(pkg-config --libs libutf8proc) \
+			-o $(FUZZ_DIR)/fuzz_$$t || exit 1; \
+		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
+		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+			-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t fuzz/corpus/$$t || exit 1; \
+	done
+
 format:
 	clang-format -i $(SOURCES)
 
@@ -72,4 +94,4 @@ install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

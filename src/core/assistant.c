@@ -451,7 +451,12 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
     const struct sym_command *command = NULL;
     struct sym_call call;
 
-    if (parse->command) {
+    /* An intent no module has registered yet (say, a memory phrasing before the memory module
+     * exists) is ordinary chat. */
+    if (parse->command && parse->natural && !sym_module_find_command(parse->command, NULL)) {
+        turn->kind = SYM_TURN_CHAT;
+        module = chat_module();
+    } else if (parse->command) {
         turn->kind = SYM_TURN_COMMAND;
         command = sym_module_find_command(parse->command, &module);
         if (!command)

@@ -11,12 +11,14 @@
 
 extern const struct sym_module sym_module_help;
 extern const struct sym_module sym_module_system;
+extern const struct sym_module sym_module_time;
 extern const struct sym_module sym_module_chat;
 extern const struct sym_module sym_module_remind;
 
 const struct sym_module *const sym_modules[] = {
     &sym_module_help,
     &sym_module_system,
+    &sym_module_time,
     &sym_module_chat,
     &sym_module_remind,
     NULL,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "nlp/intent.h"
 
 static const char *skip_space(const char *s)
 {
@@ -223,6 +224,8 @@ enum sym_status sym_parse(const char *line, enum sym_lang lang_default, struct s
         else
             trim_end(out->args);
         out->lang = sym_detect_lang(s, lang_default);
+        if (!rc)
+            rc = sym_intent_match(s, out);
     }
     if (rc)
         sym_parse_clear(out);
@@ -231,6 +234,9 @@ enum sym_status sym_parse(const char *line, enum sym_lang lang_default, struct s
 
 void sym_parse_clear(struct sym_parse *p)
 {
+    free(p->slots.text);
+    free(p->slots.place);
+    free(p->slots.event);
     free(p->command);
     free(p->args);
     sym_parse_free_words(p->argv);

@@ -26,9 +26,9 @@ struct sym_when {
     long long seconds; /* relative offset in seconds: "in 10 minutes" = 600, "через час" */
     int days;          /* relative offset in days: tomorrow = 1, "через 3 дня" = 3,
                           "in 2 weeks" = 14, yesterday = -1 */
-    bool dated;        /* a day was named (today, tomorrow, a weekday, a date, "через 3 дня"):
-                          a time of day on it stays on that day, even when it has passed */
-    int months, years; /* relative offsets: "in 2 months", "через год" */
+    bool dated; /* a day was named (today, tomorrow, a weekday, a date, "через 3 дня"):
+                   a time of day on it stays on that day, even when it has passed */
+    int months, years;    /* relative offsets: "in 2 months", "через год" */
     int year, month, day; /* an explicit date; 0 = not said (year 0: the next such date) */
     int weekday; /* -1, or 0 = Sunday .. 6 = Saturday: "on Monday", "в понедельник" */
     int hour, minute; /* an explicit time of day as said ("6pm": 6, PM); -1 = not said: "at 6"
