@@ -13,7 +13,7 @@
 #include "core/assistant.h"
 #include "core/config.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK };
+enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS };
 
 struct cli {
     struct sym_config cfg;
@@ -56,5 +56,14 @@ const char *cli_color(const char *code);
 
 /* ---- the interactive loop (repl.c) ---- */
 int cli_repl(struct cli *cli, struct sym_assistant *a);
+
+/* ---- reminders (reminders.c) ---- */
+/* `symbiot reminders`: list the pending reminders (text, or a JSON array with --json). */
+int cli_reminders(struct cli *cli, struct sym_assistant *a);
+/* Announce on stderr the reminders that are due now and mark them done; missed says they fell
+ * due while Symbiot was closed. lang is for reminders of no known language. Returns how many. */
+int cli_announce_due(struct sym_assistant *a, bool missed, enum sym_lang lang);
+/* The next time a reminder falls due; false when none is pending (or there is no store). */
+bool cli_next_due(struct sym_assistant *a, time_t *at);
 
 #endif

@@ -1,8 +1,12 @@
 /*
- * main.c: the `symbiot` command: parse options, load the model, run chat, piped chat or ask.
+ * main.c: the `symbiot` command: parse options, open the memory database, load the model, run
+ * chat, piped chat, ask or reminders.
  *
  * Modes: an interactive REPL when stdin is a terminal (repl.c); one turn per input line when
- * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). SIGINT
+ * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). Reminders
+ * that fell due are announced on stderr before the answers (and at the REPL's prompt). A memory
+ * database that cannot be opened is reported and Symbiot goes on without reminders, except for
+ * `symbiot reminders`, which has nothing else to do and fails. SIGINT
  * raises a flag that the model polls, so Ctrl-C stops the current answer, not the process.
  */
 #include <locale.h>
@@ -15,6 +19,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "llm/llm.h"
+#include "memory/store.h"
 
 #define MAX_LINE (1u << 20) /* longest input line or question: 1 MiB */
 #define MAX_NOTICES 8
@@ -128,6 +133,7 @@ static int run_piped(struct cli *cli, struct sym_assistant *a)
     while ((line = read_line(stdin, &too_long))) {
         int code;
 
+        cli_announce_due(a, lineno == 0, sym_lang_from_env());
         lineno++;
         if (!line[0]) {
             free(line);
@@ -183,6 +189,7 @@ static int run_ask(struct cli *cli, struct sym_assistant *a)
         cli_error("ask needs a question: symbiot ask TEXT...");
         return CLI_EXIT_USAGE;
     }
+    cli_announce_due(a, true, sym_lang_from_env());
     code = run_turn(cli, a, text, NULL);
     return code;
 }
@@ -216,9 +223,31 @@ static int load_model(struct cli *cli, struct sym_llm **llm)
     return CLI_EXIT_OK;
 }
 
+/* Open the memory database (--db, SYMBIOT_DB, `db =` or the default path). NULL with the reason
+ * printed when it cannot be opened. */
+static struct sym_store *open_store(const struct cli *cli)
+{
+    struct sym_store *store = NULL;
+    char path[4096], err[1024];
+
+    if (cli->cfg.db) {
+        snprintf(path, sizeof path, "%s", cli->cfg.db);
+    } else if (sym_store_default_path(path, sizeof path)) {
+        cli_error("reminders are off: no place for the memory database (set XDG_DATA_HOME or "
+                  "HOME, or use --db PATH)");
+        return NULL;
+    }
+    if (sym_store_open(&store, path, err, sizeof err)) {
+        cli_error("reminders are off: %s", err);
+        return NULL;
+    }
+    return store;
+}
+
 int main(int argc, char **argv)
 {
     struct sym_assistant *a = NULL;
+    struct sym_store *store = NULL;
     struct sym_llm *llm = NULL;
     struct sym_llm_params params;
     struct cli cli;
@@ -239,7 +268,12 @@ int main(int argc, char **argv)
         code = CLI_EXIT_USAGE;
         goto out;
     }
-    if (cli.cfg.model) {
+    store = open_store(&cli);
+    if (!store && cli.command == CLI_REMINDERS) {
+        code = CLI_EXIT_FAIL;
+        goto out;
+    }
+    if (cli.cfg.model && cli.command != CLI_REMINDERS) {
         code = load_model(&cli, &llm);
         if (code)
             goto out;
@@ -250,11 +284,15 @@ int main(int argc, char **argv)
         code = CLI_EXIT_FAIL;
         goto out;
     }
+    sym_assistant_set_store(a, store); /* a owns store now */
+    store = NULL;
     params = llm_params(&cli);
     sym_assistant_set_llm_params(a, &params);
     sym_assistant_set_lang(a, sym_lang_from_env());
     sym_assistant_set_raw(a, cli.raw);
-    if (cli.command == CLI_ASK)
+    if (cli.command == CLI_REMINDERS)
+        code = cli_reminders(&cli, a);
+    else if (cli.command == CLI_ASK)
         code = run_ask(&cli, a);
     else if (cli.interactive && !cli.json)
         code = cli_repl(&cli, a);
@@ -262,6 +300,7 @@ int main(int argc, char **argv)
         code = run_piped(&cli, a);
 out:
     sym_assistant_free(a);
+    sym_store_close(store);
     cli_free(&cli);
     return code;
 }

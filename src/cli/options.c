@@ -21,6 +21,7 @@ static const char usage_text[] =
     "Usage:\n"
     "  symbiot [chat] [OPTIONS]        talk in an interactive session (the default)\n"
     "  symbiot ask [OPTIONS] TEXT...   answer one question, print it, exit\n"
+    "  symbiot reminders [--json]      list the pending reminders, exit\n"
     "  symbiot help | version\n"
     "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
@@ -48,11 +49,14 @@ static const char usage_text[] =
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
     "      --config FILE        read settings from FILE (default $XDG_CONFIG_HOME/symbiot/config)\n"
+    "      --db PATH            memory database: reminders (or SYMBIOT_DB, or `db =` in the\n"
+    "                           config; default $XDG_DATA_HOME/symbiot/memory.db)\n"
     "  -v, --verbose            show diagnostics, llama.cpp's log included\n"
     "  -h, --help               this help\n"
     "      --version            print the version\n"
     "\n"
-    "In a session: /help, /reset (new conversation), /stats (speed and context), /quit.\n"
+    "In a session: /help, /reset (new conversation), /stats (speed and context), /quit,\n"
+    "/remind WHEN TEXT, /reminders, /cancel ID.\n"
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
@@ -63,7 +67,7 @@ static const char usage_text[] =
     "The config file holds `key = value` lines with the long option names, for example\n"
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
-    "Environment: SYMBIOT_MODEL, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
 
 enum {
     OPT_TEMP = 256,
@@ -75,6 +79,7 @@ enum {
     OPT_REPEAT_LAST_N,
     OPT_SYSTEM,
     OPT_GPU_LAYERS,
+    OPT_DB,
     OPT_CONFIG,
     OPT_JSON,
     OPT_RAW,
@@ -96,6 +101,7 @@ static const struct option long_options[] = {
     {"system", required_argument, NULL, OPT_SYSTEM},
     {"gpu-layers", required_argument, NULL, OPT_GPU_LAYERS},
     {"n-gpu-layers", required_argument, NULL, OPT_GPU_LAYERS},
+    {"db", required_argument, NULL, OPT_DB},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"json", no_argument, NULL, OPT_JSON},
     {"raw", no_argument, NULL, OPT_RAW},
@@ -140,6 +146,8 @@ static const char *setting_for(int opt)
         return "system";
     case OPT_GPU_LAYERS:
         return "gpu-layers";
+    case OPT_DB:
+        return "db";
     }
     return NULL;
 }
@@ -232,6 +240,15 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
         }
         return 0;
     }
+    if (!strcmp(cmd, "reminders")) {
+        cli->command = CLI_REMINDERS;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: reminders takes no arguments (only --json)\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         *code = CLI_EXIT_OK;
@@ -304,6 +321,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         goto out;
     env = getenv("SYMBIOT_MODEL");
     if (env && env[0] && apply(cli, "model", env, "SYMBIOT_MODEL"))
+        goto out;
+    env = getenv("SYMBIOT_DB");
+    if (env && env[0] && apply(cli, "db", env, "SYMBIOT_DB"))
         goto out;
     for (i = 0; i < n_flags; i++) {
         char origin[64];

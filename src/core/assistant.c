@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/module.h"
 #include "core/utf8.h"
+#include "memory/store.h"
 
 struct msg {
     char *role; /* static string: "system", "user", "assistant" */
@@ -27,6 +28,7 @@ struct msg {
 struct sym_assistant {
     const struct sym_config *cfg;
     struct sym_llm *llm;
+    struct sym_store *store; /* the memory database, or NULL */
     struct msg *msgs;
     size_t n_msgs, cap_msgs;
     bool raw;
@@ -150,7 +152,20 @@ void sym_assistant_free(struct sym_assistant *a)
         pop_msg(a);
     free(a->msgs);
     sym_llm_free(a->llm);
+    sym_store_close(a->store);
     free(a);
+}
+
+void sym_assistant_set_store(struct sym_assistant *a, struct sym_store *store)
+{
+    if (a->store != store)
+        sym_store_close(a->store);
+    a->store = store;
+}
+
+struct sym_store *sym_assistant_store(const struct sym_assistant *a)
+{
+    return a->store;
 }
 
 void sym_assistant_set_lang(struct sym_assistant *a, enum sym_lang lang)

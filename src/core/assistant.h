@@ -26,6 +26,7 @@
 
 struct sym_assistant;
 struct sym_call;
+struct sym_store;
 
 enum sym_turn_kind {
     SYM_TURN_CHAT,    /* answered by the language model */
@@ -72,6 +73,13 @@ void sym_assistant_free(struct sym_assistant *a);
 void sym_assistant_set_lang(struct sym_assistant *a, enum sym_lang lang);
 /* How /model loads another model (context size, threads, progress, interrupt flag). Copied. */
 void sym_assistant_set_llm_params(struct sym_assistant *a, const struct sym_llm_params *params);
+
+/* Give the assistant the memory database (memory/store.h): owned from now on, closed by
+ * sym_assistant_free() or by the next call. NULL (the default) means none: the commands that need
+ * it say so. */
+void sym_assistant_set_store(struct sym_assistant *a, struct sym_store *store);
+/* The memory database, or NULL. Borrowed, valid while the assistant has it. */
+struct sym_store *sym_assistant_store(const struct sym_assistant *a);
 
 /* Raw mode: each input is a plain completion prompt (no template, no system prompt, no history). */
 void sym_assistant_set_raw(struct sym_assistant *a, bool raw);

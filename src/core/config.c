@@ -31,6 +31,7 @@ struct field {
 static const struct field fields[] = {
     FIELD("model", FIELD_STRING, model, 0, 0),
     FIELD("system", FIELD_STRING, system, 0, 0),
+    FIELD("db", FIELD_STRING, db, 0, 0),
     FIELD("threads", FIELD_INT, threads, 0, 1024),
     FIELD("ctx-size", FIELD_INT, ctx_size, 0, 16777216),
     FIELD("max-tokens", FIELD_INT, max_tokens, -1, INT_MAX),
@@ -70,7 +71,8 @@ void sym_config_free(struct sym_config *cfg)
         return;
     free(cfg->model);
     free(cfg->system);
-    cfg->model = cfg->system = NULL;
+    free(cfg->db);
+    cfg->model = cfg->system = cfg->db = NULL;
 }
 
 static const struct field *find_field(const char *key)

@@ -2,9 +2,9 @@
  * config.h: the user's settings, from defaults, the config file, the environment and flags.
  *
  * Precedence, lowest first: built-in defaults, the config file ($XDG_CONFIG_HOME/symbiot/config
- * or --config FILE), the environment (SYMBIOT_MODEL), command-line flags. The file is plain text,
- * one `key = value` per line, `#` starts a comment; keys are the long option names (`ctx-size`,
- * `temp`, ...; `_` may stand for `-`). Values may be wrapped in double quotes.
+ * or --config FILE), the environment (SYMBIOT_MODEL, SYMBIOT_DB), command-line flags. The file is
+ * plain text, one `key = value` per line, `#` starts a comment; keys are the long option names
+ * (`ctx-size`, `temp`, ...; `_` may stand for `-`). Values may be wrapped in double quotes.
  */
 #ifndef SYM_CONFIG_H
 #define SYM_CONFIG_H
@@ -22,6 +22,7 @@
 struct sym_config {
     char *model;          /* GGUF path, or NULL when none is configured */
     char *system;         /* system prompt */
+    char *db;             /* memory database path, or NULL for $XDG_DATA_HOME/symbiot/memory.db */
     int threads;          /* CPU threads for generation; 0 = all cores */
     int ctx_size;         /* context length in tokens; 0 = the model's own, at most 4096 */
     int max_tokens;       /* answer length limit; -1 = until the context is full */

@@ -14,6 +14,7 @@
     X(help)                                                                                        \
     X(system)                                                                                      \
     X(time)                                                                                        \
+    X(remind)                                                                                      \
     X(chat)
 
 #define DECLARE_MODULE(name) extern const struct sym_module sym_module_##name;

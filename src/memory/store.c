@@ -1,0 +1,595 @@
+/*
+ * store.c: the memory database on SQLite; see store.h.
+ *
+ * Opening is careful before it is clever. The file is created by us with mode 0600 (SQLite then
+ * gives its -wal and -shm files the same mode), and it is read before anything is written: a
+ * file that is not a database, or whose PRAGMA user_version is above ours, is refused untouched.
+ * Only then does the store switch to WAL (readers never wait for a writer; a crash loses at most
+ * the last transaction) and apply the missing migrations, one transaction each, so an upgrade
+ * interrupted half-way leaves a database at some older version that the next start completes.
+ *
+ * Schema changes are append-only: a new entry in `migrations` below, never an edit of an old
+ * one. Each write takes the lock up front (BEGIN IMMEDIATE) so that a busy database fails at the
+ * start of a transaction, after the busy timeout, rather than in the middle of one.
+ */
+#include "memory/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/paths.h"
+
+struct sym_store {
+    sqlite3 *db;
+    char *path;
+    bool in_tx; /* a transaction from sym_store_begin() is open */
+    char err[512];
+};
+
+/* The schema, one migration per version: migrations[0] takes version 0 to 1, and so on. */
+static const char *const migrations[] = {
+    /* 1: reminders */
+    "CREATE TABLE reminders ("
+    "  id INTEGER PRIMARY KEY,"
+    "  text TEXT NOT NULL,"
+    "  due INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  lang TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK(status IN ('pending','done','cancelled')),"
+    "  announced INTEGER"
+    ");"
+    "CREATE INDEX reminders_status_due ON reminders(status, due);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int sym_store_schema_version(void)
+{
+    return SCHEMA_VERSION;
+}
+
+/* Put SQLite's code rc into words on s->err, prefixed by what was being done, and map it. */
+static enum sym_status fail(struct sym_store *s, int rc, const char *what)
+{
+    const char *detail = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+    switch (rc & 0xff) {
+    case SQLITE_NOMEM:
+        snprintf(s->err, sizeof s->err, "%s: out of memory", what);
+        return SYM_ERR_NOMEM;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        snprintf(s->err, sizeof s->err,
+                 "%s: the memory database %s is locked by another program (another Symbiot?); "
+                 "try again in a moment",
+                 what, s->path);
+        return SYM_ERR_IO;
+    case SQLITE_READONLY:
+        snprintf(s->err, sizeof s->err,
+                 "%s: the memory database %s is read-only (check the permissions of the file "
+                 "and its directory)",
+                 what, s->path);
+        return SYM_ERR_IO;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        snprintf(s->err, sizeof s->err,
+                 "%s: %s is not a Symbiot memory database or it is damaged (%s); it was left as "
+                 "it is: move it away or point --db elsewhere",
+                 what, s->path, detail);
+        return SYM_ERR_INVALID;
+    case SQLITE_FULL:
+        snprintf(s->err, sizeof s->err, "%s: the disk holding %s is full", what, s->path);
+        return SYM_ERR_IO;
+    case SQLITE_CANTOPEN:
+        snprintf(s->err, sizeof s->err, "%s: cannot open %s (or its -wal file): %s", what, s->path,
+                 detail);
+        return SYM_ERR_IO;
+    }
+    snprintf(s->err, sizeof s->err, "%s: %s: %s", what, s->path, detail);
+    return rc == SQLITE_CONSTRAINT ? SYM_ERR_INVALID : SYM_ERR_IO;
+}
+
+static enum sym_status exec(struct sym_store *s, const char *sql, const char *what)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? SYM_OK : fail(s, rc, what);
+}
+
+/* Run a one-row, one-integer query (a PRAGMA) into *v. */
+static enum sym_status query_int(struct sym_store *s, const char *sql, long long *v,
+                                 const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *v = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? SYM_OK : fail(s, rc, what);
+}
+
+/* Start a write: BEGIN IMMEDIATE, unless a transaction is already open. *owned says
+ * whether the matching write_end() must commit or roll back. */
+static enum sym_status write_begin(struct sym_store *s, bool *owned, const char *what)
+{
+    enum sym_status rc;
+
+    *owned = false;
+    if (!sqlite3_get_autocommit(s->db))
+        return SYM_OK; /* inside sym_store_begin() or another write of ours */
+    rc = exec(s, "BEGIN IMMEDIATE", what);
+    *owned = !rc;
+    return rc;
+}
+
+/* Finish a write started by write_begin(): commit when rc is SYM_OK, else roll back. */
+static enum sym_status write_end(struct sym_store *s, bool owned, enum sym_status rc,
+                                 const char *what)
+{
+    if (!owned)
+        return rc;
+    if (!rc) {
+        rc = exec(s, "COMMIT", what);
+        if (!rc)
+            return SYM_OK;
+    }
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* Apply the migrations the database lacks, each in a transaction of its own that re-reads the
+ * version under the write lock (another process may have just done it). */
+static enum sym_status migrate(struct sym_store *s)
+{
+    char sql[64];
+    long long v;
+    enum sym_status rc = SYM_OK;
+
+    for (;;) {
+        bool owned;
+
+        rc = write_begin(s, &owned, "cannot update the memory database");
+        if (rc)
+            return rc;
+        rc = query_int(s, "PRAGMA user_version", &v, "cannot read the schema version");
+        if (!rc && v >= SCHEMA_VERSION)
+            return write_end(s, owned, SYM_OK, "cannot update the memory database");
+        if (!rc)
+            rc = exec(s, migrations[v], "cannot update the memory database");
+        if (!rc) {
+            snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", v + 1);
+            rc = exec(s, sql, "cannot update the memory database");
+        }
+        rc = write_end(s, owned, rc, "cannot update the memory database");
+        if (rc)
+            return rc;
+    }
+}
+
+/* Create the file owner-only if it is missing; say clearly when it cannot be written. */
+static enum sym_status prepare_file(struct sym_store *s)
+{
+    char dir[4096];
+    char *slash;
+    int fd;
+
+    if (sym_path_make_parent(s->path)) {
+        snprintf(s->err, sizeof s->err, "cannot create the directory for %s: %s", s->path,
+                 strerror(errno));
+        return SYM_ERR_IO;
+    }
+    fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(s->err, sizeof s->err, "cannot open %s for reading and writing: %s%s", s->path,
+                 strerror(errno),
+                 errno == EACCES || errno == EROFS ? " (Symbiot needs to write its memory there)"
+                                                   : "");
+        return SYM_ERR_IO;
+    }
+    close(fd);
+    /* WAL keeps its -wal and -shm files next to the database. */
+    snprintf(dir, sizeof dir, "%s", s->path);
+    slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir] = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (access(dir, W_OK)) {
+        snprintf(s->err, sizeof s->err,
+                 "the directory %.200s is read-only: Symbiot needs to create files next to %s", dir,
+                 s->path);
+        return SYM_ERR_IO;
+    }
+    return SYM_OK;
+}
+
+enum sym_status sym_store_open(struct sym_store **out, const char *path, char *err, size_t errlen)
+{
+    struct sym_store *s = calloc(1, sizeof *s);
+    sqlite3_stmt *st = NULL;
+    long long version = 0;
+    enum sym_status rc;
+    int src;
+
+    *out = NULL;
+    if (!s || !(s->path = strdup(path))) {
+        rc = SYM_ERR_NOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    rc = prepare_file(s);
+    if (rc)
+        goto fail;
+    src = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+    if (src != SQLITE_OK) {
+        rc = fail(s, src, "cannot open the memory database");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, SYM_STORE_BUSY_TIMEOUT_MS);
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        snprintf(s->err, sizeof s->err,
+                 "the memory database %s is read-only (check its permissions)", path);
+        rc = SYM_ERR_IO;
+        goto fail;
+    }
+    /* Read before writing anything: a foreign or newer file must stay as it is. */
+    rc = query_int(s, "PRAGMA user_version", &version, "cannot read the memory database");
+    if (rc)
+        goto fail;
+    if (version > SCHEMA_VERSION || version < 0) {
+        snprintf(s->err, sizeof s->err,
+                 "%s was created by a newer Symbiot (schema %lld, this one knows %d); it was left "
+                 "as it is: upgrade Symbiot or use another --db",
+                 path, version, SCHEMA_VERSION);
+        rc = SYM_ERR_INVALID;
+        goto fail;
+    }
+    src = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal"))
+        src = SQLITE_CANTOPEN; /* the file system cannot do WAL: say so rather than limp on */
+    else if (src == SQLITE_ROW)
+        src = SQLITE_OK;
+    sqlite3_finalize(st);
+    if (src != SQLITE_OK) {
+        rc = fail(s, src, "cannot switch the memory database to WAL mode");
+        goto fail;
+    }
+    rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the memory database");
+    if (!rc)
+        rc = migrate(s);
+    if (rc)
+        goto fail;
+    *out = s;
+    return SYM_OK;
+fail:
+    snprintf(err, errlen, "%s", s->err);
+out:
+    sym_store_close(s);
+    return rc;
+}
+
+void sym_store_close(struct sym_store *s)
+{
+    if (!s)
+        return;
+    if (s->db && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(s->db); /* statements are finalised after each call, so this cannot fail */
+    free(s->path);
+    free(s);
+}
+
+enum sym_status sym_store_default_path(char *out, size_t size)
+{
+    return sym_path_data(out, size, "memory.db");
+}
+
+const char *sym_store_path(const struct sym_store *s)
+{
+    return s->path;
+}
+
+const char *sym_store_errmsg(const struct sym_store *s)
+{
+    return s->err;
+}
+
+void sym_store_set_busy_timeout(struct sym_store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms);
+}
+
+enum sym_status sym_store_begin(struct sym_store *s)
+{
+    enum sym_status rc;
+
+    s->err[0] = '\0';
+    if (s->in_tx) {
+        snprintf(s->err, sizeof s->err, "a transaction is already open");
+        return SYM_ERR_INVALID;
+    }
+    rc = exec(s, "BEGIN IMMEDIATE", "cannot start writing to the memory database");
+    if (!rc)
+        s->in_tx = true;
+    return rc;
+}
+
+enum sym_status sym_store_commit(struct sym_store *s)
+{
+    enum sym_status rc;
+
+    s->err[0] = '\0';
+    if (!s->in_tx) {
+        snprintf(s->err, sizeof s->err, "no transaction is open");
+        return SYM_ERR_INVALID;
+    }
+    s->in_tx = false;
+    rc = exec(s, "COMMIT", "cannot save to the memory database");
+    if (rc)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+void sym_store_rollback(struct sym_store *s)
+{
+    if (s->in_tx)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = false;
+}
+
+/* ---- reminders ---- */
+
+void sym_reminders_free(struct sym_reminders *list)
+{
+    size_t i;
+
+    if (!list)
+        return;
+    for (i = 0; i < list->n; i++)
+        free(list->items[i].text);
+    free(list->items);
+    list->items = NULL;
+    list->n = 0;
+}
+
+#define REMINDER_COLUMNS "id, text, due, created, lang, status, announced"
+
+static enum sym_reminder_status status_from(const char *s)
+{
+    if (s && !strcmp(s, "done"))
+        return SYM_REMINDER_DONE;
+    if (s && !strcmp(s, "cancelled"))
+        return SYM_REMINDER_CANCELLED;
+    return SYM_REMINDER_PENDING;
+}
+
+/* Step st to the end, appending each row (REMINDER_COLUMNS) to out. */
+static enum sym_status read_reminders(struct sym_store *s, sqlite3_stmt *st,
+                                      struct sym_reminders *out, const char *what)
+{
+    size_t cap = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sym_reminder *r;
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        const char *lang = (const char *)sqlite3_column_text(st, 4);
+
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct sym_reminder *p = realloc(out->items, sizeof *p * ncap);
+
+            if (!p)
+                return fail(s, SQLITE_NOMEM, what);
+            out->items = p;
+            cap = ncap;
+        }
+        r = &out->items[out->n];
+        memset(r, 0, sizeof *r);
+        r->text = strdup(text ? text : "");
+        if (!r->text)
+            return fail(s, SQLITE_NOMEM, what);
+        out->n++;
+        r->id = sqlite3_column_int64(st, 0);
+        r->due = (time_t)sqlite3_column_int64(st, 2);
+        r->created = (time_t)sqlite3_column_int64(st, 3);
+        snprintf(r->lang, sizeof r->lang, "%s", lang ? lang : "");
+        r->status = status_from((const char *)sqlite3_column_text(st, 5));
+        r->announced = (time_t)sqlite3_column_int64(st, 6);
+    }
+    return rc == SQLITE_DONE ? SYM_OK : fail(s, rc, what);
+}
+
+/* Prepare sql, bind the integers in args (n of them), read the reminder rows into out. */
+static enum sym_status select_reminders(struct sym_store *s, const char *sql, const long long *args,
+                                        int n, struct sym_reminders *out, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    int src, i;
+
+    sym_reminders_free(out);
+    src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    for (i = 0; src == SQLITE_OK && i < n; i++)
+        src = sqlite3_bind_int64(st, i + 1, args[i]);
+    rc = src == SQLITE_OK ? read_reminders(s, st, out, what) : fail(s, src, what);
+    sqlite3_finalize(st);
+    if (rc)
+        sym_reminders_free(out);
+    return rc;
+}
+
+/* Run one write statement with integer parameters (n of them); *changes gets the rows touched. */
+static enum sym_status write_ints(struct sym_store *s, const char *sql, const long long *args,
+                                  int n, int *changes, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    bool owned;
+    int src, i;
+
+    s->err[0] = '\0';
+    rc = write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    for (i = 0; src == SQLITE_OK && i < n; i++)
+        src = sqlite3_bind_int64(st, i + 1, args[i]);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    rc = src == SQLITE_DONE ? SYM_OK : fail(s, src, what);
+    if (!rc && changes)
+        *changes = sqlite3_changes(s->db);
+    return write_end(s, owned, rc, what);
+}
+
+enum sym_status sym_store_add_reminder(struct sym_store *s, const char *text, time_t due,
+                                       time_t created, const char *lang, long long *id)
+{
+    static const char what[] = "cannot save the reminder";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    bool owned;
+    int src;
+
+    s->err[0] = '\0';
+    if (!text || !text[0]) {
+        snprintf(s->err, sizeof s->err, "%s: it has no text", what);
+        return SYM_ERR_INVALID;
+    }
+    rc = write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = sqlite3_prepare_v2(s->db,
+                             "INSERT INTO reminders (text, due, created, lang) VALUES (?, ?, ?, ?)",
+                             -1, &st, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 2, (sqlite3_int64)due);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 3, (sqlite3_int64)created);
+    if (src == SQLITE_OK)
+        src = lang && lang[0] ? sqlite3_bind_text(st, 4, lang, -1, SQLITE_TRANSIENT)
+                              : sqlite3_bind_null(st, 4);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    rc = src == SQLITE_DONE ? SYM_OK : fail(s, src, what);
+    if (!rc && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return write_end(s, owned, rc, what);
+}
+
+enum sym_status sym_store_pending_reminders(struct sym_store *s, struct sym_reminders *out)
+{
+    s->err[0] = '\0';
+    return select_reminders(s,
+                            "SELECT " REMINDER_COLUMNS " FROM reminders WHERE status = 'pending' "
+                            "ORDER BY due, id",
+                            NULL, 0, out, "cannot read the reminders");
+}
+
+enum sym_status sym_store_cancel_reminder(struct sym_store *s, long long id, bool *found)
+{
+    int changes = 0;
+    enum sym_status rc;
+
+    rc = write_ints(s,
+                    "UPDATE reminders SET status = 'cancelled' "
+                    "WHERE id = ? AND status = 'pending'",
+                    &id, 1, &changes, "cannot cancel the reminder");
+    *found = !rc && changes > 0;
+    return rc;
+}
+
+static const char due_sql[] = "SELECT " REMINDER_COLUMNS " FROM reminders "
+                              "WHERE status = 'pending' AND announced IS NULL AND due <= ? "
+                              "ORDER BY due, id";
+
+enum sym_status sym_store_due_reminders(struct sym_store *s, time_t now, struct sym_reminders *out)
+{
+    long long arg = (long long)now;
+
+    s->err[0] = '\0';
+    return select_reminders(s, due_sql, &arg, 1, out, "cannot read the reminders");
+}
+
+enum sym_status sym_store_next_due(struct sym_store *s, time_t *due, bool *found)
+{
+    static const char what[] = "cannot read the reminders";
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    s->err[0] = '\0';
+    *found = false;
+    src = sqlite3_prepare_v2(s->db,
+                             "SELECT min(due) FROM reminders "
+                             "WHERE status = 'pending' AND announced IS NULL",
+                             -1, &st, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            *due = (time_t)sqlite3_column_int64(st, 0);
+            *found = true;
+        }
+        src = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_OK ? SYM_OK : fail(s, src, what);
+}
+
+enum sym_status sym_store_mark_announced(struct sym_store *s, long long id, time_t at)
+{
+    long long args[2] = {(long long)at, id};
+
+    return write_ints(s, "UPDATE reminders SET announced = ? WHERE id = ?", args, 2, NULL,
+                      "cannot update the reminder");
+}
+
+enum sym_status sym_store_mark_done(struct sym_store *s, long long id)
+{
+    return write_ints(s, "UPDATE reminders SET status = 'done' WHERE id = ? AND status = 'pending'",
+                      &id, 1, NULL, "cannot update the reminder");
+}
+
+enum sym_status sym_store_take_due(struct sym_store *s, time_t now, struct sym_reminders *out)
+{
+    static const char what[] = "cannot update the reminders";
+    long long args[2] = {(long long)now, (long long)now};
+    enum sym_status rc;
+    bool owned;
+
+    s->err[0] = '\0';
+    sym_reminders_free(out);
+    rc = write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    rc = select_reminders(s, due_sql, args, 1, out, what);
+    if (!rc && out->n)
+        rc = write_ints(s,
+                        "UPDATE reminders SET announced = ?, status = 'done' "
+                        "WHERE status = 'pending' AND announced IS NULL AND due <= ?",
+                        args, 2, NULL, what);
+    rc = write_end(s, owned, rc, what);
+    if (rc)
+        sym_reminders_free(out);
+    return rc;
+}
