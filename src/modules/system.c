@@ -7,10 +7,31 @@
 #include <time.h>
 
 #include "core/module.h"
+#include "memory/store.h"
 
 static double per_second(int n, double ms)
 {
     return ms > 0 && n > 0 ? n * 1000.0 / ms : 0;
+}
+
+/* "memory: PATH, N pending reminder(s)", or why there is no database. */
+static enum sym_status memory_line(struct sym_call *call)
+{
+    struct sym_store *store = sym_assistant_store(call->assistant);
+    struct sym_reminders pending = {0};
+    enum sym_status rc;
+
+    if (!store)
+        return sym_buf_puts(call->out, SYM_TR(call->lang, "memory: no database open\n",
+                                              "память: база данных не открыта\n"));
+    if (sym_store_pending_reminders(store, &pending))
+        return sym_buf_printf(call->out, "memory: %s\n", sym_store_errmsg(store));
+    rc = sym_buf_printf(call->out,
+                        SYM_TR(call->lang, "memory: %s, %zu pending reminder(s)\n",
+                               "память: %s, ожидающих напоминаний: %zu\n"),
+                        sym_store_path(store), pending.n);
+    sym_reminders_free(&pending);
+    return rc;
 }
 
 static enum sym_status stats(struct sym_call *call)
@@ -24,6 +45,8 @@ static enum sym_status stats(struct sym_call *call)
 
     rc = sym_buf_printf(call->out, "%s %ldh %02ldm %02lds\n", SYM_TR(l, "uptime:", "время работы:"),
                         up / 3600, up / 60 % 60, up % 60);
+    if (!rc)
+        rc = memory_line(call);
     if (!rc && !llm)
         return sym_buf_puts(call->out, SYM_TR(l, "model: none loaded", "модель: не загружена"));
     if (!rc)
