@@ -10,7 +10,9 @@ T=$(mktemp -d "${SCRATCH:-/tmp}/it.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 # Keep the user's real config, history and models out of the tests.
 export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" HOME="$T/home"
-unset SYMBIOT_MODEL NO_COLOR
+unset SYMBIOT_MODEL SYMBIOT_DB SYMBIOT_NOW NO_COLOR LC_ALL LC_MESSAGES
+# Answers come in the user's language (LANG): the tests expect English unless they say otherwise.
+export LANG=C.UTF-8
 mkdir -p "$HOME"
 
 pass() { passed=$((passed + 1)); }
