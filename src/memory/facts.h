@@ -1,0 +1,78 @@
+/*
+ * facts.h: what the user told Symbiot, kept in the memory database (store.h) and found again by
+ * full-text search in English and Russian.
+ *
+ * A fact is a short text ("My sister is Anna", "Я живу в Казани") with where it came from, when it
+ * was said or updated, an optional event time, tags and a pinned flag. Editing keeps the earlier
+ * text as history; forgetting deletes the fact and its history for good (the user asked). Adding
+ * a fact whose normalised text is already stored returns the existing one instead of a copy.
+ *
+ * Search: SQLite FTS5 over a search column that holds the text normalised (nlp/text.h), stemmed
+ * with Snowball (libstemmer: English and Russian, chosen per word by its script) and without stop
+ * words; the query goes through the same steps, so "машину" finds "машина" and "running" finds
+ * "runs". Ranking: BM25, then a little for recency, more for pinned facts.
+ */
+#ifndef SYM_FACTS_H
+#define SYM_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/status.h"
+#include "memory/store.h"
+
+struct sym_fact {
+    long long id;
+    char *text;        /* owned by the list (or by the struct for sym_fact_get; sym_fact_clear) */
+    char *source;      /* "user", "conversation 12 turn 3", "import"; never NULL */
+    char *tags;        /* comma-separated, "" when none; never NULL */
+    time_t created;
+    time_t updated;
+    time_t event_time; /* 0 = none */
+    bool pinned;
+    double score;      /* search results: higher is better; 0 elsewhere */
+};
+
+struct sym_facts {
+    struct sym_fact *items;
+    size_t n;
+};
+void sym_facts_free(struct sym_facts *list);
+void sym_fact_clear(struct sym_fact *fact);
+
+struct sym_fact_input {
+    const char *text;   /* required, valid UTF-8, not empty after trimming */
+    const char *source; /* NULL = "user" */
+    const char *tags;   /* NULL = none */
+    time_t event_time;  /* 0 = none */
+    bool pinned;
+    time_t now;         /* created/updated time; 0 = sym_clock_now() */
+};
+
+/* Add a fact. *id gets its id; *existed (may be NULL) says it was already stored (same normalised
+ * text), in which case nothing changes. SYM_ERR_INVALID for empty or over-long text (1 MiB). */
+enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *in, long long *id,
+                             bool *existed);
+/* Replace a fact's text, keeping the previous text in its history. *found false: no such id. */
+enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *text, time_t now,
+                              bool *found);
+/* Pin or unpin a fact. */
+enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, bool *found);
+/* Delete a fact and its history. */
+enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found);
+/* One fact by id. Release with sym_fact_clear(). */
+enum sym_status sym_fact_get(struct sym_store *s, long long id, struct sym_fact *out, bool *found);
+/* Facts, newest first, from offset; limit 0 = all. */
+enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
+                              struct sym_facts *out);
+/* The k best facts for query, best first (score set). An empty or all-stop-word query gives an
+ * empty list. */
+enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
+                                struct sym_facts *out);
+/* Number of facts. */
+enum sym_status sym_fact_count(struct sym_store *s, long long *n);
+/* Earlier texts of a fact, oldest first (text and updated set). */
+enum sym_status sym_fact_history(struct sym_store *s, long long id, struct sym_facts *out);
+
+#endif
