@@ -127,69 +127,67 @@ bool sym_clock_zone_exists(const char *tz)
     return n == sizeof magic && !memcmp(magic, "TZif", 4);
 }
 
-/* The TZ value to put back: a copy of it, or had = false when TZ was unset. */
-struct saved_tz {
-    bool had;
-    char *value;
-};
-
-/* Switch the process to zone tz, remembering the old TZ in *saved. False (and nothing changed)
- * when tz does not exist or memory runs out. */
-static bool zone_enter(const char *tz, struct saved_tz *saved)
+bool sym_clock_zone_enter(struct sym_zone_scope *scope, const char *tz)
 {
     const char *old;
 
+    memset(scope, 0, sizeof *scope);
+    if (!tz)
+        return true;
     if (!sym_clock_zone_exists(tz))
         return false;
     old = getenv("TZ");
-    saved->had = old != NULL;
-    saved->value = NULL;
-    if (old && !(saved->value = strdup(old)))
+    scope->had = old != NULL;
+    if (old && !(scope->saved = strdup(old)))
         return false;
     if (setenv("TZ", tz, 1)) {
-        free(saved->value);
+        free(scope->saved);
+        scope->saved = NULL;
         return false;
     }
+    scope->switched = true;
     tzset();
     return true;
 }
 
-/* Put TZ back exactly as zone_enter() found it. */
-static void zone_leave(struct saved_tz *saved)
+void sym_clock_zone_leave(struct sym_zone_scope *scope)
 {
-    if (saved->had)
-        setenv("TZ", saved->value, 1);
+    if (!scope->switched)
+        return;
+    if (scope->had)
+        setenv("TZ", scope->saved, 1);
     else
         unsetenv("TZ");
-    free(saved->value);
-    saved->value = NULL;
+    free(scope->saved);
+    scope->saved = NULL;
+    scope->switched = false;
     tzset();
 }
 
 bool sym_clock_local(time_t t, const char *tz, struct tm *out)
 {
-    struct saved_tz saved;
+    struct sym_zone_scope scope;
     bool ok;
 
     if (!tz) {
         tzset(); /* localtime_r need not notice a changed TZ by itself */
         return localtime_r(&t, out) != NULL;
     }
-    if (!zone_enter(tz, &saved))
+    if (!sym_clock_zone_enter(&scope, tz))
         return false;
     ok = localtime_r(&t, out) != NULL;
-    zone_leave(&saved);
+    sym_clock_zone_leave(&scope);
     return ok;
 }
 
 bool sym_clock_make(struct tm *tm, const char *tz, time_t *out)
 {
-    struct saved_tz saved;
+    struct sym_zone_scope scope;
     struct tm copy = *tm, check;
     time_t t;
     bool ok;
 
-    if (tz && !zone_enter(tz, &saved))
+    if (!sym_clock_zone_enter(&scope, tz))
         return false;
     if (!tz)
         tzset();
@@ -199,8 +197,7 @@ bool sym_clock_make(struct tm *tm, const char *tz, time_t *out)
          (localtime_r(&t, &check) && check.tm_year == copy.tm_year && check.tm_mon == copy.tm_mon &&
           check.tm_mday == copy.tm_mday && check.tm_hour == copy.tm_hour &&
           check.tm_min == copy.tm_min && check.tm_sec == copy.tm_sec);
-    if (tz)
-        zone_leave(&saved);
+    sym_clock_zone_leave(&scope);
     if (!ok)
         return false;
     *tm = copy;

@@ -23,6 +23,16 @@ void sym_clock_unfix(void);
 bool sym_clock_local(time_t t, const char *tz, struct tm *out);
 /* The inverse: the moment of local time *tm in zone tz (tm_isdst -1: let the zone decide). */
 bool sym_clock_make(struct tm *tm, const char *tz, time_t *out);
+/* A zone put in force for a stretch of code (several mktime/localtime calls): enter, work, leave.
+ * tz NULL leaves the local zone in force. Enter returns false (and changes nothing) for an
+ * unknown zone; leave puts TZ back exactly as it was, unset included. */
+struct sym_zone_scope {
+    bool switched, had;
+    char *saved;
+};
+bool sym_clock_zone_enter(struct sym_zone_scope *scope, const char *tz);
+void sym_clock_zone_leave(struct sym_zone_scope *scope);
+
 /* True when tz names a zone in the system's tzdata. */
 bool sym_clock_zone_exists(const char *tz);
 

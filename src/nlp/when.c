@@ -14,9 +14,8 @@
  * Every word is read through at(), which returns NULL past the end of the span, so no
  * component can read out of bounds whatever the words are.
  *
- * Resolution switches the process's zone with TZ/tzset() for the call and lets mktime() do the
- * calendar arithmetic (day and month overflow, DST). These zone helpers duplicate what
- * core/clock.c offers; they are kept static here until the two are merged.
+ * Resolution puts the zone in force for the call (sym_clock_zone_enter, core/clock.h) and lets
+ * mktime() do the calendar arithmetic (day and month overflow, DST).
  */
 #include "nlp/when.h"
 
@@ -26,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "nlp/text.h"
 
 #define MAX_AMOUNT 10000 /* the largest number of units an offset may have */
@@ -817,61 +817,6 @@ bool sym_when_parse_text(const char *norm, struct sym_when *out)
 
 /* ---- resolution ---- */
 
-/* The saved TZ of the process while another zone is in force. */
-struct zone {
-    bool switched, had;
-    char *saved;
-};
-
-/* True when name is a zone file of the system's tzdata (no path tricks). */
-static bool zone_exists(const char *name)
-{
-    const char *dir = getenv("TZDIR");
-    char path[512];
-    int n;
-
-    if (!name || !*name || name[0] == '/' || strstr(name, ".."))
-        return false;
-    n = snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
-    return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
-}
-
-/* Put zone tz in force (NULL: leave the local zone). False when tz is unknown. */
-static bool zone_enter(struct zone *z, const char *tz)
-{
-    const char *old;
-
-    memset(z, 0, sizeof *z);
-    if (!tz)
-        return true;
-    if (!zone_exists(tz))
-        return false;
-    old = getenv("TZ");
-    z->had = old != NULL;
-    if (old && !(z->saved = strdup(old)))
-        return false;
-    if (setenv("TZ", tz, 1)) {
-        free(z->saved);
-        return false;
-    }
-    z->switched = true;
-    tzset();
-    return true;
-}
-
-static void zone_leave(struct zone *z)
-{
-    if (!z->switched)
-        return;
-    if (z->had)
-        setenv("TZ", z->saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(z->saved);
-    z->switched = false;
-}
-
 static bool leap(long y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -988,7 +933,7 @@ enum sym_when_result sym_when_resolve(const struct sym_when *w, time_t now, cons
                                       time_t *at_out)
 {
     enum sym_when_result rc = SYM_WHEN_INVALID;
-    struct zone z;
+    struct sym_zone_scope z;
     struct tm tm;
     time_t t[2], dummy;
     int h24[2] = {0, 0}, n, i, mi;
@@ -999,7 +944,7 @@ enum sym_when_result sym_when_resolve(const struct sym_when *w, time_t now, cons
     if (!at_out)
         at_out = &dummy;
     *at_out = now;
-    if (!w || !sane(w) || !zone_enter(&z, tz))
+    if (!w || !sane(w) || !sym_clock_zone_enter(&z, tz))
         return SYM_WHEN_INVALID;
     if (!localtime_r(&now, &tm))
         goto out;
@@ -1046,6 +991,6 @@ enum sym_when_result sym_when_resolve(const struct sym_when *w, time_t now, cons
         rc = SYM_WHEN_OK;
     }
 out:
-    zone_leave(&z);
+    sym_clock_zone_leave(&z);
     return rc;
 }
