@@ -31,8 +31,11 @@ struct sym_llm {
     struct llama_model *model;
     struct llama_context *ctx;
     const struct llama_vocab *vocab;
-    const char *tmpl;   /* the model's chat template, if llama.cpp knows it */
-    llama_token *cache; /* tokens in the KV cache, n_cache of n_ctx */
+    const char *tmpl;      /* the model's chat template, if llama.cpp knows it */
+    const char **specials; /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
+    size_t n_specials;
+    bool special_first[256]; /* first bytes of those texts, for a quick scan */
+    llama_token *cache;      /* tokens in the KV cache, n_cache of n_ctx */
     int n_cache;
     int n_ctx;
     int n_batch;
@@ -254,6 +257,34 @@ static void describe(struct sym_llm *llm, const char *path)
     snprintf(llm->desc, sizeof llm->desc, "%s (%s)", desc, base ? base + 1 : path);
 }
 
+/*
+ * Remember the text of every token that the tokenizer turns into a control token when it meets
+ * it in a prompt ("<|im_end|>", "</s>", "<|eot_id|>"): text from the user or a remembered fact
+ * must not be able to end a turn or open a system message by typing one.
+ */
+static enum sym_status collect_specials(struct sym_llm *llm)
+{
+    const int n = llama_vocab_n_tokens(llm->vocab);
+    const unsigned mask =
+        LLAMA_TOKEN_ATTR_CONTROL | LLAMA_TOKEN_ATTR_USER_DEFINED | LLAMA_TOKEN_ATTR_UNKNOWN;
+    int t;
+
+    for (t = 0; t < n; t++) {
+        const char *text = llama_vocab_get_text(llm->vocab, t);
+        const char **grown;
+
+        if (!(llama_vocab_get_attr(llm->vocab, t) & mask) || !text || strlen(text) < 2)
+            continue;
+        grown = realloc((void *)llm->specials, sizeof *grown * (llm->n_specials + 1));
+        if (!grown)
+            return SYM_ERR_NOMEM;
+        llm->specials = grown;
+        llm->specials[llm->n_specials++] = text;
+        llm->special_first[(unsigned char)text[0]] = true;
+    }
+    return SYM_OK;
+}
+
 enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *p, char *err,
                              size_t errlen)
 {
@@ -286,6 +317,11 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
     }
     llm->vocab = llama_model_get_vocab(llm->model);
     llm->tmpl = usable_template(llm->model);
+    if (collect_specials(llm)) {
+        snprintf(err, errlen, "out of memory");
+        rc = SYM_ERR_NOMEM;
+        goto fail;
+    }
     rc = create_context(llm, p, err, errlen);
     if (rc)
         goto fail;
@@ -306,6 +342,7 @@ void sym_llm_free(struct sym_llm *llm)
     if (llm->model)
         llama_model_free(llm->model);
     free(llm->cache);
+    free((void *)llm->specials);
     free(llm);
 }
 
@@ -357,8 +394,98 @@ static enum sym_status format_fallback(const struct sym_chat_msg *msgs, size_t n
     return rc;
 }
 
+static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
+                                   size_t n_msgs, struct sym_buf *out);
+
+/* Does text contain the text of a control token? */
+static bool has_special(const struct sym_llm *llm, const char *text)
+{
+    const char *p;
+    size_t i;
+
+    for (p = text; *p; p++) {
+        if (!llm->special_first[(unsigned char)*p])
+            continue;
+        for (i = 0; i < llm->n_specials; i++)
+            if (!strncmp(p, llm->specials[i], strlen(llm->specials[i])))
+                return true;
+    }
+    return false;
+}
+
+/*
+ * Copy text into out with every control token's text broken by a zero-width space after its
+ * first character: "<|im_end|>" stays readable but tokenizes as ordinary text.
+ */
+static enum sym_status defuse(const struct sym_llm *llm, const char *text, struct sym_buf *out)
+{
+    static const char zwsp[] = "\xE2\x80\x8B";
+    enum sym_status rc = SYM_OK;
+    const char *p = text;
+
+    while (*p && !rc) {
+        size_t i, len = 0;
+
+        if (llm->special_first[(unsigned char)*p])
+            for (i = 0; i < llm->n_specials && !len; i++)
+                if (!strncmp(p, llm->specials[i], strlen(llm->specials[i])))
+                    len = strlen(llm->specials[i]);
+        if (len) {
+            size_t first = 1;
+
+            while (first < len && ((unsigned char)p[first] & 0xC0) == 0x80)
+                first++;
+            rc = sym_buf_append(out, p, first);
+            if (!rc)
+                rc = sym_buf_append(out, zwsp, sizeof zwsp - 1);
+            p += first;
+        } else {
+            rc = sym_buf_append(out, p++, 1);
+        }
+    }
+    return rc;
+}
+
 enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
                                     size_t n_msgs, struct sym_buf *out)
+{
+    struct sym_chat_msg *safe = NULL;
+    struct sym_buf *copies = NULL;
+    enum sym_status rc = SYM_OK;
+    size_t i;
+
+    /* Message texts never carry control tokens into the prompt. */
+    for (i = 0; i < n_msgs && !safe; i++)
+        if (has_special(llm, msgs[i].content)) {
+            safe = malloc(sizeof *safe * n_msgs);
+            copies = calloc(n_msgs, sizeof *copies);
+            if (!safe || !copies) {
+                rc = SYM_ERR_NOMEM;
+                goto out;
+            }
+        }
+    if (safe) {
+        for (i = 0; i < n_msgs && !rc; i++) {
+            safe[i] = msgs[i];
+            if (has_special(llm, msgs[i].content)) {
+                rc = defuse(llm, msgs[i].content, &copies[i]);
+                safe[i].content = sym_buf_str(&copies[i]);
+            }
+        }
+        msgs = safe;
+    }
+    if (!rc)
+        rc = format_chat(llm, msgs, n_msgs, out);
+out:
+    for (i = 0; copies && i < n_msgs; i++)
+        sym_buf_free(&copies[i]);
+    free(copies);
+    free(safe);
+    return rc;
+}
+
+static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
+                                   size_t n_msgs, struct sym_buf *out)
 {
     struct llama_chat_message *chat;
     size_t i, total = 256;
