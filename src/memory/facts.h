@@ -10,7 +10,14 @@
  * Search: SQLite FTS5 over a search column that holds the text normalised (nlp/text.h), stemmed
  * with Snowball (libstemmer: English and Russian, chosen per word by its script) and without stop
  * words; the query goes through the same steps, so "машину" finds "машина" and "running" finds
- * "runs". Ranking: BM25, then a little for recency, more for pinned facts.
+ * "runs". Query words are OR-ed prefix terms, so a fact sharing any stem is a candidate. Ranking:
+ * score = -bm25 * (1 + 0.1 / (1 + age_days / 365) + 0.5 if pinned), age from the last update:
+ * the better match first, recency and pinning reorder close matches.
+ *
+ * Errors: SYM_ERR_INVALID for bad input (text missing, without words, over 1 MiB or not valid
+ * UTF-8; an edit onto another fact's text), with the reason on sym_store_errmsg(); the store's
+ * other codes (SYM_ERR_IO, SYM_ERR_NOMEM) as in store.h. Each write is one transaction, or joins
+ * the one sym_store_begin() opened.
  */
 #ifndef SYM_FACTS_H
 #define SYM_FACTS_H
@@ -24,14 +31,14 @@
 
 struct sym_fact {
     long long id;
-    char *text;        /* owned by the list (or by the struct for sym_fact_get; sym_fact_clear) */
-    char *source;      /* "user", "conversation 12 turn 3", "import"; never NULL */
-    char *tags;        /* comma-separated, "" when none; never NULL */
+    char *text;   /* owned by the list (or by the struct for sym_fact_get; sym_fact_clear) */
+    char *source; /* "user", "conversation 12 turn 3", "import"; never NULL */
+    char *tags;   /* comma-separated, "" when none; never NULL */
     time_t created;
     time_t updated;
     time_t event_time; /* 0 = none */
     bool pinned;
-    double score;      /* search results: higher is better; 0 elsewhere */
+    double score; /* search results: higher is better; 0 elsewhere */
 };
 
 struct sym_facts {
@@ -47,14 +54,17 @@ struct sym_fact_input {
     const char *tags;   /* NULL = none */
     time_t event_time;  /* 0 = none */
     bool pinned;
-    time_t now;         /* created/updated time; 0 = sym_clock_now() */
+    time_t now; /* created/updated time; 0 = sym_clock_now() */
 };
 
 /* Add a fact. *id gets its id; *existed (may be NULL) says it was already stored (same normalised
- * text), in which case nothing changes. SYM_ERR_INVALID for empty or over-long text (1 MiB). */
+ * text), in which case nothing changes. SYM_ERR_INVALID for text that is empty (no words),
+ * over-long (1 MiB) or not valid UTF-8. Tags are indexed for search along with the text. */
 enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *in, long long *id,
                              bool *existed);
-/* Replace a fact's text, keeping the previous text in its history. *found false: no such id. */
+/* Replace a fact's text, keeping the previous text in its history (nothing happens when the text
+ * is the same). *found false: no such id. SYM_ERR_INVALID as for add, or when the new text
+ * normalises to another fact's text. now 0 = sym_clock_now(). */
 enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *text, time_t now,
                               bool *found);
 /* Pin or unpin a fact. */
@@ -63,16 +73,17 @@ enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, boo
 enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found);
 /* One fact by id. Release with sym_fact_clear(). */
 enum sym_status sym_fact_get(struct sym_store *s, long long id, struct sym_fact *out, bool *found);
-/* Facts, newest first, from offset; limit 0 = all. */
+/* Facts, newest (by creation) first, from offset; limit 0 = all. *out is emptied first. */
 enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
                               struct sym_facts *out);
-/* The k best facts for query, best first (score set). An empty or all-stop-word query gives an
- * empty list. */
+/* The k best facts for query, best first (score set, > 0). An empty or all-stop-word query, or
+ * k 0, gives an empty list. *out is emptied first. */
 enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
                                 struct sym_facts *out);
 /* Number of facts. */
 enum sym_status sym_fact_count(struct sym_store *s, long long *n);
-/* Earlier texts of a fact, oldest first (text and updated set). */
+/* Earlier texts of a fact, oldest first: id, text, and created = updated = when it was replaced
+ * (source and tags ""). Empty for an unknown or forgotten fact. */
 enum sym_status sym_fact_history(struct sym_store *s, long long id, struct sym_facts *out);
 
 #endif
