@@ -18,7 +18,8 @@ PACKAGES=(
     libedit-dev       # line editing and history in the REPL
     libcjson-dev      # --json output
     libutf8proc-dev   # Unicode case folding in the parser
-    libsqlite3-dev    # the memory database (reminders)
+    libsqlite3-dev    # the memory database (reminders, facts)
+    libstemmer-dev    # Snowball stemmers for fact search (English, Russian)
     tzdata            # time zones for the time module
     clang-format      # make format
     valgrind          # the memcheck part of the test suite

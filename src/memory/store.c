@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/paths.h"
+#include "memory/store_internal.h"
 
 struct sym_store {
     sqlite3 *db;
@@ -45,6 +46,31 @@ static const char *const migrations[] = {
     "  announced INTEGER"
     ");"
     "CREATE INDEX reminders_status_due ON reminders(status, due);",
+    /* 2: facts, their earlier texts, and a full-text index of their stemmed words (facts.c).
+     * `search` holds what is indexed, so the index can be told exactly what to delete and can
+     * be rebuilt ('rebuild') from the table alone. */
+    "CREATE TABLE facts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  text TEXT NOT NULL,"
+    "  norm TEXT NOT NULL UNIQUE,"
+    "  search TEXT NOT NULL DEFAULT '',"
+    "  source TEXT NOT NULL DEFAULT 'user',"
+    "  tags TEXT NOT NULL DEFAULT '',"
+    "  created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  event_time INTEGER,"
+    "  pinned INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX facts_created ON facts(created, id);"
+    "CREATE TABLE fact_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  fact_id INTEGER NOT NULL REFERENCES facts(id) ON DELETE CASCADE,"
+    "  text TEXT NOT NULL,"
+    "  replaced INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX fact_history_fact ON fact_history(fact_id, id);"
+    "CREATE VIRTUAL TABLE facts_fts USING fts5(search, content='facts', content_rowid='id',"
+    "  tokenize='unicode61 remove_diacritics 0');",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -92,7 +118,7 @@ static enum sym_status fail(struct sym_store *s, int rc, const char *what)
         return SYM_ERR_IO;
     }
     snprintf(s->err, sizeof s->err, "%s: %s: %s", what, s->path, detail);
-    return rc == SQLITE_CONSTRAINT ? SYM_ERR_INVALID : SYM_ERR_IO;
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? SYM_ERR_INVALID : SYM_ERR_IO;
 }
 
 static enum sym_status exec(struct sym_store *s, const char *sql, const char *what)
@@ -151,7 +177,7 @@ static enum sym_status write_end(struct sym_store *s, bool owned, enum sym_statu
 
 /* Apply the migrations the database lacks, each in a transaction of its own that re-reads the
  * version under the write lock (another process may have just done it). */
-static enum sym_status migrate(struct sym_store *s)
+static enum sym_status migrate(struct sym_store *s, int target)
 {
     char sql[64];
     long long v;
@@ -164,7 +190,7 @@ static enum sym_status migrate(struct sym_store *s)
         if (rc)
             return rc;
         rc = query_int(s, "PRAGMA user_version", &v, "cannot read the schema version");
-        if (!rc && v >= SCHEMA_VERSION)
+        if (!rc && v >= target)
             return write_end(s, owned, SYM_OK, "cannot update the memory database");
         if (!rc)
             rc = exec(s, migrations[v], "cannot update the memory database");
@@ -216,6 +242,12 @@ static enum sym_status prepare_file(struct sym_store *s)
 }
 
 enum sym_status sym_store_open(struct sym_store **out, const char *path, char *err, size_t errlen)
+{
+    return sym_store_open_version(out, path, SCHEMA_VERSION, err, errlen);
+}
+
+enum sym_status sym_store_open_version(struct sym_store **out, const char *path, int target,
+                                       char *err, size_t errlen)
 {
     struct sym_store *s = calloc(1, sizeof *s);
     sqlite3_stmt *st = NULL;
@@ -271,7 +303,7 @@ enum sym_status sym_store_open(struct sym_store **out, const char *path, char *e
     }
     rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the memory database");
     if (!rc)
-        rc = migrate(s);
+        rc = migrate(s, target < SCHEMA_VERSION ? target : SCHEMA_VERSION);
     if (rc)
         goto fail;
     *out = s;
@@ -307,6 +339,33 @@ const char *sym_store_path(const struct sym_store *s)
 const char *sym_store_errmsg(const struct sym_store *s)
 {
     return s->err;
+}
+
+struct sqlite3 *sym_store_db(struct sym_store *s)
+{
+    return s->db;
+}
+
+char *sym_store_errbuf(struct sym_store *s, size_t *size)
+{
+    *size = sizeof s->err;
+    return s->err;
+}
+
+enum sym_status sym_store_fail(struct sym_store *s, int rc, const char *what)
+{
+    return fail(s, rc, what);
+}
+
+enum sym_status sym_store_write_begin(struct sym_store *s, bool *owned, const char *what)
+{
+    return write_begin(s, owned, what);
+}
+
+enum sym_status sym_store_write_end(struct sym_store *s, bool owned, enum sym_status rc,
+                                    const char *what)
+{
+    return write_end(s, owned, rc, what);
 }
 
 void sym_store_set_busy_timeout(struct sym_store *s, int ms)

@@ -1,0 +1,731 @@
+/*
+ * facts.c: the user's facts in the memory database, with full-text search; see facts.h.
+ *
+ * A fact row keeps the text as given, its normalised form (nlp/text.h; UNIQUE, which is what
+ * makes adding the same fact twice a no-op) and `search`: the normalised words without stop
+ * words, each stemmed by Snowball (Russian for a word with Cyrillic letters, English for one with
+ * Latin letters, as-is otherwise), joined by spaces. facts_fts is an FTS5 index over `search`
+ * with the facts table as its external content, so a delete tells FTS5 exactly which terms to
+ * drop and the index can always be rebuilt from the table. Every change of a fact and of its
+ * index happens in one transaction.
+ *
+ * A query goes through the same steps and becomes `"stem1"* OR "stem2"* ...`: a fact that shares
+ * any stem (or a word that starts with one) is a candidate, and BM25 ranks the ones that share
+ * more, and rarer, words higher. The score is BM25's relevance (its negation: SQLite's bm25() is
+ * lower for better) times a bonus: 1 + 0.1 * recency + 0.5 if pinned, recency being
+ * 1 / (1 + age_days / 365) (1 today, 0.5 after a year). A multiplier rather than an addend
+ * because BM25's scale varies with the number of facts: on a handful of facts it is tiny and an
+ * added constant would swamp it. The bonus can reorder close matches, never a match with a
+ * non-match. The ranking runs in SQL (plain arithmetic, no math functions needed), so LIMIT k
+ * only reads the best k.
+ *
+ * Stemmers are made per call (a few small allocations): the store is one handle per thread, and
+ * a stemmer kept in a static would be shared between threads.
+ */
+#include "memory/facts.h"
+
+#include <libstemmer.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/utf8.h"
+#include "memory/store_internal.h"
+#include "nlp/text.h"
+
+#define FACT_MAX_TEXT (1024 * 1024)
+
+/* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
+ * spaces so that one strstr() finds a whole word. English, then Russian. */
+static const char stop_words[] =
+    " the a an is are was were of to in on at and or my me i you it that this for with be have "
+    "has do "
+    "и в во не что он на я с со как а то все она так его "
+    "но да ты к у же вы за бы по только ее мне было вот "
+    "от меня еще нет о из ему теперь когда даже ну ли "
+    "если уже или ни быть был него до вас нибудь опять "
+    "уж вам ведь там потом себя ничего ей может они "
+    "тут где есть надо ней для мы тебя их чем была сам "
+    "чтоб без будто чего раз тоже себе под будет ж "
+    "тогда кто этот того потому этого какой совсем "
+    "ним здесь этом один почти мой тем чтобы нее "
+    "сейчас были куда зачем всех никогда можно при "
+    "наконец два об другой хоть после над больше тот "
+    "через эти нас про всего них какая много разве "
+    "три эту моя впрочем хорошо свою этой перед "
+    "иногда лучше чуть том нельзя такой им более "
+    "всегда конечно всю между ";
+
+static bool is_stop_word(const char *w)
+{
+    char key[64];
+    int n = snprintf(key, sizeof key, " %s ", w);
+
+    return n > 0 && (size_t)n < sizeof key && strstr(stop_words, key) != NULL;
+}
+
+/* The two stemmers, made when first needed. */
+struct stemmers {
+    struct sb_stemmer *en, *ru;
+};
+
+static void stemmers_free(struct stemmers *st)
+{
+    sb_stemmer_delete(st->en);
+    sb_stemmer_delete(st->ru);
+}
+
+/* The stemmer for word w: Russian when it has a Cyrillic letter (U+0400..U+04FF: lead bytes
+ * 0xD0..0xD3), English when it has a Latin one, NULL (keep as is) otherwise. *nomem on failure. */
+static struct sb_stemmer *stemmer_for(struct stemmers *st, const char *w, bool *nomem)
+{
+    const unsigned char *p;
+    bool latin = false;
+
+    for (p = (const unsigned char *)w; *p; p++) {
+        if (*p >= 0xD0 && *p <= 0xD3) {
+            if (!st->ru && !(st->ru = sb_stemmer_new("russian", NULL)))
+                *nomem = true;
+            return st->ru;
+        }
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+            latin = true;
+    }
+    if (!latin)
+        return NULL;
+    if (!st->en && !(st->en = sb_stemmer_new("english", NULL)))
+        *nomem = true;
+    return st->en;
+}
+
+/*
+ * The search terms of valid UTF-8 text: normalised, stop words dropped, stemmed. With quote
+ * false, joined by spaces (the `search` column); with quote true, as an FTS5 query of prefix
+ * terms OR-ed together. *out (caller frees) is "" when no word is left. *norm_out, when not
+ * NULL, gets the normalised text (caller frees).
+ */
+static enum sym_status search_terms(const char *text, bool quote, char **out, char **norm_out)
+{
+    struct stemmers st = {NULL, NULL};
+    struct sym_words w = {0};
+    struct sym_buf b = {0};
+    enum sym_status rc;
+    char *norm;
+    size_t i;
+
+    *out = NULL;
+    norm = sym_normalize(text);
+    if (!norm)
+        return SYM_ERR_NOMEM;
+    rc = sym_words_split(norm, &w);
+    for (i = 0; !rc && i < w.n; i++) {
+        bool nomem = false;
+        struct sb_stemmer *stem;
+        const char *term = w.word[i];
+        size_t len = strlen(term);
+        const char *p;
+
+        if (is_stop_word(term))
+            continue;
+        stem = stemmer_for(&st, term, &nomem);
+        if (nomem) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        if (stem) {
+            const sb_symbol *s = sb_stemmer_stem(stem, (const sb_symbol *)term, (int)len);
+
+            if (!s) {
+                rc = SYM_ERR_NOMEM;
+                break;
+            }
+            term = (const char *)s;
+            len = (size_t)sb_stemmer_length(stem);
+        }
+        if (b.len)
+            rc = sym_buf_puts(&b, quote ? " OR " : " ");
+        if (!rc && quote)
+            rc = sym_buf_puts(&b, "\"");
+        /* Normalised text has no quotes, but a query must never be able to break out of one. */
+        for (p = term; !rc && p < term + len; p++)
+            rc = *p == '"' && quote ? sym_buf_puts(&b, "\"\"") : sym_buf_append(&b, p, 1);
+        if (!rc && quote)
+            rc = sym_buf_puts(&b, "\"*");
+    }
+    if (!rc) {
+        *out = b.data ? sym_buf_steal(&b) : strdup("");
+        if (!*out)
+            rc = SYM_ERR_NOMEM;
+    }
+    if (!rc && norm_out) {
+        *norm_out = norm;
+        norm = NULL;
+    }
+    sym_buf_free(&b);
+    sym_words_free(&w);
+    stemmers_free(&st);
+    free(norm);
+    return rc;
+}
+
+/* Say why on the handle and return SYM_ERR_INVALID. */
+static enum sym_status invalid(struct sym_store *s, const char *what, const char *why)
+{
+    size_t size;
+    char *err = sym_store_errbuf(s, &size);
+
+    snprintf(err, size, "%s: %s", what, why);
+    return SYM_ERR_INVALID;
+}
+
+/* Check a text a fact is made of: present, valid UTF-8, at most 1 MiB. */
+static enum sym_status check_text(struct sym_store *s, const char *text, const char *what)
+{
+    size_t len;
+
+    if (!text)
+        return invalid(s, what, "it has no text");
+    len = strnlen(text, FACT_MAX_TEXT + 1);
+    if (len > FACT_MAX_TEXT)
+        return invalid(s, what, "the text is longer than 1 MiB");
+    if (!sym_utf8_valid(text, len))
+        return invalid(s, what, "the text is not valid UTF-8");
+    return SYM_OK;
+}
+
+/* Check an optional string (source, tags): valid UTF-8 of reasonable length. */
+static enum sym_status check_label(struct sym_store *s, const char *label, const char *what)
+{
+    size_t len;
+
+    if (!label)
+        return SYM_OK;
+    len = strnlen(label, 4097);
+    if (len > 4096 || !sym_utf8_valid(label, len))
+        return invalid(s, what, "its source or tags are too long or not valid UTF-8");
+    return SYM_OK;
+}
+
+static void clear_err(struct sym_store *s)
+{
+    size_t size;
+
+    sym_store_errbuf(s, &size)[0] = '\0';
+}
+
+/* Prepare sql on s's database; SQLite's code. */
+static int prepare(struct sym_store *s, const char *sql, sqlite3_stmt **st)
+{
+    return sqlite3_prepare_v2(sym_store_db(s), sql, -1, st, NULL);
+}
+
+/* Index (insert true) or unindex fact id's search terms. */
+static int fts_write(struct sym_store *s, long long id, const char *search, bool insert)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc =
+        prepare(s,
+                insert ? "INSERT INTO facts_fts (rowid, search) VALUES (?, ?)"
+                       : "INSERT INTO facts_fts (facts_fts, rowid, search) VALUES ('delete', ?, ?)",
+                &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, search, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The id of the fact whose normalised text is norm; *id 0 when none. */
+static int find_norm(struct sym_store *s, const char *norm, long long *id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT id FROM facts WHERE norm = ?", &st);
+
+    *id = 0;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *in, long long *id,
+                             bool *existed)
+{
+    static const char what[] = "cannot save the fact";
+    char *search = NULL, *norm = NULL;
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    time_t now;
+    long long found = 0;
+    bool owned = false;
+    int src;
+
+    clear_err(s);
+    *id = 0;
+    if (existed)
+        *existed = false;
+    rc = check_text(s, in->text, what);
+    if (!rc)
+        rc = check_label(s, in->source, what);
+    if (!rc)
+        rc = check_label(s, in->tags, what);
+    if (rc)
+        return rc;
+    rc = search_terms(in->text, false, &search, &norm);
+    if (rc) {
+        rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        goto out;
+    }
+    if (!norm[0]) {
+        rc = invalid(s, what, "it has no words");
+        goto out;
+    }
+    now = in->now ? in->now : sym_clock_now();
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        goto out;
+    src = find_norm(s, norm, &found);
+    if (src == SQLITE_OK && found) {
+        *id = found;
+        if (existed)
+            *existed = true;
+    } else if (src == SQLITE_OK) {
+        src = prepare(s,
+                      "INSERT INTO facts (text, norm, search, source, tags, created, updated, "
+                      "event_time, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      &st);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 1, in->text, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 3, search, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 4, in->source ? in->source : "user", -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 5, in->tags ? in->tags : "", -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+        if (src == SQLITE_OK)
+            src = in->event_time ? sqlite3_bind_int64(st, 8, (sqlite3_int64)in->event_time)
+                                 : sqlite3_bind_null(st, 8);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int(st, 9, in->pinned ? 1 : 0);
+        if (src == SQLITE_OK)
+            src = sqlite3_step(st);
+        if (src == SQLITE_DONE) {
+            *id = sqlite3_last_insert_rowid(sym_store_db(s));
+            src = fts_write(s, *id, search, true);
+        }
+    }
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    rc = sym_store_write_end(s, owned, rc, what);
+    if (rc)
+        *id = 0;
+out:
+    sqlite3_finalize(st);
+    free(norm);
+    free(search);
+    return rc;
+}
+
+enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *text, time_t now,
+                              bool *found)
+{
+    static const char what[] = "cannot change the fact";
+    char *search = NULL, *norm = NULL, *old_text = NULL, *old_search = NULL;
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    long long other = 0;
+    bool owned = false;
+    int src;
+
+    clear_err(s);
+    *found = false;
+    rc = check_text(s, text, what);
+    if (rc)
+        return rc;
+    rc = search_terms(text, false, &search, &norm);
+    if (rc) {
+        rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        goto out;
+    }
+    if (!norm[0]) {
+        rc = invalid(s, what, "the new text has no words");
+        goto out;
+    }
+    if (!now)
+        now = sym_clock_now();
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        goto out;
+    src = prepare(s, "SELECT text, search FROM facts WHERE id = ?", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *found = true;
+        old_text = strdup((const char *)sqlite3_column_text(st, 0));
+        old_search = strdup((const char *)sqlite3_column_text(st, 1));
+        src = old_text && old_search ? SQLITE_OK : SQLITE_NOMEM;
+    } else if (src == SQLITE_DONE) {
+        src = SQLITE_OK; /* no such fact */
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (src == SQLITE_OK && *found)
+        src = find_norm(s, norm, &other);
+    if (src == SQLITE_OK && *found && other && other != id) {
+        char why[128];
+
+        snprintf(why, sizeof why, "the same text is already stored as fact %lld", other);
+        rc = invalid(s, what, why);
+        goto end;
+    }
+    if (src == SQLITE_OK && *found && strcmp(old_text, text)) {
+        src =
+            prepare(s, "INSERT INTO fact_history (fact_id, text, replaced) VALUES (?, ?, ?)", &st);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 1, id);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 2, old_text, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+        if (src == SQLITE_OK)
+            src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (src == SQLITE_DONE)
+            src = fts_write(s, id, old_search, false);
+        if (src == SQLITE_OK)
+            src = prepare(s,
+                          "UPDATE facts SET text = ?, norm = ?, search = ?, updated = ? "
+                          "WHERE id = ?",
+                          &st);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 2, norm, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_text(st, 3, search, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 5, id);
+        if (src == SQLITE_OK)
+            src = sqlite3_step(st);
+        if (src == SQLITE_DONE)
+            src = fts_write(s, id, search, true);
+    }
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+end:
+    rc = sym_store_write_end(s, owned, rc, what);
+out:
+    sqlite3_finalize(st);
+    free(old_search);
+    free(old_text);
+    free(norm);
+    free(search);
+    return rc;
+}
+
+enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, bool *found)
+{
+    static const char what[] = "cannot pin the fact";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    bool owned;
+    int src;
+
+    clear_err(s);
+    *found = false;
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = prepare(s, "UPDATE facts SET pinned = ? WHERE id = ?", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int(st, 1, pinned ? 1 : 0);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 2, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src == SQLITE_DONE) {
+        *found = sqlite3_changes(sym_store_db(s)) > 0;
+        src = SQLITE_OK;
+    }
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    return sym_store_write_end(s, owned, rc, what);
+}
+
+enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found)
+{
+    static const char what[] = "cannot forget the fact";
+    sqlite3_stmt *st = NULL;
+    char *search = NULL;
+    enum sym_status rc;
+    bool owned;
+    int src;
+
+    clear_err(s);
+    *found = false;
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = prepare(s, "SELECT search FROM facts WHERE id = ?", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *found = true;
+        search = strdup((const char *)sqlite3_column_text(st, 0));
+        src = search ? SQLITE_OK : SQLITE_NOMEM;
+    } else if (src == SQLITE_DONE) {
+        src = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (src == SQLITE_OK && *found)
+        src = fts_write(s, id, search, false);
+    /* The history goes with it: fact_history's foreign key cascades (foreign_keys is on). */
+    if (src == SQLITE_OK && *found)
+        src = prepare(s, "DELETE FROM facts WHERE id = ?", &st);
+    if (src == SQLITE_OK && *found)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK && *found)
+        src = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(sym_store_db(s));
+    sqlite3_finalize(st);
+    free(search);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    return sym_store_write_end(s, owned, rc, what);
+}
+
+void sym_fact_clear(struct sym_fact *fact)
+{
+    if (!fact)
+        return;
+    free(fact->text);
+    free(fact->source);
+    free(fact->tags);
+    memset(fact, 0, sizeof *fact);
+}
+
+void sym_facts_free(struct sym_facts *list)
+{
+    size_t i;
+
+    if (!list)
+        return;
+    for (i = 0; i < list->n; i++)
+        sym_fact_clear(&list->items[i]);
+    free(list->items);
+    list->items = NULL;
+    list->n = 0;
+}
+
+#define FACT_COLUMNS "f.id, f.text, f.source, f.tags, f.created, f.updated, f.event_time, f.pinned"
+
+/* Fill f from a row whose first columns are FACT_COLUMNS. False when out of memory. */
+static bool read_fact(sqlite3_stmt *st, struct sym_fact *f)
+{
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    const char *source = (const char *)sqlite3_column_text(st, 2);
+    const char *tags = (const char *)sqlite3_column_text(st, 3);
+
+    memset(f, 0, sizeof *f);
+    f->id = sqlite3_column_int64(st, 0);
+    f->text = strdup(text ? text : "");
+    f->source = strdup(source ? source : "");
+    f->tags = strdup(tags ? tags : "");
+    f->created = (time_t)sqlite3_column_int64(st, 4);
+    f->updated = (time_t)sqlite3_column_int64(st, 5);
+    f->event_time = (time_t)sqlite3_column_int64(st, 6);
+    f->pinned = sqlite3_column_int(st, 7) != 0;
+    if (!f->text || !f->source || !f->tags) {
+        sym_fact_clear(f);
+        return false;
+    }
+    return true;
+}
+
+/* Step st to the end, appending each row (FACT_COLUMNS, then the score when scored) to out. */
+static enum sym_status read_facts(struct sym_store *s, sqlite3_stmt *st, bool scored,
+                                  struct sym_facts *out, const char *what)
+{
+    size_t cap = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct sym_fact *p = realloc(out->items, sizeof *p * ncap);
+
+            if (!p)
+                return sym_store_fail(s, SQLITE_NOMEM, what);
+            out->items = p;
+            cap = ncap;
+        }
+        if (!read_fact(st, &out->items[out->n]))
+            return sym_store_fail(s, SQLITE_NOMEM, what);
+        if (scored)
+            out->items[out->n].score = sqlite3_column_double(st, 8);
+        out->n++;
+    }
+    return rc == SQLITE_DONE ? SYM_OK : sym_store_fail(s, rc, what);
+}
+
+enum sym_status sym_fact_get(struct sym_store *s, long long id, struct sym_fact *out, bool *found)
+{
+    static const char what[] = "cannot read the fact";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc = SYM_OK;
+    int src;
+
+    clear_err(s);
+    memset(out, 0, sizeof *out);
+    *found = false;
+    src = prepare(s, "SELECT " FACT_COLUMNS " FROM facts f WHERE f.id = ?", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *found = true;
+        if (!read_fact(st, out)) {
+            *found = false;
+            rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        }
+    } else if (src != SQLITE_DONE) {
+        rc = sym_store_fail(s, src, what);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
+                              struct sym_facts *out)
+{
+    static const char what[] = "cannot read the facts";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    int src;
+
+    clear_err(s);
+    sym_facts_free(out);
+    src = prepare(s,
+                  "SELECT " FACT_COLUMNS " FROM facts f ORDER BY f.created DESC, f.id DESC "
+                  "LIMIT ? OFFSET ?",
+                  &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 2, (sqlite3_int64)offset);
+    rc = src == SQLITE_OK ? read_facts(s, st, false, out, what) : sym_store_fail(s, src, what);
+    sqlite3_finalize(st);
+    if (rc)
+        sym_facts_free(out);
+    return rc;
+}
+
+enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
+                                struct sym_facts *out)
+{
+    static const char what[] = "cannot search the facts";
+    sqlite3_stmt *st = NULL;
+    char *match = NULL;
+    enum sym_status rc;
+    int src;
+
+    clear_err(s);
+    sym_facts_free(out);
+    if (!query || !k)
+        return SYM_OK;
+    if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
+        return invalid(s, what, "the query is too long or not valid UTF-8");
+    if (search_terms(query, true, &match, NULL))
+        return sym_store_fail(s, SQLITE_NOMEM, what);
+    if (!match[0]) {
+        free(match);
+        return SYM_OK; /* only stop words: nothing to look for */
+    }
+    /* See the top of the file for the formula; age in days, never negative. */
+    src = prepare(s,
+                  "WITH hits AS (SELECT rowid AS id, -bm25(facts_fts) AS rel FROM facts_fts "
+                  "              WHERE facts_fts MATCH ?) "
+                  "SELECT " FACT_COLUMNS ", "
+                  "  h.rel * (1.0 + 0.1 / (1.0 + max(? - f.updated, 0) / 86400.0 / 365.0) "
+                  "           + 0.5 * f.pinned) AS score "
+                  "FROM hits h JOIN facts f ON f.id = h.id "
+                  "ORDER BY score DESC, f.id DESC LIMIT ?",
+                  &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 2, (sqlite3_int64)sym_clock_now());
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 3,
+                                 k > (size_t)1 << 30 ? (sqlite3_int64)1 << 30 : (sqlite3_int64)k);
+    rc = src == SQLITE_OK ? read_facts(s, st, true, out, what) : sym_store_fail(s, src, what);
+    sqlite3_finalize(st);
+    free(match);
+    if (rc)
+        sym_facts_free(out);
+    return rc;
+}
+
+enum sym_status sym_fact_count(struct sym_store *s, long long *n)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    clear_err(s);
+    *n = 0;
+    src = prepare(s, "SELECT count(*) FROM facts", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        src = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, "cannot count the facts");
+}
+
+enum sym_status sym_fact_history(struct sym_store *s, long long id, struct sym_facts *out)
+{
+    static const char what[] = "cannot read the fact's history";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    int src;
+
+    clear_err(s);
+    sym_facts_free(out);
+    /* Shaped as FACT_COLUMNS: the fact's id, the earlier text, and when it was replaced. */
+    src = prepare(s,
+                  "SELECT h.fact_id, h.text, '', '', h.replaced, h.replaced, NULL, 0 "
+                  "FROM fact_history h WHERE h.fact_id = ? ORDER BY h.id",
+                  &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    rc = src == SQLITE_OK ? read_facts(s, st, false, out, what) : sym_store_fail(s, src, what);
+    sqlite3_finalize(st);
+    if (rc)
+        sym_facts_free(out);
+    return rc;
+}

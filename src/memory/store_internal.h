@@ -1,0 +1,39 @@
+/*
+ * store_internal.h: what the other parts of the memory module (facts.c) need from the store and
+ * the front ends must not see: the SQLite handle, the error buffer, and the write helpers that
+ * join an open transaction instead of nesting one. Only src/memory/ and its tests include this.
+ *
+ * sqlite3.h is not included here: `struct sqlite3` is the type that sqlite3.h calls `sqlite3`, so
+ * this header costs its includers nothing and lets only the memory module see the SQLite API.
+ */
+#ifndef SYM_STORE_INTERNAL_H
+#define SYM_STORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/status.h"
+#include "memory/store.h"
+
+struct sqlite3;
+
+/* The database handle. Borrowed, valid until sym_store_close(). */
+struct sqlite3 *sym_store_db(struct sym_store *s);
+/* The buffer behind sym_store_errmsg(), to write a message into; *size gets its size. */
+char *sym_store_errbuf(struct sym_store *s, size_t *size);
+/* Put SQLite's result code rc into words on the handle, prefixed by what, and map it to a status
+ * (SQLITE_CONSTRAINT -> SYM_ERR_INVALID, SQLITE_NOMEM -> SYM_ERR_NOMEM, else mostly SYM_ERR_IO). */
+enum sym_status sym_store_fail(struct sym_store *s, int rc, const char *what);
+
+/* Start a write: BEGIN IMMEDIATE unless a transaction is already open (then the write joins it).
+ * *owned says whether the matching sym_store_write_end() commits or rolls back. */
+enum sym_status sym_store_write_begin(struct sym_store *s, bool *owned, const char *what);
+/* End a write: commit when rc is SYM_OK, else roll back (only when owned). Returns the outcome. */
+enum sym_status sym_store_write_end(struct sym_store *s, bool owned, enum sym_status rc,
+                                    const char *what);
+
+/* For upgrade tests: open as sym_store_open() does, but migrate no further than version. */
+enum sym_status sym_store_open_version(struct sym_store **out, const char *path, int version,
+                                       char *err, size_t errlen);
+
+#endif

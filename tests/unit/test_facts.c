@@ -1,0 +1,389 @@
+/*
+ * test_facts.c: facts in the memory database: add (and its dedup), list, count, get, edit with
+ * history, pin, forget; search in English and Russian through stemming ("машину" finds
+ * "машина"), stop words, ranking (the better match, then pinned facts); refusals (10 MB text,
+ * invalid UTF-8, an edit onto another fact's text); persistence across a restart; a version-1
+ * database (reminders only) upgraded in place; and a timing of 100 searches over 10,000 facts,
+ * printed, not asserted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "memory/facts.h"
+#include "memory/store.h"
+#include "memory/store_internal.h"
+#include "test.h"
+
+#define NOW ((time_t)1800000000)
+
+static char dir[64];
+
+static void path_in(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", dir, name);
+}
+
+static void remove_db(const char *name)
+{
+    char p[256], q[300];
+
+    path_in(p, sizeof p, name);
+    unlink(p);
+    snprintf(q, sizeof q, "%s-wal", p);
+    unlink(q);
+    snprintf(q, sizeof q, "%s-shm", p);
+    unlink(q);
+}
+
+static struct sym_store *open_db(const char *name)
+{
+    char p[256], err[512];
+    struct sym_store *s = NULL;
+
+    path_in(p, sizeof p, name);
+    if (sym_store_open(&s, p, err, sizeof err))
+        fprintf(stderr, "open %s: %s\n", p, err);
+    return s;
+}
+
+static long long add(struct sym_store *s, const char *text, bool pinned)
+{
+    struct sym_fact_input in = {text, NULL, NULL, 0, pinned, NOW};
+    long long id = 0;
+    bool existed = true;
+
+    if (sym_fact_add(s, &in, &id, &existed) || existed)
+        fprintf(stderr, "add \"%s\": %s\n", text, sym_store_errmsg(s));
+    return id;
+}
+
+/* The id of the best hit for query, 0 when none; *n gets the number of hits. */
+static long long best(struct sym_store *s, const char *query, size_t *n)
+{
+    struct sym_facts hits = {0};
+    long long id = 0;
+
+    CHECK(sym_fact_search(s, query, 10, &hits) == SYM_OK);
+    if (hits.n)
+        id = hits.items[0].id;
+    if (n)
+        *n = hits.n;
+    sym_facts_free(&hits);
+    return id;
+}
+
+static void test_crud(void)
+{
+    struct sym_store *s = open_db("crud.db");
+    struct sym_fact_input in = {
+        "My sister is Anna", "conversation 1 turn 2", "family,people", NOW - 100, false, NOW};
+    struct sym_facts list = {0};
+    struct sym_fact f;
+    long long id = 0, id2 = 0, id3 = 0, n = -1;
+    bool existed = true, found = false;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(sym_fact_count(s, &n) == SYM_OK && n == 0);
+    CHECK(sym_fact_add(s, &in, &id, &existed) == SYM_OK && id > 0 && !existed);
+    /* The same text up to case and punctuation is the same fact. */
+    in.text = "  my SISTER is anna!";
+    CHECK(sym_fact_add(s, &in, &id2, &existed) == SYM_OK && id2 == id && existed);
+    id2 = add(s, "Я живу в Казани", false);
+    CHECK(id2 > id);
+    CHECK(sym_fact_count(s, &n) == SYM_OK && n == 2);
+
+    CHECK(sym_fact_get(s, id, &f, &found) == SYM_OK && found);
+    CHECK_STR(f.text, "My sister is Anna");
+    CHECK_STR(f.source, "conversation 1 turn 2");
+    CHECK_STR(f.tags, "family,people");
+    CHECK(f.created == NOW && f.updated == NOW && f.event_time == NOW - 100 && !f.pinned);
+    sym_fact_clear(&f);
+    CHECK(sym_fact_get(s, 999, &f, &found) == SYM_OK && !found);
+    sym_fact_clear(&f);
+
+    /* Newest first; limit and offset. */
+    in.text = "Later fact";
+    in.now = NOW + 10;
+    CHECK(sym_fact_add(s, &in, &id3, &existed) == SYM_OK && !existed);
+    CHECK(sym_fact_list(s, 0, 0, &list) == SYM_OK && list.n == 3);
+    if (list.n == 3)
+        CHECK(list.items[0].id == id3 && list.items[1].id == id2 && list.items[2].id == id);
+    CHECK(sym_fact_list(s, 1, 1, &list) == SYM_OK && list.n == 1);
+    if (list.n == 1)
+        CHECK(list.items[0].id == id2);
+    sym_facts_free(&list);
+
+    /* Edit keeps history and re-indexes. */
+    CHECK(sym_fact_edit(s, id, "My sister is Maria", NOW + 50, &found) == SYM_OK && found);
+    CHECK(sym_fact_edit(s, id, "My sister is Olga", NOW + 60, &found) == SYM_OK && found);
+    CHECK(sym_fact_get(s, id, &f, &found) == SYM_OK && found);
+    CHECK_STR(f.text, "My sister is Olga");
+    CHECK(f.updated == NOW + 60 && f.created == NOW);
+    sym_fact_clear(&f);
+    CHECK(sym_fact_history(s, id, &list) == SYM_OK && list.n == 2);
+    if (list.n == 2) {
+        CHECK_STR(list.items[0].text, "My sister is Anna");
+        CHECK(list.items[0].updated == NOW + 50);
+        CHECK_STR(list.items[1].text, "My sister is Maria");
+    }
+    sym_facts_free(&list);
+    CHECK(best(s, "Olga", NULL) == id);
+    CHECK(best(s, "Anna", NULL) == 0);
+    CHECK(sym_fact_edit(s, 999, "nothing", NOW, &found) == SYM_OK && !found);
+    /* Onto another fact's text: refused, nothing changes. */
+    CHECK(sym_fact_edit(s, id, "я живу в казани", NOW, &found) == SYM_ERR_INVALID);
+    CHECK_CONTAINS(sym_store_errmsg(s), "already stored");
+    CHECK(sym_fact_get(s, id, &f, &found) == SYM_OK && found);
+    CHECK_STR(f.text, "My sister is Olga");
+    sym_fact_clear(&f);
+    /* A change of case only: same fact, new text. */
+    CHECK(sym_fact_edit(s, id, "my sister is olga", NOW + 70, &found) == SYM_OK && found);
+
+    CHECK(sym_fact_pin(s, id2, true, &found) == SYM_OK && found);
+    CHECK(sym_fact_get(s, id2, &f, &found) == SYM_OK && found && f.pinned);
+    sym_fact_clear(&f);
+    CHECK(sym_fact_pin(s, 999, true, &found) == SYM_OK && !found);
+
+    /* Forget: the fact, its history and its index entry. */
+    CHECK(sym_fact_forget(s, id, &found) == SYM_OK && found);
+    CHECK(sym_fact_forget(s, id, &found) == SYM_OK && !found);
+    CHECK(sym_fact_get(s, id, &f, &found) == SYM_OK && !found);
+    sym_fact_clear(&f);
+    CHECK(sym_fact_history(s, id, &list) == SYM_OK && list.n == 0);
+    CHECK(best(s, "sister", NULL) == 0);
+    CHECK(sym_fact_count(s, &n) == SYM_OK && n == 2);
+    sym_store_close(s);
+}
+
+static void test_search(void)
+{
+    struct sym_store *s = open_db("search.db");
+    long long car, runs, kazan, sister, tea, dog1, dog2;
+    size_t n = 99;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    sym_clock_fix(NOW);
+    car = add(s, "У меня есть машина", false);
+    runs = add(s, "She runs every morning", false);
+    kazan = add(s, "Я живу в Казани", false);
+    sister = add(s, "My sister is Anna", false);
+    tea = add(s, "Anna likes green tea", false);
+    add(s, "The tea in the kitchen is cold", false);
+    add(s, "Работаю программистом", false);
+    add(s, "Мама любит цветы", false);
+    dog1 = add(s, "The dog barks loudly", false);
+    dog2 = add(s, "The dog sleeps quietly", false);
+
+    CHECK(best(s, "машину", NULL) == car);
+    CHECK(best(s, "running", NULL) == runs);
+    CHECK(best(s, "Казани", NULL) == kazan);
+    CHECK(best(s, "в Казань", NULL) == kazan);
+    CHECK(best(s, "sister", NULL) == sister);
+    CHECK(best(s, "Sisters?", NULL) == sister);
+    CHECK(best(s, "the of and", &n) == 0 && n == 0);
+    CHECK(best(s, "и в на", &n) == 0 && n == 0);
+    CHECK(best(s, "", &n) == 0 && n == 0);
+    CHECK(best(s, "\"*) OR NEAR(", &n) == 0 && n == 0);
+    CHECK(best(s, "xylophone", &n) == 0 && n == 0);
+    /* Two words matched beat one. */
+    CHECK(best(s, "green tea", NULL) == tea);
+    /* An exact tie goes to the newer fact; pinning the older one lifts it. */
+    CHECK(best(s, "dog", &n) == dog2 && n == 2);
+    {
+        bool found;
+
+        CHECK(sym_fact_pin(s, dog1, true, &found) == SYM_OK && found);
+    }
+    CHECK(best(s, "dog", NULL) == dog1);
+    {
+        struct sym_facts hits = {0};
+
+        CHECK(sym_fact_search(s, "dog", 1, &hits) == SYM_OK && hits.n == 1);
+        if (hits.n == 1)
+            CHECK(hits.items[0].score > 0);
+        sym_facts_free(&hits);
+    }
+    sym_clock_unfix();
+    sym_store_close(s);
+}
+
+static void test_refusals(void)
+{
+    struct sym_store *s = open_db("refuse.db");
+    struct sym_fact_input in = {NULL, NULL, NULL, 0, false, NOW};
+    size_t big = 10u * 1024 * 1024;
+    char *text = malloc(big + 1);
+    long long id = 0, n = -1;
+    bool existed, found;
+
+    CHECK(s != NULL && text != NULL);
+    if (!s || !text)
+        goto out;
+    memset(text, 'a', big);
+    text[big] = '\0';
+    in.text = text;
+    CHECK(sym_fact_add(s, &in, &id, &existed) == SYM_ERR_INVALID && id == 0);
+    CHECK_CONTAINS(sym_store_errmsg(s), "1 MiB");
+    in.text = "caf\xc3\x28 bad";
+    CHECK(sym_fact_add(s, &in, &id, &existed) == SYM_ERR_INVALID);
+    CHECK_CONTAINS(sym_store_errmsg(s), "UTF-8");
+    in.text = "  !!! ";
+    CHECK(sym_fact_add(s, &in, &id, &existed) == SYM_ERR_INVALID);
+    in.text = NULL;
+    CHECK(sym_fact_add(s, &in, &id, &existed) == SYM_ERR_INVALID);
+    id = add(s, "A good fact", false);
+    CHECK(sym_fact_edit(s, id, "\xff\xfe", NOW, &found) == SYM_ERR_INVALID);
+    CHECK(sym_fact_edit(s, id, text, NOW, &found) == SYM_ERR_INVALID);
+    CHECK(sym_fact_count(s, &n) == SYM_OK && n == 1);
+out:
+    free(text);
+    sym_store_close(s);
+}
+
+static void test_persistence(void)
+{
+    struct sym_store *s = open_db("persist.db");
+    struct sym_fact f;
+    long long id;
+    bool found = false;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    id = add(s, "Мой брат живёт в Москве", true);
+    sym_store_close(s);
+    s = open_db("persist.db");
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(sym_fact_get(s, id, &f, &found) == SYM_OK && found && f.pinned);
+    CHECK_STR(f.text, "Мой брат живёт в Москве");
+    sym_fact_clear(&f);
+    CHECK(best(s, "брата", NULL) == id);
+    CHECK(best(s, "живет", NULL) == id);
+    sym_store_close(s);
+}
+
+static void test_upgrade(void)
+{
+    char p[256], err[512];
+    struct sym_store *s = NULL;
+    struct sym_reminders list = {0};
+    long long rid = 0, id;
+
+    path_in(p, sizeof p, "v1.db");
+    CHECK(sym_store_open_version(&s, p, 1, err, sizeof err) == SYM_OK);
+    if (!s)
+        return;
+    CHECK(sym_store_add_reminder(s, "call Mum", NOW + 3600, NOW, "en", &rid) == SYM_OK);
+    /* Version 1 has no facts table. */
+    {
+        struct sym_fact_input in = {"not yet", NULL, NULL, 0, false, NOW};
+        bool existed;
+
+        CHECK(sym_fact_add(s, &in, &id, &existed) != SYM_OK && id == 0);
+    }
+    sym_store_close(s);
+
+    s = open_db("v1.db");
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(sym_store_pending_reminders(s, &list) == SYM_OK && list.n == 1);
+    if (list.n == 1) {
+        CHECK(list.items[0].id == rid && list.items[0].due == NOW + 3600);
+        CHECK_STR(list.items[0].text, "call Mum");
+    }
+    sym_reminders_free(&list);
+    id = add(s, "Now facts work", false);
+    CHECK(id > 0);
+    CHECK(best(s, "facts", NULL) == id);
+    sym_store_close(s);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Not a pass/fail test: prints how long 10,000 inserts and 100 searches take. */
+static void bench(int nfacts)
+{
+    static const char *const en[] = {"apple",  "river",  "music",  "garden", "doctor", "train",
+                                     "window", "coffee", "winter", "letter", "friend", "house"};
+    static const char *const ru[] = {"машина", "река", "музыка", "сад",    "врач", "поезд",
+                                     "окно",   "кофе", "зима",   "письмо", "друг", "дом"};
+    static const char *const queries[] = {"apples and rivers", "машину", "friends house",
+                                          "зимой письмо", "coffee"};
+    struct sym_store *s = open_db("bench.db");
+    struct sym_facts hits = {0};
+    size_t total = 0;
+    double t0, t1, t2;
+    char text[256];
+    int i;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    t0 = seconds();
+    CHECK(sym_store_begin(s) == SYM_OK);
+    for (i = 0; i < nfacts; i++) {
+        struct sym_fact_input in = {text, NULL, NULL, 0, i % 97 == 0, NOW - i * 60};
+        long long id;
+        bool existed;
+
+        snprintf(text, sizeof text, "Fact %d: %s %s near the %s, %s %s", i, en[i % 12],
+                 en[(i / 12) % 12], en[(i / 144) % 12], ru[i % 12], ru[(i / 7) % 12]);
+        if (sym_fact_add(s, &in, &id, &existed) != SYM_OK) {
+            CHECK(!"bench insert");
+            break;
+        }
+    }
+    CHECK(sym_store_commit(s) == SYM_OK);
+    t1 = seconds();
+    for (i = 0; i < 100; i++) {
+        CHECK(sym_fact_search(s, queries[i % 5], 10, &hits) == SYM_OK);
+        total += hits.n;
+    }
+    t2 = seconds();
+    sym_facts_free(&hits);
+    printf("bench: %d facts inserted in one transaction in %.3f s; 100 searches (k=10) in %.3f s "
+           "(%.2f ms each, %zu hits)\n",
+           nfacts, t1 - t0, t2 - t1, (t2 - t1) * 10.0, total);
+    CHECK(total == 1000);
+    sym_store_close(s);
+}
+
+int main(int argc, char **argv)
+{
+    const char *names[] = {"crud.db", "search.db", "refuse.db", "persist.db", "v1.db", "bench.db"};
+    int nfacts = argc > 1 ? atoi(argv[1]) : 10000;
+    size_t i;
+
+    snprintf(dir, sizeof dir, "/tmp/symbiot-facts-XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_crud();
+    test_search();
+    test_refusals();
+    test_persistence();
+    test_upgrade();
+    bench(nfacts);
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        remove_db(names[i]);
+    rmdir(dir);
+    return test_report("test_facts");
+}
