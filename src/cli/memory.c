@@ -545,6 +545,7 @@ static bool import_line(cJSON *o, struct sym_fact_input *in, struct sym_buf *tag
                 return *why = "out of memory", false;
         }
     }
+    in->tags = sym_buf_str(tags);
     return true;
 }
 
