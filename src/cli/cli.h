@@ -12,8 +12,21 @@
 
 #include "core/assistant.h"
 #include "core/config.h"
+#include "memory/store.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS };
+enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY };
+
+/* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
+struct cli_memory {
+    char **pos; /* the subcommand and its operands; borrowed from argv */
+    int n_pos;
+    const char *source; /* add: --source */
+    const char *time;   /* add: --time */
+    const char *db;     /* --db and --config given after `memory`; borrowed */
+    const char *config;
+    char *tags; /* add: --tag, comma-joined; owned */
+    long k;     /* search: -k (default 10) */
+};
 
 struct cli {
     struct sym_config cfg;
@@ -24,6 +37,7 @@ struct cli {
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
+    struct cli_memory memory;
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */
@@ -65,5 +79,16 @@ int cli_reminders(struct cli *cli, struct sym_assistant *a);
 int cli_announce_due(struct sym_assistant *a, bool missed, enum sym_lang lang);
 /* The next time a reminder falls due; false when none is pending (or there is no store). */
 bool cli_next_due(struct sym_assistant *a, time_t *at);
+/* Days since 1970-01-01 of the date in tm (Howard Hinnant's days_from_civil). */
+long long cli_civil_days(const struct tm *tm);
+/* t as ISO 8601 in local time with the offset: "2027-06-12T08:15:00+03:00". */
+void cli_iso_local(time_t t, char *out, size_t size);
+
+/* ---- memory (memory.c) ---- */
+/* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should
+ * exit with *code (help printed, or a usage error). */
+int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code);
+/* Run the memory subcommand on store (borrowed). Returns the exit code. */
+int cli_memory(struct cli *cli, struct sym_store *store);
 
 #endif

@@ -269,6 +269,10 @@ int main(int argc, char **argv)
         goto out;
     }
     store = open_store(&cli);
+    if (cli.command == CLI_MEMORY) {
+        code = store ? cli_memory(&cli, store) : CLI_EXIT_FAIL;
+        goto out;
+    }
     if (!store && cli.command == CLI_REMINDERS) {
         code = CLI_EXIT_FAIL;
         goto out;

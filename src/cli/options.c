@@ -22,6 +22,8 @@ static const char usage_text[] =
     "  symbiot [chat] [OPTIONS]        talk in an interactive session (the default)\n"
     "  symbiot ask [OPTIONS] TEXT...   answer one question, print it, exit\n"
     "  symbiot reminders [--json]      list the pending reminders, exit\n"
+    "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
+    "                                  import, export, stats (`symbiot memory --help`)\n"
     "  symbiot help | version\n"
     "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
@@ -49,14 +51,15 @@ static const char usage_text[] =
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
     "      --config FILE        read settings from FILE (default $XDG_CONFIG_HOME/symbiot/config)\n"
-    "      --db PATH            memory database: reminders (or SYMBIOT_DB, or `db =` in the\n"
+    "      --db PATH            memory database: facts, reminders (or SYMBIOT_DB, or `db =` in "
+    "the\n"
     "                           config; default $XDG_DATA_HOME/symbiot/memory.db)\n"
     "  -v, --verbose            show diagnostics, llama.cpp's log included\n"
     "  -h, --help               this help\n"
     "      --version            print the version\n"
     "\n"
     "In a session: /help, /reset (new conversation), /stats (speed and context), /quit,\n"
-    "/remind WHEN TEXT, /reminders, /cancel ID.\n"
+    "/remind WHEN TEXT, /reminders, /cancel ID, /remember TEXT, /forget ID, /memories.\n"
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
@@ -264,8 +267,35 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
     return -1;
 }
 
+/* The index of the subcommand word in argv (argc when there is none): the first argument that is
+ * neither an option nor an option's value. */
+static int command_index(int argc, char **argv)
+{
+    const struct option *o;
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--"))
+            return i + 1;
+        if (a[0] != '-' || !a[1])
+            return i;
+        if (a[1] != '-') {
+            if (strchr("mctn", a[1]) && !a[2])
+                i++;
+            continue;
+        }
+        for (o = long_options; o->name; o++)
+            if (o->has_arg == required_argument && !strcmp(a + 2, o->name))
+                i++;
+    }
+    return argc;
+}
+
 int cli_parse(struct cli *cli, int argc, char **argv, int *code)
 {
+    int cmd_at, global_argc = argc;
     struct pending *flags = calloc((size_t)argc + 1, sizeof *flags);
     const char *config_path = NULL, *env;
     int n_flags = 0, opt, i, ret = -1;
@@ -278,8 +308,12 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         goto out;
     }
     rewrite_ngl(argc, argv);
+    cmd_at = command_index(argc, argv);
+    /* `memory` has options of its own: the global ones are read before it, its own after. */
+    if (cmd_at < argc && !strcmp(argv[cmd_at], "memory"))
+        global_argc = cmd_at;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":m:c:t:n:vh", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(global_argc, argv, ":m:c:t:n:vh", long_options, NULL)) != -1) {
         if (opt == '?' || opt == ':') {
             const char *what = argv[optind - 1];
 
@@ -315,8 +349,19 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         }
     }
-    if (parse_command(cli, argc, argv, code))
+    if (global_argc < argc) {
+        cli->command = CLI_MEMORY;
+        if (cli_memory_parse(cli, argc - cmd_at, argv + cmd_at, code))
+            goto out;
+        if (cli->memory.config)
+            config_path = cli->memory.config;
+        if (cli->memory.db) {
+            flags[n_flags].key = "db";
+            flags[n_flags++].value = cli->memory.db;
+        }
+    } else if (parse_command(cli, argc, argv, code)) {
         goto out;
+    }
     if (load_config(cli, config_path))
         goto out;
     env = getenv("SYMBIOT_MODEL");
@@ -345,4 +390,6 @@ void cli_free(struct cli *cli)
     sym_config_free(&cli->cfg);
     free(cli->ask_text);
     cli->ask_text = NULL;
+    free(cli->memory.tags);
+    cli->memory.tags = NULL;
 }

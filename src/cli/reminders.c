@@ -14,8 +14,7 @@
 #include "memory/store.h"
 #include "modules/remind.h"
 
-/* Days since 1970-01-01 of the date in tm (Howard Hinnant's days_from_civil). */
-static long long civil_days(const struct tm *tm)
+long long cli_civil_days(const struct tm *tm)
 {
     long long y = tm->tm_year + 1900L - (tm->tm_mon < 2);
     long long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
@@ -25,9 +24,8 @@ static long long civil_days(const struct tm *tm)
     return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
-/* ISO 8601 in local time with the offset: "2027-06-12T08:15:00+03:00". The offset is worked out
- * from the broken-down time (tm_gmtoff is not POSIX). */
-static void iso_local(time_t t, char *out, size_t size)
+/* The offset is worked out from the broken-down time (tm_gmtoff is not POSIX). */
+void cli_iso_local(time_t t, char *out, size_t size)
 {
     struct tm tm;
     long off;
@@ -36,7 +34,7 @@ static void iso_local(time_t t, char *out, size_t size)
         snprintf(out, size, "%lld", (long long)t);
         return;
     }
-    off = (long)(civil_days(&tm) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec -
+    off = (long)(cli_civil_days(&tm) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec -
                  (long long)t);
     snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
@@ -66,7 +64,7 @@ static int print_json(struct sym_store *store)
 
         if (!o || !cJSON_AddItemToArray(arr, o))
             goto nomem;
-        iso_local(list.items[i].due, when, sizeof when);
+        cli_iso_local(list.items[i].due, when, sizeof when);
         if (!cJSON_AddNumberToObject(o, "id", (double)list.items[i].id) ||
             !cJSON_AddStringToObject(o, "text", list.items[i].text) ||
             !cJSON_AddStringToObject(o, "due", when) ||

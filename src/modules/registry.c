@@ -15,6 +15,7 @@
     X(system)                                                                                      \
     X(time)                                                                                        \
     X(remind)                                                                                      \
+    X(memory)                                                                                      \
     X(chat)
 
 #define DECLARE_MODULE(name) extern const struct sym_module sym_module_##name;

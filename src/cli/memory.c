@@ -1,0 +1,707 @@
+/*
+ * memory.c: `symbiot memory ...`: the user's own view of what Symbiot remembers, without loading
+ * the model: add, list, search, forget, edit, import, export and stats over memory/facts.h.
+ *
+ * Export writes JSON Lines, one fact a line, oldest (lowest id) first, so importing the file into
+ * an empty database gives the same ids in the same order. Import is all or nothing: every line is
+ * checked first, every bad line reported with its number, and only a clean file is written, in
+ * one transaction, so a half-imported memory never needs untangling. What an export cannot carry
+ * back: a fact's edit history, and `updated` (an imported fact is updated when it was created).
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "memory/facts.h"
+
+#define SEARCH_DEFAULT_K 10
+#define MAX_LINE (2 * 1024 * 1024) /* an import line: a fact is at most 1 MiB of text */
+
+static const char memory_usage[] =
+    "Usage: symbiot memory SUBCOMMAND [--db PATH]\n"
+    "  add TEXT... [--source S] [--time ISO8601] [--tag T]...\n"
+    "                         remember a fact (--time: when it was said; default now)\n"
+    "  list [--json]          every fact, newest first\n"
+    "  search [-k N] [--json] QUERY...\n"
+    "                         the N best matches (default 10)\n"
+    "  forget ID              delete a fact and its history for good\n"
+    "  edit ID TEXT...        replace a fact's text (the old text is kept as history)\n"
+    "  import FILE            add the facts of a JSON Lines file (as written by export);\n"
+    "                         all or nothing: one bad line and nothing is written\n"
+    "  export [FILE]          every fact as JSON Lines, to FILE or stdout\n"
+    "  stats                  number of facts, database path and size\n"
+    "Export fields: id, text, source, time (created), updated, event_time (when set), tags\n"
+    "(array), pinned. Import reads text (required), source, time, event_time, tags, pinned.\n"
+    "Times are ISO 8601: 2027-06-12T09:00:00Z, 2027-06-12T12:00:00+03:00, 2027-06-12 (local).\n"
+    "Exit status: 0 ok, 1 failure, 2 usage.\n";
+
+enum { OPT_SOURCE = 256, OPT_TIME, OPT_TAG, OPT_DB, OPT_CONFIG, OPT_JSON };
+
+static const struct option memory_options[] = {
+    {"source", required_argument, NULL, OPT_SOURCE},
+    {"time", required_argument, NULL, OPT_TIME},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"db", required_argument, NULL, OPT_DB},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Append tag to the comma-joined list in *tags. */
+static int add_tag(char **tags, const char *tag)
+{
+    size_t old = *tags ? strlen(*tags) : 0;
+    char *t;
+
+    if (!*tag || strchr(tag, ','))
+        return -1;
+    t = realloc(*tags, old + strlen(tag) + 2);
+    if (!t)
+        return -1;
+    if (old)
+        t[old++] = ',';
+    strcpy(t + old, tag);
+    *tags = t;
+    return 0;
+}
+
+static int usage_error(const char *msg, const char *what, int *code)
+{
+    fprintf(stderr, "symbiot: memory: %s%s%s (try `symbiot memory --help`)\n", msg, what ? " " : "",
+            what ? what : "");
+    *code = CLI_EXIT_USAGE;
+    return -1;
+}
+
+int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
+{
+    struct cli_memory *m = &cli->memory;
+    char *end;
+    int opt;
+
+    m->k = SEARCH_DEFAULT_K;
+    optind = 0; /* glibc: start afresh, after the global options' pass */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":k:vh", memory_options, NULL)) != -1) {
+        switch (opt) {
+        case '?':
+            return usage_error("unknown option", argv[optind - 1], code);
+        case ':':
+            return usage_error("missing value for", argv[optind - 1], code);
+        case 'k':
+            m->k = strtol(optarg, &end, 10);
+            if (*end || m->k <= 0 || m->k > 1000)
+                return usage_error("-k wants a number from 1 to 1000, not", optarg, code);
+            break;
+        case OPT_SOURCE:
+            m->source = optarg;
+            break;
+        case OPT_TIME:
+            m->time = optarg;
+            break;
+        case OPT_TAG:
+            if (add_tag(&m->tags, optarg))
+                return usage_error("a tag must be non-empty and without commas:", optarg, code);
+            break;
+        case OPT_DB:
+            m->db = optarg;
+            break;
+        case OPT_CONFIG:
+            m->config = optarg;
+            break;
+        case OPT_JSON:
+            cli->json = true;
+            break;
+        case 'v':
+            cli->verbose = true;
+            break;
+        case 'h':
+            fputs(memory_usage, stdout);
+            *code = CLI_EXIT_OK;
+            return -1;
+        }
+    }
+    m->pos = argv + optind;
+    m->n_pos = argc - optind;
+    if (!m->n_pos) {
+        fputs(memory_usage, stderr);
+        *code = CLI_EXIT_USAGE;
+        return -1;
+    }
+    if (!strstr(" add list search forget edit import export stats ", m->pos[0]) ||
+        strchr(m->pos[0], ' ') || !m->pos[0][0])
+        return usage_error("unknown subcommand", m->pos[0], code);
+    return 0;
+}
+
+/* ---- time ---- */
+
+/* Parse ISO 8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (or a space for T), then "Z", "+HH:MM",
+ * "+HHMM" or nothing (local time). False when s is not one. */
+static bool parse_time(const char *s, time_t *out)
+{
+    struct tm tm = {0};
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0, oh, om, sign;
+    const char *p;
+
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+        return false;
+    p = s + n;
+    if (*p == 'T' || *p == ' ') {
+        n = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
+            return false;
+        p += 1 + n;
+        if (*p == ':') {
+            n = 0;
+            if (sscanf(p + 1, "%2d%n", &sec, &n) != 1 || n != 2)
+                return false;
+            p += 1 + n;
+        }
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 ||
+        sec < 0)
+        return false;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    if (!*p) {
+        tm.tm_isdst = -1;
+        return sym_clock_make(&tm, NULL, out);
+    }
+    if (*p == 'Z' && !p[1]) {
+        oh = om = 0;
+        sign = 1;
+    } else if ((*p == '+' || *p == '-') &&
+               (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2  ? n == 5 && !p[6]
+                : sscanf(p + 1, "%2d%2d%n", &oh, &om, &n) == 2 ? n == 4 && !p[5]
+                                                               : false)) {
+        sign = *p == '-' ? -1 : 1;
+    } else {
+        return false;
+    }
+    *out = (time_t)(cli_civil_days(&tm) * 86400 + h * 3600 + mi * 60 + sec -
+                    sign * (oh * 3600 + om * 60));
+    return true;
+}
+
+/* ---- output ---- */
+
+static char *join_words(char **w, int n)
+{
+    struct sym_buf b = {0};
+    int i;
+
+    for (i = 0; i < n; i++)
+        if ((i && sym_buf_puts(&b, " ")) || sym_buf_puts(&b, w[i])) {
+            sym_buf_free(&b);
+            return NULL;
+        }
+    return sym_buf_steal(&b);
+}
+
+/* One fact as a JSON object: the export fields (full) or the list fields. NULL on no memory. */
+static cJSON *fact_json(const struct sym_fact *f, bool full, bool score)
+{
+    cJSON *o = cJSON_CreateObject(), *tags;
+    char when[64];
+    const char *p = f->tags;
+
+    if (!o)
+        return NULL;
+    cli_iso_local(f->created, when, sizeof when);
+    if (!cJSON_AddNumberToObject(o, "id", (double)f->id) ||
+        !cJSON_AddStringToObject(o, "text", f->text) ||
+        !cJSON_AddStringToObject(o, "source", f->source) ||
+        !cJSON_AddStringToObject(o, "time", when))
+        goto fail;
+    if (score && !cJSON_AddNumberToObject(o, "score", f->score))
+        goto fail;
+    if (!full)
+        return o;
+    cli_iso_local(f->updated, when, sizeof when);
+    if (!cJSON_AddStringToObject(o, "updated", when))
+        goto fail;
+    if (f->event_time) {
+        cli_iso_local(f->event_time, when, sizeof when);
+        if (!cJSON_AddStringToObject(o, "event_time", when))
+            goto fail;
+    }
+    tags = cJSON_AddArrayToObject(o, "tags");
+    if (!tags)
+        goto fail;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char tag[256];
+        cJSON *t;
+
+        snprintf(tag, sizeof tag, "%.*s", (int)(len < sizeof tag ? len : sizeof tag - 1), p);
+        t = cJSON_CreateString(tag);
+        if (!t || !cJSON_AddItemToArray(tags, t)) {
+            cJSON_Delete(t);
+            goto fail;
+        }
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    if (!cJSON_AddBoolToObject(o, "pinned", f->pinned))
+        goto fail;
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* Print list as a JSON array (list and search --json). */
+static int print_json(const struct sym_facts *list, bool score)
+{
+    cJSON *arr = cJSON_CreateArray();
+    char *text = NULL;
+    size_t i;
+
+    for (i = 0; arr && i < list->n; i++) {
+        cJSON *o = fact_json(&list->items[i], false, score);
+
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto nomem;
+        }
+    }
+    text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    if (!text)
+        goto nomem;
+    puts(text);
+    free(text);
+    cJSON_Delete(arr);
+    return CLI_EXIT_OK;
+nomem:
+    cJSON_Delete(arr);
+    cli_error("out of memory");
+    return CLI_EXIT_FAIL;
+}
+
+static void print_text(const struct sym_facts *list)
+{
+    char when[64];
+    size_t i;
+
+    for (i = 0; i < list->n; i++) {
+        const struct sym_fact *f = &list->items[i];
+
+        cli_iso_local(f->created, when, sizeof when);
+        printf("#%lld  %s  %s", f->id, when, f->text);
+        if (f->tags[0])
+            printf("  [%s]", f->tags);
+        putchar('\n');
+    }
+}
+
+static int store_failed(struct sym_store *store)
+{
+    cli_error("%s", sym_store_errmsg(store));
+    return CLI_EXIT_FAIL;
+}
+
+/* ---- subcommands ---- */
+
+static int mem_add(struct cli *cli, struct sym_store *store, char **w, int n)
+{
+    struct sym_fact_input in = {0};
+    enum sym_status rc;
+    bool existed = false;
+    long long id = 0;
+    char *text;
+
+    if (n < 1) {
+        fprintf(stderr, "symbiot: memory add needs the text of a fact\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (cli->memory.time && !parse_time(cli->memory.time, &in.now)) {
+        fprintf(stderr, "symbiot: memory add: --time wants ISO 8601, not '%s'\n", cli->memory.time);
+        return CLI_EXIT_USAGE;
+    }
+    text = join_words(w, n);
+    if (!text) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    in.text = text;
+    in.source = cli->memory.source;
+    in.tags = cli->memory.tags;
+    rc = sym_fact_add(store, &in, &id, &existed);
+    free(text);
+    if (rc == SYM_ERR_INVALID) {
+        cli_error("memory add: the text is empty or too long");
+        return CLI_EXIT_FAIL;
+    }
+    if (rc)
+        return store_failed(store);
+    printf(existed ? "#%lld already known\n" : "#%lld added\n", id);
+    return CLI_EXIT_OK;
+}
+
+static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
+{
+    struct sym_facts list = {0};
+    bool search = !strcmp(w[-1], "search");
+    char *query = NULL;
+    int code = CLI_EXIT_OK;
+
+    if (search && n < 1) {
+        fprintf(stderr, "symbiot: memory search needs a query\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (!search && n) {
+        fprintf(stderr, "symbiot: memory list takes no arguments (only --json)\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (search) {
+        query = join_words(w, n);
+        if (!query) {
+            cli_error("out of memory");
+            return CLI_EXIT_FAIL;
+        }
+    }
+    if (search ? sym_fact_search(store, query, (size_t)cli->memory.k, &list)
+               : sym_fact_list(store, 0, 0, &list))
+        code = store_failed(store);
+    else if (cli->json)
+        code = print_json(&list, search);
+    else
+        print_text(&list);
+    free(query);
+    sym_facts_free(&list);
+    return code;
+}
+
+static bool parse_id_arg(const char *s, long long *id)
+{
+    char *end;
+
+    if (*s == '#')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    *id = strtoll(s, &end, 10);
+    return !*end && *id > 0;
+}
+
+static int mem_forget_edit(struct sym_store *store, char **w, int n)
+{
+    bool edit = !strcmp(w[-1], "edit"), found = false;
+    enum sym_status rc;
+    char *text = NULL;
+    long long id;
+
+    if (n < 1 || (edit ? n < 2 : n != 1) || !parse_id_arg(w[0], &id)) {
+        fprintf(stderr, edit ? "symbiot: usage: symbiot memory edit ID TEXT...\n"
+                             : "symbiot: usage: symbiot memory forget ID\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (edit) {
+        text = join_words(w + 1, n - 1);
+        if (!text) {
+            cli_error("out of memory");
+            return CLI_EXIT_FAIL;
+        }
+        rc = sym_fact_edit(store, id, text, 0, &found);
+        free(text);
+    } else {
+        rc = sym_fact_forget(store, id, &found);
+    }
+    if (rc == SYM_ERR_INVALID) {
+        cli_error("memory edit: the text is empty or too long");
+        return CLI_EXIT_FAIL;
+    }
+    if (rc)
+        return store_failed(store);
+    if (!found) {
+        cli_error("no memory #%lld", id);
+        return CLI_EXIT_FAIL;
+    }
+    printf(edit ? "#%lld edited\n" : "#%lld forgotten\n", id);
+    return CLI_EXIT_OK;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    long long x = ((const struct sym_fact *)a)->id, y = ((const struct sym_fact *)b)->id;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Write every fact, oldest first, to path (stdout when NULL). The file is created owner-only:
+ * it holds the same private facts as the database. */
+static int mem_export(struct sym_store *store, char **w, int n)
+{
+    struct sym_facts list = {0};
+    const char *path = n ? w[0] : NULL;
+    int code = CLI_EXIT_FAIL, fd;
+    FILE *f = stdout;
+    size_t i;
+
+    if (n > 1) {
+        fprintf(stderr, "symbiot: usage: symbiot memory export [FILE]\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (sym_fact_list(store, 0, 0, &list))
+        return store_failed(store);
+    qsort(list.items, list.n, sizeof *list.items, by_id);
+    if (path) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        f = fd < 0 ? NULL : fdopen(fd, "w");
+        if (!f) {
+            cli_error("%s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            goto out;
+        }
+    }
+    for (i = 0; i < list.n; i++) {
+        cJSON *o = fact_json(&list.items[i], true, false);
+        char *line = o ? cJSON_PrintUnformatted(o) : NULL;
+
+        cJSON_Delete(o);
+        if (!line) {
+            cli_error("out of memory");
+            goto out;
+        }
+        fprintf(f, "%s\n", line);
+        free(line);
+    }
+    if (fflush(f) || ferror(f)) {
+        cli_error("%s: %s", path ? path : "stdout", strerror(errno));
+        goto out;
+    }
+    code = CLI_EXIT_OK;
+out:
+    if (f && f != stdout && fclose(f) && code == CLI_EXIT_OK) {
+        cli_error("%s: %s", path, strerror(errno));
+        code = CLI_EXIT_FAIL;
+    }
+    sym_facts_free(&list);
+    return code;
+}
+
+/* One import line checked: *in filled (strings borrowed from o), or the reason in why. */
+static bool import_line(cJSON *o, struct sym_fact_input *in, struct sym_buf *tags, const char **why)
+{
+    cJSON *text, *source, *t, *ev, *tg, *pin, *it;
+
+    memset(in, 0, sizeof *in);
+    if (!cJSON_IsObject(o))
+        return *why = "not a JSON object", false;
+    text = cJSON_GetObjectItemCaseSensitive(o, "text");
+    source = cJSON_GetObjectItemCaseSensitive(o, "source");
+    t = cJSON_GetObjectItemCaseSensitive(o, "time");
+    ev = cJSON_GetObjectItemCaseSensitive(o, "event_time");
+    tg = cJSON_GetObjectItemCaseSensitive(o, "tags");
+    pin = cJSON_GetObjectItemCaseSensitive(o, "pinned");
+    if (!text)
+        return *why = "missing \"text\"", false;
+    if (!cJSON_IsString(text) || !text->valuestring[strspn(text->valuestring, " \t\r\n")])
+        return *why = "\"text\" must be a non-empty string", false;
+    in->text = text->valuestring;
+    if (source && !cJSON_IsNull(source)) {
+        if (!cJSON_IsString(source))
+            return *why = "\"source\" must be a string", false;
+        in->source = source->valuestring;
+    }
+    if (t && !cJSON_IsNull(t) && (!cJSON_IsString(t) || !parse_time(t->valuestring, &in->now)))
+        return *why = "\"time\" must be an ISO 8601 time", false;
+    if (ev && !cJSON_IsNull(ev) &&
+        (!cJSON_IsString(ev) || !parse_time(ev->valuestring, &in->event_time)))
+        return *why = "\"event_time\" must be an ISO 8601 time", false;
+    if (pin && !cJSON_IsNull(pin)) {
+        if (!cJSON_IsBool(pin))
+            return *why = "\"pinned\" must be true or false", false;
+        in->pinned = cJSON_IsTrue(pin);
+    }
+    sym_buf_reset(tags);
+    if (tg && !cJSON_IsNull(tg)) {
+        if (!cJSON_IsArray(tg))
+            return *why = "\"tags\" must be an array of strings", false;
+        cJSON_ArrayForEach(it, tg)
+        {
+            if (!cJSON_IsString(it) || !it->valuestring[0] || strchr(it->valuestring, ','))
+                return *why = "\"tags\" must hold non-empty strings without commas", false;
+            if ((sym_buf_str(tags)[0] && sym_buf_puts(tags, ",")) ||
+                sym_buf_puts(tags, it->valuestring))
+                return *why = "out of memory", false;
+        }
+    }
+    in->tags = sym_buf_str(tags);
+    return true;
+}
+
+/* The lines of a file as parsed JSON (NULL for a blank line). */
+struct lines {
+    cJSON **items;
+    size_t n;
+};
+
+static void lines_free(struct lines *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        cJSON_Delete(l->items[i]);
+    free(l->items);
+}
+
+static int mem_import(struct sym_store *store, char **w, int n)
+{
+    struct lines lines = {0};
+    struct sym_buf tags = {0};
+    struct sym_fact_input in;
+    size_t cap = 0, i, added = 0, known = 0, bad = 0;
+    int code = CLI_EXIT_FAIL;
+    char *line = NULL;
+    size_t linecap = 0;
+    ssize_t len;
+    const char *why, *path;
+    FILE *f;
+
+    if (n != 1) {
+        fprintf(stderr, "symbiot: usage: symbiot memory import FILE\n");
+        return CLI_EXIT_USAGE;
+    }
+    path = w[0];
+    f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    /* Pass 1: read and check every line; nothing is written yet. */
+    while ((len = getline(&line, &linecap, f)) >= 0) {
+        cJSON *o = NULL;
+
+        if (lines.n == cap) {
+            cJSON **p = realloc(lines.items, (cap = cap ? cap * 2 : 64) * sizeof *p);
+
+            if (!p) {
+                cli_error("out of memory");
+                goto out;
+            }
+            lines.items = p;
+        }
+        why = NULL;
+        if (len > MAX_LINE)
+            why = "line too long";
+        else if (line[strspn(line, " \t\r\n")]) {
+            o = cJSON_ParseWithLength(line, (size_t)len);
+            if (!o)
+                why = "not valid JSON";
+            else
+                import_line(o, &in, &tags, &why);
+        }
+        lines.items[lines.n++] = o;
+        if (why) {
+            fprintf(stderr, "%s:%zu: %s\n", path, lines.n, why);
+            bad++;
+        }
+    }
+    if (ferror(f)) {
+        cli_error("%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (bad) {
+        cli_error("%s: %zu bad line(s); nothing imported", path, bad);
+        goto out;
+    }
+    /* Pass 2: write it all, or nothing. */
+    if (sym_store_begin(store)) {
+        code = store_failed(store);
+        goto out;
+    }
+    for (i = 0; i < lines.n; i++) {
+        bool existed = false;
+        long long id;
+
+        if (!lines.items[i])
+            continue;
+        if (!import_line(lines.items[i], &in, &tags, &why) ||
+            sym_fact_add(store, &in, &id, &existed)) {
+            cli_error("%s:%zu: %s; nothing imported", path, i + 1, sym_store_errmsg(store));
+            sym_store_rollback(store);
+            goto out;
+        }
+        if (existed)
+            known++;
+        else
+            added++;
+    }
+    if (sym_store_commit(store)) {
+        code = store_failed(store);
+        sym_store_rollback(store);
+        goto out;
+    }
+    printf("imported %zu fact(s)", added);
+    if (known)
+        printf(", %zu already known", known);
+    putchar('\n');
+    code = CLI_EXIT_OK;
+out:
+    if (f != stdin)
+        fclose(f);
+    free(line);
+    sym_buf_free(&tags);
+    lines_free(&lines);
+    return code;
+}
+
+static int mem_stats(struct sym_store *store, int n)
+{
+    const char *path = sym_store_path(store);
+    long long count = 0;
+    struct stat st;
+
+    if (n) {
+        fprintf(stderr, "symbiot: memory stats takes no arguments\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (sym_fact_count(store, &count))
+        return store_failed(store);
+    printf("facts: %lld\ndatabase: %s\n", count, path);
+    if (!stat(path, &st))
+        printf("size: %lld bytes\n", (long long)st.st_size);
+    return CLI_EXIT_OK;
+}
+
+int cli_memory(struct cli *cli, struct sym_store *store)
+{
+    const char *sub = cli->memory.pos[0];
+    char **w = cli->memory.pos + 1;
+    int n = cli->memory.n_pos - 1;
+
+    if (!strcmp(sub, "add"))
+        return mem_add(cli, store, w, n);
+    if (!strcmp(sub, "list") || !strcmp(sub, "search"))
+        return mem_list(cli, store, w, n);
+    if (!strcmp(sub, "forget") || !strcmp(sub, "edit"))
+        return mem_forget_edit(store, w, n);
+    if (!strcmp(sub, "export"))
+        return mem_export(store, w, n);
+    if (!strcmp(sub, "import"))
+        return mem_import(store, w, n);
+    if (!strcmp(sub, "stats"))
+        return mem_stats(store, n);
+    fprintf(stderr, "symbiot: memory: unknown subcommand '%s' (try `symbiot memory --help`)\n",
+            sub);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# memory.sh: `symbiot memory ...` through the real binary with --db in a temp dir: add, list,
+# search --json, edit, forget, stats; export then import into a fresh database gives the same
+# export; a malformed import reports its line numbers and writes nothing; Russian text round
+# trip; facts kept across a restart and seen by /memories; usage errors exit 2.
+. "$(dirname "$0")/lib.sh"
+
+export TZ=UTC
+db="$T/mem/memory.db"
+
+run_sym memory add --db "$db" My sister is Anna --tag family --time 2020-06-12T09:00:00Z
+expect_rc 0 "memory add"
+expect_in "$out" "#1 added" "the new id"
+run_sym memory add --db "$db" "I prefer green tea" --source chat
+expect_rc 0 "memory add --source"
+run_sym memory --db "$db" add "Я живу в Казани"
+expect_rc 0 "memory add, Russian"
+run_sym memory add --db "$db" "my sister is anna"
+expect_in "$out" "#1 already known" "a duplicate is not stored twice"
+
+run_sym memory list --db "$db" --json
+expect_rc 0 "memory list --json"
+check "three facts, newest first" jq -e 'length == 3 and .[2].id == 1 and
+    .[2].text == "My sister is Anna" and .[2].source == "user" and
+    .[2].time == "2020-06-12T09:00:00+00:00"' <<<"$out"
+check "the source is kept" jq -e 'map(select(.text == "I prefer green tea"))[0].source == "chat"' \
+    <<<"$out"
+run_sym memory list --db "$db"
+expect_in "$out" "#1  2020-06-12T09:00:00+00:00  My sister is Anna  [family]" "text list"
+
+run_sym memory search --db "$db" --json -k 2 sister
+expect_rc 0 "memory search --json"
+check "search finds the sister" jq -e 'length == 1 and .[0].id == 1 and .[0].score > 0' <<<"$out"
+run_sym memory search --db "$db" --json Казань
+check "Russian search by stem" jq -e 'length == 1 and .[0].text == "Я живу в Казани"' <<<"$out"
+
+run_sym memory edit --db "$db" 2 "I prefer black tea"
+expect_rc 0 "memory edit"
+run_sym memory edit --db "$db" 99 "nothing"
+expect_rc 1 "memory edit of a missing id"
+run_sym memory list --db "$db" --json
+check "edited text" jq -e 'map(select(.id == 2))[0].text == "I prefer black tea"' <<<"$out"
+
+run_sym memory add --db "$db" "temporary fact"
+run_sym memory forget --db "$db" 4
+expect_rc 0 "memory forget"
+run_sym memory forget --db "$db" 4
+expect_rc 1 "forgetting twice"
+
+run_sym memory stats --db "$db"
+expect_rc 0 "memory stats"
+expect_in "$out" "facts: 3" "the count"
+expect_in "$out" "database: $db" "the path"
+expect_in "$out" "size: " "the size"
+
+# Export, import into a fresh database, export again: the same facts.
+run_sym memory export --db "$db" "$T/a.jsonl"
+expect_rc 0 "memory export FILE"
+check "three lines" [ "$(wc -l <"$T/a.jsonl")" = 3 ]
+check "the export is owner-only" [ "$(stat -c %a "$T/a.jsonl")" = 600 ]
+check "Russian text kept as UTF-8" grep -q '"text":"Я живу в Казани"' "$T/a.jsonl"
+check "tags as an array" jq -se '.[0].tags == ["family"] and .[0].pinned == false' "$T/a.jsonl"
+run_sym memory import --db "$T/fresh.db" "$T/a.jsonl"
+expect_rc 0 "memory import"
+expect_in "$out" "imported 3 fact(s)" "import count"
+run_sym memory export --db "$T/fresh.db"
+printf '%s\n' "$out" >"$T/b.jsonl"
+# `updated` is not carried back (an imported fact is updated when it was created).
+check "export -> import -> export gives the same facts" \
+    cmp -s <(jq -c 'del(.updated)' "$T/a.jsonl") <(jq -c 'del(.updated)' "$T/b.jsonl")
+run_sym memory import --db "$T/fresh.db" "$T/a.jsonl"
+expect_in "$out" "imported 0 fact(s), 3 already known" "importing twice adds nothing"
+
+# A malformed file: every bad line reported with its number, nothing written.
+cat >"$T/bad.jsonl" <<'JSONL'
+{"text": "A good fact"}
+
+{"source": "user"}
+not json
+{"text": "Another good fact", "time": "yesterday"}
+{"text": "Tagged", "tags": "x"}
+JSONL
+run_sym memory import --db "$T/fresh.db" "$T/bad.jsonl"
+expect_rc 1 "a malformed import fails"
+expect_in "$err" "bad.jsonl:3: missing \"text\"" "line 3 reported"
+expect_in "$err" "bad.jsonl:4: not valid JSON" "line 4 reported"
+expect_in "$err" "bad.jsonl:5: \"time\" must be an ISO 8601 time" "line 5 reported"
+expect_in "$err" "bad.jsonl:6: \"tags\"" "line 6 reported"
+expect_not_in "$err" "bad.jsonl:1:" "good lines are not reported"
+run_sym memory stats --db "$T/fresh.db"
+expect_in "$out" "facts: 3" "nothing was written"
+
+# A restart: the facts are there for the assistant too.
+run_sym ask --db "$db" "/memories"
+expect_rc 0 "ask /memories"
+expect_in "$out" "My sister is Anna" "a fact from the CLI"
+run_sym ask --db "$db" "/remember my cat is Tom"
+expect_in "$out" "Remembered (#4): My cat is Tom." "remember through ask"
+run_sym memory search --db "$db" --json cat
+check "seen by the CLI after the restart" jq -e '.[0].text == "My cat is Tom"' <<<"$out"
+
+# Usage errors.
+run_sym memory --db "$db"
+expect_rc 2 "memory without a subcommand"
+run_sym memory frobnicate --db "$db"
+expect_rc 2 "an unknown subcommand"
+run_sym memory forget --db "$db" abc
+expect_rc 2 "forget without an id"
+run_sym memory add --db "$db" x --time tomorrow
+expect_rc 2 "a bad --time"
+run_sym memory --help
+expect_rc 0 "memory --help"
+expect_in "$out" "all or nothing" "the import choice is documented"
+finish
