@@ -101,6 +101,8 @@ static void add_stats(cJSON *obj, const struct sym_turn *turn, const struct sym_
     const struct sym_gen_stats *s = &turn->stats;
     cJSON *tokens = cJSON_AddObjectToObject(obj, "tokens");
     cJSON *timings = cJSON_AddObjectToObject(obj, "timings");
+    cJSON *recalled;
+    int i;
 
     cJSON_AddNumberToObject(tokens, "prompt", s->n_prompt);
     cJSON_AddNumberToObject(tokens, "evaluated", s->n_evaluated);
@@ -119,6 +121,9 @@ static void add_stats(cJSON *obj, const struct sym_turn *turn, const struct sym_
         cJSON_AddNumberToObject(ctx, "size", sym_llm_n_ctx(llm));
     }
     cJSON_AddNumberToObject(obj, "dropped_turns", turn->n_dropped);
+    recalled = cJSON_AddArrayToObject(obj, "recalled");
+    for (i = 0; recalled && i < turn->n_recalled; i++)
+        cJSON_AddItemToArray(recalled, cJSON_CreateNumber((double)turn->recalled[i]));
 }
 
 void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_llm *llm,

@@ -16,7 +16,9 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/log.h"
 #include "core/module.h"
+#include "core/recall.h"
 #include "core/utf8.h"
 #include "memory/store.h"
 
@@ -35,7 +37,8 @@ struct sym_assistant {
     enum sym_lang lang;               /* for input with no letters to judge its language by */
     struct sym_llm_params llm_params; /* how to load another model (/model) */
     struct sym_assistant_stats stats;
-    void *states[32]; /* each module's state, by its index in the registry */
+    struct sym_buf last_prompt; /* the last chat turn's prompt, for tests and --verbose */
+    void *states[32];           /* each module's state, by its index in the registry */
     char err[512];
 };
 
@@ -220,6 +223,11 @@ void sym_assistant_reset(struct sym_assistant *a)
     drop_msgs(a, first, a->n_msgs - first);
 }
 
+const char *sym_assistant_last_prompt(const struct sym_assistant *a)
+{
+    return sym_buf_str(&a->last_prompt);
+}
+
 struct sym_llm *sym_assistant_llm(const struct sym_assistant *a)
 {
     return a->llm;
@@ -353,13 +361,99 @@ static enum sym_status fit_conversation(struct sym_assistant *a, struct sym_buf 
     return SYM_OK;
 }
 
-static void account(struct sym_assistant *a, const struct sym_gen_stats *s)
+static void account(struct sym_assistant *a, const struct sym_turn *turn)
 {
+    const struct sym_gen_stats *s = &turn->stats;
+
+    memcpy(a->stats.last_recalled, turn->recalled, sizeof a->stats.last_recalled);
+    a->stats.n_last_recalled = turn->n_recalled;
     a->stats.last = *s;
     a->stats.have_last = true;
     a->stats.n_chat_turns++;
     a->stats.total_evaluated += s->n_evaluated;
     a->stats.total_generated += s->n_generated;
+}
+
+/* Tokens the recalled facts may take: an eighth of the context, at most 512. */
+static int recall_budget(const struct sym_assistant *a)
+{
+    int n = sym_llm_n_ctx(a->llm) / 8;
+
+    return n < 512 ? n : 512;
+}
+
+/*
+ * Put the system prompt back with (when every fact fits) or without the memory block. It changes
+ * only when the facts change, so the KV cache of the conversation stays valid between turns.
+ */
+static enum sym_status set_system_block(struct sym_assistant *a, const char *block)
+{
+    struct sym_buf content = {0};
+    enum sym_status rc;
+
+    if (!a->n_msgs || strcmp(a->msgs[0].role, "system"))
+        return SYM_OK;
+    rc = sym_buf_puts(&content, a->cfg->system ? a->cfg->system : "");
+    if (!rc && block[0])
+        rc = sym_buf_printf(&content, "\n\n%s", block);
+    if (!rc && strcmp(a->msgs[0].content, sym_buf_str(&content))) {
+        char *s = sym_buf_steal(&content);
+
+        if (!s)
+            return SYM_ERR_NOMEM;
+        free(a->msgs[0].content);
+        a->msgs[0].content = s;
+    }
+    sym_buf_free(&content);
+    return rc;
+}
+
+/* Choose the facts for this turn; a failing database only costs the recall, with a notice. */
+static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
+                                    const struct sym_turn_io *io, struct sym_turn *turn,
+                                    struct sym_recall *recall)
+{
+    bool in_system = a->n_msgs && !strcmp(a->msgs[0].role, "system");
+    size_t i;
+
+    if (sym_recall_build(a->store, a->llm, input, recall_budget(a), recall)) {
+        notice(io, "memory recall failed; answering without remembered facts");
+        sym_recall_free(recall);
+        memset(recall, 0, sizeof *recall);
+    }
+    if (recall->all && !in_system)
+        recall->all = false; /* no system message to hold it: put it before the message */
+    for (i = 0; i < recall->n && i < sizeof turn->recalled / sizeof turn->recalled[0]; i++)
+        turn->recalled[turn->n_recalled++] = recall->ids[i];
+    return set_system_block(a, recall->all ? sym_buf_str(&recall->block) : "");
+}
+
+/* The user's message as the model sees it this turn: with the relevant facts in front when they
+ * are not in the system message. */
+static const char *user_content(const struct sym_recall *recall, const char *input,
+                                struct sym_buf *decorated)
+{
+    if (recall->all || !recall->n)
+        return input;
+    if (sym_buf_printf(decorated, "%s\n\n%s", sym_buf_str(&recall->block), input))
+        return input;
+    return sym_buf_str(decorated);
+}
+
+/* After the turn, the history keeps the message as the user typed it. */
+static enum sym_status keep_plain_message(struct sym_assistant *a, const char *input,
+                                          const struct sym_buf *decorated)
+{
+    char *plain;
+
+    if (!decorated->len)
+        return SYM_OK;
+    plain = strdup(input);
+    if (!plain)
+        return SYM_ERR_NOMEM;
+    free(a->msgs[a->n_msgs - 1].content);
+    a->msgs[a->n_msgs - 1].content = plain;
+    return SYM_OK;
 }
 
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
@@ -371,14 +465,23 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
                                c->repeat_penalty, c->repeat_last_n, c->seed};
     const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
+    struct sym_recall recall;
+    struct sym_buf decorated = {0};
     char msg[256];
     enum sym_status rc;
 
-    rc = a->raw ? sym_buf_puts(&prompt, input) : push_msg(a, "user", input);
-    if (!rc && !a->raw) {
-        rc = fit_conversation(a, &prompt, &turn->n_dropped);
-        if (rc)
-            pop_msg(a); /* the conversation is as it was */
+    memset(&recall, 0, sizeof recall);
+    if (a->raw) {
+        rc = sym_buf_puts(&prompt, input);
+    } else {
+        rc = recall_facts(a, input, io, turn, &recall);
+        if (!rc)
+            rc = push_msg(a, "user", user_content(&recall, input, &decorated));
+        if (!rc) {
+            rc = fit_conversation(a, &prompt, &turn->n_dropped);
+            if (rc)
+                pop_msg(a); /* the conversation is as it was */
+        }
     }
     if (rc)
         goto out;
@@ -388,6 +491,9 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
                  turn->n_dropped, turn->n_dropped == 1 ? "" : "s");
         notice(io, msg);
     }
+    sym_buf_reset(&a->last_prompt);
+    if (sym_buf_append(&a->last_prompt, prompt.data ? prompt.data : "", prompt.len) == SYM_OK)
+        sym_log(SYM_LOG_DEBUG, "prompt (%zu bytes):\n%s", prompt.len, sym_buf_str(&prompt));
     sink.started = a->raw; /* a raw completion keeps its leading space */
     rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece, &sink,
                           &turn->stats);
@@ -397,15 +503,19 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
             pop_msg(a);
         goto out;
     }
-    account(a, &turn->stats);
+    account(a, turn);
     if (turn->stats.stop == SYM_STOP_CONTEXT)
         notice(io, "the context is full: the answer was cut (older turns will be dropped)");
     turn->answer = sym_buf_steal(&sink.answer);
     if (!turn->answer)
         rc = SYM_ERR_NOMEM;
     else if (!a->raw)
+        rc = keep_plain_message(a, input, &decorated);
+    if (!rc && !a->raw)
         rc = push_msg(a, "assistant", turn->answer);
 out:
+    sym_recall_free(&recall);
+    sym_buf_free(&decorated);
     sym_buf_free(&prompt);
     sym_buf_free(&sink.answer);
     return rc;

@@ -48,12 +48,16 @@ struct sym_turn {
     char *answer;               /* the whole answer text; owned */
     struct sym_gen_stats stats; /* chat turns only */
     int n_dropped;              /* turns dropped from the conversation to make room */
-    bool quit;                  /* the input asked to end the session */
+    long long recalled[16];     /* ids of the remembered facts put into this turn's prompt */
+    int n_recalled;
+    bool quit; /* the input asked to end the session */
 };
 
 /* Figures for /stats. */
 struct sym_assistant_stats {
-    struct sym_gen_stats last; /* the last chat turn */
+    struct sym_gen_stats last;   /* the last chat turn */
+    long long last_recalled[16]; /* facts recalled into the last chat turn's prompt */
+    int n_last_recalled;
     bool have_last;
     int n_chat_turns;
     long long total_evaluated, total_generated;
@@ -104,6 +108,10 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void sym_assistant_set_error(struct sym_assistant *a, const char *fmt, ...);
 const struct sym_assistant_stats *sym_assistant_get_stats(const struct sym_assistant *a);
+
+/* The prompt text of the last chat turn, as the model saw it ("" before any). For tests and
+ * --verbose. Borrowed, valid until the next turn. */
+const char *sym_assistant_last_prompt(const struct sym_assistant *a);
 
 /* The model the assistant talks to, or NULL. Borrowed. */
 struct sym_llm *sym_assistant_llm(const struct sym_assistant *a);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/module.h"
+#include "memory/facts.h"
 #include "memory/store.h"
 
 static double per_second(int n, double ms)
@@ -19,19 +20,34 @@ static enum sym_status memory_line(struct sym_call *call)
 {
     struct sym_store *store = sym_assistant_store(call->assistant);
     struct sym_reminders pending = {0};
+    long long facts = 0;
     enum sym_status rc;
 
     if (!store)
         return sym_buf_puts(call->out, SYM_TR(call->lang, "memory: no database open\n",
                                               "память: база данных не открыта\n"));
-    if (sym_store_pending_reminders(store, &pending))
+    if (sym_store_pending_reminders(store, &pending) || sym_fact_count(store, &facts))
         return sym_buf_printf(call->out, "memory: %s\n", sym_store_errmsg(store));
     rc = sym_buf_printf(call->out,
-                        SYM_TR(call->lang, "memory: %s, %zu pending reminder(s)\n",
-                               "память: %s, ожидающих напоминаний: %zu\n"),
-                        sym_store_path(store), pending.n);
+                        SYM_TR(call->lang, "memory: %s, %lld fact(s), %zu pending reminder(s)\n",
+                               "память: %s, фактов: %lld, ожидающих напоминаний: %zu\n"),
+                        sym_store_path(store), facts, pending.n);
     sym_reminders_free(&pending);
     return rc;
+}
+
+/* "recalled facts: #3 #7" for the last chat turn. */
+static enum sym_status recalled_line(struct sym_call *call, const struct sym_assistant_stats *st)
+{
+    enum sym_status rc;
+    int i;
+
+    rc = sym_buf_puts(call->out, SYM_TR(call->lang, "recalled facts:", "вспомненные факты:"));
+    for (i = 0; !rc && i < st->n_last_recalled; i++)
+        rc = sym_buf_printf(call->out, " #%lld", st->last_recalled[i]);
+    if (!rc && !st->n_last_recalled)
+        rc = sym_buf_puts(call->out, SYM_TR(call->lang, " none", " нет"));
+    return rc ? rc : sym_buf_puts(call->out, "\n");
 }
 
 static enum sym_status stats(struct sym_call *call)
@@ -74,6 +90,8 @@ static enum sym_status stats(struct sym_call *call)
                 "  до первого токена %.1f мс, запрос %.1f ток/с, генерация %.1f ток/с\n"),
             s->n_prompt, s->n_evaluated, s->n_prompt - s->n_evaluated, s->n_generated, s->ttft_ms,
             per_second(s->n_evaluated, s->prompt_ms), per_second(s->n_generated - 1, s->gen_ms));
+    if (!rc && st->have_last)
+        rc = recalled_line(call, st);
     if (!rc)
         rc = sym_buf_printf(call->out,
                             SYM_TR(l, "session: %lld tokens evaluated, %lld generated",

@@ -26,7 +26,7 @@ expect_in "$out" "#1  today at 09:10  check the oven" "the text list"
 SYMBIOT_DB="$db" run_sym reminders --json
 check "SYMBIOT_DB picks the database" jq -e 'length == 1' <<<"$out"
 run_sym ask --db "$db" /stats
-expect_in "$out" "1 pending reminder(s)" "/stats counts the pending reminders"
+expect_in "$out" "0 fact(s), 1 pending reminder(s)" "/stats counts facts and pending reminders"
 
 # A restart 11 minutes later: piped chat announces the overdue reminder on stderr, once.
 export SYMBIOT_NOW=2027-06-12T09:11:00Z

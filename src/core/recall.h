@@ -1,0 +1,39 @@
+/*
+ * recall.h: which remembered facts go into the prompt of a chat turn, and how.
+ *
+ * Two cases, chosen for the KV cache. When every fact fits the token budget, all of them go into
+ * the system message as a marked block: the block changes only when the facts change, so the
+ * cached prompt stays valid turn after turn. When they do not fit, the facts most relevant to
+ * the user's message (full-text search) go into a block in front of that message only; the
+ * conversation's history keeps the plain message, so at most the last turn is evaluated again.
+ */
+#ifndef SYM_RECALL_H
+#define SYM_RECALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/status.h"
+#include "llm/llm.h"
+#include "memory/store.h"
+
+#define SYM_RECALL_MAX 16
+
+struct sym_recall {
+    long long ids[SYM_RECALL_MAX]; /* the facts recalled, in block order */
+    size_t n;
+    bool all;             /* every fact is in the block (it belongs in the system message) */
+    struct sym_buf block; /* the marked block, "" when nothing was recalled */
+};
+
+/*
+ * Build the recall for a user message: all facts when they fit budget tokens (counted with llm's
+ * tokenizer), else the best search matches that fit. An empty store or no match leaves out->n 0.
+ * Release with sym_recall_free().
+ */
+enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, const char *message,
+                                 int budget, struct sym_recall *out);
+void sym_recall_free(struct sym_recall *r);
+
+#endif
