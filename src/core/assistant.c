@@ -156,6 +156,7 @@ void sym_assistant_free(struct sym_assistant *a)
     free(a->msgs);
     sym_llm_free(a->llm);
     sym_store_close(a->store);
+    sym_buf_free(&a->last_prompt);
     free(a);
 }
 
