@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "memory/store.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY };
+enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY, CLI_CONVERSATIONS };
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
 struct cli_memory {
@@ -34,6 +34,7 @@ struct cli {
     char *ask_text; /* ask: the question (joined arguments), owned */
     bool json;      /* one JSON object per turn */
     bool raw;       /* plain completion, no chat template */
+    bool resume;    /* chat: go on with the most recent stored conversation */
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
@@ -83,6 +84,12 @@ bool cli_next_due(struct sym_assistant *a, time_t *at);
 long long cli_civil_days(const struct tm *tm);
 /* t as ISO 8601 in local time with the offset: "2027-06-12T08:15:00+03:00". */
 void cli_iso_local(time_t t, char *out, size_t size);
+
+/* ---- conversations (conversations.c) ---- */
+/* `symbiot conversations`: list the stored conversations (text, or a JSON array with --json). */
+int cli_conversations(struct cli *cli, struct sym_store *store);
+/* --resume: load the most recent conversation into a (or say on stderr that there is none). */
+void cli_resume(struct sym_assistant *a);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

@@ -1,6 +1,6 @@
 /*
  * main.c: the `symbiot` command: parse options, open the memory database, load the model, run
- * chat, piped chat, ask or reminders.
+ * chat, piped chat, ask, reminders or conversations.
  *
  * Modes: an interactive REPL when stdin is a terminal (repl.c); one turn per input line when
  * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). Reminders
@@ -273,6 +273,10 @@ int main(int argc, char **argv)
         code = store ? cli_memory(&cli, store) : CLI_EXIT_FAIL;
         goto out;
     }
+    if (cli.command == CLI_CONVERSATIONS) {
+        code = store ? cli_conversations(&cli, store) : CLI_EXIT_FAIL;
+        goto out;
+    }
     if (!store && cli.command == CLI_REMINDERS) {
         code = CLI_EXIT_FAIL;
         goto out;
@@ -294,6 +298,8 @@ int main(int argc, char **argv)
     sym_assistant_set_llm_params(a, &params);
     sym_assistant_set_lang(a, sym_lang_from_env());
     sym_assistant_set_raw(a, cli.raw);
+    if (cli.resume)
+        cli_resume(a);
     if (cli.command == CLI_REMINDERS)
         code = cli_reminders(&cli, a);
     else if (cli.command == CLI_ASK)

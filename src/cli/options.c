@@ -22,6 +22,7 @@ static const char usage_text[] =
     "  symbiot [chat] [OPTIONS]        talk in an interactive session (the default)\n"
     "  symbiot ask [OPTIONS] TEXT...   answer one question, print it, exit\n"
     "  symbiot reminders [--json]      list the pending reminders, exit\n"
+    "  symbiot conversations [--json]  list the stored conversations, exit\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  import, export, stats (`symbiot memory --help`)\n"
     "  symbiot help | version\n"
@@ -47,6 +48,7 @@ static const char usage_text[] =
     "      --seed N             sampling seed (default: random)\n"
     "      --system TEXT        system prompt (default: a short assistant persona)\n"
     "      --raw                plain text completion: no chat template, system prompt or history\n"
+    "      --resume             go on with the most recent conversation (chat)\n"
     "\n"
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
@@ -86,6 +88,7 @@ enum {
     OPT_CONFIG,
     OPT_JSON,
     OPT_RAW,
+    OPT_RESUME,
     OPT_VERSION,
 };
 
@@ -108,6 +111,7 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"json", no_argument, NULL, OPT_JSON},
     {"raw", no_argument, NULL, OPT_RAW},
+    {"resume", no_argument, NULL, OPT_RESUME},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -252,6 +256,15 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
         }
         return 0;
     }
+    if (!strcmp(cmd, "conversations")) {
+        cli->command = CLI_CONVERSATIONS;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: conversations takes no arguments (only --json)\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         *code = CLI_EXIT_OK;
@@ -347,6 +360,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_RAW:
             cli->raw = true;
             break;
+        case OPT_RESUME:
+            cli->resume = true;
+            break;
         }
     }
     if (global_argc < argc) {
@@ -360,6 +376,11 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             flags[n_flags++].value = cli->memory.db;
         }
     } else if (parse_command(cli, argc, argv, code)) {
+        goto out;
+    }
+    if (cli->resume && cli->command != CLI_CHAT) {
+        fprintf(stderr, "symbiot: --resume is for chat (`symbiot chat --resume`)\n");
+        *code = CLI_EXIT_USAGE;
         goto out;
     }
     if (load_config(cli, config_path))

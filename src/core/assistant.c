@@ -5,6 +5,11 @@
  * Each chat turn appends the user's message, formats the whole conversation with the model's
  * template, drops the oldest turns while it does not fit (prompt plus room for the answer), and
  * hands the text to sym_llm_generate(), which reuses the KV cache for the unchanged prefix.
+ *
+ * With a memory database, every chat turn is also stored (memory/conversations.h) once it has an
+ * answer: the user's message as typed and the answer, in one transaction. The conversation row is
+ * made by the first chat turn, not by the session, so a session of commands alone leaves none.
+ * Storing is a side effect the chat never waits on: a failure is one notice, then silence.
  */
 #include "core/assistant.h"
 
@@ -16,10 +21,12 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/module.h"
 #include "core/recall.h"
 #include "core/utf8.h"
+#include "memory/conversations.h"
 #include "memory/store.h"
 
 struct msg {
@@ -31,6 +38,9 @@ struct sym_assistant {
     const struct sym_config *cfg;
     struct sym_llm *llm;
     struct sym_store *store; /* the memory database, or NULL */
+    long long conv_id;       /* the stored conversation; 0 = none yet (started by the next turn) */
+    int conv_turn;           /* chat turns stored in it */
+    bool conv_failed;        /* storing failed once: said so, not again */
     struct msg *msgs;
     size_t n_msgs, cap_msgs;
     bool raw;
@@ -162,9 +172,58 @@ void sym_assistant_free(struct sym_assistant *a)
 
 void sym_assistant_set_store(struct sym_assistant *a, struct sym_store *store)
 {
-    if (a->store != store)
+    if (a->store != store) {
         sym_store_close(a->store);
+        a->conv_id = 0;
+        a->conv_turn = 0;
+        a->conv_failed = false;
+    }
     a->store = store;
+}
+
+void sym_assistant_conversation(const struct sym_assistant *a, long long *id, int *turn)
+{
+    *id = a->conv_id;
+    *turn = a->conv_turn;
+}
+
+enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversation_id)
+{
+    struct sym_conversation_turns turns = {0};
+    enum sym_status rc;
+    bool found = false;
+    size_t first = first_turn_index(a), n_user = 0, i;
+
+    a->err[0] = '\0';
+    if (!a->store) {
+        snprintf(a->err, sizeof a->err, "there is no memory database to resume from");
+        return SYM_ERR_NOT_FOUND;
+    }
+    rc = sym_conversation_load(a->store, conversation_id, &turns, &found);
+    if (rc) {
+        snprintf(a->err, sizeof a->err, "%s", sym_store_errmsg(a->store));
+        return rc;
+    }
+    if (!found) {
+        snprintf(a->err, sizeof a->err, "there is no conversation %lld", conversation_id);
+        return SYM_ERR_NOT_FOUND;
+    }
+    drop_msgs(a, first, a->n_msgs - first);
+    for (i = 0; !rc && i < turns.n; i++) {
+        bool user = !strcmp(turns.items[i].role, "user");
+
+        rc = push_msg(a, user ? "user" : "assistant", turns.items[i].text);
+        n_user += user;
+    }
+    sym_conversation_turns_free(&turns);
+    if (rc) {
+        drop_msgs(a, first, a->n_msgs - first);
+        snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
+        return rc;
+    }
+    a->conv_id = conversation_id;
+    a->conv_turn = (int)n_user;
+    return SYM_OK;
 }
 
 struct sym_store *sym_assistant_store(const struct sym_assistant *a)
@@ -222,6 +281,8 @@ void sym_assistant_reset(struct sym_assistant *a)
     size_t first = first_turn_index(a);
 
     drop_msgs(a, first, a->n_msgs - first);
+    a->conv_id = 0; /* the next chat turn starts a new stored conversation */
+    a->conv_turn = 0;
 }
 
 const char *sym_assistant_last_prompt(const struct sym_assistant *a)
@@ -409,6 +470,46 @@ static enum sym_status set_system_block(struct sym_assistant *a, const char *blo
     return rc;
 }
 
+/* Store the turn (the message as typed, the answer): the first one starts the conversation. A
+ * failure is told once per session and otherwise ignored: the chat goes on without it. */
+static void store_turn(struct sym_assistant *a, const char *input, const char *answer,
+                       const struct sym_turn_io *io)
+{
+    struct sym_store *s = a->store;
+    time_t now = sym_clock_now();
+    enum sym_status rc = SYM_OK;
+    long long id = a->conv_id;
+    char msg[768];
+
+    if (!s || a->raw)
+        return;
+    if (!id)
+        rc = sym_conversation_start(s, now, &id);
+    if (!rc)
+        rc = sym_store_begin(s);
+    if (!rc) {
+        rc = sym_conversation_append(s, id, "user", input, now);
+        if (!rc)
+            rc = sym_conversation_append(s, id, "assistant", answer, now);
+        if (!rc)
+            rc = sym_store_commit(s);
+        else
+            sym_store_rollback(s);
+    }
+    if (id)
+        a->conv_id = id; /* started: later turns go on in it */
+    if (!rc) {
+        a->conv_turn++;
+        return;
+    }
+    sym_log(SYM_LOG_DEBUG, "conversation not stored: %s", sym_store_errmsg(s));
+    if (a->conv_failed)
+        return;
+    a->conv_failed = true;
+    snprintf(msg, sizeof msg, "this conversation is not being saved: %s", sym_store_errmsg(s));
+    notice(io, msg);
+}
+
 /* Choose the facts for this turn; a failing database only costs the recall, with a notice. */
 static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
                                     const struct sym_turn_io *io, struct sym_turn *turn,
@@ -514,6 +615,8 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         rc = keep_plain_message(a, input, &decorated);
     if (!rc && !a->raw)
         rc = push_msg(a, "assistant", turn->answer);
+    if (!rc)
+        store_turn(a, input, turn->answer, io);
 out:
     sym_recall_free(&recall);
     sym_buf_free(&decorated);

@@ -85,6 +85,22 @@ void sym_assistant_set_store(struct sym_assistant *a, struct sym_store *store);
 /* The memory database, or NULL. Borrowed, valid while the assistant has it. */
 struct sym_store *sym_assistant_store(const struct sym_assistant *a);
 
+/*
+ * The stored conversation (memory/conversations.h) and the number of its last stored turn, for a
+ * fact's source ("conversation 12 turn 3"). *id is 0 before the first chat turn of the session
+ * (or after /reset) and without a memory database; *turn is 0 before a turn is stored. With a
+ * store, each successful chat turn stores the user's message and the answer (a partial one too);
+ * a store failure does not fail the turn: a notice says so, once per session.
+ */
+void sym_assistant_conversation(const struct sym_assistant *a, long long *id, int *turn);
+/*
+ * Replace the conversation (the system prompt stays) by the stored conversation_id's turns and
+ * go on storing into it. Turns that do not fit the context are dropped by the next chat turn, as
+ * usual. SYM_ERR_NOT_FOUND: no store, or no such conversation; else the store's codes, and the
+ * conversation is as it was (except after SYM_ERR_NOMEM, which leaves it empty).
+ */
+enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversation_id);
+
 /* Raw mode: each input is a plain completion prompt (no template, no system prompt, no history). */
 void sym_assistant_set_raw(struct sym_assistant *a, bool raw);
 
@@ -96,7 +112,7 @@ enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
                                    const struct sym_turn_io *io, struct sym_turn *turn);
 void sym_turn_clear(struct sym_turn *turn);
 
-/* Forget the conversation (keeps the system prompt). */
+/* Forget the conversation (keeps the system prompt); the next chat turn starts a new stored one. */
 void sym_assistant_reset(struct sym_assistant *a);
 /* For modules: the chat path (conversation, context policy, the model). */
 enum sym_status sym_assistant_chat(struct sym_call *call);

@@ -71,6 +71,22 @@ static const char *const migrations[] = {
     "CREATE INDEX fact_history_fact ON fact_history(fact_id, id);"
     "CREATE VIRTUAL TABLE facts_fts USING fts5(search, content='facts', content_rowid='id',"
     "  tokenize='unicode61 remove_diacritics 0');",
+    /* 3: every chat turn of every conversation, both sides (conversations.c). The title is the
+     * first user message cut to 60 characters, set when that message is stored. */
+    "CREATE TABLE conversations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  title TEXT"
+    ");"
+    "CREATE TABLE turns ("
+    "  id INTEGER PRIMARY KEY,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL CHECK(role IN ('user','assistant')),"
+    "  text TEXT NOT NULL,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX turns_conversation ON turns(conversation_id, id);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

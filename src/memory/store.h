@@ -1,7 +1,8 @@
 /*
  * store.h: Symbiot's memory on disk: one SQLite database (default
- * $XDG_DATA_HOME/symbiot/memory.db) that outlives the process. It holds reminders (below) and
- * facts with their full-text index (facts.h); a new kind of record is a new migration.
+ * $XDG_DATA_HOME/symbiot/memory.db) that outlives the process. It holds reminders (below),
+ * facts with their full-text index (facts.h) and the chat conversations (conversations.h); a new
+ * kind of record is a new migration.
  *
  * The store is an opaque handle with open/close, like sqlite3 itself, and is the only code that
  * includes sqlite3.h. Every fallible call returns an enum sym_status; the detail is on the handle

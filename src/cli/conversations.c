@@ -1,0 +1,104 @@
+/*
+ * conversations.c: the CLI's side of the stored conversations: `symbiot conversations` (text, or
+ * a JSON array with --json) and --resume, which puts the most recent conversation back into the
+ * assistant before the first input.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "memory/conversations.h"
+#include "memory/store.h"
+
+static int print_json(const struct sym_conversations *list)
+{
+    cJSON *arr = cJSON_CreateArray();
+    char *text = NULL, started[64], updated[64];
+    int code = CLI_EXIT_FAIL;
+    size_t i;
+
+    for (i = 0; arr && i < list->n; i++) {
+        const struct sym_conversation *c = &list->items[i];
+        cJSON *o = cJSON_CreateObject();
+
+        if (!o || !cJSON_AddItemToArray(arr, o))
+            goto out;
+        cli_iso_local(c->started, started, sizeof started);
+        cli_iso_local(c->updated, updated, sizeof updated);
+        if (!cJSON_AddNumberToObject(o, "id", (double)c->id) ||
+            !cJSON_AddStringToObject(o, "started", started) ||
+            !cJSON_AddStringToObject(o, "updated", updated) ||
+            !cJSON_AddNumberToObject(o, "turns", (double)c->n_turns) ||
+            !cJSON_AddStringToObject(o, "title", c->title))
+            goto out;
+    }
+    text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    if (text) {
+        puts(text);
+        code = CLI_EXIT_OK;
+    }
+out:
+    if (code)
+        cli_error("out of memory");
+    free(text);
+    cJSON_Delete(arr);
+    return code;
+}
+
+int cli_conversations(struct cli *cli, struct sym_store *store)
+{
+    struct sym_conversations list = {0};
+    char started[64];
+    int code = CLI_EXIT_OK;
+    size_t i;
+
+    if (sym_conversation_list(store, &list)) {
+        cli_error("%s", sym_store_errmsg(store));
+        return CLI_EXIT_FAIL;
+    }
+    if (cli->json) {
+        code = print_json(&list);
+    } else if (!list.n) {
+        puts("No conversations yet.");
+    } else {
+        for (i = 0; i < list.n; i++) {
+            const struct sym_conversation *c = &list.items[i];
+
+            cli_iso_local(c->started, started, sizeof started);
+            printf("#%lld  %s  %lld turn%s  %s\n", c->id, started, c->n_turns,
+                   c->n_turns == 1 ? "" : "s", c->title);
+        }
+    }
+    sym_conversations_free(&list);
+    return code;
+}
+
+void cli_resume(struct sym_assistant *a)
+{
+    struct sym_store *store = sym_assistant_store(a);
+    long long id = 0;
+    bool found = false;
+    char msg[128];
+
+    if (!store) {
+        cli_error("cannot resume: there is no memory database; starting a new conversation");
+        return;
+    }
+    if (sym_conversation_latest(store, &id, &found)) {
+        cli_error("cannot resume: %s; starting a new conversation", sym_store_errmsg(store));
+        return;
+    }
+    if (!found) {
+        cli_notice("no previous conversation to resume; starting a new one", NULL);
+        return;
+    }
+    if (sym_assistant_resume(a, id)) {
+        cli_error("cannot resume conversation %lld: %s; starting a new one", id,
+                  sym_assistant_errmsg(a));
+        return;
+    }
+    snprintf(msg, sizeof msg, "resumed conversation %lld (%d earlier turn%s)", id,
+             sym_assistant_n_turns(a), sym_assistant_n_turns(a) == 1 ? "" : "s");
+    cli_notice(msg, NULL);
+}

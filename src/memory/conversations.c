@@ -1,0 +1,339 @@
+/*
+ * conversations.c: the chat conversations in the memory database; see conversations.h.
+ *
+ * Two tables (migration 3): `conversations` and `turns`, one row per message, with an index on
+ * (conversation_id, id) so loading one conversation in order reads only its rows. The title is
+ * stored rather than derived on every listing: it is set once, from the first user message, with
+ * SQLite's substr() (which counts characters, not bytes, so a title never ends inside a UTF-8
+ * sequence). Appending a turn and touching the conversation's updated time are one transaction.
+ */
+#include "memory/conversations.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/utf8.h"
+#include "memory/store_internal.h"
+
+void sym_conversations_free(struct sym_conversations *list)
+{
+    size_t i;
+
+    if (!list)
+        return;
+    for (i = 0; i < list->n; i++)
+        free(list->items[i].title);
+    free(list->items);
+    list->items = NULL;
+    list->n = 0;
+}
+
+void sym_conversation_turns_free(struct sym_conversation_turns *list)
+{
+    size_t i;
+
+    if (!list)
+        return;
+    for (i = 0; i < list->n; i++)
+        free(list->items[i].text);
+    free(list->items);
+    list->items = NULL;
+    list->n = 0;
+}
+
+static void clear_err(struct sym_store *s)
+{
+    size_t size;
+
+    sym_store_errbuf(s, &size)[0] = '\0';
+}
+
+static enum sym_status invalid(struct sym_store *s, const char *what, const char *why)
+{
+    size_t size;
+    char *err = sym_store_errbuf(s, &size);
+
+    snprintf(err, size, "%s: %s", what, why);
+    return SYM_ERR_INVALID;
+}
+
+/* Run sql with the integer arguments (n of them) to completion; *changes gets the rows touched. */
+static int run_ints(struct sym_store *s, const char *sql, const long long *args, int n,
+                    int *changes)
+{
+    sqlite3 *db = sym_store_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc, i;
+
+    rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    for (i = 0; rc == SQLITE_OK && i < n; i++)
+        rc = sqlite3_bind_int64(st, i + 1, args[i]);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && changes)
+        *changes = sqlite3_changes(db);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long long *id)
+{
+    static const char what[] = "cannot save the conversation";
+    long long args[2];
+    enum sym_status rc;
+    bool owned;
+    int src;
+
+    clear_err(s);
+    if (!now)
+        now = sym_clock_now();
+    args[0] = args[1] = (long long)now;
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = run_ints(s, "INSERT INTO conversations (started, updated) VALUES (?, ?)", args, 2, NULL);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(sym_store_db(s));
+    return sym_store_write_end(s, owned, rc, what);
+}
+
+enum sym_status sym_conversation_append(struct sym_store *s, long long id, const char *role,
+                                        const char *text, time_t now)
+{
+    static const char what[] = "cannot save the conversation";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    long long args[2];
+    int src, changes = 0;
+    bool owned;
+
+    clear_err(s);
+    if (!role || (strcmp(role, "user") && strcmp(role, "assistant")))
+        return invalid(s, what, "a turn is the user's or the assistant's");
+    if (!text)
+        return invalid(s, what, "the turn has no text");
+    if (!sym_utf8_valid(text, strlen(text)))
+        return invalid(s, what, "the text is not valid UTF-8");
+    if (!now)
+        now = sym_clock_now();
+    args[0] = (long long)now;
+    args[1] = id;
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = run_ints(s, "UPDATE conversations SET updated = max(updated, ?) WHERE id = ?", args, 2,
+                   &changes);
+    if (src == SQLITE_OK && !changes) {
+        rc = invalid(s, what, "there is no such conversation");
+        goto out;
+    }
+    if (src == SQLITE_OK)
+        src = sqlite3_prepare_v2(sym_store_db(s),
+                                 "INSERT INTO turns (conversation_id, role, text, created) "
+                                 "VALUES (?, ?, ?, ?)",
+                                 -1, &st, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(sym_store_db(s));
+    sqlite3_finalize(st);
+    st = NULL;
+    /* The first user message names the conversation. */
+    if (src == SQLITE_OK && !strcmp(role, "user"))
+        src = sqlite3_prepare_v2(sym_store_db(s),
+                                 "UPDATE conversations SET title = substr(?, 1, ?) "
+                                 "WHERE id = ? AND title IS NULL",
+                                 -1, &st, NULL);
+    if (src == SQLITE_OK && st) {
+        src = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int(st, 2, SYM_CONVERSATION_TITLE_CHARS);
+        if (src == SQLITE_OK)
+            src = sqlite3_bind_int64(st, 3, id);
+        if (src == SQLITE_OK)
+            src = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(sym_store_db(s));
+    }
+    sqlite3_finalize(st);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+out:
+    return sym_store_write_end(s, owned, rc, what);
+}
+
+enum sym_status sym_conversation_latest(struct sym_store *s, long long *id, bool *found)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    clear_err(s);
+    *found = false;
+    src = sqlite3_prepare_v2(sym_store_db(s),
+                             "SELECT id FROM conversations ORDER BY started DESC, id DESC LIMIT 1",
+                             -1, &st, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        *found = true;
+        src = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? SYM_OK : sym_store_fail(s, src, "cannot read the conversations");
+}
+
+/* Whether conversation id exists. */
+static int exists(struct sym_store *s, long long id, bool *found)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *found = false;
+    src = sqlite3_prepare_v2(sym_store_db(s), "SELECT 1 FROM conversations WHERE id = ?", -1, &st,
+                             NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *found = true;
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? SQLITE_OK : src;
+}
+
+enum sym_status sym_conversation_load(struct sym_store *s, long long id,
+                                      struct sym_conversation_turns *out, bool *found)
+{
+    static const char what[] = "cannot read the conversation";
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int src;
+
+    clear_err(s);
+    sym_conversation_turns_free(out);
+    src = exists(s, id, found);
+    if (src == SQLITE_OK && *found)
+        src = sqlite3_prepare_v2(sym_store_db(s),
+                                 "SELECT id, role, text, created FROM turns "
+                                 "WHERE conversation_id = ? ORDER BY id",
+                                 -1, &st, NULL);
+    if (src == SQLITE_OK && st)
+        src = sqlite3_bind_int64(st, 1, id);
+    while (src == SQLITE_OK && st && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sym_conversation_turn *t;
+        const char *role = (const char *)sqlite3_column_text(st, 1);
+        const char *text = (const char *)sqlite3_column_text(st, 2);
+
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct sym_conversation_turn *p = realloc(out->items, sizeof *p * ncap);
+
+            if (!p) {
+                src = SQLITE_NOMEM;
+                break;
+            }
+            out->items = p;
+            cap = ncap;
+        }
+        t = &out->items[out->n];
+        memset(t, 0, sizeof *t);
+        t->text = strdup(text ? text : "");
+        if (!t->text) {
+            src = SQLITE_NOMEM;
+            break;
+        }
+        out->n++;
+        t->id = sqlite3_column_int64(st, 0);
+        snprintf(t->role, sizeof t->role, "%s", role ? role : "");
+        t->created = (time_t)sqlite3_column_int64(st, 3);
+        src = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (src == SQLITE_DONE)
+        src = SQLITE_OK;
+    if (src != SQLITE_OK) {
+        sym_conversation_turns_free(out);
+        return sym_store_fail(s, src, what);
+    }
+    return SYM_OK;
+}
+
+enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversations *out)
+{
+    static const char what[] = "cannot read the conversations";
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int src;
+
+    clear_err(s);
+    sym_conversations_free(out);
+    src = sqlite3_prepare_v2(sym_store_db(s),
+                             "SELECT c.id, c.started, c.updated, coalesce(c.title, ''),"
+                             "  (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) "
+                             "FROM conversations c ORDER BY c.started DESC, c.id DESC",
+                             -1, &st, NULL);
+    while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sym_conversation *c;
+        const char *title = (const char *)sqlite3_column_text(st, 3);
+
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct sym_conversation *p = realloc(out->items, sizeof *p * ncap);
+
+            if (!p) {
+                src = SQLITE_NOMEM;
+                break;
+            }
+            out->items = p;
+            cap = ncap;
+        }
+        c = &out->items[out->n];
+        memset(c, 0, sizeof *c);
+        c->title = strdup(title ? title : "");
+        if (!c->title) {
+            src = SQLITE_NOMEM;
+            break;
+        }
+        out->n++;
+        c->id = sqlite3_column_int64(st, 0);
+        c->started = (time_t)sqlite3_column_int64(st, 1);
+        c->updated = (time_t)sqlite3_column_int64(st, 2);
+        c->n_turns = sqlite3_column_int64(st, 4);
+        src = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (src == SQLITE_DONE)
+        src = SQLITE_OK;
+    if (src != SQLITE_OK) {
+        sym_conversations_free(out);
+        return sym_store_fail(s, src, what);
+    }
+    return SYM_OK;
+}
+
+enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool *found)
+{
+    static const char what[] = "cannot delete the conversation";
+    enum sym_status rc;
+    int src, changes = 0;
+    bool owned;
+
+    clear_err(s);
+    *found = false;
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    /* Turns go by ON DELETE CASCADE (the store turns foreign keys on). */
+    src = run_ints(s, "DELETE FROM conversations WHERE id = ?", &id, 1, &changes);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    *found = !rc && changes > 0;
+    return sym_store_write_end(s, owned, rc, what);
+}
