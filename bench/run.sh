@@ -42,6 +42,10 @@
 # ratios move by several percent from run to run even on a quiet machine; raise BENCH_REPS (and
 # BENCH_TOKENS) for steadier figures. The load average is printed at the start and the end.
 #
+# Part 3, the memory store: `bench_memory` (bench/memory.c) with 10,000 and 100,000 facts:
+# recall@1/5/10 and MRR of fact search on tests/data/retrieval.tsv next to plain SQLite FTS5,
+# insert rates, search latency p50/p99/max and the database size (`make bench-memory-1m`: 1M).
+#
 # Models: the trained tiny models in BENCH_TINY_DIR (stories260K.gguf, TinyStories-656K-Q8_0.gguf;
 # skipped with a line if absent) and a random-weight model of the Llama-3.2-1B shape in Q8_0,
 # generated once by symbiot-mkmodel into $SYMBIOT_CACHE/models (about 1.3 GB; same cost per token
@@ -302,6 +306,17 @@ for m in "${MODELS[@]}"; do
         fi
     fi
 done
+
+# ---- part 3 --------------------------------------------------------------------------------
+echo
+echo "Part 3: memory store (bench_memory)"
+progress "part 3: bench_memory"
+if [ -x "$BUILD_DIR/bench_memory" ]; then
+    "$BUILD_DIR/bench_memory" || { echo "  bench_memory failed"; BROKEN=1; }
+else
+    echo "  $BUILD_DIR/bench_memory not built"
+    BROKEN=1
+fi
 
 echo
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') (1, 5, 15 min)"

@@ -666,13 +666,13 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
     }
     /* See the top of the file for the formula; age in days, never negative. */
     src = prepare(s,
-                  "WITH hits AS (SELECT rowid AS id, -bm25(facts_fts) AS rel FROM facts_fts "
-                  "              WHERE facts_fts MATCH ?) "
+                  "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM facts_fts "
+                  "              WHERE facts_fts MATCH ?1 ORDER BY rank LIMIT ?4) "
                   "SELECT " FACT_COLUMNS ", "
-                  "  h.rel * (1.0 + 0.1 / (1.0 + max(? - f.updated, 0) / 86400.0 / 365.0) "
+                  "  h.rel * (1.0 + 0.1 / (1.0 + max(?2 - f.updated, 0) / 86400.0 / 365.0) "
                   "           + 0.5 * f.pinned) AS score "
                   "FROM hits h JOIN facts f ON f.id = h.id "
-                  "ORDER BY score DESC, f.id DESC LIMIT ?",
+                  "ORDER BY score DESC, f.id DESC LIMIT ?3",
                   &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
@@ -681,6 +681,13 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 3,
                                  k > (size_t)1 << 30 ? (sqlite3_int64)1 << 30 : (sqlite3_int64)k);
+    /* The bonus is at most x1.6, so a fact past BM25's top few dozen could only reach the top k
+     * on a near-tie: scoring just the top max(4k, 64) keeps the join with facts small. */
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 4,
+                                 k > (size_t)1 << 28 ? (sqlite3_int64)1 << 30
+                                 : k < 16            ? 64
+                                                     : (sqlite3_int64)k * 4);
     rc = src == SQLITE_OK ? read_facts(s, st, true, out, what) : sym_store_fail(s, src, what);
     sqlite3_finalize(st);
     free(match);
