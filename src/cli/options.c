@@ -47,6 +47,8 @@ static const char usage_text[] =
     "      --seed N             sampling seed (default: random)\n"
     "      --system TEXT        system prompt (default: a short assistant persona)\n"
     "      --raw                plain text completion: no chat template, system prompt or history\n"
+    "      --no-extract         do not remember facts said in chat (\"I live in Kazan\");\n"
+    "                           `extract = off` in the config does the same\n"
     "\n"
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
@@ -86,6 +88,7 @@ enum {
     OPT_CONFIG,
     OPT_JSON,
     OPT_RAW,
+    OPT_NO_EXTRACT,
     OPT_VERSION,
 };
 
@@ -108,6 +111,7 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"json", no_argument, NULL, OPT_JSON},
     {"raw", no_argument, NULL, OPT_RAW},
+    {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -346,6 +350,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_RAW:
             cli->raw = true;
+            break;
+        case OPT_NO_EXTRACT:
+            flags[n_flags].key = "extract";
+            flags[n_flags++].value = "off";
             break;
         }
     }
