@@ -386,6 +386,21 @@ static bool check_workplace(const struct clause *c, size_t s)
     return true;
 }
 
+/* "a teacher", "an engineer", "nurse": not "as hard as I can". */
+static bool check_role(const struct clause *c, size_t s)
+{
+    static const char *const not_roles[] = {"as",   "i",     "you",      "can",    "hard", "much",
+                                            "well", "usual", "possible", "always", "long", NULL};
+    size_t i;
+
+    if (c->e <= s || c->e - s > 6)
+        return false;
+    for (i = s; i < c->e; i++)
+        if (in_list(c->w->word[i], not_roles))
+            return false;
+    return true;
+}
+
 /* "учителем", "программистом", "в школе", "на заводе". */
 static bool check_work_ru(const struct clause *c, size_t s)
 {
@@ -477,7 +492,7 @@ static bool slot_ok(const struct rule *r, const struct clause *c, size_t s,
     case SLOT_OBJECT:
         return check_object(c, s);
     case SLOT_ROLE:
-        return c->e > s && c->e - s <= 6;
+        return check_role(c, s);
     case SLOT_WORKPLACE:
         return check_workplace(c, s);
     case SLOT_WORK_RU:
