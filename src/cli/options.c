@@ -49,6 +49,8 @@ static const char usage_text[] =
     "      --system TEXT        system prompt (default: a short assistant persona)\n"
     "      --raw                plain text completion: no chat template, system prompt or history\n"
     "      --resume             go on with the most recent conversation (chat)\n"
+    "      --no-extract         do not remember facts said in chat (\"I live in Kazan\");\n"
+    "                           `extract = off` in the config does the same\n"
     "\n"
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
@@ -89,6 +91,7 @@ enum {
     OPT_JSON,
     OPT_RAW,
     OPT_RESUME,
+    OPT_NO_EXTRACT,
     OPT_VERSION,
 };
 
@@ -112,6 +115,7 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"raw", no_argument, NULL, OPT_RAW},
     {"resume", no_argument, NULL, OPT_RESUME},
+    {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -362,6 +366,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_RESUME:
             cli->resume = true;
+            break;
+        case OPT_NO_EXTRACT:
+            flags[n_flags].key = "extract";
+            flags[n_flags++].value = "off";
             break;
         }
     }

@@ -27,7 +27,9 @@
 #include "core/recall.h"
 #include "core/utf8.h"
 #include "memory/conversations.h"
+#include "memory/facts.h"
 #include "memory/store.h"
+#include "nlp/extract.h"
 
 struct msg {
     char *role; /* static string: "system", "user", "assistant" */
@@ -656,6 +658,42 @@ static void *module_state(struct sym_assistant *a, const struct sym_module *modu
     return NULL;
 }
 
+/*
+ * Remember the personal facts a chat message states (nlp/extract.h), before the model answers:
+ * they are kept even when the turn then fails (no model, a full context), and the recall of this
+ * very turn already sees them. A fact about the same thing replaces the earlier one
+ * (sym_fact_remember). Each new or changed fact is told in a notice; a failing database costs
+ * only the fact, with a notice.
+ */
+static void remember_said(struct sym_assistant *a, const char *input, const struct sym_turn_io *io)
+{
+    struct sym_extracted ex;
+    char msg[400];
+    size_t i;
+
+    if (!a->store || !a->cfg->extract || a->raw || sym_extract(input, &ex))
+        return;
+    for (i = 0; i < ex.n; i++) {
+        const struct sym_extracted_fact *f = &ex.fact[i];
+        enum sym_fact_outcome outcome;
+        long long id;
+
+        if (sym_fact_remember(a->store, f->text, f->key, "conversation", &id, &outcome)) {
+            snprintf(
+                msg, sizeof msg,
+                SYM_TR(f->lang, "could not remember \"%s\": %s", "не удалось запомнить «%s»: %s"),
+                f->text, sym_store_errmsg(a->store));
+            notice(io, msg);
+        } else if (outcome != SYM_FACT_KNOWN) {
+            snprintf(msg, sizeof msg,
+                     outcome == SYM_FACT_ADDED ? SYM_TR(f->lang, "remembered: %s", "запомнил: %s")
+                                               : SYM_TR(f->lang, "updated: %s", "обновил: %s"),
+                     f->text);
+            notice(io, msg);
+        }
+    }
+}
+
 /* Route a parsed input to its module; a command's answer is collected in out. */
 static enum sym_status route(struct sym_assistant *a, const char *input,
                              const struct sym_parse *parse, const struct sym_turn_io *io,
@@ -670,6 +708,7 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
     if (parse->command && parse->natural && !sym_module_find_command(parse->command, NULL)) {
         turn->kind = SYM_TURN_CHAT;
         module = chat_module();
+        remember_said(a, input, io);
     } else if (parse->command) {
         turn->kind = SYM_TURN_COMMAND;
         command = sym_module_find_command(parse->command, &module);
@@ -684,6 +723,7 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
     } else {
         turn->kind = SYM_TURN_CHAT;
         module = chat_module();
+        remember_said(a, input, io);
     }
     memset(&call, 0, sizeof call);
     call.assistant = a;

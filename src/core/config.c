@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED };
+enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED, FIELD_BOOL };
 
 struct field {
     const char *key;
@@ -43,6 +43,7 @@ static const struct field fields[] = {
     FIELD("repeat-penalty", FIELD_FLOAT, repeat_penalty, 0, 100),
     FIELD("repeat-last-n", FIELD_INT, repeat_last_n, 0, INT_MAX),
     FIELD("seed", FIELD_SEED, seed, 0, 0),
+    FIELD("extract", FIELD_BOOL, extract, 0, 0),
 };
 
 enum sym_status sym_config_init(struct sym_config *cfg)
@@ -62,6 +63,7 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->repeat_penalty = 1.1f;
     cfg->repeat_last_n = 64;
     cfg->seed = SYM_SEED_RANDOM;
+    cfg->extract = true;
     return SYM_OK;
 }
 
@@ -150,6 +152,19 @@ enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const ch
         free(*(char **)slot);
         *(char **)slot = copy;
         return SYM_OK;
+    }
+    if (f->type == FIELD_BOOL) {
+        static const char *const yes[] = {"on", "true", "yes", "1"}, *const no[] = {"off", "false",
+                                                                                    "no", "0"};
+        size_t i;
+
+        for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+            if (!strcmp(value, yes[i]) || !strcmp(value, no[i])) {
+                *(bool *)slot = !strcmp(value, yes[i]);
+                return SYM_OK;
+            }
+        snprintf(err, errlen, "%s: '%s' is not on or off", f->key, value);
+        return SYM_ERR_INVALID;
     }
     return set_number(f, slot, value, err, errlen);
 }

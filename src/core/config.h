@@ -34,6 +34,7 @@ struct sym_config {
     float repeat_penalty; /* 1 = off */
     int repeat_last_n;    /* tokens the repeat penalty looks back over */
     uint32_t seed;        /* sampling seed; SYM_SEED_RANDOM picks one */
+    bool extract;         /* remember personal facts said in chat (nlp/extract.h); default on */
 };
 
 #define SYM_SEED_RANDOM 0xFFFFFFFFu

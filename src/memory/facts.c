@@ -444,6 +444,103 @@ out:
     return rc;
 }
 
+/* The id of the fact tagged "key:<key>"; *id 0 when none. */
+static int find_key(struct sym_store *s, const char *tag, long long *id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s,
+                     "SELECT id FROM facts WHERE instr(',' || tags || ',', ?) > 0 "
+                     "ORDER BY updated DESC, id DESC LIMIT 1",
+                     &st);
+
+    *id = 0;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum sym_status sym_fact_remember(struct sym_store *s, const char *text, const char *key,
+                                  const char *source, long long *id, enum sym_fact_outcome *outcome)
+{
+    static const char what[] = "cannot remember the fact";
+    char *search = NULL, *norm = NULL, *tag = NULL, *tags = NULL;
+    enum sym_status rc;
+    long long known = 0, keyed = 0;
+    size_t tag_size;
+    bool owned = false, found = false;
+    int src;
+
+    clear_err(s);
+    *id = 0;
+    *outcome = SYM_FACT_KNOWN;
+    rc = check_text(s, text, what);
+    if (!rc)
+        rc = check_label(s, key, what);
+    if (!rc && (!key || !key[0] || strchr(key, ',')))
+        rc = invalid(s, what, "its key is empty or has a comma");
+    if (rc)
+        return rc;
+    tag_size = strlen(key) + sizeof ",key:,";
+    if (search_terms(text, false, &search, &norm) || !(tag = malloc(tag_size))) {
+        rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        goto out;
+    }
+    if (!norm[0]) {
+        rc = invalid(s, what, "it has no words");
+        goto out;
+    }
+    snprintf(tag, tag_size, ",key:%s,", key);
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        goto out;
+    src = find_norm(s, norm, &known);
+    if (src == SQLITE_OK && !known)
+        src = find_key(s, tag, &keyed);
+    if (src != SQLITE_OK) {
+        rc = sym_store_fail(s, src, what);
+    } else if (known) {
+        *id = known;
+    } else if (keyed) {
+        rc = sym_fact_edit(s, keyed, text, 0, &found);
+        if (!rc && found) {
+            *id = keyed;
+            *outcome = SYM_FACT_SUPERSEDED;
+        }
+    }
+    if (!rc && !*id) {
+        struct sym_fact_input in = {text, source, NULL, 0, false, 0};
+
+        size_t tags_size = tag_size + sizeof "extracted";
+
+        tags = malloc(tags_size);
+        if (!tags) {
+            rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        } else {
+            snprintf(tags, tags_size, "extracted,key:%s", key);
+            in.tags = tags;
+            rc = sym_fact_add(s, &in, id, NULL);
+            if (!rc)
+                *outcome = SYM_FACT_ADDED;
+        }
+    }
+    rc = sym_store_write_end(s, owned, rc, what);
+    if (rc) {
+        *id = 0;
+        *outcome = SYM_FACT_KNOWN;
+    }
+out:
+    free(tags);
+    free(tag);
+    free(norm);
+    free(search);
+    return rc;
+}
+
 enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, bool *found)
 {
     static const char what[] = "cannot pin the fact";

@@ -62,6 +62,21 @@ struct sym_fact_input {
  * over-long (1 MiB) or not valid UTF-8. Tags are indexed for search along with the text. */
 enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *in, long long *id,
                              bool *existed);
+enum sym_fact_outcome {
+    SYM_FACT_ADDED,      /* a new fact */
+    SYM_FACT_KNOWN,      /* the same text was already stored: nothing changed */
+    SYM_FACT_SUPERSEDED, /* the fact with the same key got the new text (history kept) */
+};
+
+/* Remember a fact that replaces an earlier one about the same thing: key ("home",
+ * "family:sister") is stored in the fact's tags as "key:<key>", next to "extracted". When the
+ * same normalised text is stored already: KNOWN (*id that fact); else when a fact carries the key:
+ * its text is replaced through sym_fact_edit() (history kept): SUPERSEDED; else it is added with
+ * those tags and source (NULL = "user"): ADDED. One transaction. key must be valid UTF-8 without
+ * commas; errors as for sym_fact_add(). */
+enum sym_status sym_fact_remember(struct sym_store *s, const char *text, const char *key,
+                                  const char *source, long long *id,
+                                  enum sym_fact_outcome *outcome);
 /* Replace a fact's text, keeping the previous text in its history (nothing happens when the text
  * is the same). *found false: no such id. SYM_ERR_INVALID as for add, or when the new text
  * normalises to another fact's text. now 0 = sym_clock_now(). */

@@ -6,7 +6,8 @@
 run_sym --help
 expect_rc 0 "--help"
 for opt in --model --ctx-size --threads --gpu-layers --max-tokens --temp --top-k --top-p \
-    --min-p --repeat-penalty --seed --system --raw --json --config --verbose --version; do
+    --min-p --repeat-penalty --seed --system --raw --no-extract --json --config --verbose \
+    --version; do
     expect_in "$out" "$opt" "--help documents $opt"
 done
 run_sym help

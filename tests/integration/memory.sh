@@ -99,6 +99,18 @@ expect_in "$out" "Remembered (#4): My cat is Tom." "remember through ask"
 run_sym memory search --db "$db" --json cat
 check "seen by the CLI after the restart" jq -e '.[0].text == "My cat is Tom"' <<<"$out"
 
+# Facts said in chat are remembered even without a model; a move supersedes; --no-extract.
+db2="$T/mem/said.db"
+said=$(printf 'My name is Ann\nI live in Moscow\nI moved to Kazan\n' |
+    env -u SYMBIOT_MODEL "$SYMBIOT" chat --db "$db2" 2>&1)
+expect_in "$said" "remembered: My name is Ann" "a name said in chat is remembered"
+expect_in "$said" "updated: I live in Kazan" "a move supersedes the home"
+printf 'I love jazz\n' | env -u SYMBIOT_MODEL "$SYMBIOT" chat --no-extract --db "$db2" >/dev/null 2>&1
+run_sym memory list --db "$db2" --json
+expect_rc 0 "memory list of extracted facts"
+check "two extracted facts, the home superseded" \
+    jq -e 'length == 2 and (map(.text) | index("I live in Kazan")) != null' <<<"$out"
+
 # Usage errors.
 run_sym memory --db "$db"
 expect_rc 2 "memory without a subcommand"

@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/assistant.h"
 #include "core/utf8.h"
+#include "memory/facts.h"
+#include "memory/store.h"
 #include "test.h"
 
 static const char *model_path, *other_model_path;
@@ -206,6 +209,75 @@ static void test_switch_model(void)
     sym_config_free(&cfg);
 }
 
+/* Facts said in chat are remembered before the model is asked: here there is none, the turn
+ * fails, and the fact is stored all the same, with a notice; a supersede says "updated"; a
+ * command, a question and --no-extract remember nothing. */
+static void test_extract_without_model(void)
+{
+    struct sym_config cfg;
+    struct sym_assistant *a;
+    struct seen s = {{0}, {{0}}, 0};
+    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_store *store = NULL;
+    struct sym_facts list = {0}, hist = {0};
+    struct sym_turn t;
+    char dir[64], path[128], err[256];
+    long long n = -1;
+
+    snprintf(dir, sizeof dir, "/tmp/symbiot-asst-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/memory.db", dir);
+    CHECK(sym_store_open(&store, path, err, sizeof err) == SYM_OK);
+    sym_config_init(&cfg);
+    CHECK(sym_assistant_init(&a, &cfg, NULL) == SYM_OK);
+    sym_assistant_set_store(a, store);
+    CHECK(sym_assistant_turn(a, "My name is Ann", &io, &t) == SYM_ERR_MODEL);
+    CHECK(s.n_notices == 1);
+    CHECK_STR(s.notices[0], "remembered: My name is Ann");
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "Я живу в Москве", &io, &t) == SYM_ERR_MODEL);
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "Я переехал в Казань", &io, &t) == SYM_ERR_MODEL);
+    CHECK(s.n_notices == 3);
+    CHECK_STR(s.notices[1], "запомнил: Я живу в Москве");
+    CHECK_STR(s.notices[2], "обновил: Я живу в Казани");
+    sym_turn_clear(&t);
+    s.n_notices = 0;
+    CHECK(sym_assistant_turn(a, "My name is Ann", &io, &t) == SYM_ERR_MODEL); /* known: quiet */
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "What is my name?", &io, &t) == SYM_ERR_MODEL);
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/stats", &io, &t) == SYM_OK);
+    sym_turn_clear(&t);
+    CHECK(s.n_notices == 0);
+    CHECK(sym_fact_count(sym_assistant_store(a), &n) == SYM_OK && n == 2);
+    CHECK(sym_fact_list(sym_assistant_store(a), 0, 0, &list) == SYM_OK && list.n == 2);
+    if (list.n == 2) {
+        CHECK_STR(list.items[0].text, "Я живу в Казани");
+        CHECK_STR(list.items[0].source, "conversation");
+        CHECK_CONTAINS(list.items[0].tags, "extracted");
+        CHECK(sym_fact_history(sym_assistant_store(a), list.items[0].id, &hist) == SYM_OK);
+        CHECK(hist.n == 1 && !strcmp(hist.items[0].text, "Я живу в Москве"));
+        CHECK_STR(list.items[1].text, "My name is Ann");
+    }
+    cfg.extract = false;
+    CHECK(sym_assistant_turn(a, "I love jazz", &io, &t) == SYM_ERR_MODEL);
+    sym_turn_clear(&t);
+    CHECK(s.n_notices == 0);
+    CHECK(sym_fact_count(sym_assistant_store(a), &n) == SYM_OK && n == 2);
+    sym_facts_free(&hist);
+    sym_facts_free(&list);
+    sym_assistant_free(a);
+    sym_config_free(&cfg);
+    sym_buf_free(&s.text);
+    unlink(path);
+    snprintf(err, sizeof err, "%s-wal", path);
+    unlink(err);
+    snprintf(err, sizeof err, "%s-shm", path);
+    unlink(err);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -216,6 +288,7 @@ int main(int argc, char **argv)
     other_model_path = argv[2];
     sym_llm_route_log();
     test_commands_without_model();
+    test_extract_without_model();
     test_multi_turn();
     test_eviction();
     test_switch_model();

@@ -91,6 +91,11 @@ static void test_config(void)
     CHECK_CONTAINS(err, "not a whole number");
     CHECK(sym_config_set(&c, "max-tokens", "abc", err, sizeof err) == SYM_ERR_INVALID);
     CHECK_CONTAINS(err, "not a number");
+    CHECK(c.extract);
+    CHECK(sym_config_set(&c, "extract", "off", err, sizeof err) == SYM_OK && !c.extract);
+    CHECK(sym_config_set(&c, "extract", "on", err, sizeof err) == SYM_OK && c.extract);
+    CHECK(sym_config_set(&c, "extract", "maybe", err, sizeof err) == SYM_ERR_INVALID);
+    CHECK_CONTAINS(err, "not on or off");
     CHECK(sym_config_set(&c, "seed", "random", err, sizeof err) == SYM_OK);
     CHECK(c.seed == SYM_SEED_RANDOM);
     CHECK(sym_config_set(&c, "max-tokens", "-1", err, sizeof err) == SYM_OK);

@@ -365,9 +365,54 @@ static void bench(int nfacts)
     sym_store_close(s);
 }
 
+/* Remembering by key: added, known, superseded with the old text in the history. */
+static void test_remember(void)
+{
+    struct sym_store *s = open_db("remember.db");
+    struct sym_facts list = {0}, hist = {0};
+    enum sym_fact_outcome outcome = SYM_FACT_ADDED;
+    long long id = 0, id2 = 0, n = 0;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(sym_fact_remember(s, "I live in Moscow", "home", "conversation", &id, &outcome) ==
+          SYM_OK);
+    CHECK(id > 0 && outcome == SYM_FACT_ADDED);
+    CHECK(sym_fact_remember(s, "I live in Moscow!", "home", "conversation", &id2, &outcome) ==
+          SYM_OK);
+    CHECK(id2 == id && outcome == SYM_FACT_KNOWN);
+    CHECK(sym_fact_remember(s, "I like green tea", "likes:green tea", NULL, &id2, &outcome) ==
+          SYM_OK);
+    CHECK(id2 != id && outcome == SYM_FACT_ADDED);
+    CHECK(sym_fact_remember(s, "I live in Kazan", "home", "conversation", &id2, &outcome) ==
+          SYM_OK);
+    CHECK(id2 == id && outcome == SYM_FACT_SUPERSEDED);
+    CHECK(sym_fact_count(s, &n) == SYM_OK && n == 2);
+    CHECK(sym_fact_list(s, 0, 0, &list) == SYM_OK && list.n == 2);
+    if (list.n == 2) {
+        CHECK_STR(list.items[1].text, "I live in Kazan");
+        CHECK_STR(list.items[1].tags, "extracted,key:home");
+        CHECK_STR(list.items[1].source, "conversation");
+        CHECK_STR(list.items[0].source, "user");
+    }
+    CHECK(sym_fact_history(s, id, &hist) == SYM_OK && hist.n == 1);
+    if (hist.n == 1)
+        CHECK_STR(hist.items[0].text, "I live in Moscow");
+    /* a key that is a prefix of another does not match it */
+    CHECK(sym_fact_remember(s, "I hate tea", "likes:green", NULL, &id2, &outcome) == SYM_OK);
+    CHECK(outcome == SYM_FACT_ADDED);
+    CHECK(sym_fact_remember(s, "x", "a,b", NULL, &id2, &outcome) == SYM_ERR_INVALID);
+    CHECK(sym_fact_remember(s, "...", "home", NULL, &id2, &outcome) == SYM_ERR_INVALID);
+    sym_facts_free(&hist);
+    sym_facts_free(&list);
+    sym_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
-    const char *names[] = {"crud.db", "search.db", "refuse.db", "persist.db", "v1.db", "bench.db"};
+    const char *names[] = {"crud.db", "search.db", "refuse.db",  "persist.db",
+                           "v1.db",   "bench.db",  "remember.db"};
     int nfacts = argc > 1 ? atoi(argv[1]) : 10000;
     size_t i;
 
@@ -381,6 +426,7 @@ int main(int argc, char **argv)
     test_refusals();
     test_persistence();
     test_upgrade();
+    test_remember();
     bench(nfacts);
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         remove_db(names[i]);
