@@ -83,6 +83,11 @@ N=${BENCH_TOKENS:-128}
 R=${BENCH_REPS:-3}
 TINY_DIR=${BENCH_TINY_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared/models}
 CACHE=${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}
+# Symbiot's conversations and memory go to a scratch database, not the user's (the turns still
+# pay for recall and for storing, as they do in real use).
+BENCH_DATA=$(mktemp -d)
+trap 'rm -rf "$BENCH_DATA"' EXIT
+export XDG_DATA_HOME="$BENCH_DATA" SYMBIOT_DB="$BENCH_DATA/memory.db"
 positive() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"; }
 positive BENCH_THREADS "$THREADS"
 positive BENCH_TOKENS "$N"

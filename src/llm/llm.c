@@ -26,6 +26,7 @@
 
 #include "core/log.h"
 #include "core/utf8.h"
+#include "llm/guard.h"
 
 struct sym_llm {
     struct llama_model *model;
@@ -35,7 +36,10 @@ struct sym_llm {
     const char **specials; /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
     size_t n_specials;
     bool special_first[256]; /* first bytes of those texts, for a quick scan */
-    llama_token *cache;      /* tokens in the KV cache, n_cache of n_ctx */
+    bool filter_chars;       /* SPM vocabulary without byte tokens: see known_chars */
+    uint32_t *known_chars;   /* sorted code points the vocabulary can represent */
+    size_t n_known_chars;
+    llama_token *cache; /* tokens in the KV cache, n_cache of n_ctx */
     int n_cache;
     int n_ctx;
     int n_batch;
@@ -257,6 +261,8 @@ static void describe(struct sym_llm *llm, const char *path)
     snprintf(llm->desc, sizeof llm->desc, "%s (%s)", desc, base ? base + 1 : path);
 }
 
+static enum sym_status collect_chars(struct sym_llm *llm);
+
 /*
  * Remember the text of every token that the tokenizer turns into a control token when it meets
  * it in a prompt ("<|im_end|>", "</s>", "<|eot_id|>"): text from the user or a remembered fact
@@ -317,7 +323,7 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
     }
     llm->vocab = llama_model_get_vocab(llm->model);
     llm->tmpl = usable_template(llm->model);
-    if (collect_specials(llm)) {
+    if (collect_specials(llm) || collect_chars(llm)) {
         snprintf(err, errlen, "out of memory");
         rc = SYM_ERR_NOMEM;
         goto fail;
@@ -343,6 +349,7 @@ void sym_llm_free(struct sym_llm *llm)
         llama_model_free(llm->model);
     free(llm->cache);
     free((void *)llm->specials);
+    free(llm->known_chars);
     free(llm);
 }
 
@@ -530,31 +537,160 @@ static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_ms
 
 /* ---- tokens ---- */
 
+/* Decode one code point of UTF-8 at *s (advancing it); 0xFFFFFFFF for an invalid byte. */
+static uint32_t next_cp(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 0;
+    uint32_t cp;
+    size_t i;
+
+    if (!n || !sym_utf8_valid(*s, strnlen(*s, n)) || strnlen(*s, n) < n) {
+        (*s)++;
+        return 0xFFFFFFFFu;
+    }
+    cp = n == 1 ? p[0] : p[0] & (0xFFu >> (n + 1));
+    for (i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    *s += n;
+    return cp;
+}
+
+static int cmp_cp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * A SentencePiece vocabulary without byte tokens cannot represent a character that is not one of
+ * its tokens (llama.cpp throws). For such a vocabulary, remember which characters it has, so
+ * tokenize() can replace the others ("🙂" for a small story model) instead of failing.
+ */
+static enum sym_status collect_chars(struct sym_llm *llm)
+{
+    const int n = llama_vocab_n_tokens(llm->vocab);
+    size_t bytes = 0, cap = 0;
+    int t;
+
+    if (llama_vocab_type(llm->vocab) != LLAMA_VOCAB_TYPE_SPM)
+        return SYM_OK;
+    for (t = 0; t < n; t++)
+        bytes += (llama_vocab_get_attr(llm->vocab, t) & LLAMA_TOKEN_ATTR_BYTE) != 0;
+    if (bytes >= 256)
+        return SYM_OK;
+    llm->filter_chars = true;
+    for (t = 0; t < n; t++) {
+        const char *text = llama_vocab_get_text(llm->vocab, t), *p = text;
+        uint32_t cp;
+
+        if (!text || !*text)
+            continue;
+        cp = next_cp(&p);
+        if (*p || cp == 0xFFFFFFFFu)
+            continue; /* not a single character */
+        if (llm->n_known_chars + 2 > cap) {
+            uint32_t *grown;
+
+            cap = cap ? cap * 2 : 256;
+            grown = realloc(llm->known_chars, sizeof *grown * cap);
+            if (!grown)
+                return SYM_ERR_NOMEM;
+            llm->known_chars = grown;
+        }
+        llm->known_chars[llm->n_known_chars++] = cp;
+        if (cp == 0x2581) /* "▁" stands for a space */
+            llm->known_chars[llm->n_known_chars++] = ' ';
+    }
+    qsort(llm->known_chars, llm->n_known_chars, sizeof *llm->known_chars, cmp_cp);
+    return SYM_OK;
+}
+
+static bool known_char(const struct sym_llm *llm, uint32_t cp)
+{
+    return bsearch(&cp, llm->known_chars, llm->n_known_chars, sizeof cp, cmp_cp) != NULL;
+}
+
+/* Length of the control-token text at p, or 0. */
+static size_t special_at(const struct sym_llm *llm, const char *p)
+{
+    size_t i;
+
+    if (!llm->special_first[(unsigned char)*p])
+        return 0;
+    for (i = 0; i < llm->n_specials; i++)
+        if (!strncmp(p, llm->specials[i], strlen(llm->specials[i])))
+            return strlen(llm->specials[i]);
+    return 0;
+}
+
+/* Copy text with every character the vocabulary lacks replaced by '?' (or a space); control
+ * tokens are copied as they are. */
+static enum sym_status filter_text(const struct sym_llm *llm, const char *text, struct sym_buf *out)
+{
+    const char *replacement = known_char(llm, '?') ? "?" : " ";
+    enum sym_status rc = SYM_OK;
+    const char *p = text;
+
+    while (*p && !rc) {
+        const char *start = p;
+        size_t special = special_at(llm, p);
+        uint32_t cp;
+
+        if (special) {
+            rc = sym_buf_append(out, p, special);
+            p += special;
+            continue;
+        }
+        cp = next_cp(&p);
+        if (cp != 0xFFFFFFFFu && known_char(llm, cp))
+            rc = sym_buf_append(out, start, (size_t)(p - start));
+        else
+            rc = sym_buf_puts(out, replacement);
+    }
+    return rc;
+}
+
 /* Tokenize text into a new array (*out, caller frees); returns the count or -1. */
 static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
 {
-    int32_t len = (int32_t)strlen(text), cap = len + 8, n;
+    struct sym_buf filtered = {0};
+    int32_t len, cap, n;
     llama_token *toks;
+    bool failed;
 
     *out = NULL;
-    if (strlen(text) > INT32_MAX / 2)
+    if (llm->filter_chars) {
+        if (filter_text(llm, text, &filtered)) {
+            sym_buf_free(&filtered);
+            return -1;
+        }
+        text = sym_buf_str(&filtered);
+    }
+    if (strlen(text) > INT32_MAX / 2) {
+        sym_buf_free(&filtered);
         return -1;
+    }
+    len = (int32_t)strlen(text);
+    cap = len + 8;
     toks = malloc(sizeof *toks * (size_t)cap);
-    if (!toks)
-        return -1;
-    n = llama_tokenize(llm->vocab, text, len, toks, cap, true, true);
-    if (n < 0) {
+    n = toks ? sym_guard_tokenize(llm->vocab, text, len, toks, cap, true, true, &failed) : -1;
+    if (toks && n < 0) {
         /* A negative count is the size the buffer needs. */
         llama_token *bigger = realloc(toks, sizeof *toks * (size_t)-n);
 
-        if (!bigger) {
-            free(toks);
-            return -1;
+        if (bigger) {
+            toks = bigger;
+            n = sym_guard_tokenize(llm->vocab, text, len, toks, -n, true, true, &failed);
+        } else {
+            n = -1;
         }
-        toks = bigger;
-        n = llama_tokenize(llm->vocab, text, len, toks, -n, true, true);
     }
-    if (n < 0) {
+    sym_buf_free(&filtered);
+    if (toks && failed)
+        snprintf(llm->err, sizeof llm->err, "the model's vocabulary cannot represent this text");
+    if (!toks || n < 0 || failed) {
         free(toks);
         return -1;
     }
@@ -878,7 +1014,11 @@ enum sym_status sym_llm_replay(struct sym_llm *llm, const char *text, const char
     st.stops = stops;
     st.on_text = on_text;
     st.data = data;
-    n = llama_tokenize(llm->vocab, text, len, toks, len + 8, false, false);
+    bool failed;
+
+    n = sym_guard_tokenize(llm->vocab, text, len, toks, len + 8, false, false, &failed);
+    if (failed)
+        n = -1;
     for (i = 0; i < n && !rc && !st.stopped_by_string && !st.stopped_by_caller; i++) {
         int k = token_piece(llm, toks[i], piece, sizeof piece);
 

@@ -41,4 +41,15 @@ if [ -f "$SHARED_MODELS/stories260K.gguf" ]; then
         -n 40 "$prompt" >"$T/sym" 2>/dev/null
     expect_in "$(cat "$T/sym")" "there was a little girl named Lily" "stories260K story"
 fi
+# TinyStories-656K has a SentencePiece vocabulary without byte tokens: characters it lacks (an
+# emoji, Cyrillic, a zero-width space) must not crash the tokenizer (llama.cpp throws there).
+if [ -f "$SHARED_MODELS/TinyStories-656K-Q8_0.gguf" ]; then
+    run_sym ask -m "$SHARED_MODELS/TinyStories-656K-Q8_0.gguf" -n 4 "hello 🙂 привет"$'\xe2\x80\x8b'
+    expect_rc 0 "characters outside a byte-less vocabulary"
+    printf 'hi 🙂\nand again ✓\n' | "$SYMBIOT" chat -m "$SHARED_MODELS/TinyStories-656K-Q8_0.gguf" \
+        -n 8 --json >"$T/out" 2>"$T/err"
+    rc=$?
+    expect_rc 0 "piped turns with such characters"
+    check "both turns answered" [ "$(wc -l <"$T/out")" -eq 2 ]
+fi
 finish
