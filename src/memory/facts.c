@@ -9,13 +9,19 @@
  * drop and the index can always be rebuilt from the table. Every change of a fact and of its
  * index happens in one transaction.
  *
- * A query goes through the same steps and becomes `"stem1"* OR "stem2"* ...`: a fact that shares
- * any stem (or a word that starts with one) is a candidate, and BM25 ranks the ones that share
- * more, and rarer, words higher. The score is BM25's relevance (its negation: SQLite's bm25() is
- * lower for better) times a bonus: 1 + 0.1 * recency + 0.5 if pinned, recency being
- * 1 / (1 + age_days / 365) (1 today, 0.5 after a year). A multiplier rather than an addend
- * because BM25's scale varies with the number of facts: on a handful of facts it is tiny and an
- * added constant would swamp it. The bonus can reorder close matches, never a match with a
+ * A query goes through the same steps and becomes `"stem1" OR "stem2" ...` (exact stems: prefix
+ * terms cost more and found nothing more), less the common stems: a stem in more than 1/100 of
+ * the facts and more than 256 of them is dropped, its document count read from an fts5vocab table
+ * (temp.facts_vocab, made per connection). FTS5 computes BM25 for every fact that matches, so a
+ * common stem in the OR made most of a search's time at 100,000 facts. When every stem is common
+ * they are AND-ed instead. A fact that shares any remaining stem is a candidate, and BM25 ranks
+ * the ones that share more, and rarer, words higher. The cost: a dropped stem no longer counts in
+ * the ranking, which on a large store can put a fact with the rare word but not the common one
+ * first (the quality benchmark, at 525 facts, drops nothing). The score is BM25's relevance (its
+ * negation: SQLite's bm25() is lower for better) times a bonus: 1 + 0.1 * recency + 0.5 if pinned,
+ * recency being 1 / (1 + age_days / 365) (1 today, 0.5 after a year). A multiplier rather than an
+ * addend because BM25's scale varies with the number of facts: on a handful of facts it is tiny and
+ * an added constant would swamp it. The bonus can reorder close matches, never a match with a
  * non-match. The ranking runs in SQL (plain arithmetic, no math functions needed), so LIMIT k
  * only reads the best k.
  *
@@ -153,7 +159,7 @@ static enum sym_status search_terms(const char *text, bool quote, char **out, ch
         for (p = term; !rc && p < term + len; p++)
             rc = *p == '"' && quote ? sym_buf_puts(&b, "\"\"") : sym_buf_append(&b, p, 1);
         if (!rc && quote)
-            rc = sym_buf_puts(&b, "\"*");
+            rc = sym_buf_puts(&b, "\"");
     }
     if (!rc) {
         *out = b.data ? sym_buf_steal(&b) : strdup("");
@@ -740,6 +746,94 @@ enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
     return rc;
 }
 
+/* A term in more than 1/COMMON_SHARE of the facts (and more than COMMON_MIN facts) is common: it
+ * says little about which fact is meant, and scoring every fact that has it is most of a search's
+ * time. */
+#define COMMON_SHARE 100
+#define COMMON_MIN 256
+
+/* Append term as a quoted FTS5 string to b, " OR " before it when b has something. */
+static enum sym_status put_term(struct sym_buf *b, const char *term, size_t len, const char *op)
+{
+    enum sym_status rc = b->len ? sym_buf_puts(b, op) : SYM_OK;
+    const char *p;
+
+    if (!rc)
+        rc = sym_buf_puts(b, "\"");
+    /* Normalised text has no quotes, but a query must never be able to break out of one. */
+    for (p = term; !rc && p < term + len; p++)
+        rc = *p == '"' ? sym_buf_puts(b, "\"\"") : sym_buf_append(b, p, 1);
+    return rc ? rc : sym_buf_puts(b, "\"");
+}
+
+/*
+ * The FTS5 query for a search: the query's rare terms (search_terms) OR-ed together; when every
+ * term is common, all of them AND-ed (few facts have them all, so few are scored). *match (caller
+ * frees) is "" when no word is left.
+ */
+static enum sym_status search_match(struct sym_store *s, const char *query, char **match)
+{
+    sqlite3_stmt *st = NULL;
+    struct sym_buf rare = {0}, all = {0};
+    sqlite3_int64 n = 0, limit;
+    char *terms = NULL;
+    const char *t, *end;
+    enum sym_status rc;
+    int src;
+
+    *match = NULL;
+    rc = search_terms(query, false, &terms, NULL);
+    if (rc)
+        return rc;
+    /* Document counts come from an fts5vocab table, made per connection; on any failure every
+     * term counts as rare, which is the plain OR of all terms. */
+    src = sqlite3_exec(sym_store_db(s),
+                       "CREATE VIRTUAL TABLE IF NOT EXISTS temp.facts_vocab "
+                       "USING fts5vocab(main, facts_fts, row)",
+                       NULL, NULL, NULL);
+    if (src == SQLITE_OK)
+        src = prepare(s, "SELECT max(id) FROM facts", &st);
+    if (src == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0); /* about the number of facts: cheaper than count(*) */
+    sqlite3_finalize(st);
+    st = NULL;
+    limit = n / COMMON_SHARE > COMMON_MIN ? n / COMMON_SHARE : COMMON_MIN;
+    if (src == SQLITE_OK && n > limit)
+        src = prepare(s, "SELECT doc FROM temp.facts_vocab WHERE term = ?", &st);
+    for (t = terms; !rc && *t; t = *end ? end + 1 : end) {
+        size_t len;
+        sqlite3_int64 doc = 0;
+
+        end = strchr(t, ' ');
+        if (!end)
+            end = t + strlen(t);
+        len = (size_t)(end - t);
+        if (!len)
+            continue;
+        if (st) {
+            sqlite3_reset(st);
+            if (sqlite3_bind_text(st, 1, t, (int)len, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW)
+                doc = sqlite3_column_int64(st, 0);
+        }
+        rc = put_term(&all, t, len, " AND ");
+        if (!rc && doc <= limit)
+            rc = put_term(&rare, t, len, " OR ");
+    }
+    sqlite3_finalize(st);
+    if (!rc) {
+        struct sym_buf *use = rare.len ? &rare : &all;
+
+        *match = use->data ? sym_buf_steal(use) : strdup("");
+        if (!*match)
+            rc = SYM_ERR_NOMEM;
+    }
+    sym_buf_free(&rare);
+    sym_buf_free(&all);
+    free(terms);
+    return rc;
+}
+
 enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
                                 struct sym_facts *out)
 {
@@ -755,7 +849,7 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
         return SYM_OK;
     if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
         return invalid(s, what, "the query is too long or not valid UTF-8");
-    if (search_terms(query, true, &match, NULL))
+    if (search_match(s, query, &match))
         return sym_store_fail(s, SQLITE_NOMEM, what);
     if (!match[0]) {
         free(match);
