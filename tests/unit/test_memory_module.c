@@ -2,7 +2,7 @@
  * test_memory_module.c: the memory module through the real assistant with a temporary database:
  * /remember (and its duplicate), the natural "remember that ..." and "запомни, что ...",
  * /memories with and without a query, "what do you know about me", /forget by id, by text and
- * with an ambiguous text, and no database at all.
+ * with an ambiguous text, /pin and /unpin (and their Russian aliases), and no database at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +102,31 @@ static void test_commands(struct sym_assistant *a)
     say(a, "/forget", out, sizeof out);
     CHECK_CONTAINS(out, "Usage: /forget ID");
     CHECK(n_facts(a) == 4);
+
+    /* Pinning: marked in /memories, undone by /unpin, Russian aliases. */
+    say(a, "/pin 1", out, sizeof out);
+    CHECK_STR(out, "Pinned #1.");
+    say(a, "/memories", out, sizeof out);
+    CHECK_CONTAINS(out, "#1  My sister is Anna (pinned)");
+    CHECK(!strstr(out, "Oslo (pinned)"));
+    say(a, "/memories sister", out, sizeof out);
+    CHECK_CONTAINS(out, "#1  My sister is Anna (pinned)");
+    say(a, "/unpin #1", out, sizeof out);
+    CHECK_STR(out, "Unpinned #1.");
+    say(a, "/memories", out, sizeof out);
+    CHECK(!strstr(out, "(pinned)"));
+    say(a, "/pin 99", out, sizeof out);
+    CHECK_STR(out, "There is no memory #99 (see /memories).");
+    say(a, "/pin", out, sizeof out);
+    CHECK_CONTAINS(out, "Usage: /pin ID");
+    say(a, "/unpin abc", out, sizeof out);
+    CHECK_CONTAINS(out, "Usage: /unpin ID");
+    say(a, "/закрепить 5", out, sizeof out);
+    CHECK_STR(out, "Закрепил #5.");
+    say(a, "/память", out, sizeof out);
+    CHECK_CONTAINS(out, "#5  My brother lives in Oslo (закреплено)");
+    say(a, "/открепить 5", out, sizeof out);
+    CHECK_STR(out, "Открепил #5.");
 }
 
 static void test_no_store(void)
