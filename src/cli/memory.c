@@ -31,7 +31,7 @@ static const char memory_usage[] =
     "Usage: symbiot memory SUBCOMMAND [--db PATH]\n"
     "  add TEXT... [--source S] [--time ISO8601] [--tag T]...\n"
     "                         remember a fact (--time: when it was said; default now)\n"
-    "  list [--json]          every fact, newest first\n"
+    "  list [--json]          every fact, newest first; a plan's date as \"(on 2027-06-18)\"\n"
     "  search [-k N] [--json] QUERY...\n"
     "                         the N best matches (default 10)\n"
     "  forget ID              delete a fact and its history for good\n"
@@ -302,6 +302,7 @@ nomem:
 
 static void print_text(const struct sym_facts *list)
 {
+    struct tm tm;
     char when[64];
     size_t i;
 
@@ -310,6 +311,8 @@ static void print_text(const struct sym_facts *list)
 
         cli_iso_local(f->created, when, sizeof when);
         printf("#%lld  %s  %s", f->id, when, f->text);
+        if (f->event_time && sym_clock_local(f->event_time, NULL, &tm))
+            printf(" (on %04d-%02d-%02d)", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
         if (f->tags[0])
             printf("  [%s]", f->tags);
         if (f->pinned)

@@ -133,6 +133,15 @@ expect_rc 0 "memory list of extracted facts"
 check "two extracted facts, the home superseded" \
     jq -e 'length == 2 and (map(.text) | index("I live in Kazan")) != null' <<<"$out"
 
+# A plan's time is stored as its event time: listed and exported (Saturday -> next Friday).
+db3="$T/mem/plan.db"
+printf "I'm flying to Paris on Friday\n" |
+    env -u SYMBIOT_MODEL SYMBIOT_NOW=2027-06-12T09:00:00Z "$SYMBIOT" chat --db "$db3" >/dev/null 2>&1
+run_sym memory list --db "$db3"
+expect_in "$out" "Paris on Friday (on 2027-06-18)" "the event date in the list"
+run_sym memory export --db "$db3"
+check "event_time exported" jq -e '.event_time == "2027-06-18T09:00:00+00:00"' <<<"$out"
+
 # Usage errors.
 run_sym memory --db "$db"
 expect_rc 2 "memory without a subcommand"
