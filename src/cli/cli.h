@@ -31,10 +31,12 @@ struct cli_memory {
 struct cli {
     struct sym_config cfg;
     enum cli_command command;
-    char *ask_text; /* ask: the question (joined arguments), owned */
-    bool json;      /* one JSON object per turn */
-    bool raw;       /* plain completion, no chat template */
-    bool resume;    /* chat: go on with the most recent stored conversation */
+    char *ask_text;      /* ask: the question (joined arguments), owned */
+    bool json;           /* one JSON object per turn */
+    bool raw;            /* plain completion, no chat template */
+    bool resume;         /* chat: go on with the most recent stored conversation */
+    bool all;            /* `conversations delete --all` */
+    long long delete_id; /* `conversations delete ID`; 0 = none */
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
@@ -86,7 +88,8 @@ long long cli_civil_days(const struct tm *tm);
 void cli_iso_local(time_t t, char *out, size_t size);
 
 /* ---- conversations (conversations.c) ---- */
-/* `symbiot conversations`: list the stored conversations (text, or a JSON array with --json). */
+/* `symbiot conversations`: list the stored conversations (text, or a JSON array with --json);
+ * `conversations delete ID` or `delete --all` deletes, asking nothing. Returns the exit code. */
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);

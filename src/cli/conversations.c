@@ -1,7 +1,7 @@
 /*
  * conversations.c: the CLI's side of the stored conversations: `symbiot conversations` (text, or
- * a JSON array with --json) and --resume, which puts the most recent conversation back into the
- * assistant before the first input.
+ * a JSON array with --json), `conversations delete ID | --all`, and --resume, which puts the most
+ * recent conversation back into the assistant before the first input.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -46,6 +46,43 @@ out:
     return code;
 }
 
+/* Delete one conversation (cli->delete_id) or, with --all, every one in one transaction. */
+static int delete_conversations(struct cli *cli, struct sym_store *store)
+{
+    struct sym_conversations list = {0};
+    bool found = false;
+    size_t i;
+
+    if (!cli->all) {
+        if (sym_conversation_delete(store, cli->delete_id, &found))
+            goto fail;
+        if (!found) {
+            cli_error("no conversation #%lld", cli->delete_id);
+            return CLI_EXIT_FAIL;
+        }
+        printf("#%lld deleted\n", cli->delete_id);
+        return CLI_EXIT_OK;
+    }
+    if (sym_conversation_list(store, &list) || sym_store_begin(store))
+        goto fail;
+    for (i = 0; i < list.n; i++)
+        if (sym_conversation_delete(store, list.items[i].id, &found)) {
+            sym_store_rollback(store);
+            goto fail;
+        }
+    if (sym_store_commit(store)) {
+        sym_store_rollback(store);
+        goto fail;
+    }
+    printf("deleted %zu conversation%s\n", list.n, list.n == 1 ? "" : "s");
+    sym_conversations_free(&list);
+    return CLI_EXIT_OK;
+fail:
+    cli_error("%s", sym_store_errmsg(store));
+    sym_conversations_free(&list);
+    return CLI_EXIT_FAIL;
+}
+
 int cli_conversations(struct cli *cli, struct sym_store *store)
 {
     struct sym_conversations list = {0};
@@ -53,6 +90,8 @@ int cli_conversations(struct cli *cli, struct sym_store *store)
     int code = CLI_EXIT_OK;
     size_t i;
 
+    if (cli->all || cli->delete_id)
+        return delete_conversations(cli, store);
     if (sym_conversation_list(store, &list)) {
         cli_error("%s", sym_store_errmsg(store));
         return CLI_EXIT_FAIL;

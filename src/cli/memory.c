@@ -1,6 +1,7 @@
 /*
  * memory.c: `symbiot memory ...`: the user's own view of what Symbiot remembers, without loading
- * the model: add, list, search, forget, edit, import, export and stats over memory/facts.h.
+ * the model: add, list, search, forget, edit, pin, unpin, import, export and stats over
+ * memory/facts.h.
  *
  * Export writes JSON Lines, one fact a line, oldest (lowest id) first, so importing the file into
  * an empty database gives the same ids in the same order. Import is all or nothing: every line is
@@ -30,11 +31,12 @@ static const char memory_usage[] =
     "Usage: symbiot memory SUBCOMMAND [--db PATH]\n"
     "  add TEXT... [--source S] [--time ISO8601] [--tag T]...\n"
     "                         remember a fact (--time: when it was said; default now)\n"
-    "  list [--json]          every fact, newest first\n"
+    "  list [--json]          every fact, newest first; a plan's date as \"(on 2027-06-18)\"\n"
     "  search [-k N] [--json] QUERY...\n"
     "                         the N best matches (default 10)\n"
     "  forget ID              delete a fact and its history for good\n"
     "  edit ID TEXT...        replace a fact's text (the old text is kept as history)\n"
+    "  pin ID, unpin ID       pin a fact (it ranks higher in search), or unpin it\n"
     "  import FILE            add the facts of a JSON Lines file (as written by export);\n"
     "                         all or nothing: one bad line and nothing is written\n"
     "  export [FILE]          every fact as JSON Lines, to FILE or stdout\n"
@@ -139,7 +141,7 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
         *code = CLI_EXIT_USAGE;
         return -1;
     }
-    if (!strstr(" add list search forget edit import export stats ", m->pos[0]) ||
+    if (!strstr(" add list search forget edit pin unpin import export stats ", m->pos[0]) ||
         strchr(m->pos[0], ' ') || !m->pos[0][0])
         return usage_error("unknown subcommand", m->pos[0], code);
     return 0;
@@ -231,8 +233,11 @@ static cJSON *fact_json(const struct sym_fact *f, bool full, bool score)
         goto fail;
     if (score && !cJSON_AddNumberToObject(o, "score", f->score))
         goto fail;
-    if (!full)
+    if (!full) {
+        if (!cJSON_AddBoolToObject(o, "pinned", f->pinned))
+            goto fail;
         return o;
+    }
     cli_iso_local(f->updated, when, sizeof when);
     if (!cJSON_AddStringToObject(o, "updated", when))
         goto fail;
@@ -297,6 +302,7 @@ nomem:
 
 static void print_text(const struct sym_facts *list)
 {
+    struct tm tm;
     char when[64];
     size_t i;
 
@@ -305,8 +311,12 @@ static void print_text(const struct sym_facts *list)
 
         cli_iso_local(f->created, when, sizeof when);
         printf("#%lld  %s  %s", f->id, when, f->text);
+        if (f->event_time && sym_clock_local(f->event_time, NULL, &tm))
+            printf(" (on %04d-%02d-%02d)", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
         if (f->tags[0])
             printf("  [%s]", f->tags);
+        if (f->pinned)
+            fputs("  (pinned)", stdout);
         putchar('\n');
     }
 }
@@ -435,6 +445,26 @@ static int mem_forget_edit(struct sym_store *store, char **w, int n)
         return CLI_EXIT_FAIL;
     }
     printf(edit ? "#%lld edited\n" : "#%lld forgotten\n", id);
+    return CLI_EXIT_OK;
+}
+
+static int mem_pin(struct sym_store *store, char **w, int n)
+{
+    bool pin = !strcmp(w[-1], "pin"), found = false;
+    long long id;
+
+    if (n != 1 || !parse_id_arg(w[0], &id)) {
+        fprintf(stderr, pin ? "symbiot: usage: symbiot memory pin ID\n"
+                            : "symbiot: usage: symbiot memory unpin ID\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (sym_fact_pin(store, id, pin, &found))
+        return store_failed(store);
+    if (!found) {
+        cli_error("no memory #%lld", id);
+        return CLI_EXIT_FAIL;
+    }
+    printf(pin ? "#%lld pinned\n" : "#%lld unpinned\n", id);
     return CLI_EXIT_OK;
 }
 
@@ -695,6 +725,8 @@ int cli_memory(struct cli *cli, struct sym_store *store)
         return mem_list(cli, store, w, n);
     if (!strcmp(sub, "forget") || !strcmp(sub, "edit"))
         return mem_forget_edit(store, w, n);
+    if (!strcmp(sub, "pin") || !strcmp(sub, "unpin"))
+        return mem_pin(store, w, n);
     if (!strcmp(sub, "export"))
         return mem_export(store, w, n);
     if (!strcmp(sub, "import"))

@@ -23,8 +23,11 @@ static const char usage_text[] =
     "  symbiot ask [OPTIONS] TEXT...   answer one question, print it, exit\n"
     "  symbiot reminders [--json]      list the pending reminders, exit\n"
     "  symbiot conversations [--json]  list the stored conversations, exit\n"
+    "  symbiot conversations delete ID | --all\n"
+    "                                  delete one conversation, or all (asks nothing)\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
-    "                                  import, export, stats (`symbiot memory --help`)\n"
+    "                                  pin, unpin, import, export, stats (`symbiot memory "
+    "--help`)\n"
     "  symbiot help | version\n"
     "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
@@ -63,7 +66,8 @@ static const char usage_text[] =
     "      --version            print the version\n"
     "\n"
     "In a session: /help, /reset (new conversation), /stats (speed and context), /quit,\n"
-    "/remind WHEN TEXT, /reminders, /cancel ID, /remember TEXT, /forget ID, /memories.\n"
+    "/remind WHEN TEXT, /reminders, /cancel ID, /remember TEXT, /forget ID, /memories,\n"
+    "/pin ID, /unpin ID.\n"
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
@@ -92,6 +96,7 @@ enum {
     OPT_RAW,
     OPT_RESUME,
     OPT_NO_EXTRACT,
+    OPT_ALL,
     OPT_VERSION,
 };
 
@@ -116,6 +121,7 @@ static const struct option long_options[] = {
     {"raw", no_argument, NULL, OPT_RAW},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
+    {"all", no_argument, NULL, OPT_ALL},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -226,6 +232,38 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* `conversations`, `conversations delete ID`, `conversations delete --all`. */
+static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
+{
+    const char *id;
+    char *end = NULL;
+
+    cli->command = CLI_CONVERSATIONS;
+    *code = CLI_EXIT_USAGE;
+    if (++optind == argc) {
+        if (!cli->all)
+            return 0;
+        fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        return -1;
+    }
+    if (strcmp(argv[optind], "delete")) {
+        fprintf(stderr, "symbiot: conversations takes no arguments but `delete` (and --json)\n");
+        return -1;
+    }
+    if (cli->all && optind + 1 == argc)
+        return 0;
+    id = optind + 2 == argc && !cli->all ? argv[optind + 1] : "";
+    if (*id == '#')
+        id++;
+    if (*id >= '0' && *id <= '9')
+        cli->delete_id = strtoll(id, &end, 10);
+    if (cli->delete_id <= 0 || *end) {
+        fprintf(stderr, "symbiot: usage: symbiot conversations delete ID | --all\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_command(struct cli *cli, int argc, char **argv, int *code)
 {
     const char *cmd = optind < argc ? argv[optind] : "chat";
@@ -260,15 +298,8 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
         }
         return 0;
     }
-    if (!strcmp(cmd, "conversations")) {
-        cli->command = CLI_CONVERSATIONS;
-        if (++optind < argc) {
-            fprintf(stderr, "symbiot: conversations takes no arguments (only --json)\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        return 0;
-    }
+    if (!strcmp(cmd, "conversations"))
+        return parse_conversations(cli, argc, argv, code);
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         *code = CLI_EXIT_OK;
@@ -367,6 +398,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_RESUME:
             cli->resume = true;
             break;
+        case OPT_ALL:
+            cli->all = true;
+            break;
         case OPT_NO_EXTRACT:
             flags[n_flags].key = "extract";
             flags[n_flags++].value = "off";
@@ -384,6 +418,11 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             flags[n_flags++].value = cli->memory.db;
         }
     } else if (parse_command(cli, argc, argv, code)) {
+        goto out;
+    }
+    if (cli->all && cli->command != CLI_CONVERSATIONS) {
+        fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        *code = CLI_EXIT_USAGE;
         goto out;
     }
     if (cli->resume && cli->command != CLI_CHAT) {

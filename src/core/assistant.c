@@ -658,12 +658,31 @@ static void *module_state(struct sym_assistant *a, const struct sym_module *modu
     return NULL;
 }
 
+/* A plan's time expression ("on Friday"), resolved against now in the local zone, as the
+ * fact's event time; a plan without one (or naming no moment) clears an earlier plan's time. */
+static enum sym_status remember_when(struct sym_store *store, const struct sym_extracted_fact *f,
+                                     long long id)
+{
+    enum sym_when_result res;
+    bool found;
+    time_t at = 0;
+
+    if (f->kind != SYM_FACT_PLAN)
+        return SYM_OK;
+    if (f->has_when) {
+        res = sym_when_resolve(&f->when, sym_clock_now(), NULL, &at);
+        if (res != SYM_WHEN_OK && res != SYM_WHEN_AMBIGUOUS)
+            at = 0;
+    }
+    return sym_fact_set_event_time(store, id, at, &found);
+}
+
 /*
  * Remember the personal facts a chat message states (nlp/extract.h), before the model answers:
  * they are kept even when the turn then fails (no model, a full context), and the recall of this
  * very turn already sees them. A fact about the same thing replaces the earlier one
- * (sym_fact_remember). Each new or changed fact is told in a notice; a failing database costs
- * only the fact, with a notice.
+ * (sym_fact_remember); a plan's time becomes its event time. Each new or changed fact is told in
+ * a notice; a failing database costs only the fact, with a notice.
  */
 static void remember_said(struct sym_assistant *a, const char *input, const struct sym_turn_io *io)
 {
@@ -678,7 +697,8 @@ static void remember_said(struct sym_assistant *a, const char *input, const stru
         enum sym_fact_outcome outcome;
         long long id;
 
-        if (sym_fact_remember(a->store, f->text, f->key, "conversation", &id, &outcome)) {
+        if (sym_fact_remember(a->store, f->text, f->key, "conversation", &id, &outcome) ||
+            remember_when(a->store, f, id)) {
             snprintf(
                 msg, sizeof msg,
                 SYM_TR(f->lang, "could not remember \"%s\": %s", "не удалось запомнить «%s»: %s"),

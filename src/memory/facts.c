@@ -547,9 +547,10 @@ out:
     return rc;
 }
 
-enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, bool *found)
+/* Set one column of fact id (sql: "UPDATE facts SET col = ? WHERE id = ?") to value. */
+static enum sym_status set_column(struct sym_store *s, const char *sql, long long id,
+                                  long long value, bool *found, const char *what)
 {
-    static const char what[] = "cannot pin the fact";
     sqlite3_stmt *st = NULL;
     enum sym_status rc;
     bool owned;
@@ -560,9 +561,9 @@ enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, boo
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = prepare(s, "UPDATE facts SET pinned = ? WHERE id = ?", &st);
+    src = prepare(s, sql, &st);
     if (src == SQLITE_OK)
-        src = sqlite3_bind_int(st, 1, pinned ? 1 : 0);
+        src = sqlite3_bind_int64(st, 1, value);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 2, id);
     if (src == SQLITE_OK)
@@ -574,6 +575,19 @@ enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, boo
     }
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
     return sym_store_write_end(s, owned, rc, what);
+}
+
+enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, bool *found)
+{
+    return set_column(s, "UPDATE facts SET pinned = ? WHERE id = ?", id, pinned ? 1 : 0, found,
+                      "cannot pin the fact");
+}
+
+enum sym_status sym_fact_set_event_time(struct sym_store *s, long long id, time_t event_time,
+                                        bool *found)
+{
+    return set_column(s, "UPDATE facts SET event_time = ? WHERE id = ?", id, (long long)event_time,
+                      found, "cannot set the fact's event time");
 }
 
 enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found)

@@ -82,8 +82,12 @@ enum sym_status sym_fact_remember(struct sym_store *s, const char *text, const c
  * normalises to another fact's text. now 0 = sym_clock_now(). */
 enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *text, time_t now,
                               bool *found);
-/* Pin or unpin a fact. */
+/* Pin or unpin a fact. *found false: no such id. */
 enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, bool *found);
+/* Set when the event a fact tells of happens ("flying to Paris on Friday"); 0 clears it. *found
+ * false: no such id. The text, history and `updated` are left as they are. */
+enum sym_status sym_fact_set_event_time(struct sym_store *s, long long id, time_t event_time,
+                                        bool *found);
 /* Delete a fact and its history. */
 enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found);
 /* One fact by id. Release with sym_fact_clear(). */

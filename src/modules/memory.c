@@ -1,6 +1,7 @@
 /*
  * memory.c: the memory module: /remember TEXT (and "remember that my sister is Anna", "запомни,
- * что я люблю чай"), /forget ID or TEXT, /memories [QUERY] (and "what do you know about me").
+ * что я люблю чай"), /forget ID or TEXT, /memories [QUERY] (and "what do you know about me"),
+ * /pin ID and /unpin ID (a pinned fact ranks higher in search and is marked in /memories).
  * Facts live in the memory database through memory/facts.h; this file only talks to the user.
  *
  * Forgetting by text is the risky path: it deletes for good, so it acts only when the match is
@@ -204,8 +205,11 @@ static enum sym_status list_facts(struct sym_call *call, const struct sym_facts 
     enum sym_status rc = SYM_OK;
     size_t i;
 
-    for (i = 0; i < list->n && !rc; i++)
+    for (i = 0; i < list->n && !rc; i++) {
         rc = sym_buf_printf(call->out, "\n  #%lld  %s", list->items[i].id, list->items[i].text);
+        if (!rc && list->items[i].pinned)
+            rc = sym_buf_puts(call->out, SYM_TR(call->lang, " (pinned)", " (закреплено)"));
+    }
     return rc;
 }
 
@@ -263,6 +267,43 @@ static enum sym_status forget(struct sym_call *call)
     if (id > 0)
         return forget_id(call, store, id);
     return forget_text(call, store, arg);
+}
+
+/* ---- /pin, /unpin ---- */
+
+static enum sym_status pin(struct sym_call *call, bool pinned)
+{
+    struct sym_store *store = sym_assistant_store(call->assistant);
+    const char *arg = arg_text(call);
+    enum sym_status rc;
+    bool found = false;
+    long long id = arg ? parse_id(arg) : 0;
+
+    if (!store)
+        return no_store(call);
+    if (id <= 0)
+        return sym_buf_puts(call->out, pinned ? SYM_TR(call->lang,
+                                                       "Usage: /pin ID (the numbers /memories "
+                                                       "shows)",
+                                                       "Использование: /pin НОМЕР (номера из "
+                                                       "/memories)")
+                                              : SYM_TR(call->lang,
+                                                       "Usage: /unpin ID (the numbers /memories "
+                                                       "shows)",
+                                                       "Использование: /unpin НОМЕР (номера из "
+                                                       "/memories)"));
+    rc = sym_fact_pin(store, id, pinned, &found);
+    if (rc)
+        return store_error(call, store, rc);
+    if (!found)
+        return sym_buf_printf(call->out,
+                              SYM_TR(call->lang, "There is no memory #%lld (see /memories).",
+                                     "Воспоминания #%lld нет (см. /memories)."),
+                              id);
+    return sym_buf_printf(call->out,
+                          pinned ? SYM_TR(call->lang, "Pinned #%lld.", "Закрепил #%lld.")
+                                 : SYM_TR(call->lang, "Unpinned #%lld.", "Открепил #%lld."),
+                          id);
 }
 
 /* ---- /memories ---- */
@@ -331,6 +372,10 @@ static enum sym_status memory_handle(struct sym_call *call)
         return forget(call);
     if (!strcmp(name, "memories"))
         return memories(call);
+    if (!strcmp(name, "pin"))
+        return pin(call, true);
+    if (!strcmp(name, "unpin"))
+        return pin(call, false);
     return remember(call);
 }
 
@@ -350,6 +395,12 @@ static const struct sym_command memory_commands[] = {
      "/memories [QUERY]",
      {"what I remember about you, or about QUERY", "что я помню о вас или о QUERY"},
      "/memories\n/memories sister\nwhat do you know about me"},
+    {"pin",
+     "закрепить закрепи",
+     "/pin ID",
+     {"pin a fact: it ranks higher and is marked", "закрепить факт: он выше в поиске и отмечен"},
+     "/pin 3"},
+    {"unpin", "открепить открепи", "/unpin ID", {"unpin a fact", "открепить факт"}, "/unpin 3"},
     {NULL, NULL, NULL, {NULL, NULL}, NULL},
 };
 

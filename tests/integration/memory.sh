@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # memory.sh: `symbiot memory ...` through the real binary with --db in a temp dir: add, list,
-# search --json, edit, forget, stats; export then import into a fresh database gives the same
+# search --json, edit, pin, unpin, forget, stats; export then import into a fresh database gives the same
 # export; a malformed import reports its line numbers and writes nothing; Russian text round
 # trip; facts kept across a restart and seen by /memories; usage errors exit 2.
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +40,28 @@ run_sym memory edit --db "$db" 99 "nothing"
 expect_rc 1 "memory edit of a missing id"
 run_sym memory list --db "$db" --json
 check "edited text" jq -e 'map(select(.id == 2))[0].text == "I prefer black tea"' <<<"$out"
+
+# Pinning: marked in the text list, "pinned" in --json list and search.
+run_sym memory pin --db "$db" 1
+expect_rc 0 "memory pin"
+expect_in "$out" "#1 pinned" "pin reply"
+run_sym memory list --db "$db"
+expect_in "$out" "My sister is Anna  [family]  (pinned)" "a pinned fact is marked"
+run_sym memory list --db "$db" --json
+check "pinned in list --json" jq -e 'map(select(.id == 1))[0].pinned == true and
+    map(select(.id == 2))[0].pinned == false' <<<"$out"
+run_sym memory search --db "$db" --json sister
+check "pinned in search --json" jq -e '.[0].pinned == true' <<<"$out"
+run_sym ask --db "$db" "/memories"
+expect_in "$out" "#1  My sister is Anna (pinned)" "/memories marks it too"
+run_sym memory unpin --db "$db" 1
+expect_in "$out" "#1 unpinned" "unpin reply"
+run_sym memory list --db "$db" --json
+check "unpinned" jq -e 'map(select(.id == 1))[0].pinned == false' <<<"$out"
+run_sym memory pin --db "$db" 99
+expect_rc 1 "pinning a missing id"
+run_sym memory pin --db "$db" abc
+expect_rc 2 "pin without an id"
 
 run_sym memory add --db "$db" "temporary fact"
 run_sym memory forget --db "$db" 4
@@ -110,6 +132,15 @@ run_sym memory list --db "$db2" --json
 expect_rc 0 "memory list of extracted facts"
 check "two extracted facts, the home superseded" \
     jq -e 'length == 2 and (map(.text) | index("I live in Kazan")) != null' <<<"$out"
+
+# A plan's time is stored as its event time: listed and exported (Saturday -> next Friday).
+db3="$T/mem/plan.db"
+printf "I'm flying to Paris on Friday\n" |
+    env -u SYMBIOT_MODEL SYMBIOT_NOW=2027-06-12T09:00:00Z "$SYMBIOT" chat --db "$db3" >/dev/null 2>&1
+run_sym memory list --db "$db3"
+expect_in "$out" "Paris on Friday (on 2027-06-18)" "the event date in the list"
+run_sym memory export --db "$db3"
+check "event_time exported" jq -e '.event_time == "2027-06-18T09:00:00+00:00"' <<<"$out"
 
 # Usage errors.
 run_sym memory --db "$db"

@@ -2,7 +2,8 @@
  * test_memory_module.c: the memory module through the real assistant with a temporary database:
  * /remember (and its duplicate), the natural "remember that ..." and "запомни, что ...",
  * /memories with and without a query, "what do you know about me", /forget by id, by text and
- * with an ambiguous text, and no database at all.
+ * with an ambiguous text, a plan's event time from a fixed clock, /pin and /unpin (and their
+ * Russian aliases), and no database at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,50 @@ static void test_commands(struct sym_assistant *a)
     say(a, "/forget", out, sizeof out);
     CHECK_CONTAINS(out, "Usage: /forget ID");
     CHECK(n_facts(a) == 4);
+
+    /* Pinning: marked in /memories, undone by /unpin, Russian aliases. */
+    say(a, "/pin 1", out, sizeof out);
+    CHECK_STR(out, "Pinned #1.");
+    say(a, "/memories", out, sizeof out);
+    CHECK_CONTAINS(out, "#1  My sister is Anna (pinned)");
+    CHECK(!strstr(out, "Oslo (pinned)"));
+    say(a, "/memories sister", out, sizeof out);
+    CHECK_CONTAINS(out, "#1  My sister is Anna (pinned)");
+    say(a, "/unpin #1", out, sizeof out);
+    CHECK_STR(out, "Unpinned #1.");
+    say(a, "/memories", out, sizeof out);
+    CHECK(!strstr(out, "(pinned)"));
+    say(a, "/pin 99", out, sizeof out);
+    CHECK_STR(out, "There is no memory #99 (see /memories).");
+    say(a, "/pin", out, sizeof out);
+    CHECK_CONTAINS(out, "Usage: /pin ID");
+    say(a, "/unpin abc", out, sizeof out);
+    CHECK_CONTAINS(out, "Usage: /unpin ID");
+    say(a, "/закрепить 5", out, sizeof out);
+    CHECK_STR(out, "Закрепил #5.");
+    say(a, "/память", out, sizeof out);
+    CHECK_CONTAINS(out, "#5  My brother lives in Oslo (закреплено)");
+    say(a, "/открепить 5", out, sizeof out);
+    CHECK_STR(out, "Открепил #5.");
+}
+
+/* A plan said in chat gets its time as the event time: "on Friday" from Saturday 2027-06-12 is
+ * Friday 2027-06-18, in the local zone. */
+static void test_plan_time(struct sym_assistant *a)
+{
+    struct sym_facts hits = {0};
+    struct tm tm = {0};
+    char out[1024];
+
+    say(a, "I'm flying to Paris on Friday", out, sizeof out);
+    CHECK(sym_fact_search(sym_assistant_store(a), "Paris", 1, &hits) == SYM_OK && hits.n == 1);
+    if (hits.n == 1) {
+        CHECK_CONTAINS(hits.items[0].text, "Paris");
+        CHECK(hits.items[0].event_time > NOW);
+        CHECK(sym_clock_local(hits.items[0].event_time, NULL, &tm));
+        CHECK(tm.tm_year == 127 && tm.tm_mon == 5 && tm.tm_mday == 18 && tm.tm_wday == 5);
+    }
+    sym_facts_free(&hits);
 }
 
 static void test_no_store(void)
@@ -145,6 +190,8 @@ int main(void)
         sym_assistant_set_store(a, s);
         if (sym_assistant_store(a))
             test_commands(a);
+        if (sym_assistant_store(a))
+            test_plan_time(a);
         else
             CHECK(!"store opened");
     }
