@@ -80,7 +80,7 @@ trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 screen() { tm capture-pane -p -t s -S -200; }
 wait_for() {
     local i
-    for i in $(seq 1 $((${2:-10} * 10))); do
+    for i in $(seq 1 $((${2:-30} * 10))); do
         screen | grep -qF -- "$1" && return 0
         sleep 0.1
     done

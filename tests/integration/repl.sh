@@ -17,7 +17,7 @@ screen() { tm capture-pane -p -t s -S -200; }
 # wait_for TEXT [SECONDS]: poll the screen until TEXT shows up.
 wait_for() {
     local i
-    for i in $(seq 1 $((${2:-10} * 10))); do
+    for i in $(seq 1 $((${2:-30} * 10))); do
         screen | grep -qF -- "$1" && return 0
         sleep 0.1
     done
@@ -32,7 +32,7 @@ start() { # start COMMAND: run it in a fresh tmux session, then echo its exit st
 }
 exited() { # exited WANT_RC
     local i
-    for i in $(seq 1 50); do
+    for i in $(seq 1 200); do
         [ -f "$T/rc" ] && [ "$(cat "$T/rc")" = "$1" ] && return 0
         sleep 0.1
     done
