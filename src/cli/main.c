@@ -233,12 +233,12 @@ static struct sym_store *open_store(const struct cli *cli)
     if (cli->cfg.db) {
         snprintf(path, sizeof path, "%s", cli->cfg.db);
     } else if (sym_store_default_path(path, sizeof path)) {
-        cli_error("reminders are off: no place for the memory database (set XDG_DATA_HOME or "
-                  "HOME, or use --db PATH)");
+        cli_error("memory is off (no facts, reminders or saved conversations): no place for the "
+                  "memory database (set XDG_DATA_HOME or HOME, or use --db PATH)");
         return NULL;
     }
     if (sym_store_open(&store, path, err, sizeof err)) {
-        cli_error("reminders are off: %s", err);
+        cli_error("memory is off (no facts, reminders or saved conversations): %s", err);
         return NULL;
     }
     return store;

@@ -55,7 +55,7 @@ expect_rc 1 "symbiot reminders with a bad database"
 expect_in "$err" "not a Symbiot memory database" "clear message"
 run_sym ask --db "$T/bad.db" "/remind in 10 minutes x"
 expect_rc 0 "ask goes on without the database"
-expect_in "$err" "reminders are off" "the store error is shown"
+expect_in "$err" "memory is off" "the store error is shown"
 expect_in "$out" "Reminders are unavailable" "the command explains"
 check "the bad file is untouched" cmp -s "$T/bad.db" "$T/bad.orig"
 
