@@ -22,8 +22,9 @@ struct cli_memory {
     int n_pos;
     const char *source; /* add: --source */
     const char *time;   /* add: --time */
-    const char *db;     /* --db and --config given after `memory`; borrowed */
+    const char *db;     /* --db, --config and --embed-model given after `memory`; borrowed */
     const char *config;
+    const char *embed_model;
     char *tags; /* add: --tag, comma-joined; owned */
     long k;     /* search: -k (default 10) */
 };

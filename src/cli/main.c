@@ -6,7 +6,10 @@
  * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). Reminders
  * that fell due are announced on stderr before the answers (and at the REPL's prompt). A memory
  * database that cannot be opened is reported and Symbiot goes on without reminders, except for
- * `symbiot reminders`, which has nothing else to do and fails. SIGINT
+ * `symbiot reminders`, which has nothing else to do and fails. With --embed-model, the
+ * embedding model is loaded next to the store (chat, ask, memory; a failure ends the program:
+ * the user asked for it) and the facts without a vector of that model get one before anything
+ * else. SIGINT
  * raises a flag that the model polls, so Ctrl-C stops the current answer, not the process.
  */
 #include <locale.h>
@@ -18,7 +21,9 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "llm/embed.h"
 #include "llm/llm.h"
+#include "memory/facts.h"
 #include "memory/store.h"
 
 #define MAX_LINE (1u << 20) /* longest input line or question: 1 MiB */
@@ -244,10 +249,35 @@ static struct sym_store *open_store(const struct cli *cli)
     return store;
 }
 
+/* Load --embed-model (when set), attach it to store and bring the facts' vectors up to date.
+ * Returns an exit status; *out gets the embedder, which must outlive the store. */
+static int open_embedder(const struct cli *cli, struct sym_store *store, struct sym_embedder **out)
+{
+    char err[1024];
+    size_t n = 0;
+
+    *out = NULL;
+    if (!cli->cfg.embed_model || !store)
+        return CLI_EXIT_OK;
+    if (sym_embedder_init(out, cli->cfg.embed_model, cli->cfg.threads, err, sizeof err)) {
+        cli_error("embedding model: %s", err);
+        return CLI_EXIT_FAIL;
+    }
+    sym_fact_set_embedder(store, *out);
+    if (sym_fact_sync_vectors(store, &n)) {
+        cli_error("%s", sym_store_errmsg(store));
+        return CLI_EXIT_FAIL;
+    }
+    if (n && (cli->verbose || isatty(STDERR_FILENO)))
+        fprintf(stderr, "embedded %zu fact%s\n", n, n == 1 ? "" : "s");
+    return CLI_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct sym_assistant *a = NULL;
     struct sym_store *store = NULL;
+    struct sym_embedder *embedder = NULL;
     struct sym_llm *llm = NULL;
     struct sym_llm_params params;
     struct cli cli;
@@ -269,6 +299,11 @@ int main(int argc, char **argv)
         goto out;
     }
     store = open_store(&cli);
+    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_MEMORY) {
+        code = open_embedder(&cli, store, &embedder);
+        if (code)
+            goto out;
+    }
     if (cli.command == CLI_MEMORY) {
         code = store ? cli_memory(&cli, store) : CLI_EXIT_FAIL;
         goto out;
@@ -311,6 +346,7 @@ int main(int argc, char **argv)
 out:
     sym_assistant_free(a);
     sym_store_close(store);
+    sym_embedder_free(embedder); /* after the store that borrowed it */
     cli_free(&cli);
     return code;
 }

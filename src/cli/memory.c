@@ -28,12 +28,13 @@
 #define MAX_LINE (2 * 1024 * 1024) /* an import line: a fact is at most 1 MiB of text */
 
 static const char memory_usage[] =
-    "Usage: symbiot memory SUBCOMMAND [--db PATH]\n"
+    "Usage: symbiot memory SUBCOMMAND [--db PATH] [--embed-model PATH]\n"
     "  add TEXT... [--source S] [--time ISO8601] [--tag T]...\n"
     "                         remember a fact (--time: when it was said; default now)\n"
     "  list [--json]          every fact, newest first; a plan's date as \"(on 2027-06-18)\"\n"
     "  search [-k N] [--json] QUERY...\n"
-    "                         the N best matches (default 10)\n"
+    "                         the N best matches (default 10); with --embed-model (or\n"
+    "                         `embed-model =`) by meaning too, fused with the word matches\n"
     "  forget ID              delete a fact and its history for good\n"
     "  edit ID TEXT...        replace a fact's text (the old text is kept as history)\n"
     "  pin ID, unpin ID       pin a fact (it ranks higher in search), or unpin it\n"
@@ -46,7 +47,7 @@ static const char memory_usage[] =
     "Times are ISO 8601: 2027-06-12T09:00:00Z, 2027-06-12T12:00:00+03:00, 2027-06-12 (local).\n"
     "Exit status: 0 ok, 1 failure, 2 usage.\n";
 
-enum { OPT_SOURCE = 256, OPT_TIME, OPT_TAG, OPT_DB, OPT_CONFIG, OPT_JSON };
+enum { OPT_SOURCE = 256, OPT_TIME, OPT_TAG, OPT_DB, OPT_CONFIG, OPT_JSON, OPT_EMBED_MODEL };
 
 static const struct option memory_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
@@ -54,6 +55,7 @@ static const struct option memory_options[] = {
     {"tag", required_argument, NULL, OPT_TAG},
     {"db", required_argument, NULL, OPT_DB},
     {"config", required_argument, NULL, OPT_CONFIG},
+    {"embed-model", required_argument, NULL, OPT_EMBED_MODEL},
     {"json", no_argument, NULL, OPT_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -121,6 +123,9 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_CONFIG:
             m->config = optarg;
+            break;
+        case OPT_EMBED_MODEL:
+            m->embed_model = optarg;
             break;
         case OPT_JSON:
             cli->json = true;

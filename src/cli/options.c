@@ -61,6 +61,9 @@ static const char usage_text[] =
     "      --db PATH            memory database: facts, reminders (or SYMBIOT_DB, or `db =` in "
     "the\n"
     "                           config; default $XDG_DATA_HOME/symbiot/memory.db)\n"
+    "      --embed-model PATH   also search facts by meaning with this llama.cpp embedding GGUF\n"
+    "                           (or `embed-model =`); vectors are kept in the memory database\n"
+    "                           and rebuilt when the model changes\n"
     "  -v, --verbose            show diagnostics, llama.cpp's log included\n"
     "  -h, --help               this help\n"
     "      --version            print the version\n"
@@ -91,6 +94,7 @@ enum {
     OPT_SYSTEM,
     OPT_GPU_LAYERS,
     OPT_DB,
+    OPT_EMBED_MODEL,
     OPT_CONFIG,
     OPT_JSON,
     OPT_RAW,
@@ -116,6 +120,7 @@ static const struct option long_options[] = {
     {"gpu-layers", required_argument, NULL, OPT_GPU_LAYERS},
     {"n-gpu-layers", required_argument, NULL, OPT_GPU_LAYERS},
     {"db", required_argument, NULL, OPT_DB},
+    {"embed-model", required_argument, NULL, OPT_EMBED_MODEL},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"json", no_argument, NULL, OPT_JSON},
     {"raw", no_argument, NULL, OPT_RAW},
@@ -165,6 +170,8 @@ static const char *setting_for(int opt)
         return "gpu-layers";
     case OPT_DB:
         return "db";
+    case OPT_EMBED_MODEL:
+        return "embed-model";
     }
     return NULL;
 }
@@ -416,6 +423,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         if (cli->memory.db) {
             flags[n_flags].key = "db";
             flags[n_flags++].value = cli->memory.db;
+        }
+        if (cli->memory.embed_model) {
+            flags[n_flags].key = "embed-model";
+            flags[n_flags++].value = cli->memory.embed_model;
         }
     } else if (parse_command(cli, argc, argv, code)) {
         goto out;

@@ -32,6 +32,7 @@ static const struct field fields[] = {
     FIELD("model", FIELD_STRING, model, 0, 0),
     FIELD("system", FIELD_STRING, system, 0, 0),
     FIELD("db", FIELD_STRING, db, 0, 0),
+    FIELD("embed-model", FIELD_STRING, embed_model, 0, 0),
     FIELD("threads", FIELD_INT, threads, 0, 1024),
     FIELD("ctx-size", FIELD_INT, ctx_size, 0, 16777216),
     FIELD("max-tokens", FIELD_INT, max_tokens, -1, INT_MAX),
@@ -74,7 +75,8 @@ void sym_config_free(struct sym_config *cfg)
     free(cfg->model);
     free(cfg->system);
     free(cfg->db);
-    cfg->model = cfg->system = cfg->db = NULL;
+    free(cfg->embed_model);
+    cfg->model = cfg->system = cfg->db = cfg->embed_model = NULL;
 }
 
 static const struct field *find_field(const char *key)

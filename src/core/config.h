@@ -23,6 +23,7 @@ struct sym_config {
     char *model;          /* GGUF path, or NULL when none is configured */
     char *system;         /* system prompt */
     char *db;             /* memory database path, or NULL for $XDG_DATA_HOME/symbiot/memory.db */
+    char *embed_model;    /* GGUF for search by meaning (llm/embed.h), or NULL: words only */
     int threads;          /* CPU threads for generation; 0 = all cores */
     int ctx_size;         /* context length in tokens; 0 = the model's own, at most 4096 */
     int max_tokens;       /* answer length limit; -1 = until the context is full */

@@ -27,6 +27,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "llm/guard.h"
+#include "llm/load.h"
 
 struct sym_llm {
     struct llama_model *model;
@@ -178,6 +179,30 @@ static void explain_load_failure(const char *path, const struct sym_llm_params *
         snprintf(err, errlen, "cannot load %s: the file is truncated (llama.cpp: %s)", path, why);
     else
         snprintf(err, errlen, "cannot load %s: the file is corrupt (llama.cpp: %s)", path, why);
+}
+
+enum sym_status sym_llm_load_model(const char *path, int n_gpu_layers, struct llama_model **out,
+                                   char *err, size_t errlen)
+{
+    struct llama_model_params mp = llama_model_default_params();
+    struct sym_llm_params p = sym_llm_default_params();
+    enum sym_status rc;
+
+    *out = NULL;
+    rc = check_model_file(path, err, errlen);
+    if (rc)
+        return rc;
+    sym_llm_route_log();
+    llama_backend_init();
+    mp.n_gpu_layers = n_gpu_layers < 0 ? 999 : n_gpu_layers;
+    mp.load_mode = LLAMA_LOAD_MODE_MMAP;
+    last_llama_error[0] = '\0';
+    *out = llama_model_load_from_file(path, mp);
+    if (!*out) {
+        explain_load_failure(path, &p, err, errlen);
+        return SYM_ERR_MODEL;
+    }
+    return SYM_OK;
 }
 
 static int default_threads(void)

@@ -38,11 +38,16 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/utf8.h"
+#include "llm/embed.h"
 #include "memory/store_internal.h"
 #include "nlp/text.h"
 
 #define FACT_MAX_TEXT (1024 * 1024)
+/* Semantic search: candidates taken from each ranking, and reciprocal rank fusion's constant. */
+#define VECTOR_K 50
+#define RRF_K 60
 
 /* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
  * spaces so that one strstr() finds a whole word. English, then Russian. */
@@ -266,6 +271,136 @@ static int find_norm(struct sym_store *s, const char *norm, long long *id)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* ---- vectors (semantic search; see facts.h) ---- */
+
+void sym_fact_set_embedder(struct sym_store *s, struct sym_embedder *e)
+{
+    sym_store_set_embedder(s, e);
+}
+
+/* Embed text and store it as fact id's vector, replacing any. A text the model cannot embed gets
+ * no vector (search then finds the fact by its words only): only running out of memory or a
+ * database error fails. *stored (may be NULL) says whether a vector was written. */
+static int store_vector(struct sym_store *s, long long id, const char *text, bool *stored)
+{
+    struct sym_embedder *e = sym_store_embedder(s);
+    sqlite3_stmt *st = NULL;
+    enum sym_status erc;
+    float *vec = NULL;
+    int dim = 0, rc;
+
+    if (stored)
+        *stored = false;
+    if (!e)
+        return SQLITE_OK;
+    erc = sym_embed(e, text, &vec, &dim);
+    if (erc == SYM_ERR_NOMEM)
+        return SQLITE_NOMEM;
+    if (erc) {
+        sym_log(SYM_LOG_DEBUG, "fact %lld gets no vector: %s", id, sym_embedder_errmsg(e));
+        rc = prepare(s, "DELETE FROM fact_vectors WHERE fact_id = ?", &st);
+    } else {
+        rc = prepare(s,
+                     "INSERT OR REPLACE INTO fact_vectors (fact_id, model, dim, vec) "
+                     "VALUES (?, ?, ?, ?)",
+                     &st);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 2, sym_embedder_id(e), -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int(st, 3, dim);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_blob(st, 4, vec, (int)(sizeof *vec * (size_t)dim), SQLITE_STATIC);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(vec);
+    if (rc == SQLITE_DONE && stored)
+        *stored = !erc;
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built)
+{
+    static const char what[] = "cannot update the facts' vectors";
+    struct sym_embedder *e = sym_store_embedder(s);
+    struct sym_facts todo = {NULL, 0};
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    bool owned = false, stored;
+    size_t i, cap = 0;
+    int src;
+
+    clear_err(s);
+    *n_built = 0;
+    if (!e)
+        return SYM_OK;
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = prepare(s,
+                  "SELECT f.id, f.text FROM facts f LEFT JOIN fact_vectors v ON v.fact_id = f.id "
+                  "WHERE v.fact_id IS NULL OR v.model != ?1 OR v.dim != ?2 ORDER BY f.id",
+                  &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 1, sym_embedder_id(e), -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int(st, 2, sym_embedder_dim(e));
+    while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+
+        src = SQLITE_OK;
+        if (todo.n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct sym_fact *p = realloc(todo.items, sizeof *p * ncap);
+
+            if (!p) {
+                src = SQLITE_NOMEM;
+                break;
+            }
+            todo.items = p;
+            cap = ncap;
+        }
+        memset(&todo.items[todo.n], 0, sizeof todo.items[todo.n]);
+        todo.items[todo.n].id = sqlite3_column_int64(st, 0);
+        todo.items[todo.n].text = strdup(text ? text : "");
+        if (!todo.items[todo.n++].text)
+            src = SQLITE_NOMEM;
+    }
+    if (src == SQLITE_DONE)
+        src = SQLITE_OK;
+    sqlite3_finalize(st);
+    for (i = 0; src == SQLITE_OK && i < todo.n; i++) {
+        src = store_vector(s, todo.items[i].id, todo.items[i].text, &stored);
+        if (src == SQLITE_OK && stored)
+            (*n_built)++;
+    }
+    sym_facts_free(&todo);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    rc = sym_store_write_end(s, owned, rc, what);
+    if (rc)
+        *n_built = 0;
+    return rc;
+}
+
+enum sym_status sym_fact_count_vectors(struct sym_store *s, long long *n)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    clear_err(s);
+    *n = 0;
+    src = prepare(s, "SELECT count(*) FROM fact_vectors", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW ? SYM_OK : sym_store_fail(s, src, "cannot count the vectors");
+}
+
 enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *in, long long *id,
                              bool *existed)
 {
@@ -337,6 +472,8 @@ enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *i
             *id = sqlite3_last_insert_rowid(sym_store_db(s));
             src = fts_write(s, *id, search, true);
         }
+        if (src == SQLITE_OK)
+            src = store_vector(s, *id, in->text, NULL);
     }
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
     rc = sym_store_write_end(s, owned, rc, what);
@@ -437,6 +574,8 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
             src = sqlite3_step(st);
         if (src == SQLITE_DONE)
             src = fts_write(s, id, search, true);
+        if (src == SQLITE_OK)
+            src = store_vector(s, id, text, NULL);
     }
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
 end:
@@ -848,21 +987,15 @@ static enum sym_status search_match(struct sym_store *s, const char *query, char
     return rc;
 }
 
-enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
-                                struct sym_facts *out)
+/* The full-text search: the k best facts by BM25 and the bonus (top of the file). */
+static enum sym_status fts_search(struct sym_store *s, const char *query, size_t k,
+                                  struct sym_facts *out, const char *what)
 {
-    static const char what[] = "cannot search the facts";
     sqlite3_stmt *st = NULL;
     char *match = NULL;
     enum sym_status rc;
     int src;
 
-    clear_err(s);
-    sym_facts_free(out);
-    if (!query || !k)
-        return SYM_OK;
-    if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
-        return invalid(s, what, "the query is too long or not valid UTF-8");
     if (search_match(s, query, &match))
         return sym_store_fail(s, SQLITE_NOMEM, what);
     if (!match[0]) {
@@ -896,6 +1029,157 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
     rc = src == SQLITE_OK ? read_facts(s, st, true, out, what) : sym_store_fail(s, src, what);
     sqlite3_finalize(st);
     free(match);
+    if (rc)
+        sym_facts_free(out);
+    return rc;
+}
+
+/* A fact id and its score in one ranking. */
+struct ranked {
+    long long id;
+    double score;
+};
+
+static int by_score_desc(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/* The VECTOR_K facts whose vectors are closest (cosine) to the query's, best first, in
+ * best[0..*n). A query the model cannot embed, or a failing model, gives none: the full-text
+ * ranking alone then answers. */
+static int vector_ranking(struct sym_store *s, const char *query, struct ranked *best, size_t *n)
+{
+    struct sym_embedder *e = sym_store_embedder(s);
+    sqlite3_stmt *st = NULL;
+    enum sym_status erc;
+    float *q = NULL;
+    int dim = 0, src;
+
+    *n = 0;
+    erc = sym_embed(e, query, &q, &dim);
+    if (erc == SYM_ERR_NOMEM)
+        return SQLITE_NOMEM;
+    if (erc) {
+        sym_log(SYM_LOG_DEBUG, "search by meaning skipped: %s", sym_embedder_errmsg(e));
+        return SQLITE_OK;
+    }
+    src = prepare(s, "SELECT fact_id, vec FROM fact_vectors WHERE model = ? AND dim = ?", &st);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 1, sym_embedder_id(e), -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int(st, 2, dim);
+    while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const float *v = sqlite3_column_blob(st, 1);
+        struct ranked r;
+        size_t i;
+        int j;
+
+        src = SQLITE_OK;
+        if (!v || sqlite3_column_bytes(st, 1) != (int)(sizeof *v * (size_t)dim))
+            continue; /* damaged: ignored, rebuilt by the next sync if the model changes */
+        r.id = sqlite3_column_int64(st, 0);
+        r.score = 0;
+        for (j = 0; j < dim; j++)
+            r.score += (double)q[j] * v[j];
+        if (*n == VECTOR_K && by_score_desc(&r, &best[*n - 1]) >= 0)
+            continue;
+        i = *n < VECTOR_K ? (*n)++ : VECTOR_K - 1;
+        for (; i > 0 && by_score_desc(&r, &best[i - 1]) < 0; i--)
+            best[i] = best[i - 1];
+        best[i] = r;
+    }
+    sqlite3_finalize(st);
+    free(q);
+    return src == SQLITE_DONE ? SQLITE_OK : src;
+}
+
+/* Add 1 / (RRF_K + rank) to id's fused score (rank from 1), appending id when new. */
+static void fuse(struct ranked *fused, size_t *n, long long id, size_t rank)
+{
+    size_t i;
+
+    for (i = 0; i < *n && fused[i].id != id; i++)
+        ;
+    if (i == *n) {
+        fused[i].id = id;
+        fused[i].score = 0;
+        (*n)++;
+    }
+    fused[i].score += 1.0 / (RRF_K + (double)rank);
+}
+
+enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
+                                struct sym_facts *out)
+{
+    static const char what[] = "cannot search the facts";
+    struct sym_facts fts = {NULL, 0};
+    struct ranked vec[VECTOR_K], *fused = NULL;
+    size_t n_vec = 0, n_fused = 0, i, j, cap;
+    enum sym_status rc;
+    int src;
+
+    clear_err(s);
+    sym_facts_free(out);
+    if (!query || !k)
+        return SYM_OK;
+    if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
+        return invalid(s, what, "the query is too long or not valid UTF-8");
+    if (!sym_store_embedder(s))
+        return fts_search(s, query, k, out, what);
+    /* By meaning too: the top VECTOR_K of each ranking, fused by reciprocal rank. */
+    rc = fts_search(s, query, k > VECTOR_K ? k : VECTOR_K, &fts, what);
+    if (rc)
+        return rc;
+    src = vector_ranking(s, query, vec, &n_vec);
+    if (src != SQLITE_OK) {
+        rc = sym_store_fail(s, src, what);
+        goto out;
+    }
+    cap = fts.n + n_vec;
+    fused = malloc(sizeof *fused * (cap ? cap : 1));
+    if (!fused) {
+        rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        goto out;
+    }
+    for (i = 0; i < fts.n; i++)
+        fuse(fused, &n_fused, fts.items[i].id, i + 1);
+    for (i = 0; i < n_vec; i++)
+        fuse(fused, &n_fused, vec[i].id, i + 1);
+    qsort(fused, n_fused, sizeof *fused, by_score_desc);
+    if (n_fused > k)
+        n_fused = k;
+    out->items = calloc(n_fused ? n_fused : 1, sizeof *out->items);
+    if (!out->items) {
+        rc = sym_store_fail(s, SQLITE_NOMEM, what);
+        goto out;
+    }
+    for (i = 0; i < n_fused; i++) {
+        struct sym_fact *f = &out->items[out->n];
+        bool found = true;
+
+        for (j = 0; j < fts.n && fts.items[j].id != fused[i].id; j++)
+            ;
+        if (j < fts.n) {
+            *f = fts.items[j];
+            memset(&fts.items[j], 0, sizeof fts.items[j]);
+        } else {
+            rc = sym_fact_get(s, fused[i].id, f, &found);
+            if (rc)
+                goto out;
+        }
+        if (found) {
+            f->score = fused[i].score;
+            out->n++;
+        }
+    }
+out:
+    free(fused);
+    sym_facts_free(&fts);
     if (rc)
         sym_facts_free(out);
     return rc;

@@ -14,6 +14,14 @@
  * score = -bm25 * (1 + 0.1 / (1 + age_days / 365) + 0.5 if pinned), age from the last update:
  * the better match first, recency and pinning reorder close matches.
  *
+ * Search by meaning (optional): with an embedder set (sym_fact_set_embedder, llm/embed.h), each
+ * fact's text is embedded once, when it is added or its text changes, and the vector is kept in
+ * fact_vectors with the id of the model that made it; sym_fact_sync_vectors() fills in the
+ * missing ones and rebuilds those of another model. A search then also ranks the facts by the
+ * cosine of their vector with the query's (brute force, top 50) and fuses the two rankings by
+ * reciprocal rank fusion: score = sum over the rankings of 1 / (60 + rank), rank from 1. A text
+ * the model cannot embed simply has no vector; the words still find it.
+ *
  * Errors: SYM_ERR_INVALID for bad input (text missing, without words, over 1 MiB or not valid
  * UTF-8; an edit onto another fact's text), with the reason on sym_store_errmsg(); the store's
  * other codes (SYM_ERR_IO, SYM_ERR_NOMEM) as in store.h. Each write is one transaction, or joins
@@ -96,9 +104,20 @@ enum sym_status sym_fact_get(struct sym_store *s, long long id, struct sym_fact 
 enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
                               struct sym_facts *out);
 /* The k best facts for query, best first (score set, > 0). An empty or all-stop-word query, or
- * k 0, gives an empty list. *out is emptied first. */
+ * k 0, gives an empty list (with an embedder, a query of stop words only is still searched by
+ * meaning). With an embedder the score is the fused one (see the top). *out is emptied first. */
 enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
                                 struct sym_facts *out);
+struct sym_embedder;
+/* Use e (borrowed; NULL = none) for search by meaning from now on: adds and edits store the new
+ * text's vector, searches fuse the two rankings. e must outlive its use on s. */
+void sym_fact_set_embedder(struct sym_store *s, struct sym_embedder *e);
+/* Compute the vectors that are missing or were made by another model (a different
+ * sym_embedder_id()), in one transaction. *n_built gets how many were stored. Nothing to do
+ * without an embedder. */
+enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built);
+/* Number of stored vectors (any model). */
+enum sym_status sym_fact_count_vectors(struct sym_store *s, long long *n);
 /* Number of facts. */
 enum sym_status sym_fact_count(struct sym_store *s, long long *n);
 /* Earlier texts of a fact, oldest first: id, text, and created = updated = when it was replaced

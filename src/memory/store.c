@@ -28,7 +28,8 @@
 struct sym_store {
     sqlite3 *db;
     char *path;
-    bool in_tx; /* a transaction from sym_store_begin() is open */
+    bool in_tx;                    /* a transaction from sym_store_begin() is open */
+    struct sym_embedder *embedder; /* borrowed; NULL = no semantic search (facts.c) */
     char err[512];
 };
 
@@ -87,6 +88,15 @@ static const char *const migrations[] = {
     "  created INTEGER NOT NULL"
     ");"
     "CREATE INDEX turns_conversation ON turns(conversation_id, id);",
+    /* 4: one embedding per fact for semantic search (facts.c), with the id of the model that made
+     * it (llm/embed.h), so a change of model is seen and the vectors rebuilt. vec: dim floats in
+     * the machine's byte order. */
+    "CREATE TABLE fact_vectors ("
+    "  fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,"
+    "  model TEXT NOT NULL,"
+    "  dim INTEGER NOT NULL,"
+    "  vec BLOB NOT NULL"
+    ");",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -360,6 +370,16 @@ const char *sym_store_errmsg(const struct sym_store *s)
 struct sqlite3 *sym_store_db(struct sym_store *s)
 {
     return s->db;
+}
+
+struct sym_embedder *sym_store_embedder(struct sym_store *s)
+{
+    return s->embedder;
+}
+
+void sym_store_set_embedder(struct sym_store *s, struct sym_embedder *e)
+{
+    s->embedder = e;
 }
 
 char *sym_store_errbuf(struct sym_store *s, size_t *size)

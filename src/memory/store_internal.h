@@ -16,9 +16,14 @@
 #include "memory/store.h"
 
 struct sqlite3;
+struct sym_embedder;
 
 /* The database handle. Borrowed, valid until sym_store_close(). */
 struct sqlite3 *sym_store_db(struct sym_store *s);
+/* The embedder facts.c uses for semantic search (NULL: none). Borrowed from the caller of
+ * sym_fact_set_embedder(). */
+struct sym_embedder *sym_store_embedder(struct sym_store *s);
+void sym_store_set_embedder(struct sym_store *s, struct sym_embedder *e);
 /* The buffer behind sym_store_errmsg(), to write a message into; *size gets its size. */
 char *sym_store_errbuf(struct sym_store *s, size_t *size);
 /* Put SQLite's result code rc into words on the handle, prefixed by what, and map it to a status

@@ -142,6 +142,30 @@ expect_in "$out" "Paris on Friday (on 2027-06-18)" "the event date in the list"
 run_sym memory export --db "$db3"
 check "event_time exported" jq -e '.event_time == "2027-06-18T09:00:00+00:00"' <<<"$out"
 
+# Search by meaning: --embed-model (the random-weight test model stands in for an embedding
+# model) embeds the stored facts once (-v reports it), fuses the two rankings, and a missing
+# embedding model is a clear error.
+edb="$T/mem/embed.db"
+run_sym memory add --db "$edb" "My sister is Anna"
+run_sym memory add --db "$edb" "I live in Kazan"
+run_sym memory add --db "$edb" "My dog is called Rex"
+run_sym memory search -v --db "$edb" --embed-model "$TINY_MODEL" --json -k 3 "My dog is called Rex"
+expect_rc 0 "memory search --embed-model"
+expect_in "$err" "embedded 3 facts" "the facts are embedded once"
+check "fused search puts the exact fact first" jq -e 'length == 3 and
+    .[0].text == "My dog is called Rex" and .[0].score > .[1].score' <<<"$out"
+run_sym memory search -v --db "$edb" --embed-model "$TINY_MODEL" --json xylophone
+expect_rc 0 "memory search --embed-model, no shared word"
+expect_not_in "$err" "embedded" "vectors are computed only once"
+check "neighbours by meaning without a shared word" jq -e 'length == 3' <<<"$out"
+run_sym memory add --db "$edb" --embed-model "$TINY_MODEL" "My cat is called Tom"
+expect_rc 0 "memory add --embed-model"
+run_sym memory search --db "$edb" --json xylophone
+check "without --embed-model: words only" jq -e 'length == 0' <<<"$out"
+run_sym memory search --db "$edb" --embed-model "$T/nonexistent.gguf" Rex
+expect_rc 1 "a missing embedding model"
+expect_in "$err" "embedding model" "the error names the embedding model"
+
 # Usage errors.
 run_sym memory --db "$db"
 expect_rc 2 "memory without a subcommand"
