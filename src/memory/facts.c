@@ -385,20 +385,27 @@ enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built)
     return rc;
 }
 
-enum sym_status sym_fact_count_vectors(struct sym_store *s, long long *n)
+/* The single integer a `SELECT count(*) ...` gives; what names the failure. */
+static enum sym_status count_rows(struct sym_store *s, const char *sql, long long *n,
+                                  const char *what)
 {
     sqlite3_stmt *st = NULL;
     int src;
 
     clear_err(s);
     *n = 0;
-    src = prepare(s, "SELECT count(*) FROM fact_vectors", &st);
+    src = prepare(s, sql, &st);
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return src == SQLITE_ROW ? SYM_OK : sym_store_fail(s, src, "cannot count the vectors");
+    return src == SQLITE_ROW ? SYM_OK : sym_store_fail(s, src, what);
+}
+
+enum sym_status sym_fact_count_vectors(struct sym_store *s, long long *n)
+{
+    return count_rows(s, "SELECT count(*) FROM fact_vectors", n, "cannot count the vectors");
 }
 
 enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *in, long long *id,
@@ -1187,20 +1194,7 @@ out:
 
 enum sym_status sym_fact_count(struct sym_store *s, long long *n)
 {
-    sqlite3_stmt *st = NULL;
-    int src;
-
-    clear_err(s);
-    *n = 0;
-    src = prepare(s, "SELECT count(*) FROM facts", &st);
-    if (src == SQLITE_OK)
-        src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *n = sqlite3_column_int64(st, 0);
-        src = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    return src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, "cannot count the facts");
+    return count_rows(s, "SELECT count(*) FROM facts", n, "cannot count the facts");
 }
 
 enum sym_status sym_fact_history(struct sym_store *s, long long id, struct sym_facts *out)
