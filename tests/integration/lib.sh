@@ -53,6 +53,28 @@ expect_not_in() {
     esac
 }
 
+# use_tmux NAME: drive the program in a real terminal through tmux on a private socket; defines
+# tm (tmux on that socket), screen (the pane's text) and wait_for TEXT [SECONDS]. Returns 1 when
+# tmux is missing (the caller skips).
+use_tmux() {
+    command -v tmux >/dev/null || return 1
+    export TMUX_TMPDIR="$T"
+    sock="symbiot-$1-$$"
+    trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+}
+tm() { tmux -L "$sock" "$@"; }
+screen() { tm capture-pane -p -t s -S -200; }
+wait_for() {
+    local i
+    for i in $(seq 1 $((${2:-30} * 10))); do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    echo "--- screen ---" >&2
+    screen >&2
+    return 1
+}
+
 finish() {
     echo "$passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]

@@ -68,26 +68,11 @@ expect_rc 2 "--db needs a value"
 
 # In the REPL, on the real clock: a reminder that falls due while the user sits at the prompt.
 unset SYMBIOT_NOW
-if ! command -v tmux >/dev/null; then
+if ! use_tmux remind; then
     skip "tmux is not installed"
     finish
     exit
 fi
-export TMUX_TMPDIR="$T"
-sock="symbiot-remind-$$"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -t s -S -200; }
-wait_for() {
-    local i
-    for i in $(seq 1 $((${2:-30} * 10))); do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-    done
-    echo "--- screen ---" >&2
-    screen >&2
-    return 1
-}
 tm new-session -d -s s -x 100 -y 40 "env -u SYMBIOT_NOW HOME='$HOME' TZ=UTC '$SYMBIOT' --db '$T/repl.db'; sleep 60"
 check "REPL starts" wait_for "Type /help"
 tm send-keys -t s "/remind in 2 seconds stretch" Enter

@@ -4,27 +4,11 @@
 # leaves, the history file is private.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null; then
+if ! use_tmux repl; then
     skip "tmux is not installed"
     finish
     exit
 fi
-export TMUX_TMPDIR="$T"
-sock="symbiot-test-$$"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -t s -S -200; }
-# wait_for TEXT [SECONDS]: poll the screen until TEXT shows up.
-wait_for() {
-    local i
-    for i in $(seq 1 $((${2:-30} * 10))); do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-    done
-    echo "--- screen ---" >&2
-    screen >&2
-    return 1
-}
 start() { # start COMMAND: run it in a fresh tmux session, then echo its exit status to a file
     tm kill-server 2>/dev/null
     rm -f "$T/rc"
