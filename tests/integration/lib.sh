@@ -53,24 +53,42 @@ expect_not_in() {
     esac
 }
 
-# use_tmux NAME: drive the program in a real terminal through tmux on a private socket; defines
-# tm (tmux on that socket), screen (the pane's text) and wait_for TEXT [SECONDS]. Returns 1 when
-# tmux is missing (the caller skips).
+# use_tmux NAME: drive the program in a real terminal through tmux on private sockets; defines
+# tm (tmux on the current socket), tm_start COMMAND (a fresh server and session "s" running
+# COMMAND), screen (the pane's text) and wait_for TEXT [SECONDS]. Returns 1 when tmux is missing
+# (the caller skips). Each tm_start uses a new socket: a server told to quit may still hold its
+# old socket for a moment, and a session started on it would die with it.
 use_tmux() {
     command -v tmux >/dev/null || return 1
     export TMUX_TMPDIR="$T"
-    sock="symbiot-$1-$$"
-    trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+    sock_base="symbiot-$1-$$"
+    sock_n=0
+    sock="$sock_base-0"
+    trap 'tmux_kill_all; rm -rf "$T"' EXIT
 }
 tm() { tmux -L "$sock" "$@"; }
-screen() { tm capture-pane -p -t s -S -200; }
+tmux_kill_all() {
+    local n
+    for n in $(seq 0 "$sock_n"); do tmux -L "$sock_base-$n" kill-server 2>/dev/null; done
+}
+tm_start() {
+    tm kill-server 2>/dev/null
+    sock_n=$((sock_n + 1))
+    sock="$sock_base-$sock_n"
+    tm new-session -d -s s -x 100 -y 40 "$1" || fail "tmux could not start a session"
+}
+screen() { tm capture-pane -p -t s -S -200 2>/dev/null; }
 wait_for() {
     local i
     for i in $(seq 1 $((${2:-30} * 10))); do
         screen | grep -qF -- "$1" && return 0
+        if ! tm has-session -t s 2>/dev/null; then
+            echo "--- the terminal session ended before '$1' showed up ---" >&2
+            return 1
+        fi
         sleep 0.1
     done
-    echo "--- screen ---" >&2
+    echo "--- screen (waited for '$1') ---" >&2
     screen >&2
     return 1
 }

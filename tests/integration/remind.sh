@@ -73,7 +73,7 @@ if ! use_tmux remind; then
     finish
     exit
 fi
-tm new-session -d -s s -x 100 -y 40 "env -u SYMBIOT_NOW HOME='$HOME' TZ=UTC '$SYMBIOT' --db '$T/repl.db'; sleep 60"
+tm_start "env -u SYMBIOT_NOW HOME='$HOME' TZ=UTC '$SYMBIOT' --db '$T/repl.db'; sleep 600"
 check "REPL starts" wait_for "Type /help"
 tm send-keys -t s "/remind in 2 seconds stretch" Enter
 check "REPL confirms" wait_for "I'll remind you"

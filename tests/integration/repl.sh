@@ -10,9 +10,8 @@ if ! use_tmux repl; then
     exit
 fi
 start() { # start COMMAND: run it in a fresh tmux session, then echo its exit status to a file
-    tm kill-server 2>/dev/null
     rm -f "$T/rc"
-    tm new-session -d -s s -x 100 -y 40 "env HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $1; echo \$? > '$T/rc'; sleep 60"
+    tm_start "env HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $1; echo \$? > '$T/rc'; sleep 600"
 }
 exited() { # exited WANT_RC
     local i
