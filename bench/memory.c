@@ -37,7 +37,8 @@
 #define SYM_BENCH_DATA "tests/data/retrieval.tsv"
 #endif
 
-#define N_DISTRACTORS 400
+/* Generated facts mixed with the test set's (--distractors). */
+static long long n_distractors = 400;
 #define N_QUERIES 1000
 #define N_SINGLE 200
 #define IMPORT_CAP 100000
@@ -584,6 +585,15 @@ static void print_quality(const char *name, const struct quality *q, int n)
            (double)q->hit5 / n, (double)q->hit10 / n, q->rr / n);
 }
 
+/* --misses: print each question our search ranks worse than the baseline (or misses). */
+static bool show_misses;
+
+static void print_miss(const struct pair *p, int ours, int base, const char *top)
+{
+    printf("  miss: ours %d, baseline %d: %s\n        want: %s\n        got:  %s\n", ours, base,
+           p->question, p->fact, top ? top : "(nothing)");
+}
+
 static int part_a(const char *dir, const char *data)
 {
     static struct pair pairs[MAX_PAIRS];
@@ -630,7 +640,7 @@ static int part_a(const char *dir, const char *data)
     rng_state = 0x9E3779B97F4A7C15ull;
     if (sym_store_begin(s))
         goto out;
-    for (i = 0; i < npairs + N_DISTRACTORS; i++) {
+    for (i = 0; i < npairs + (int)n_distractors; i++) {
         struct sym_fact_input in = {fact, NULL, NULL, 0, false, 0};
         bool existed;
         long long id;
@@ -649,8 +659,8 @@ static int part_a(const char *dir, const char *data)
         if (!existed && baseline_add(&b, id, in.text))
             goto out;
     }
-    /* Leftover test facts when there are more than N_DISTRACTORS / 3 of them. */
-    for (i = (npairs + N_DISTRACTORS + 3) / 4; i < npairs; i++) {
+    /* Leftover test facts when there are more than n_distractors / 3 of them. */
+    for (i = (npairs + (int)n_distractors + 3) / 4; i < npairs; i++) {
         struct sym_fact_input in = {pairs[i].fact, NULL, NULL, 0, false, now};
         bool existed;
 
@@ -664,7 +674,7 @@ static int part_a(const char *dir, const char *data)
     for (i = 0; i < npairs; i++) {
         struct sym_facts hits = {0};
         long long ids[10];
-        int r = 0, k, nb;
+        int r = 0, rb, k, nb;
         size_t j;
 
         if (sym_fact_search(s, pairs[i].question, 10, &hits)) {
@@ -674,21 +684,27 @@ static int part_a(const char *dir, const char *data)
         for (j = 0; j < hits.n && !r; j++)
             if (hits.items[j].id == pairs[i].id)
                 r = (int)j + 1;
-        sym_facts_free(&hits);
         score_rank(&ours[0], r);
         score_rank(&ours[pairs[i].ru ? 2 : 1], r);
         nb = baseline_search(&b, pairs[i].question, ids);
-        if (nb < 0)
+        if (nb < 0) {
+            sym_facts_free(&hits);
             goto out;
-        for (r = 0, k = 0; k < nb && !r; k++)
+        }
+        for (rb = 0, k = 0; k < nb && !rb; k++)
             if (ids[k] == pairs[i].id)
-                r = k + 1;
+                rb = k + 1;
+        if (show_misses && r != 1 && (rb == 1 || !r || (rb && rb < r)))
+            print_miss(&pairs[i], r, rb, hits.n ? hits.items[0].text : NULL);
+        sym_facts_free(&hits);
+        r = rb;
         score_rank(&base[0], r);
         score_rank(&base[pairs[i].ru ? 2 : 1], r);
     }
-    printf("Part A: retrieval quality, %d questions (%d English, %d Russian), %d facts + %d "
-           "distractors, k = 10\n",
-           npairs, npairs - n_ru, n_ru, npairs, N_DISTRACTORS);
+    printf("Part A: retrieval quality on %s, %d questions (%d English, %d Russian), %d facts + "
+           "%lld distractors, k = 10\n",
+           strrchr(data, '/') ? strrchr(data, '/') + 1 : data, npairs, npairs - n_ru, n_ru, npairs,
+           n_distractors);
     printf("  %-34s %4s %9s %9s %9s %7s\n", "", "n", "recall@1", "recall@5", "recall@10", "MRR");
     print_quality("symbiot (stemmed FTS5), all", &ours[0], npairs);
     print_quality("plain FTS5 baseline, all", &base[0], npairs);
@@ -881,8 +897,10 @@ out:
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bench_memory [--sizes N,N,...] [--data FILE] [--no-quality] "
-                    "[--no-speed]\n");
+    fprintf(stderr,
+            "usage: bench_memory [--sizes N,N,...] [--data FILE] [--distractors N] [--misses] "
+            "[--no-quality] "
+            "[--no-speed]\n");
 }
 
 int main(int argc, char **argv)
@@ -897,6 +915,14 @@ int main(int argc, char **argv)
             sizes = argv[++i];
         } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
             data = argv[++i];
+        } else if (!strcmp(argv[i], "--distractors") && i + 1 < argc) {
+            n_distractors = atoll(argv[++i]);
+            if (n_distractors < 0) {
+                usage();
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--misses")) {
+            show_misses = true;
         } else if (!strcmp(argv[i], "--no-quality")) {
             quality = false;
         } else if (!strcmp(argv[i], "--no-speed")) {

@@ -3,20 +3,22 @@
  *
  * A fact row keeps the text as given, its normalised form (nlp/text.h; UNIQUE, which is what
  * makes adding the same fact twice a no-op) and `search`: the normalised words without stop
- * words, each stemmed by Snowball (Russian for a word with Cyrillic letters, English for one with
- * Latin letters, as-is otherwise), joined by spaces. facts_fts is an FTS5 index over `search`
- * with the facts table as its external content, so a delete tells FTS5 exactly which terms to
- * drop and the index can always be rebuilt from the table. Every change of a fact and of its
- * index happens in one transaction.
+ * words (first-person words kept: see person_words), each stemmed by Snowball (Russian for a
+ * word with Cyrillic letters, English for one with Latin letters, as-is otherwise), joined by
+ * spaces. facts_fts is an FTS5 index over `search` with the facts table as its external content,
+ * so a delete tells FTS5 exactly which terms to drop and the index can always be rebuilt from
+ * the table. Every change of a fact and of its index happens in one transaction.
  *
- * A query goes through the same steps and becomes `"stem1" OR "stem2" ...` (exact stems: prefix
- * terms cost more and found nothing more), less the common stems: a stem in more than 1/100 of
- * the facts and more than 256 of them is dropped, its document count read from an fts5vocab table
- * (temp.facts_vocab, made per connection). FTS5 computes BM25 for every fact that matches, so a
- * common stem in the OR made most of a search's time at 100,000 facts. When every stem is common
- * they are AND-ed instead. A fact that shares any remaining stem is a candidate, and BM25 ranks
- * the ones that share more, and rarer, words higher. The cost: a dropped stem no longer counts in
- * the ranking, which on a large store can put a fact with the rare word but not the common one
+ * A query goes through the same steps, each word bringing its synonyms (synonym_words), and
+ * becomes `("stem1" OR "syn1") OR ("stem2") ...` (exact stems: prefix terms cost more and found
+ * nothing more), less the common words: a word in more than 1/100 of the facts and more than 256
+ * of them is dropped, its document count read from an fts5vocab table (temp.facts_vocab, made
+ * per connection), and a word no fact has is dropped too. FTS5 computes BM25 for every fact that
+ * matches, so a common stem in the OR made most of a search's time at 100,000 facts. When every
+ * word is common they are AND-ed instead. First-person words only weigh in (search_match). A fact
+ * that shares any remaining stem is a candidate, and BM25 ranks the ones that share more, and
+ * rarer, words higher. The cost: a dropped stem no longer counts in the ranking, which on a large
+ * store can put a fact with the rare word but not the common one
  * first (the quality benchmark, at 525 facts, drops nothing). The score is BM25's relevance (its
  * negation: SQLite's bm25() is lower for better) times a bonus: 1 + 0.1 * recency + 0.5 if pinned,
  * recency being 1 / (1 + age_days / 365) (1 today, 0.5 after a year). A multiplier rather than an
@@ -31,6 +33,7 @@
 #include "memory/facts.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,12 +73,29 @@ static const char stop_words[] =
     "иногда лучше чуть том нельзя такой им более "
     "всегда конечно всю между ";
 
-static bool is_stop_word(const char *w)
+/* The first person, which tells the user's own facts ("I live in Berlin") from other people's
+ * ("My aunt lives in Lisbon"): indexed, and in a query weighed but never matched alone. */
+static const char person_words[] =
+    " i me my mine myself we us our ours "
+    "я меня мне мной мой моя мое мои моего моей моему моим моих мою "
+    "мы нас нам нами наш наша наше наши нашего нашей нашему нашим наших нашу ";
+
+static bool in_list(const char *list, const char *w)
 {
     char key[64];
     int n = snprintf(key, sizeof key, " %s ", w);
 
-    return n > 0 && (size_t)n < sizeof key && strstr(stop_words, key) != NULL;
+    return n > 0 && (size_t)n < sizeof key && strstr(list, key) != NULL;
+}
+
+static bool is_stop_word(const char *w)
+{
+    return in_list(stop_words, w);
+}
+
+static bool is_person_word(const char *w)
+{
+    return in_list(person_words, w);
 }
 
 /* The two stemmers, made when first needed. */
@@ -113,21 +133,146 @@ static struct sb_stemmer *stemmer_for(struct stemmers *st, const char *w, bool *
 }
 
 /*
- * The search terms of valid UTF-8 text: normalised, stop words dropped, stemmed. With quote
- * false, joined by spaces (the `search` column); with quote true, as an FTS5 query of prefix
- * terms OR-ed together. *out (caller frees) is "" when no word is left. *norm_out, when not
- * NULL, gets the normalised text (caller frees).
+ * Words a user says for the same thing, one group a line: a query word whose stem is in a group
+ * also looks for the group's other stems. Kept to everyday words about a person's life (family,
+ * work, home, pets, health) and British/American spellings, where one word rarely means
+ * something else; anything broader is the embedding model's job (--embed-model). Normalised
+ * forms (lower case, ё -> е); stemmed once per process, in the language of each word, so a
+ * Russian form whose stem differs from the others' ("отца" -> "отц", "пса") is listed too.
  */
-static enum sym_status search_terms(const char *text, bool quote, char **out, char **norm_out)
+static const char *const synonym_words[] = {
+    "mother mom mum mommy mummy mama",
+    "father dad daddy papa",
+    "grandmother grandma granny nan",
+    "grandfather grandpa granddad",
+    "child children kid kids",
+    "husband hubby",
+    "wife missus",
+    "boss manager supervisor",
+    "doctor physician gp",
+    "job occupation profession",
+    "colleague coworker",
+    "apartment flat",
+    "holiday vacation",
+    "movie film",
+    "cellphone mobile",
+    "birthday born birth",
+    "favourite favorite",
+    "colour color",
+    "neighbour neighbor",
+    "theatre theater",
+    "centre center",
+    "travelling traveling",
+    "мама мать матери мамочка",
+    "папа отец отца",
+    "бабушка бабуля",
+    "дедушка дед",
+    "дети ребенок ребенка детский",
+    "муж супруг",
+    "жена супруга",
+    "собака пес пса псу псом псы",
+    "кошка кот",
+    "врач доктор",
+    "работа должность профессия",
+    "начальник руководитель босс",
+    "машина автомобиль",
+    "квартира жилье",
+    "отпуск каникулы",
+    "рождения родился родилась",
+    "страховка страховая",
+};
+#define N_SYNONYMS (sizeof synonym_words / sizeof synonym_words[0])
+
+/* The groups' stems, each " stem stem ... " (NULL when that group could not be made). */
+static char *synonym_stems[N_SYNONYMS];
+static pthread_once_t synonyms_once = PTHREAD_ONCE_INIT;
+
+static void synonyms_make(void)
+{
+    struct stemmers st = {NULL, NULL};
+    size_t g;
+
+    for (g = 0; g < N_SYNONYMS; g++) {
+        struct sym_buf b = {0};
+        const char *w = synonym_words[g], *end;
+        enum sym_status rc = sym_buf_puts(&b, " ");
+
+        for (; !rc && *w; w = *end ? end + 1 : end) {
+            bool nomem = false;
+            struct sb_stemmer *stem;
+            char word[64];
+            const sb_symbol *out;
+
+            end = strchr(w, ' ');
+            if (!end)
+                end = w + strlen(w);
+            snprintf(word, sizeof word, "%.*s", (int)(end - w), w);
+            stem = stemmer_for(&st, word, &nomem);
+            out = stem ? sb_stemmer_stem(stem, (const sb_symbol *)word, (int)strlen(word)) : NULL;
+            rc = out ? sym_buf_append(&b, (const char *)out, (size_t)sb_stemmer_length(stem))
+                     : sym_buf_puts(&b, word);
+            if (!rc)
+                rc = sym_buf_puts(&b, " ");
+        }
+        if (rc)
+            sym_buf_free(&b);
+        else
+            synonym_stems[g] = sym_buf_steal(&b);
+    }
+    stemmers_free(&st);
+}
+
+/* Append to b the stems that mean what stem (len bytes) means, each after a '|'. */
+static enum sym_status put_synonyms(struct sym_buf *b, const char *stem, size_t len)
+{
+    char key[128];
+    size_t g;
+
+    if (len + 3 > sizeof key)
+        return SYM_OK;
+    pthread_once(&synonyms_once, synonyms_make);
+    snprintf(key, sizeof key, " %.*s ", (int)len, stem);
+    for (g = 0; g < N_SYNONYMS; g++) {
+        const char *t, *end;
+        enum sym_status rc = SYM_OK;
+
+        if (!synonym_stems[g] || !strstr(synonym_stems[g], key))
+            continue;
+        for (t = synonym_stems[g] + 1; !rc && *t; t = end + 1) {
+            end = strchr(t, ' ');
+            if ((size_t)(end - t) != len || memcmp(t, stem, len)) {
+                rc = sym_buf_puts(b, "|");
+                if (!rc)
+                    rc = sym_buf_append(b, t, (size_t)(end - t));
+            }
+        }
+        if (rc)
+            return rc;
+    }
+    return SYM_OK;
+}
+
+/*
+ * The search terms of valid UTF-8 text: normalised, stop words dropped, each word stemmed,
+ * joined by spaces. First-person words go to *function when it is not NULL (a query: they only
+ * weigh in the ranking, and each other word brings its synonyms along, "stem|synonym"), else
+ * with the others (a fact's `search` column indexes every word). *content and *function (caller
+ * frees) are "" when no such word is there. *norm_out, when not NULL, gets the normalised text
+ * (caller frees).
+ */
+static enum sym_status search_terms(const char *text, char **content, char **function,
+                                    char **norm_out)
 {
     struct stemmers st = {NULL, NULL};
     struct sym_words w = {0};
-    struct sym_buf b = {0};
+    struct sym_buf b[2] = {{0}, {0}};
     enum sym_status rc;
     char *norm;
     size_t i;
 
-    *out = NULL;
+    *content = NULL;
+    if (function)
+        *function = NULL;
     norm = sym_normalize(text);
     if (!norm)
         return SYM_ERR_NOMEM;
@@ -137,10 +282,12 @@ static enum sym_status search_terms(const char *text, bool quote, char **out, ch
         struct sb_stemmer *stem;
         const char *term = w.word[i];
         size_t len = strlen(term);
-        const char *p;
+        bool person = is_person_word(term);
+        struct sym_buf *to = &b[function && person];
 
-        if (is_stop_word(term))
+        if (!person && is_stop_word(term))
             continue;
+
         stem = stemmer_for(&st, term, &nomem);
         if (nomem) {
             rc = SYM_ERR_NOMEM;
@@ -156,18 +303,19 @@ static enum sym_status search_terms(const char *text, bool quote, char **out, ch
             term = (const char *)s;
             len = (size_t)sb_stemmer_length(stem);
         }
-        if (b.len)
-            rc = sym_buf_puts(&b, quote ? " OR " : " ");
-        if (!rc && quote)
-            rc = sym_buf_puts(&b, "\"");
-        /* Normalised text has no quotes, but a query must never be able to break out of one. */
-        for (p = term; !rc && p < term + len; p++)
-            rc = *p == '"' && quote ? sym_buf_puts(&b, "\"\"") : sym_buf_append(&b, p, 1);
-        if (!rc && quote)
-            rc = sym_buf_puts(&b, "\"");
+        if (to->len)
+            rc = sym_buf_puts(to, " ");
+        if (!rc)
+            rc = sym_buf_append(to, term, len);
+        if (!rc && function && to == &b[0])
+            rc = put_synonyms(to, term, len);
     }
-    if (!rc) {
-        *out = b.data ? sym_buf_steal(&b) : strdup("");
+    for (i = 0; !rc && i < 2; i++) {
+        char **out = i ? function : content;
+
+        if (!out)
+            continue;
+        *out = b[i].data ? sym_buf_steal(&b[i]) : strdup("");
         if (!*out)
             rc = SYM_ERR_NOMEM;
     }
@@ -175,11 +323,46 @@ static enum sym_status search_terms(const char *text, bool quote, char **out, ch
         *norm_out = norm;
         norm = NULL;
     }
-    sym_buf_free(&b);
+    if (rc) {
+        free(*content);
+        *content = NULL;
+        if (function) {
+            free(*function);
+            *function = NULL;
+        }
+    }
+    sym_buf_free(&b[0]);
+    sym_buf_free(&b[1]);
     sym_words_free(&w);
     stemmers_free(&st);
     free(norm);
     return rc;
+}
+
+/* SQL function symbiot_search(text): a fact's `search` column, for the migration that re-indexes
+ * every fact when what is indexed changes (store.c registers it on each connection). */
+static void sql_search_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    char *terms = NULL;
+
+    (void)argc;
+    if (!text) {
+        sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+        return;
+    }
+    if (search_terms(text, &terms, NULL, NULL)) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, terms, -1, free);
+}
+
+int sym_fact_register_sql(struct sqlite3 *db)
+{
+    return sqlite3_create_function(db, "symbiot_search", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                   sql_search_terms, NULL, NULL);
 }
 
 /* Say why on the handle and return SYM_ERR_INVALID. */
@@ -431,7 +614,7 @@ enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *i
         rc = check_label(s, in->tags, what);
     if (rc)
         return rc;
-    rc = search_terms(in->text, false, &search, &norm);
+    rc = search_terms(in->text, &search, NULL, &norm);
     if (rc) {
         rc = sym_store_fail(s, SQLITE_NOMEM, what);
         goto out;
@@ -509,7 +692,7 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
     rc = check_text(s, text, what);
     if (rc)
         return rc;
-    rc = search_terms(text, false, &search, &norm);
+    rc = search_terms(text, &search, NULL, &norm);
     if (rc) {
         rc = sym_store_fail(s, SQLITE_NOMEM, what);
         goto out;
@@ -638,7 +821,7 @@ enum sym_status sym_fact_remember(struct sym_store *s, const char *text, const c
     if (rc)
         return rc;
     tag_size = strlen(key) + sizeof ",key:,";
-    if (search_terms(text, false, &search, &norm) || !(tag = malloc(tag_size))) {
+    if (search_terms(text, &search, NULL, &norm) || !(tag = malloc(tag_size))) {
         rc = sym_store_fail(s, SQLITE_NOMEM, what);
         goto out;
     }
@@ -926,23 +1109,101 @@ static enum sym_status put_term(struct sym_buf *b, const char *term, size_t len,
     return rc ? rc : sym_buf_puts(b, "\"");
 }
 
+/* The number of facts that have term, from temp.facts_vocab's statement st (NULL: 0). */
+static sqlite3_int64 term_docs(sqlite3_stmt *st, const char *term, size_t len)
+{
+    sqlite3_int64 doc = 0;
+
+    if (!st)
+        return 0;
+    sqlite3_reset(st);
+    if (sqlite3_bind_text(st, 1, term, (int)len, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        doc = sqlite3_column_int64(st, 0);
+    return doc;
+}
+
+/* A word's alternatives counted at most (the synonym groups have far fewer). */
+#define MAX_ALTS 16
+
+/* Append "(alt OR alt ...)" to b, op before it when b has something: the alternatives of a
+ * word (see search_terms) that some fact has (docs[i] != 0; -1 is unknown). */
+static enum sym_status put_word(struct sym_buf *b, const char *word, size_t len,
+                                const sqlite3_int64 *docs, const char *op)
+{
+    struct sym_buf alts = {0};
+    enum sym_status rc = SYM_OK;
+    const char *t, *end = word + len, *bar;
+    size_t i;
+
+    for (t = word, i = 0; !rc && t < end && i < MAX_ALTS; t = bar + 1, i++) {
+        bar = memchr(t, '|', (size_t)(end - t));
+        if (!bar)
+            bar = end;
+        if (docs[i] != 0)
+            rc = put_term(&alts, t, (size_t)(bar - t), " OR ");
+    }
+    if (!rc && alts.len)
+        rc = sym_buf_printf(b, "%s(%s)", b->len ? op : "", alts.data);
+    sym_buf_free(&alts);
+    return rc;
+}
+
 /*
- * The FTS5 query for a search: the query's rare terms (search_terms) OR-ed together; when every
- * term is common, all of them AND-ed (few facts have them all, so few are scored). *match (caller
- * frees) is "" when no word is left.
+ * Append each space-separated word of terms ("stem|synonym ...") to the lists: all of them to
+ * *all (AND-ed, when not NULL), the ones in no more than limit facts to *rare (OR-ed). A word's
+ * count is its alternatives' together; a word no fact has is left out (on a store where common
+ * words are dropped, an unknown word must not be all that is looked for).
+ */
+static enum sym_status put_terms(const char *terms, sqlite3_stmt *st, sqlite3_int64 limit,
+                                 struct sym_buf *all, struct sym_buf *rare)
+{
+    enum sym_status rc = SYM_OK;
+    const char *t, *end, *a, *bar;
+
+    for (t = terms; !rc && *t; t = *end ? end + 1 : end) {
+        sqlite3_int64 docs[MAX_ALTS], sum = 0;
+        size_t n;
+
+        end = t + strcspn(t, " ");
+        if (end == t)
+            continue;
+        for (a = t, n = 0; a < end && n < MAX_ALTS; a = bar + 1, n++) {
+            bar = memchr(a, '|', (size_t)(end - a));
+            if (!bar)
+                bar = end;
+            docs[n] = st ? term_docs(st, a, (size_t)(bar - a)) : -1;
+            sum += docs[n] > 0 ? docs[n] : 0;
+        }
+        if (st && sum == 0)
+            continue;
+        if (all)
+            rc = put_word(all, t, (size_t)(end - t), docs, " AND ");
+        if (!rc && sum <= limit)
+            rc = put_word(rare, t, (size_t)(end - t), docs, " OR ");
+    }
+    return rc;
+}
+
+/*
+ * The FTS5 query for a search (see the top of the file): the query's rare content stems OR-ed
+ * together, or all of them AND-ed when every one is common; then, when the query has rare
+ * first-person words, "(that) AND (that OR those words)": the same facts match, and the
+ * first-person words they share add to BM25 (at about half the weight: the content stems count
+ * twice). On a large store they are common, hence left out, and cost nothing.
+ * *match (caller frees) is "" when no content word is left.
  */
 static enum sym_status search_match(struct sym_store *s, const char *query, char **match)
 {
     sqlite3_stmt *st = NULL;
-    struct sym_buf rare = {0}, all = {0};
+    struct sym_buf rare = {0}, all = {0}, weigh = {0}, out = {0};
     sqlite3_int64 n = 0, limit;
-    char *terms = NULL;
-    const char *t, *end;
+    char *content = NULL, *function = NULL;
     enum sym_status rc;
     int src;
 
     *match = NULL;
-    rc = search_terms(query, false, &terms, NULL);
+    rc = search_terms(query, &content, &function, NULL);
     if (rc)
         return rc;
     /* Document counts come from an fts5vocab table, made per connection; on any failure every
@@ -960,37 +1221,29 @@ static enum sym_status search_match(struct sym_store *s, const char *query, char
     limit = n / COMMON_SHARE > COMMON_MIN ? n / COMMON_SHARE : COMMON_MIN;
     if (src == SQLITE_OK && n > limit)
         src = prepare(s, "SELECT doc FROM temp.facts_vocab WHERE term = ?", &st);
-    for (t = terms; !rc && *t; t = *end ? end + 1 : end) {
-        size_t len;
-        sqlite3_int64 doc = 0;
-
-        end = strchr(t, ' ');
-        if (!end)
-            end = t + strlen(t);
-        len = (size_t)(end - t);
-        if (!len)
-            continue;
-        if (st) {
-            sqlite3_reset(st);
-            if (sqlite3_bind_text(st, 1, t, (int)len, SQLITE_STATIC) == SQLITE_OK &&
-                sqlite3_step(st) == SQLITE_ROW)
-                doc = sqlite3_column_int64(st, 0);
-        }
-        rc = put_term(&all, t, len, " AND ");
-        if (!rc && doc <= limit)
-            rc = put_term(&rare, t, len, " OR ");
-    }
+    rc = put_terms(content, st, limit, &all, &rare);
+    if (!rc)
+        rc = put_terms(function, st, limit, NULL, &weigh);
     sqlite3_finalize(st);
     if (!rc) {
-        struct sym_buf *use = rare.len ? &rare : &all;
+        const char *use = rare.len ? rare.data : all.data;
 
-        *match = use->data ? sym_buf_steal(use) : strdup("");
+        if (use && weigh.len)
+            rc = sym_buf_printf(&out, "(%s) AND (%s OR %s)", use, use, weigh.data);
+        else if (use)
+            rc = sym_buf_puts(&out, use);
+    }
+    if (!rc) {
+        *match = out.data ? sym_buf_steal(&out) : strdup("");
         if (!*match)
             rc = SYM_ERR_NOMEM;
     }
     sym_buf_free(&rare);
     sym_buf_free(&all);
-    free(terms);
+    sym_buf_free(&weigh);
+    sym_buf_free(&out);
+    free(content);
+    free(function);
     return rc;
 }
 

@@ -97,6 +97,11 @@ static const char *const migrations[] = {
     "  dim INTEGER NOT NULL,"
     "  vec BLOB NOT NULL"
     ");",
+    /* 5: first-person words are indexed too (in a query they weigh in the ranking: "my" and "I"
+     * tell the user's own facts from others'), so every fact's `search` is recomputed by
+     * facts.c's symbiot_search() and the index rebuilt. */
+    "UPDATE facts SET search = symbiot_search(text);"
+    "INSERT INTO facts_fts(facts_fts) VALUES('rebuild');",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -206,7 +211,7 @@ static enum sym_status write_end(struct sym_store *s, bool owned, enum sym_statu
 static enum sym_status migrate(struct sym_store *s, int target)
 {
     char sql[64];
-    long long v;
+    long long v = 0;
     enum sym_status rc = SYM_OK;
 
     for (;;) {
@@ -328,6 +333,8 @@ enum sym_status sym_store_open_version(struct sym_store **out, const char *path,
         goto fail;
     }
     rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the memory database");
+    if (!rc && (src = sym_fact_register_sql(s->db)) != SQLITE_OK)
+        rc = fail(s, src, "cannot open the memory database");
     if (!rc)
         rc = migrate(s, target < SCHEMA_VERSION ? target : SCHEMA_VERSION);
     if (rc)

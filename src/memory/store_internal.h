@@ -37,6 +37,9 @@ enum sym_status sym_store_write_begin(struct sym_store *s, bool *owned, const ch
 enum sym_status sym_store_write_end(struct sym_store *s, bool owned, enum sym_status rc,
                                     const char *what);
 
+/* Register facts.c's SQL functions (symbiot_search, used by migrations) on db. SQLite's code. */
+int sym_fact_register_sql(struct sqlite3 *db);
+
 /* For upgrade tests: open as sym_store_open() does, but migrate no further than version. */
 enum sym_status sym_store_open_version(struct sym_store **out, const char *path, int version,
                                        char *err, size_t errlen);

@@ -1,10 +1,11 @@
 /*
  * test_facts.c: facts in the memory database: add (and its dedup), list, count, get, edit with
  * history, pin, forget; search in English and Russian through stemming ("машину" finds
- * "машина"), stop words, ranking (the better match, then pinned facts); refusals (10 MB text,
+ * "машина"), stop words (they rank, never match alone), synonyms, a common word with an unknown
+ * one, ranking (the better match, then pinned facts); refusals (10 MB text,
  * invalid UTF-8, an edit onto another fact's text); persistence across a restart; a version-1
- * database (reminders only) upgraded in place; and a timing of 100 searches over 10,000 facts,
- * printed, not asserted.
+ * database (reminders only) upgraded in place, a version-4 one re-indexed; and a timing of 100
+ * searches over 10,000 facts, printed, not asserted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,64 @@ static void test_search(void)
     sym_store_close(s);
 }
 
+/* A query's stop words weigh in the ranking but never make a match on their own; a query word
+ * brings its synonyms along ("mum" finds "mother", "пса" finds "собака"). */
+static void test_stop_words_and_synonyms(void)
+{
+    struct sym_store *s = open_db("synonyms.db");
+    long long mine, aunt, mother, dog, kids, color;
+    size_t n = 99;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    sym_clock_fix(NOW);
+    aunt = add(s, "My aunt lives in Lisbon", false);
+    mine = add(s, "I live in Berlin", false);
+    mother = add(s, "My mother Sarah is a teacher", false);
+    dog = add(s, "У нас есть собака Рекс", false);
+    kids = add(s, "We have two children", false);
+    color = add(s, "My favorite color is green", false);
+    add(s, "У Алексея аллергия на пыльцу", false);
+
+    /* "I" tells the user's own fact from the aunt's; both still match. */
+    CHECK(best(s, "Where do I live?", &n) == mine && n == 2);
+    CHECK(best(s, "Where does my aunt live?", NULL) == aunt);
+    CHECK(best(s, "who am I", &n) == 0 && n == 0);
+    CHECK(best(s, "What does mum do?", NULL) == mother);
+    CHECK(best(s, "Как зовут нашего пса?", NULL) == dog);
+    CHECK(best(s, "How many kids do we have?", NULL) == kids);
+    CHECK(best(s, "my favourite colour", NULL) == color);
+    /* No synonym group for "aunt": the mother is not found through it. */
+    CHECK(best(s, "aunt", &n) == aunt && n == 1);
+    sym_clock_unfix();
+    sym_store_close(s);
+}
+
+/* On a store where a word is common, a query with that word and an unknown one still finds the
+ * facts with the common word (the unknown word must not be all that is looked for). */
+static void test_common_and_unknown(void)
+{
+    struct sym_store *s = open_db("common.db");
+    char text[128];
+    size_t n = 0;
+    int i;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(sym_store_begin(s) == SYM_OK);
+    for (i = 0; i < 600; i++) {
+        snprintf(text, sizeof text, "Note %d about the garden", i);
+        add(s, text, false);
+    }
+    CHECK(sym_store_commit(s) == SYM_OK);
+    CHECK(best(s, "garden xylophone", &n) > 0 && n == 10);
+    CHECK(best(s, "doctor garden", &n) > 0 && n == 10); /* "doctor" brings synonyms no fact has */
+    CHECK(best(s, "xylophone", &n) == 0 && n == 0);
+    sym_store_close(s);
+}
+
 static void test_refusals(void)
 {
     struct sym_store *s = open_db("refuse.db");
@@ -306,6 +365,31 @@ static void test_upgrade(void)
     id = add(s, "Now facts work", false);
     CHECK(id > 0);
     CHECK(best(s, "facts", NULL) == id);
+    sym_store_close(s);
+}
+
+/* A version-4 database (stop words not indexed) is re-indexed when opened: its facts are found
+ * as before, and a query's stop words now rank them. */
+static void test_reindex(void)
+{
+    char p[256], err[512];
+    struct sym_store *s = NULL;
+    long long mine, aunt;
+    size_t n = 0;
+
+    path_in(p, sizeof p, "v4.db");
+    CHECK(sym_store_open_version(&s, p, 4, err, sizeof err) == SYM_OK);
+    if (!s)
+        return;
+    aunt = add(s, "My aunt lives in Lisbon", false);
+    mine = add(s, "I live in Berlin", false);
+    sym_store_close(s);
+    s = open_db("v4.db");
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(best(s, "Where do I live?", &n) == mine && n == 2);
+    CHECK(best(s, "Lisbon", NULL) == aunt);
     sym_store_close(s);
 }
 
@@ -411,8 +495,8 @@ static void test_remember(void)
 
 int main(int argc, char **argv)
 {
-    const char *names[] = {"crud.db", "search.db", "refuse.db",  "persist.db",
-                           "v1.db",   "bench.db",  "remember.db"};
+    const char *names[] = {"crud.db",  "search.db",   "refuse.db", "persist.db",  "v1.db",
+                           "bench.db", "remember.db", "v4.db",     "synonyms.db", "common.db"};
     int nfacts = argc > 1 ? atoi(argv[1]) : 10000;
     size_t i;
 
@@ -426,6 +510,9 @@ int main(int argc, char **argv)
     test_refusals();
     test_persistence();
     test_upgrade();
+    test_reindex();
+    test_stop_words_and_synonyms();
+    test_common_and_unknown();
     test_remember();
     bench(nfacts);
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
