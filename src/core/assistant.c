@@ -677,6 +677,22 @@ static enum sym_status remember_when(struct sym_store *store, const struct sym_e
     return sym_fact_set_event_time(store, id, at, &found);
 }
 
+/* Remember one extracted fact and its event time in one transaction: both or neither. */
+static enum sym_status remember_fact(struct sym_store *store, const struct sym_extracted_fact *f,
+                                     long long *id, enum sym_fact_outcome *outcome)
+{
+    enum sym_status rc = sym_store_begin(store);
+
+    if (!rc)
+        rc = sym_fact_remember(store, f->text, f->key, "conversation", id, outcome);
+    if (!rc)
+        rc = remember_when(store, f, *id);
+    if (!rc)
+        return sym_store_commit(store);
+    sym_store_rollback(store);
+    return rc;
+}
+
 /*
  * Remember the personal facts a chat message states (nlp/extract.h), before the model answers:
  * they are kept even when the turn then fails (no model, a full context), and the recall of this
@@ -697,8 +713,7 @@ static void remember_said(struct sym_assistant *a, const char *input, const stru
         enum sym_fact_outcome outcome;
         long long id;
 
-        if (sym_fact_remember(a->store, f->text, f->key, "conversation", &id, &outcome) ||
-            remember_when(a->store, f, id)) {
+        if (remember_fact(a->store, f, &id, &outcome)) {
             snprintf(
                 msg, sizeof msg,
                 SYM_TR(f->lang, "could not remember \"%s\": %s", "не удалось запомнить «%s»: %s"),

@@ -461,31 +461,25 @@ void sym_fact_set_embedder(struct sym_store *s, struct sym_embedder *e)
     sym_store_set_embedder(s, e);
 }
 
-/* Embed text and store it as fact id's vector, replacing any. A text the model cannot embed gets
- * no vector (search then finds the fact by its words only): only running out of memory or a
- * database error fails. *stored (may be NULL) says whether a vector was written. */
-static int store_vector(struct sym_store *s, long long id, const char *text, bool *stored)
+/*
+ * Write fact id's vector (vec, dim floats; NULL: the text could not be embedded, so any old vector
+ * goes), only while the fact still has text: a sync embeds outside the write lock, and the fact
+ * may have changed or gone meanwhile. SQLite's code.
+ */
+static int put_vector(struct sym_store *s, long long id, const char *text, const float *vec,
+                      int dim)
 {
     struct sym_embedder *e = sym_store_embedder(s);
     sqlite3_stmt *st = NULL;
-    enum sym_status erc;
-    float *vec = NULL;
-    int dim = 0, rc;
+    int rc;
 
-    if (stored)
-        *stored = false;
-    if (!e)
-        return SQLITE_OK;
-    erc = sym_embed(e, text, &vec, &dim);
-    if (erc == SYM_ERR_NOMEM)
-        return SQLITE_NOMEM;
-    if (erc) {
-        sym_log(SYM_LOG_DEBUG, "fact %lld gets no vector: %s", id, sym_embedder_errmsg(e));
-        rc = prepare(s, "DELETE FROM fact_vectors WHERE fact_id = ?", &st);
+    if (!vec) {
+        rc = prepare(s, "DELETE FROM fact_vectors WHERE fact_id = ?1", &st);
     } else {
         rc = prepare(s,
                      "INSERT OR REPLACE INTO fact_vectors (fact_id, model, dim, vec) "
-                     "VALUES (?, ?, ?, ?)",
+                     "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+                     "(SELECT 1 FROM facts WHERE id = ?1 AND text = ?5)",
                      &st);
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_text(st, 2, sym_embedder_id(e), -1, SQLITE_STATIC);
@@ -493,36 +487,65 @@ static int store_vector(struct sym_store *s, long long id, const char *text, boo
             rc = sqlite3_bind_int(st, 3, dim);
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_blob(st, 4, vec, (int)(sizeof *vec * (size_t)dim), SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    free(vec);
-    if (rc == SQLITE_DONE && stored)
-        *stored = !erc;
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built)
+/* Embed text; *vec (caller frees) stays NULL when it cannot be (said in the debug log). SQLite's
+ * code: SQLITE_NOMEM for want of memory, else SQLITE_OK. */
+static int embed_text(struct sym_store *s, long long id, const char *text, float **vec, int *dim)
 {
-    static const char what[] = "cannot update the facts' vectors";
     struct sym_embedder *e = sym_store_embedder(s);
-    struct sym_facts todo = {NULL, 0};
+    enum sym_status erc;
+
+    *vec = NULL;
+    *dim = 0;
+    erc = sym_embed(e, text, vec, dim);
+    if (erc == SYM_ERR_NOMEM)
+        return SQLITE_NOMEM;
+    if (erc) {
+        sym_log(SYM_LOG_DEBUG, "fact %lld gets no vector: %s", id, sym_embedder_errmsg(e));
+        free(*vec);
+        *vec = NULL;
+    }
+    return SQLITE_OK;
+}
+
+/* Embed the text of fact id and store the vector (inside the caller's write). SQLite's code;
+ * *stored, when not NULL, says whether a vector was stored. */
+static int store_vector(struct sym_store *s, long long id, const char *text, bool *stored)
+{
+    float *vec = NULL;
+    int dim = 0, rc;
+
+    if (stored)
+        *stored = false;
+    if (!sym_store_embedder(s))
+        return SQLITE_OK;
+    rc = embed_text(s, id, text, &vec, &dim);
+    if (rc == SQLITE_OK)
+        rc = put_vector(s, id, text, vec, dim);
+    if (rc == SQLITE_OK && stored)
+        *stored = vec != NULL;
+    free(vec);
+    return rc;
+}
+
+/* The facts whose vector is missing or made by another model, into *todo (texts owned). */
+static int vectors_missing(struct sym_store *s, struct sym_facts *todo)
+{
+    struct sym_embedder *e = sym_store_embedder(s);
     sqlite3_stmt *st = NULL;
-    enum sym_status rc;
-    bool owned = false, stored;
-    size_t i, cap = 0;
+    size_t cap = 0;
     int src;
 
-    clear_err(s);
-    *n_built = 0;
-    if (!e)
-        return SYM_OK;
-    rc = sym_store_write_begin(s, &owned, what);
-    if (rc)
-        return rc;
     src = prepare(s,
                   "SELECT f.id, f.text FROM facts f LEFT JOIN fact_vectors v ON v.fact_id = f.id "
                   "WHERE v.fact_id IS NULL OR v.model != ?1 OR v.dim != ?2 ORDER BY f.id",
@@ -535,36 +558,78 @@ enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built)
         const char *text = (const char *)sqlite3_column_text(st, 1);
 
         src = SQLITE_OK;
-        if (todo.n == cap) {
+        if (todo->n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
-            struct sym_fact *p = realloc(todo.items, sizeof *p * ncap);
+            struct sym_fact *p = realloc(todo->items, sizeof *p * ncap);
 
             if (!p) {
                 src = SQLITE_NOMEM;
                 break;
             }
-            todo.items = p;
+            todo->items = p;
             cap = ncap;
         }
-        memset(&todo.items[todo.n], 0, sizeof todo.items[todo.n]);
-        todo.items[todo.n].id = sqlite3_column_int64(st, 0);
-        todo.items[todo.n].text = strdup(text ? text : "");
-        if (!todo.items[todo.n++].text)
+        memset(&todo->items[todo->n], 0, sizeof todo->items[todo->n]);
+        todo->items[todo->n].id = sqlite3_column_int64(st, 0);
+        todo->items[todo->n].text = strdup(text ? text : "");
+        if (!todo->items[todo->n++].text)
             src = SQLITE_NOMEM;
     }
-    if (src == SQLITE_DONE)
-        src = SQLITE_OK;
     sqlite3_finalize(st);
-    for (i = 0; src == SQLITE_OK && i < todo.n; i++) {
-        src = store_vector(s, todo.items[i].id, todo.items[i].text, &stored);
-        if (src == SQLITE_OK && stored)
-            (*n_built)++;
+    return src == SQLITE_DONE ? SQLITE_OK : src;
+}
+
+/* Vectors a sync computes before it takes the write lock to store them. */
+#define SYNC_BATCH 32
+
+/* Embed facts [from, to) of todo without a lock, then store their vectors in one write.
+ * *n_built grows by the vectors stored. */
+static enum sym_status sync_batch(struct sym_store *s, const struct sym_facts *todo, size_t from,
+                                  size_t to, size_t *n_built, const char *what)
+{
+    float *vecs[SYNC_BATCH] = {NULL};
+    int dims[SYNC_BATCH] = {0}, src = SQLITE_OK;
+    enum sym_status rc;
+    bool owned = false;
+    size_t i;
+
+    for (i = from; src == SQLITE_OK && i < to; i++)
+        src =
+            embed_text(s, todo->items[i].id, todo->items[i].text, &vecs[i - from], &dims[i - from]);
+    rc = src == SQLITE_OK ? sym_store_write_begin(s, &owned, what) : sym_store_fail(s, src, what);
+    for (i = from; !rc && src == SQLITE_OK && i < to; i++)
+        src = put_vector(s, todo->items[i].id, todo->items[i].text, vecs[i - from], dims[i - from]);
+    if (!rc) {
+        rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+        rc = sym_store_write_end(s, owned, rc, what);
     }
+    for (i = from; i < to; i++) {
+        if (!rc && vecs[i - from])
+            (*n_built)++;
+        free(vecs[i - from]);
+    }
+    return rc;
+}
+
+enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built)
+{
+    static const char what[] = "cannot update the facts' vectors";
+    struct sym_facts todo = {NULL, 0};
+    enum sym_status rc = SYM_OK;
+    size_t i;
+    int src;
+
+    clear_err(s);
+    *n_built = 0;
+    if (!sym_store_embedder(s))
+        return SYM_OK;
+    src = vectors_missing(s, &todo);
+    if (src != SQLITE_OK)
+        rc = sym_store_fail(s, src, what);
+    for (i = 0; !rc && i < todo.n; i += SYNC_BATCH)
+        rc = sync_batch(s, &todo, i, i + SYNC_BATCH < todo.n ? i + SYNC_BATCH : todo.n, n_built,
+                        what);
     sym_facts_free(&todo);
-    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
-    rc = sym_store_write_end(s, owned, rc, what);
-    if (rc)
-        *n_built = 0;
     return rc;
 }
 

@@ -113,8 +113,10 @@ struct sym_embedder;
  * text's vector, searches fuse the two rankings. e must outlive its use on s. */
 void sym_fact_set_embedder(struct sym_store *s, struct sym_embedder *e);
 /* Compute the vectors that are missing or were made by another model (a different
- * sym_embedder_id()), in one transaction. *n_built gets how many were stored. Nothing to do
- * without an embedder. */
+ * sym_embedder_id()). The embedding runs outside the write lock; each batch of 32 vectors is then
+ * stored in a short transaction of its own (a fact changed or forgotten meanwhile is skipped), so
+ * other sessions can write between batches, and a failure keeps the batches already stored.
+ * *n_built gets how many were stored. Nothing to do without an embedder. */
 enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built);
 /* Number of stored vectors (any model). */
 enum sym_status sym_fact_count_vectors(struct sym_store *s, long long *n);
