@@ -54,6 +54,8 @@ static const char usage_text[] =
     "      --resume             go on with the most recent conversation (chat)\n"
     "      --no-extract         do not remember facts said in chat (\"I live in Kazan\");\n"
     "                           `extract = off` in the config does the same\n"
+    "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
+    "                           an answer (`llm-extract = off`)\n"
     "\n"
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
@@ -100,6 +102,7 @@ enum {
     OPT_RAW,
     OPT_RESUME,
     OPT_NO_EXTRACT,
+    OPT_NO_LLM_EXTRACT,
     OPT_ALL,
     OPT_VERSION,
 };
@@ -126,6 +129,7 @@ static const struct option long_options[] = {
     {"raw", no_argument, NULL, OPT_RAW},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
+    {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -410,6 +414,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_NO_EXTRACT:
             flags[n_flags].key = "extract";
+            flags[n_flags++].value = "off";
+            break;
+        case OPT_NO_LLM_EXTRACT:
+            flags[n_flags].key = "llm-extract";
             flags[n_flags++].value = "off";
             break;
         }

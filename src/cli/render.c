@@ -124,6 +124,12 @@ static void add_stats(cJSON *obj, const struct sym_turn *turn, const struct sym_
     recalled = cJSON_AddArrayToObject(obj, "recalled");
     for (i = 0; recalled && i < turn->n_recalled; i++)
         cJSON_AddItemToArray(recalled, cJSON_CreateNumber((double)turn->recalled[i]));
+    if (turn->learn_ms > 0) {
+        cJSON *learn = cJSON_AddObjectToObject(obj, "llm_extract");
+
+        cJSON_AddNumberToObject(learn, "ms", turn->learn_ms);
+        cJSON_AddNumberToObject(learn, "added", turn->n_learned);
+    }
 }
 
 void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_llm *llm,

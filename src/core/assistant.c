@@ -22,6 +22,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/learn.h"
 #include "core/log.h"
 #include "core/module.h"
 #include "core/recall.h"
@@ -560,6 +561,30 @@ static enum sym_status keep_plain_message(struct sym_assistant *a, const char *i
     return SYM_OK;
 }
 
+/* After the answer: the model's own look for facts in the message (core/learn.h), each new one
+ * told in a notice. Only with extraction on, a memory database and a chat-template model. */
+static void learn_said(struct sym_assistant *a, const char *input, const struct sym_turn_io *io,
+                       struct sym_turn *turn)
+{
+    enum sym_lang lang = sym_detect_lang(input, a->lang);
+    struct sym_learn learned;
+    char msg[400];
+    int i;
+
+    if (!a->store || !a->cfg->extract || !a->cfg->llm_extract)
+        return;
+    if (sym_learn_run(a->llm, a->store, input, &learned) || !learned.ran)
+        return;
+    turn->learn_ms = learned.stats.prompt_ms + learned.stats.gen_ms;
+    if (turn->learn_ms <= 0)
+        turn->learn_ms = 0.001;
+    turn->n_learned = learned.n_added;
+    for (i = 0; i < learned.n_added; i++) {
+        snprintf(msg, sizeof msg, SYM_TR(lang, "remembered: %s", "запомнил: %s"), learned.added[i]);
+        notice(io, msg);
+    }
+}
+
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
                                  const struct sym_turn_io *io, struct sym_turn *turn)
 {
@@ -619,6 +644,8 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         rc = push_msg(a, "assistant", turn->answer);
     if (!rc)
         store_turn(a, input, turn->answer, io);
+    if (!rc && !a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
+        learn_said(a, input, io, turn);
 out:
     sym_recall_free(&recall);
     sym_buf_free(&decorated);

@@ -50,7 +50,9 @@ struct sym_turn {
     int n_dropped;              /* turns dropped from the conversation to make room */
     long long recalled[16];     /* ids of the remembered facts put into this turn's prompt */
     int n_recalled;
-    bool quit; /* the input asked to end the session */
+    double learn_ms; /* the model's fact extraction after the answer (core/learn.h); 0 = none */
+    int n_learned;   /* facts it added */
+    bool quit;       /* the input asked to end the session */
 };
 
 /* Figures for /stats. */

@@ -45,6 +45,7 @@ static const struct field fields[] = {
     FIELD("repeat-last-n", FIELD_INT, repeat_last_n, 0, INT_MAX),
     FIELD("seed", FIELD_SEED, seed, 0, 0),
     FIELD("extract", FIELD_BOOL, extract, 0, 0),
+    FIELD("llm-extract", FIELD_BOOL, llm_extract, 0, 0),
 };
 
 enum sym_status sym_config_init(struct sym_config *cfg)
@@ -65,6 +66,7 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->repeat_last_n = 64;
     cfg->seed = SYM_SEED_RANDOM;
     cfg->extract = true;
+    cfg->llm_extract = true;
     return SYM_OK;
 }
 

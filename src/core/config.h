@@ -36,6 +36,7 @@ struct sym_config {
     int repeat_last_n;    /* tokens the repeat penalty looks back over */
     uint32_t seed;        /* sampling seed; SYM_SEED_RANDOM picks one */
     bool extract;         /* remember personal facts said in chat (nlp/extract.h); default on */
+    bool llm_extract;     /* also ask a chat-template model for them (core/learn.h); default on */
 };
 
 #define SYM_SEED_RANDOM 0xFFFFFFFFu

@@ -46,6 +46,11 @@ struct sym_llm {
     int n_batch;
     int n_threads;
     volatile sig_atomic_t *interrupt;
+    /* The side context (sym_llm_side_begin): swapped with ctx..n_batch above while in use. */
+    struct llama_context *side_ctx;
+    llama_token *side_cache;
+    int side_n_cache, side_n_ctx, side_n_batch;
+    bool in_side;
     char desc[256];
     char err[512];
 };
@@ -230,8 +235,10 @@ static const char *usable_template(const struct llama_model *model)
     return tmpl;
 }
 
+/* Make llm->ctx (and its token list) as p says, with micro-batches of at most ubatch tokens (the
+ * compute buffer, logits included, grows with it: about 260 MB at 512 for a 128k vocabulary). */
 static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_params *p,
-                                      char *err, size_t errlen)
+                                      int ubatch, char *err, size_t errlen)
 {
     struct llama_context_params cp = llama_context_default_params();
     int n_train = llama_model_n_ctx_train(llm->model);
@@ -253,7 +260,7 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
     llm->n_threads = p->n_threads > 0 ? p->n_threads : default_threads();
     cp.n_ctx = (uint32_t)n_ctx;
     cp.n_batch = (uint32_t)(n_ctx < 2048 ? n_ctx : 2048);
-    cp.n_ubatch = cp.n_batch < 512 ? cp.n_batch : 512;
+    cp.n_ubatch = cp.n_batch < (uint32_t)ubatch ? cp.n_batch : (uint32_t)ubatch;
     cp.n_seq_max = 1;
     cp.n_threads = llm->n_threads;
     cp.n_threads_batch = llm->n_threads;
@@ -353,7 +360,7 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
         rc = SYM_ERR_NOMEM;
         goto fail;
     }
-    rc = create_context(llm, p, err, errlen);
+    rc = create_context(llm, p, 512, err, errlen);
     if (rc)
         goto fail;
     describe(llm, p->model_path);
@@ -368,6 +375,11 @@ void sym_llm_free(struct sym_llm *llm)
 {
     if (!llm)
         return;
+    if (llm->in_side)
+        sym_llm_side_end(llm);
+    if (llm->side_ctx)
+        llama_free(llm->side_ctx);
+    free(llm->side_cache);
     if (llm->ctx)
         llama_free(llm->ctx);
     if (llm->model)
@@ -735,6 +747,58 @@ int sym_llm_count_tokens(struct sym_llm *llm, const char *text)
 
     free(toks);
     return n;
+}
+
+/* Exchange the conversation's context and KV-cache list with the side context's. */
+static void swap_side(struct sym_llm *llm)
+{
+    struct llama_context *ctx = llm->ctx;
+    llama_token *cache = llm->cache;
+    int n_cache = llm->n_cache, n_ctx = llm->n_ctx, n_batch = llm->n_batch;
+
+    llm->ctx = llm->side_ctx;
+    llm->cache = llm->side_cache;
+    llm->n_cache = llm->side_n_cache;
+    llm->n_ctx = llm->side_n_ctx;
+    llm->n_batch = llm->side_n_batch;
+    llm->side_ctx = ctx;
+    llm->side_cache = cache;
+    llm->side_n_cache = n_cache;
+    llm->side_n_ctx = n_ctx;
+    llm->side_n_batch = n_batch;
+    llm->in_side = !llm->in_side;
+}
+
+enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx)
+{
+    struct sym_llm_params p = sym_llm_default_params();
+    enum sym_status rc;
+    int main_ctx = llm->n_ctx;
+
+    if (llm->in_side)
+        return SYM_OK;
+    swap_side(llm);
+    if (llm->ctx)
+        return SYM_OK;
+    p.n_ctx = n_ctx < main_ctx ? n_ctx : main_ctx;
+    p.n_threads = llm->n_threads;
+    rc = create_context(llm, &p, 64, llm->err, sizeof llm->err);
+    if (rc) {
+        if (llm->ctx)
+            llama_free(llm->ctx);
+        free(llm->cache);
+        llm->ctx = NULL;
+        llm->cache = NULL;
+        llm->n_cache = llm->n_ctx = llm->n_batch = 0;
+        swap_side(llm);
+    }
+    return rc;
+}
+
+void sym_llm_side_end(struct sym_llm *llm)
+{
+    if (llm->in_side)
+        swap_side(llm);
 }
 
 void sym_llm_clear_cache(struct sym_llm *llm)

@@ -126,6 +126,18 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
 enum sym_status sym_llm_replay(struct sym_llm *llm, const char *text, const char *const *stops,
                                sym_llm_text_fn on_text, void *data);
 
+/*
+ * The side context: a second, smaller context on the same model (n_ctx tokens, at most the main
+ * context's), for side tasks such as fact extraction that must not disturb the conversation's KV
+ * cache. Between sym_llm_side_begin() and sym_llm_side_end(), every call on llm (generate, count,
+ * n_ctx, n_cached, clear_cache) works on the side context; it is made at the first begin (its
+ * memory stays until sym_llm_free) and keeps its own KV cache, so a side prompt that starts the
+ * same way each time (fixed instructions) costs only its new tokens. n_ctx is only used the first
+ * time. On failure (not enough memory) nothing changes and sym_llm_errmsg() says why.
+ */
+enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx);
+void sym_llm_side_end(struct sym_llm *llm);
+
 /* Forget the KV cache (the next prompt is evaluated in full). */
 void sym_llm_clear_cache(struct sym_llm *llm);
 

@@ -166,6 +166,19 @@ run_sym memory search --db "$edb" --embed-model "$T/nonexistent.gguf" Rex
 expect_rc 1 "a missing embedding model"
 expect_in "$err" "embedding model" "the error names the embedding model"
 
+# The model's pass of fact extraction: asked after a first-person statement by a chat-template
+# model (what the random-weight model replies is not grounded, so nothing is added).
+run_sym ask --db "$T/learn.db" -m "$CHATML_MODEL" --json --temp 0 -n 8 \
+    "We adopted a grey kitten called Tom"
+expect_rc 0 "ask with a chat-template model"
+check "the model was asked for facts" jq -e '.llm_extract.ms > 0 and .llm_extract.added == 0' \
+    <<<"$out"
+run_sym ask --db "$T/learn.db" -m "$CHATML_MODEL" --json --temp 0 -n 8 --no-llm-extract \
+    "We adopted a grey kitten called Tom"
+check "--no-llm-extract: not asked" jq -e 'has("llm_extract") | not' <<<"$out"
+run_sym ask --db "$T/learn.db" -m "$CHATML_MODEL" --json --temp 0 -n 8 "What is its name?"
+check "a question: not asked" jq -e 'has("llm_extract") | not' <<<"$out"
+
 # Usage errors.
 run_sym memory --db "$db"
 expect_rc 2 "memory without a subcommand"

@@ -1,6 +1,7 @@
 /*
  * test_assistant.c: the turn pipeline on a real model: commands, multi-turn KV reuse, eviction
- * of old turns with a notice, over-long messages, invalid UTF-8, no model.
+ * of old turns with a notice, over-long messages, invalid UTF-8, no model, and the model's pass of
+ * fact extraction (on the second model, which has a chat template).
  *
  * Usage: test_assistant MODEL.gguf OTHER_MODEL.gguf
  */
@@ -278,6 +279,83 @@ static void test_extract_without_model(void)
     rmdir(dir);
 }
 
+/* Turns with a store on model_at (n_ctx 2048, greedy, 16 tokens); the two turns' results go to
+ * t1 and t2 (cleared by the caller), the facts count after them to *n_facts. */
+static void two_turns(const char *path, bool llm_extract, const char *m1, const char *m2,
+                      struct sym_turn *t1, struct sym_turn *t2, long long *n_facts)
+{
+    struct sym_llm_params p = sym_llm_default_params();
+    struct sym_llm *llm = NULL;
+    struct sym_config cfg;
+    struct sym_assistant *a = NULL;
+    struct sym_store *store = NULL;
+    struct seen s = {{0}, {{0}}, 0};
+    struct sym_turn_io io = {on_text, on_notice, &s};
+    char dir[64], db[128], err[512];
+
+    memset(t1, 0, sizeof *t1);
+    memset(t2, 0, sizeof *t2);
+    *n_facts = -1;
+    p.model_path = path;
+    p.n_ctx = 2048;
+    p.n_threads = 2;
+    snprintf(dir, sizeof dir, "/tmp/symbiot-learn-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db, sizeof db, "%s/memory.db", dir);
+    CHECK(sym_llm_init(&llm, &p, err, sizeof err) == SYM_OK);
+    CHECK(sym_store_open(&store, db, err, sizeof err) == SYM_OK);
+    sym_config_init(&cfg);
+    cfg.temp = 0;
+    cfg.max_tokens = 16;
+    cfg.llm_extract = llm_extract;
+    CHECK(sym_assistant_init(&a, &cfg, llm) == SYM_OK);
+    sym_assistant_set_store(a, store);
+    CHECK(sym_assistant_turn(a, m1, &io, t1) == SYM_OK);
+    CHECK(sym_assistant_turn(a, m2, &io, t2) == SYM_OK);
+    CHECK(sym_fact_count(sym_assistant_store(a), n_facts) == SYM_OK);
+    sym_assistant_free(a);
+    sym_config_free(&cfg);
+    sym_buf_free(&s.text);
+    unlink(db);
+    snprintf(err, sizeof err, "%s-wal", db);
+    unlink(err);
+    snprintf(err, sizeof err, "%s-shm", db);
+    unlink(err);
+    rmdir(dir);
+}
+
+/*
+ * The model's pass of fact extraction (core/learn.h) on the chat-template model: it runs after a
+ * first-person statement, not after a question; what a random-weight model replies is not
+ * grounded in the message, so nothing is stored; and the next turn evaluates exactly as many
+ * tokens as without the pass (the conversation's KV cache was not touched). The model without a
+ * template is never asked.
+ */
+static void test_llm_extraction(void)
+{
+    const char *said = "We adopted a grey kitten called Tom last week";
+    struct sym_turn on1, on2, off1, off2;
+    long long n_on = -1, n_off = -1;
+
+    two_turns(other_model_path, true, said, "What is the kitten's name?", &on1, &on2, &n_on);
+    two_turns(other_model_path, false, said, "What is the kitten's name?", &off1, &off2, &n_off);
+    CHECK(on1.learn_ms > 0);
+    CHECK(on1.n_learned == 0 && n_on == n_off); /* nothing invented was kept */
+    CHECK(on2.learn_ms == 0);                   /* a question: not asked */
+    CHECK(off1.learn_ms == 0 && off2.learn_ms == 0);
+    CHECK(on2.stats.n_evaluated == off2.stats.n_evaluated);
+    CHECK(on2.stats.n_evaluated < on2.stats.n_prompt / 2);
+    CHECK_STR(on2.answer, off2.answer);
+    sym_turn_clear(&on1);
+    sym_turn_clear(&on2);
+    sym_turn_clear(&off1);
+    sym_turn_clear(&off2);
+    two_turns(model_path, true, said, "Tell me more", &on1, &on2, &n_on);
+    CHECK(on1.learn_ms == 0 && on2.learn_ms == 0);
+    sym_turn_clear(&on1);
+    sym_turn_clear(&on2);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -292,5 +370,6 @@ int main(int argc, char **argv)
     test_multi_turn();
     test_eviction();
     test_switch_model();
+    test_llm_extraction();
     return test_report("test_assistant");
 }

@@ -1,7 +1,7 @@
 /*
  * test_llm.c: the LLM module on a real model (the project's random-weight test model):
  * load errors, greedy reproducibility, KV-cache reuse, UTF-8-safe streaming, stop strings,
- * context limits and interruption.
+ * context limits and interruption, and the side context.
  *
  * Usage: test_llm MODEL.gguf BAD_ARCH.gguf SCRATCH_DIR CHATML.gguf ODD_TEMPLATE.gguf
  */
@@ -301,6 +301,47 @@ static void test_templates(void)
     sym_buf_free(&out);
 }
 
+/* The side context: its greedy answer equals the main context's for the same prompt, it keeps its
+ * own KV cache, and the main context's cache is as it was afterwards (the next main turn
+ * evaluates only its new tokens). */
+static void test_side_context(void)
+{
+    struct sym_llm *llm = open_model(2048, NULL);
+    struct sym_gen_stats st, side, st2;
+    char *main1, *side1, *side2, *main2, prompt[4096];
+    int cached;
+
+    if (!llm) {
+        CHECK(llm != NULL);
+        return;
+    }
+    main1 = generate(llm, "The weather today is", &greedy, 16, &st);
+    cached = sym_llm_n_cached(llm);
+    CHECK(sym_llm_side_begin(llm, 256) == SYM_OK);
+    CHECK(sym_llm_n_ctx(llm) == 256 && sym_llm_n_cached(llm) == 0);
+    side1 = generate(llm, "The weather today is", &greedy, 16, &side);
+    CHECK_STR(side1, main1);
+    CHECK(side.n_evaluated == side.n_prompt);
+    side2 = generate(llm, "The weather today is", &greedy, 16, &side);
+    CHECK(side.n_evaluated == 1); /* the side context's own cache */
+    sym_llm_side_end(llm);
+    CHECK(sym_llm_n_ctx(llm) == 2048 && sym_llm_n_cached(llm) == cached);
+    snprintf(prompt, sizeof prompt, "The weather today is%s and tomorrow", main1);
+    main2 = generate(llm, prompt, &greedy, 4, &st2);
+    CHECK(st2.n_evaluated < st2.n_prompt - st.n_prompt + 4);
+    /* A second begin reuses the side context and its cache. */
+    CHECK(sym_llm_side_begin(llm, 999) == SYM_OK && sym_llm_n_ctx(llm) == 256);
+    CHECK(sym_llm_n_cached(llm) > 0);
+    sym_llm_side_end(llm);
+    sym_llm_side_end(llm); /* harmless */
+    free(main1);
+    free(side1);
+    free(side2);
+    free(main2);
+    CHECK(sym_llm_side_begin(llm, 256) == SYM_OK);
+    sym_llm_free(llm); /* inside the side context: both freed */
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 6) {
@@ -320,5 +361,6 @@ int main(int argc, char **argv)
     test_stop_strings();
     test_limits();
     test_templates();
+    test_side_context();
     return test_report("test_llm");
 }
