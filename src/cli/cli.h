@@ -14,7 +14,15 @@
 #include "core/config.h"
 #include "memory/store.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY, CLI_CONVERSATIONS };
+enum cli_command {
+    CLI_CHAT,
+    CLI_ASK,
+    CLI_REMINDERS,
+    CLI_MEMORY,
+    CLI_CONVERSATIONS,
+    CLI_STATS,
+    CLI_FEEDBACK_EXPORT,
+};
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
 struct cli_memory {
@@ -32,12 +40,15 @@ struct cli_memory {
 struct cli {
     struct sym_config cfg;
     enum cli_command command;
-    char *ask_text;      /* ask: the question (joined arguments), owned */
-    bool json;           /* one JSON object per turn */
-    bool raw;            /* plain completion, no chat template */
-    bool resume;         /* chat: go on with the most recent stored conversation */
-    bool all;            /* `conversations delete --all` */
-    long long delete_id; /* `conversations delete ID`; 0 = none */
+    char *ask_text;          /* ask: the question (joined arguments), owned */
+    bool json;               /* one JSON object per turn */
+    bool raw;                /* plain completion, no chat template */
+    bool resume;             /* chat: go on with the most recent stored conversation */
+    bool all;                /* `conversations delete --all` */
+    long long delete_id;     /* `conversations delete ID`; 0 = none */
+    int stats_days;          /* stats: --days (default 7; 0 = everything kept) */
+    const char *plot;        /* stats: --plot FILE; borrowed from argv */
+    const char *export_path; /* `feedback export FILE`; NULL = stdout; borrowed */
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
@@ -94,6 +105,12 @@ void cli_iso_local(time_t t, char *out, size_t size);
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);
+
+/* ---- stats and feedback (stats.c) ---- */
+/* `symbiot stats`: the recorded turns' figures (text, --json, or a chart with --plot). */
+int cli_stats(struct cli *cli, struct sym_store *store);
+/* `symbiot feedback export [FILE]`: the rated answers as JSON Lines. */
+int cli_feedback_export(struct cli *cli, struct sym_store *store);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

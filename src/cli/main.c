@@ -312,6 +312,14 @@ int main(int argc, char **argv)
         code = store ? cli_conversations(&cli, store) : CLI_EXIT_FAIL;
         goto out;
     }
+    if (cli.command == CLI_STATS) {
+        code = store ? cli_stats(&cli, store) : CLI_EXIT_FAIL;
+        goto out;
+    }
+    if (cli.command == CLI_FEEDBACK_EXPORT) {
+        code = store ? cli_feedback_export(&cli, store) : CLI_EXIT_FAIL;
+        goto out;
+    }
     if (!store && cli.command == CLI_REMINDERS) {
         code = CLI_EXIT_FAIL;
         goto out;

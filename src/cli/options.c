@@ -25,6 +25,11 @@ static const char usage_text[] =
     "  symbiot conversations [--json]  list the stored conversations, exit\n"
     "  symbiot conversations delete ID | --all\n"
     "                                  delete one conversation, or all (asks nothing)\n"
+    "  symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
+    "                                  speed and latency of the last N days' chat turns (default\n"
+    "                                  7; 0 = all kept): medians, p95, totals; or a chart\n"
+    "  symbiot feedback export [FILE]  the answers you rated (/good, /bad, /correct) as JSON\n"
+    "                                  Lines for fine-tuning (stdout without FILE)\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
@@ -32,7 +37,9 @@ static const char usage_text[] =
     "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
     "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
-    "\n"
+    "\n";
+
+static const char usage_options[] =
     "Model:\n"
     "  -m, --model PATH         GGUF model file (or SYMBIOT_MODEL, or `model =` in the config)\n"
     "  -c, --ctx-size N         context length in tokens (default 0: the model's own, at most\n"
@@ -72,7 +79,7 @@ static const char usage_text[] =
     "\n"
     "In a session: /help, /reset (new conversation), /stats (speed and context), /quit,\n"
     "/remind WHEN TEXT, /reminders, /cancel ID, /remember TEXT, /forget ID, /memories,\n"
-    "/pin ID, /unpin ID.\n"
+    "/pin ID, /unpin ID, /good, /bad [REASON], /correct TEXT, /prefs.\n"
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
@@ -84,6 +91,12 @@ static const char usage_text[] =
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
     "Environment: SYMBIOT_MODEL, SYMBIOT_DB, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs(usage_options, stdout);
+}
 
 enum {
     OPT_TEMP = 256,
@@ -104,6 +117,8 @@ enum {
     OPT_NO_EXTRACT,
     OPT_NO_LLM_EXTRACT,
     OPT_ALL,
+    OPT_DAYS,
+    OPT_PLOT,
     OPT_VERSION,
 };
 
@@ -131,6 +146,8 @@ static const struct option long_options[] = {
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
+    {"days", required_argument, NULL, OPT_DAYS},
+    {"plot", required_argument, NULL, OPT_PLOT},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -311,8 +328,27 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
     }
     if (!strcmp(cmd, "conversations"))
         return parse_conversations(cli, argc, argv, code);
+    if (!strcmp(cmd, "stats")) {
+        cli->command = CLI_STATS;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: stats takes no arguments (only --days, --json, --plot)\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "feedback")) {
+        cli->command = CLI_FEEDBACK_EXPORT;
+        if (++optind >= argc || strcmp(argv[optind], "export") || optind + 2 < argc) {
+            fprintf(stderr, "symbiot: usage: symbiot feedback export [FILE]\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        cli->export_path = optind + 1 < argc ? argv[optind + 1] : NULL;
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
+        print_usage();
         *code = CLI_EXIT_OK;
         return -1;
     }
@@ -361,6 +397,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
 
     *code = CLI_EXIT_USAGE;
     memset(cli, 0, sizeof *cli);
+    cli->stats_days = 7;
     if (!flags || sym_config_init(&cli->cfg)) {
         fprintf(stderr, "symbiot: out of memory\n");
         *code = CLI_EXIT_FAIL;
@@ -390,7 +427,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             cli->verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            print_usage();
             *code = CLI_EXIT_OK;
             goto out;
         case OPT_VERSION:
@@ -411,6 +448,21 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_ALL:
             cli->all = true;
+            break;
+        case OPT_DAYS: {
+            char *end;
+            long d = strtol(optarg, &end, 10);
+
+            if (end == optarg || *end || d < 0 || d > 100000) {
+                fprintf(stderr, "symbiot: --days: '%s' is not a number of days (0 = all)\n",
+                        optarg);
+                goto out;
+            }
+            cli->stats_days = (int)d;
+            break;
+        }
+        case OPT_PLOT:
+            cli->plot = optarg;
             break;
         case OPT_NO_EXTRACT:
             flags[n_flags].key = "extract";
