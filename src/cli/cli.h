@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "memory/store.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY, CLI_CONVERSATIONS };
+enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY, CLI_CONVERSATIONS, CLI_SERVE };
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
 struct cli_memory {
@@ -27,6 +27,16 @@ struct cli_memory {
     const char *embed_model;
     char *tags; /* add: --tag, comma-joined; owned */
     long k;     /* search: -k (default 10) */
+};
+
+/* `symbiot serve` options; strings borrowed from argv. */
+struct cli_serve {
+    const char *host; /* NULL = 127.0.0.1 */
+    long port;        /* -1 = the default */
+    const char *api_key;
+    const char *api_key_file;
+    long queue; /* -1 = the default */
+    bool given; /* any of them was given */
 };
 
 struct cli {
@@ -42,10 +52,14 @@ struct cli {
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
     struct cli_memory memory;
+    struct cli_serve serve;
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */
 extern volatile sig_atomic_t cli_interrupted;
+/* `serve`: the flag the model polls instead (the server raises and clears it per request); SIGINT
+ * sets it too, so Ctrl-C still stops a model that is loading. */
+extern volatile sig_atomic_t cli_serve_interrupt;
 
 /* Exit codes. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
@@ -94,6 +108,12 @@ void cli_iso_local(time_t t, char *out, size_t size);
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);
+
+/* ---- the HTTP server (serve.c) ---- */
+struct sym_embedder;
+/* `symbiot serve`: serve a (owned from now on) over HTTP until SIGINT or SIGTERM; embedder is
+ * borrowed (may be NULL). Returns the exit code. */
+int cli_serve(struct cli *cli, struct sym_assistant *a, struct sym_embedder *embedder);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

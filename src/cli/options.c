@@ -25,6 +25,9 @@ static const char usage_text[] =
     "  symbiot conversations [--json]  list the stored conversations, exit\n"
     "  symbiot conversations delete ID | --all\n"
     "                                  delete one conversation, or all (asks nothing)\n"
+    "  symbiot serve [--host ADDR] [--port N] [--api-key KEY | --api-key-file FILE] [--queue N]\n"
+    "                                  the assistant over HTTP: an OpenAI-compatible API, its own\n"
+    "                                  API and a web page (docs/API.md)\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
@@ -55,6 +58,16 @@ static const char usage_text[] =
     "      --no-extract         do not remember facts said in chat (\"I live in Kazan\");\n"
     "                           `extract = off` in the config does the same\n"
     "\n"
+    "Server (serve):\n"
+    "      --host ADDR          address to listen on (default 127.0.0.1, this machine only)\n"
+    "      --port N             port (default 8080; 0 = any free port, printed at start)\n"
+    "      --api-key KEY        require `Authorization: Bearer KEY` (or SYMBIOT_API_KEY)\n"
+    "      --api-key-file FILE  the key is the first line of FILE\n"
+    "      --queue N            requests that may wait while one generates (default 8)\n"
+    "\n";
+
+/* The rest of the help (one string literal would be longer than C compilers must accept). */
+static const char usage_more[] =
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
     "      --config FILE        read settings from FILE (default $XDG_CONFIG_HOME/symbiot/config)\n"
@@ -81,7 +94,14 @@ static const char usage_text[] =
     "The config file holds `key = value` lines with the long option names, for example\n"
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
-    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME, "
+    "NO_COLOR.\n";
+
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs(usage_more, stdout);
+}
 
 enum {
     OPT_TEMP = 256,
@@ -102,6 +122,11 @@ enum {
     OPT_NO_EXTRACT,
     OPT_ALL,
     OPT_VERSION,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_API_KEY,
+    OPT_API_KEY_FILE,
+    OPT_QUEUE,
 };
 
 static const struct option long_options[] = {
@@ -127,6 +152,11 @@ static const struct option long_options[] = {
     {"resume", no_argument, NULL, OPT_RESUME},
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"api-key", required_argument, NULL, OPT_API_KEY},
+    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
+    {"queue", required_argument, NULL, OPT_QUEUE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -239,6 +269,50 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* A whole number in [min, max], or -1 after printing why not. */
+static long ranged(const char *opt, const char *v, long min, long max)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+
+    if (!*v || *end || n < min || n > max) {
+        fprintf(stderr, "symbiot: %s wants a whole number from %ld to %ld, not '%s'\n", opt, min,
+                max, v);
+        return -1;
+    }
+    return n;
+}
+
+/* The serve options; -1 after a usage error. */
+static int serve_option(struct cli_serve *sv, int opt, const char *arg)
+{
+    sv->given = true;
+    switch (opt) {
+    case OPT_HOST:
+        sv->host = arg;
+        return 0;
+    case OPT_PORT:
+        sv->port = ranged("--port", arg, 0, 65535);
+        return sv->port < 0 ? -1 : 0;
+    case OPT_API_KEY:
+        sv->api_key = arg;
+        break;
+    case OPT_API_KEY_FILE:
+        sv->api_key_file = arg;
+        break;
+    case OPT_QUEUE:
+        sv->queue = ranged("--queue", arg, 0, 1024);
+        return sv->queue < 0 ? -1 : 0;
+    default:
+        return 0;
+    }
+    if (sv->api_key && sv->api_key_file) {
+        fprintf(stderr, "symbiot: give --api-key or --api-key-file, not both\n");
+        return -1;
+    }
+    return 0;
+}
+
 /* `conversations`, `conversations delete ID`, `conversations delete --all`. */
 static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
 {
@@ -307,8 +381,17 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
     }
     if (!strcmp(cmd, "conversations"))
         return parse_conversations(cli, argc, argv, code);
+    if (!strcmp(cmd, "serve")) {
+        cli->command = CLI_SERVE;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: serve takes no arguments, only options\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
+        print_usage();
         *code = CLI_EXIT_OK;
         return -1;
     }
@@ -362,6 +445,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         *code = CLI_EXIT_FAIL;
         goto out;
     }
+    cli->serve.port = -1;
+    cli->serve.queue = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
     /* `memory` has options of its own: the global ones are read before it, its own after. */
@@ -386,7 +471,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             cli->verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            print_usage();
             *code = CLI_EXIT_OK;
             goto out;
         case OPT_VERSION:
@@ -412,6 +497,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             flags[n_flags].key = "extract";
             flags[n_flags++].value = "off";
             break;
+        default:
+            if (serve_option(&cli->serve, opt, optarg))
+                goto out;
         }
     }
     if (global_argc < argc) {
@@ -433,6 +521,12 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
         fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (cli->serve.given && cli->command != CLI_SERVE) {
+        fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file and --queue are for "
+                        "`symbiot serve`\n");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
