@@ -114,11 +114,10 @@ static void test_chunks(void)
     st.n_generated = 3;
     st.stop = SYM_STOP_LIMIT;
     s = sym_openai_chunk(&ids, "assistant", "", NULL, NULL);
-    CHECK_STR(s,
-              "data: {\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":"
-              "1781254800,\"model\":\"m.gguf\",\"system_fingerprint\":\"symbiot-" SYM_VERSION
-              "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
-              "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+    CHECK_STR(s, "data: {\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":"
+                 "1781254800,\"model\":\"m.gguf\",\"system_fingerprint\":\"symbiot-" SYM_VERSION
+                 "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+                 "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
     free(s);
     s = sym_openai_chunk(&ids, NULL, "say \"hi\"\n", NULL, NULL);
     CHECK_CONTAINS(s, "\"delta\":{\"content\":\"say \\\"hi\\\"\\n\"}");
