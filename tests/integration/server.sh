@@ -412,12 +412,23 @@ stop_server
 auth=()
 
 # ---- bound to every address without a key: the loud warning ----
-start_server --host 0.0.0.0 --db "$T/srv.db" || { finish; exit; }
+start_server --host 0.0.0.0 --db "$T/srv.db" --embed-model "$TINY_MODEL" || { finish; exit; }
 expect_in "$(cat "$T/srv.err")" "WARNING: listening on 0.0.0.0 port $PORT WITHOUT AN API KEY" "the loud warning"
 req POST /v1/chat/completions '{"messages":[{"role":"user","content":"Hi"}]}'
 expect_error 503 no_model "a completion without a model"
 req POST /api/chat '{"message":"what time is it"}'
 check "commands work without a model" jqe '.kind == "command"' <<<"$body"
+req POST /v1/embeddings '{"input":["my dog Rex","the weather"],"model":"any"}'
+expect_code 200 "embeddings with --embed-model"
+check "two unit vectors of one dimension" jqe '.object == "list" and .model == "tiny-spm.gguf" and
+    (.data | length == 2) and .data[1].index == 1 and (.data[0].embedding | length) > 0 and
+    (.data[0].embedding | length) == (.data[1].embedding | length) and
+    ([.data[0].embedding[] | . * .] | add | . > 0.999 and . < 1.001)' <<<"$body"
+dim=$(jq '.data[0].embedding | length' <<<"$body")
+req POST /v1/embeddings '{"input":"my dog Rex","encoding_format":"base64"}'
+check "base64: dim float32 values" [ "$(jq -r '.data[0].embedding' <<<"$body" | base64 -d | wc -c)" = $((dim * 4)) ]
+req POST /v1/embeddings '{"input":[]}'
+expect_error 400 invalid_value "embeddings of nothing"
 stop_server
 
 run_sym serve --port 99999
