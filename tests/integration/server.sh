@@ -21,7 +21,9 @@ trap 'stop_server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 
 # start_server ARGS...: run `symbiot serve --port 0 ARGS` in the background; sets URL and PORT.
 start_server() {
-    "$SYMBIOT" serve --port 0 "$@" >"$T/srv.out" 2>"$T/srv.err" </dev/null &
+    rm -f "$T/srv.out" "$T/srv.err" # never read the previous server's port
+    : >"$T/srv.out"
+    "$SYMBIOT" serve --port 0 "$@" >>"$T/srv.out" 2>"$T/srv.err" </dev/null &
     srv_pid=$!
     local i
     for i in $(seq 1 300); do
