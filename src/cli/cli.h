@@ -22,6 +22,7 @@ enum cli_command {
     CLI_CONVERSATIONS,
     CLI_STATS,
     CLI_FEEDBACK_EXPORT,
+    CLI_SERVE,
 };
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
@@ -35,6 +36,16 @@ struct cli_memory {
     const char *embed_model;
     char *tags; /* add: --tag, comma-joined; owned */
     long k;     /* search: -k (default 10) */
+};
+
+/* `symbiot serve` options; strings borrowed from argv. */
+struct cli_serve {
+    const char *host; /* NULL = 127.0.0.1 */
+    long port;        /* -1 = the default */
+    const char *api_key;
+    const char *api_key_file;
+    long queue; /* -1 = the default */
+    bool given; /* any of them was given */
 };
 
 struct cli {
@@ -53,10 +64,14 @@ struct cli {
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
     struct cli_memory memory;
+    struct cli_serve serve;
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */
 extern volatile sig_atomic_t cli_interrupted;
+/* `serve`: the flag the model polls instead (the server raises and clears it per request); SIGINT
+ * sets it too, so Ctrl-C still stops a model that is loading. */
+extern volatile sig_atomic_t cli_serve_interrupt;
 
 /* Exit codes. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
@@ -111,6 +126,12 @@ void cli_resume(struct sym_assistant *a);
 int cli_stats(struct cli *cli, struct sym_store *store);
 /* `symbiot feedback export [FILE]`: the rated answers as JSON Lines. */
 int cli_feedback_export(struct cli *cli, struct sym_store *store);
+
+/* ---- the HTTP server (serve.c) ---- */
+struct sym_embedder;
+/* `symbiot serve`: serve a (owned from now on) over HTTP until SIGINT or SIGTERM; embedder is
+ * borrowed (may be NULL). Returns the exit code. */
+int cli_serve(struct cli *cli, struct sym_assistant *a, struct sym_embedder *embedder);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

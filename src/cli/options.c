@@ -25,6 +25,9 @@ static const char usage_text[] =
     "  symbiot conversations [--json]  list the stored conversations, exit\n"
     "  symbiot conversations delete ID | --all\n"
     "                                  delete one conversation, or all (asks nothing)\n"
+    "  symbiot serve [--host ADDR] [--port N] [--api-key KEY | --api-key-file FILE] [--queue N]\n"
+    "                                  the assistant over HTTP: an OpenAI-compatible API, its own\n"
+    "                                  API and a web page (docs/API.md)\n"
     "  symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
     "                                  speed and latency of the last N days' chat turns (default\n"
     "                                  7; 0 = all kept): medians, p95, totals; or a chart\n"
@@ -34,12 +37,14 @@ static const char usage_text[] =
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
     "  symbiot help | version\n"
-    "\n"
-    "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
-    "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
     "\n";
 
+/* The options (the help is split: one string literal would be longer than C compilers must
+ * accept). */
 static const char usage_options[] =
+    "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
+    "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
+    "\n"
     "Model:\n"
     "  -m, --model PATH         GGUF model file (or SYMBIOT_MODEL, or `model =` in the config)\n"
     "  -c, --ctx-size N         context length in tokens (default 0: the model's own, at most\n"
@@ -64,6 +69,16 @@ static const char usage_options[] =
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
     "\n"
+    "Server (serve):\n"
+    "      --host ADDR          address to listen on (default 127.0.0.1, this machine only)\n"
+    "      --port N             port (default 8080; 0 = any free port, printed at start)\n"
+    "      --api-key KEY        require `Authorization: Bearer KEY` (or SYMBIOT_API_KEY)\n"
+    "      --api-key-file FILE  the key is the first line of FILE\n"
+    "      --queue N            requests that may wait while one generates (default 8)\n"
+    "\n";
+
+/* The rest of the help (one string literal would be longer than C compilers must accept). */
+static const char usage_more[] =
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
     "      --config FILE        read settings from FILE (default $XDG_CONFIG_HOME/symbiot/config)\n"
@@ -90,12 +105,14 @@ static const char usage_options[] =
     "The config file holds `key = value` lines with the long option names, for example\n"
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
-    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME, "
+    "NO_COLOR.\n";
 
 static void print_usage(void)
 {
     fputs(usage_text, stdout);
     fputs(usage_options, stdout);
+    fputs(usage_more, stdout);
 }
 
 enum {
@@ -120,6 +137,11 @@ enum {
     OPT_DAYS,
     OPT_PLOT,
     OPT_VERSION,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_API_KEY,
+    OPT_API_KEY_FILE,
+    OPT_QUEUE,
 };
 
 static const struct option long_options[] = {
@@ -148,6 +170,11 @@ static const struct option long_options[] = {
     {"all", no_argument, NULL, OPT_ALL},
     {"days", required_argument, NULL, OPT_DAYS},
     {"plot", required_argument, NULL, OPT_PLOT},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"api-key", required_argument, NULL, OPT_API_KEY},
+    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
+    {"queue", required_argument, NULL, OPT_QUEUE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -260,6 +287,50 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* A whole number in [min, max], or -1 after printing why not. */
+static long ranged(const char *opt, const char *v, long min, long max)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+
+    if (!*v || *end || n < min || n > max) {
+        fprintf(stderr, "symbiot: %s wants a whole number from %ld to %ld, not '%s'\n", opt, min,
+                max, v);
+        return -1;
+    }
+    return n;
+}
+
+/* The serve options; -1 after a usage error. */
+static int serve_option(struct cli_serve *sv, int opt, const char *arg)
+{
+    sv->given = true;
+    switch (opt) {
+    case OPT_HOST:
+        sv->host = arg;
+        return 0;
+    case OPT_PORT:
+        sv->port = ranged("--port", arg, 0, 65535);
+        return sv->port < 0 ? -1 : 0;
+    case OPT_API_KEY:
+        sv->api_key = arg;
+        break;
+    case OPT_API_KEY_FILE:
+        sv->api_key_file = arg;
+        break;
+    case OPT_QUEUE:
+        sv->queue = ranged("--queue", arg, 0, 1024);
+        return sv->queue < 0 ? -1 : 0;
+    default:
+        return 0;
+    }
+    if (sv->api_key && sv->api_key_file) {
+        fprintf(stderr, "symbiot: give --api-key or --api-key-file, not both\n");
+        return -1;
+    }
+    return 0;
+}
+
 /* `conversations`, `conversations delete ID`, `conversations delete --all`. */
 static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
 {
@@ -347,6 +418,15 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
         cli->export_path = optind + 1 < argc ? argv[optind + 1] : NULL;
         return 0;
     }
+    if (!strcmp(cmd, "serve")) {
+        cli->command = CLI_SERVE;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: serve takes no arguments, only options\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
         print_usage();
         *code = CLI_EXIT_OK;
@@ -403,6 +483,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         *code = CLI_EXIT_FAIL;
         goto out;
     }
+    cli->serve.port = -1;
+    cli->serve.queue = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
     /* `memory` has options of its own: the global ones are read before it, its own after. */
@@ -449,6 +531,14 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_ALL:
             cli->all = true;
             break;
+        case OPT_NO_EXTRACT:
+            flags[n_flags].key = "extract";
+            flags[n_flags++].value = "off";
+            break;
+        case OPT_NO_LLM_EXTRACT:
+            flags[n_flags].key = "llm-extract";
+            flags[n_flags++].value = "off";
+            break;
         case OPT_DAYS: {
             char *end;
             long d = strtol(optarg, &end, 10);
@@ -464,14 +554,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_PLOT:
             cli->plot = optarg;
             break;
-        case OPT_NO_EXTRACT:
-            flags[n_flags].key = "extract";
-            flags[n_flags++].value = "off";
-            break;
-        case OPT_NO_LLM_EXTRACT:
-            flags[n_flags].key = "llm-extract";
-            flags[n_flags++].value = "off";
-            break;
+        default:
+            if (serve_option(&cli->serve, opt, optarg))
+                goto out;
         }
     }
     if (global_argc < argc) {
@@ -493,6 +578,12 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
         fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (cli->serve.given && cli->command != CLI_SERVE) {
+        fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file and --queue are for "
+                        "`symbiot serve`\n");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
