@@ -23,6 +23,12 @@ enum cli_command {
     CLI_STATS,
     CLI_FEEDBACK_EXPORT,
     CLI_SERVE,
+    CLI_BENCH,
+};
+
+/* `symbiot bench` settings. */
+struct cli_bench {
+    int pp, tg, reps, turns, facts;
 };
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
@@ -60,6 +66,7 @@ struct cli {
     int stats_days;          /* stats: --days (default 7; 0 = everything kept) */
     const char *plot;        /* stats: --plot FILE; borrowed from argv */
     const char *export_path; /* `feedback export FILE`; NULL = stdout; borrowed */
+    struct cli_bench bench;
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
@@ -132,6 +139,10 @@ struct sym_embedder;
 /* `symbiot serve`: serve a (owned from now on) over HTTP until SIGINT or SIGTERM; embedder is
  * borrowed (may be NULL). Returns the exit code. */
 int cli_serve(struct cli *cli, struct sym_assistant *a, struct sym_embedder *embedder);
+
+/* ---- the built-in benchmark (bench.c) ---- */
+/* `symbiot bench`: raw speed, a multi-turn chat and memory search on llm (owned from now on). */
+int cli_bench(struct cli *cli, struct sym_llm *llm);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

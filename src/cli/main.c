@@ -300,6 +300,15 @@ int main(int argc, char **argv)
         code = CLI_EXIT_USAGE;
         goto out;
     }
+    if (cli.command == CLI_BENCH) {
+        if (!cli.cfg.model) {
+            cli_error("bench needs a model: symbiot bench -m MODEL.gguf");
+            code = CLI_EXIT_USAGE;
+        } else if (!(code = load_model(&cli, &llm))) {
+            code = cli_bench(&cli, llm); /* owns llm */
+        }
+        goto out;
+    }
     store = open_store(&cli);
     if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_MEMORY ||
         cli.command == CLI_SERVE) {

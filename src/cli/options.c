@@ -33,6 +33,9 @@ static const char usage_text[] =
     "                                  7; 0 = all kept): medians, p95, totals; or a chart\n"
     "  symbiot feedback export [FILE]  the answers you rated (/good, /bad, /correct) as JSON\n"
     "                                  Lines for fine-tuning (stdout without FILE)\n"
+    "  symbiot bench -m MODEL [--pp N] [--tg N] [--reps N] [--turns N] [--facts N] [--json]\n"
+    "                                  speed on this machine: pp/tg as llama-bench measures them,\n"
+    "                                  a multi-turn chat, memory search (a scratch database)\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
@@ -135,6 +138,11 @@ enum {
     OPT_NO_LLM_EXTRACT,
     OPT_ALL,
     OPT_DAYS,
+    OPT_BENCH_PP,
+    OPT_BENCH_TG,
+    OPT_BENCH_REPS,
+    OPT_BENCH_TURNS,
+    OPT_BENCH_FACTS,
     OPT_PLOT,
     OPT_VERSION,
     OPT_HOST,
@@ -169,6 +177,11 @@ static const struct option long_options[] = {
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
     {"days", required_argument, NULL, OPT_DAYS},
+    {"pp", required_argument, NULL, OPT_BENCH_PP},
+    {"tg", required_argument, NULL, OPT_BENCH_TG},
+    {"reps", required_argument, NULL, OPT_BENCH_REPS},
+    {"turns", required_argument, NULL, OPT_BENCH_TURNS},
+    {"facts", required_argument, NULL, OPT_BENCH_FACTS},
     {"plot", required_argument, NULL, OPT_PLOT},
     {"host", required_argument, NULL, OPT_HOST},
     {"port", required_argument, NULL, OPT_PORT},
@@ -302,6 +315,36 @@ static long ranged(const char *opt, const char *v, long min, long max)
 }
 
 /* The serve options; -1 after a usage error. */
+/* --pp, --tg, --reps, --turns, --facts: a count in its range. */
+static int bench_option(struct cli_bench *b, int opt, const char *arg)
+{
+    static const struct {
+        int opt;
+        const char *name;
+        long min, max;
+    } spec[] = {{OPT_BENCH_PP, "pp", 1, 100000},
+                {OPT_BENCH_TG, "tg", 1, 100000},
+                {OPT_BENCH_REPS, "reps", 1, 1000},
+                {OPT_BENCH_TURNS, "turns", 1, 1000},
+                {OPT_BENCH_FACTS, "facts", 1, 10000000}};
+    int *slot[] = {&b->pp, &b->tg, &b->reps, &b->turns, &b->facts};
+    char *end;
+    long v = strtol(arg, &end, 10);
+    size_t i;
+
+    for (i = 0; i < sizeof spec / sizeof spec[0] && spec[i].opt != opt; i++)
+        ;
+    if (i == sizeof spec / sizeof spec[0])
+        return -1;
+    if (end == arg || *end || v < spec[i].min || v > spec[i].max) {
+        fprintf(stderr, "symbiot: --%s: '%s' is not a number from %ld to %ld\n", spec[i].name, arg,
+                spec[i].min, spec[i].max);
+        return -1;
+    }
+    *slot[i] = (int)v;
+    return 0;
+}
+
 static int serve_option(struct cli_serve *sv, int opt, const char *arg)
 {
     sv->given = true;
@@ -399,6 +442,15 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
     }
     if (!strcmp(cmd, "conversations"))
         return parse_conversations(cli, argc, argv, code);
+    if (!strcmp(cmd, "bench")) {
+        cli->command = CLI_BENCH;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: bench takes no arguments, only options\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "stats")) {
         cli->command = CLI_STATS;
         if (++optind < argc) {
@@ -478,6 +530,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     *code = CLI_EXIT_USAGE;
     memset(cli, 0, sizeof *cli);
     cli->stats_days = 7;
+    cli->bench = (struct cli_bench){512, 128, 3, 10, 10000};
     if (!flags || sym_config_init(&cli->cfg)) {
         fprintf(stderr, "symbiot: out of memory\n");
         *code = CLI_EXIT_FAIL;
@@ -553,6 +606,14 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         }
         case OPT_PLOT:
             cli->plot = optarg;
+            break;
+        case OPT_BENCH_PP:
+        case OPT_BENCH_TG:
+        case OPT_BENCH_REPS:
+        case OPT_BENCH_TURNS:
+        case OPT_BENCH_FACTS:
+            if (bench_option(&cli->bench, opt, optarg))
+                goto out;
             break;
         default:
             if (serve_option(&cli->serve, opt, optarg))
