@@ -20,6 +20,7 @@ PACKAGES=(
     libutf8proc-dev   # Unicode case folding in the parser
     libsqlite3-dev    # the memory database (reminders, facts)
     libstemmer-dev    # Snowball stemmers for fact search (English, Russian)
+    libcurl4-openssl-dev # `symbiot pull`: downloading models (HTTPS), nothing else
     tzdata            # time zones for the time module
     clang-format      # make format
     valgrind          # the memcheck part of the test suite

@@ -9,12 +9,21 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/assistant.h"
 #include "core/config.h"
 #include "memory/store.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY, CLI_CONVERSATIONS };
+enum cli_command {
+    CLI_CHAT,
+    CLI_ASK,
+    CLI_REMINDERS,
+    CLI_MEMORY,
+    CLI_CONVERSATIONS,
+    CLI_PULL,
+    CLI_MODELS,
+};
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
 struct cli_memory {
@@ -42,6 +51,10 @@ struct cli {
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
     struct cli_memory memory;
+    char **operands; /* pull and models: the words after the command; borrowed from argv */
+    int n_operands;
+    const char *sha256; /* pull: --sha256 HEX */
+    bool allow_http;    /* pull: --allow-http */
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */
@@ -94,6 +107,19 @@ void cli_iso_local(time_t t, char *out, size_t size);
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);
+
+/* ---- models (models.c) ---- */
+/* `symbiot pull NAME|hf:OWNER/REPO/FILE.gguf|URL`: download a model into the library. Returns the
+ * exit code. */
+int cli_pull(struct cli *cli);
+/* `symbiot models [info NAME | rm NAME | default [NAME] | catalog]`. Returns the exit code. */
+int cli_models(struct cli *cli);
+/* The model chat and ask should load: cli->cfg.model resolved (a path, a library name, a
+ * catalogue name), or the library's default when none is configured. Returns an exit code (the
+ * error printed); cfg.model stays NULL when there is no model at all. */
+int cli_resolve_model(struct cli *cli);
+/* The help of `pull` or `models` (command) to out. */
+void cli_models_help(const char *command, FILE *out);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

@@ -298,6 +298,15 @@ int main(int argc, char **argv)
         code = CLI_EXIT_USAGE;
         goto out;
     }
+    if (cli.command == CLI_PULL || cli.command == CLI_MODELS) { /* no memory, no model */
+        code = cli.command == CLI_PULL ? cli_pull(&cli) : cli_models(&cli);
+        goto out;
+    }
+    if (cli.command == CLI_CHAT || cli.command == CLI_ASK) {
+        code = cli_resolve_model(&cli);
+        if (code)
+            goto out;
+    }
     store = open_store(&cli);
     if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_MEMORY) {
         code = open_embedder(&cli, store, &embedder);

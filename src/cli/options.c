@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/sha256.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -25,6 +26,12 @@ static const char usage_text[] =
     "  symbiot conversations [--json]  list the stored conversations, exit\n"
     "  symbiot conversations delete ID | --all\n"
     "                                  delete one conversation, or all (asks nothing)\n"
+    "  symbiot pull NAME|hf:OWNER/REPO/FILE.gguf|https://URL [--sha256 HEX]\n"
+    "                                  download a model into the library (`symbiot pull --help`\n"
+    "                                  lists the catalogue); the only command that uses the "
+    "network\n"
+    "  symbiot models [--json]         the downloaded models: architecture, size, quantisation\n"
+    "  symbiot models info|rm|default NAME, symbiot models catalog\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
@@ -32,9 +39,14 @@ static const char usage_text[] =
     "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
     "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
-    "\n"
+    "\n";
+
+/* The rest of the help (split: C11 promises only 4095-byte string literals). */
+static const char usage_options[] =
     "Model:\n"
-    "  -m, --model PATH         GGUF model file (or SYMBIOT_MODEL, or `model =` in the config)\n"
+    "  -m, --model PATH|NAME    GGUF model file, or a model in the library (`symbiot models`);\n"
+    "                           or SYMBIOT_MODEL, or `model =` in the config; default: the\n"
+    "                           library's default (`symbiot models default NAME`) or only model\n"
     "  -c, --ctx-size N         context length in tokens (default 0: the model's own, at most\n"
     "                           4096); more than the model was trained for is an error\n"
     "  -t, --threads N          CPU threads (default: all cores)\n"
@@ -76,6 +88,7 @@ static const char usage_text[] =
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
+    "  symbiot pull qwen2.5:0.5b && symbiot -m qwen2.5:0.5b\n"
     "  symbiot -m ~/models/qwen2.5-0.5b-instruct-q4_k_m.gguf\n"
     "  symbiot ask -m model.gguf --temp 0 \"What is the capital of France?\"\n"
     "  printf 'Hi, I am Ann\\nWhat is my name?\\n' | symbiot chat -m model.gguf --json\n"
@@ -84,6 +97,12 @@ static const char usage_text[] =
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
     "Environment: SYMBIOT_MODEL, SYMBIOT_DB, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs(usage_options, stdout);
+}
 
 enum {
     OPT_TEMP = 256,
@@ -104,6 +123,8 @@ enum {
     OPT_NO_EXTRACT,
     OPT_NO_LLM_EXTRACT,
     OPT_ALL,
+    OPT_SHA256,
+    OPT_ALLOW_HTTP,
     OPT_VERSION,
 };
 
@@ -131,6 +152,8 @@ static const struct option long_options[] = {
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
+    {"sha256", required_argument, NULL, OPT_SHA256},
+    {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -311,8 +334,14 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
     }
     if (!strcmp(cmd, "conversations"))
         return parse_conversations(cli, argc, argv, code);
+    if (!strcmp(cmd, "pull") || !strcmp(cmd, "models")) {
+        cli->command = cmd[0] == 'p' ? CLI_PULL : CLI_MODELS;
+        cli->operands = argv + optind + 1;
+        cli->n_operands = argc - optind - 1;
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
+        print_usage();
         *code = CLI_EXIT_OK;
         return -1;
     }
@@ -356,7 +385,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
 {
     int cmd_at, global_argc = argc;
     struct pending *flags = calloc((size_t)argc + 1, sizeof *flags);
-    const char *config_path = NULL, *env;
+    const char *config_path = NULL, *env, *cmd_word;
     int n_flags = 0, opt, i, ret = -1;
 
     *code = CLI_EXIT_USAGE;
@@ -368,6 +397,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
+    cmd_word = cmd_at < argc ? argv[cmd_at] : ""; /* before getopt permutes argv */
     /* `memory` has options of its own: the global ones are read before it, its own after. */
     if (cmd_at < argc && !strcmp(argv[cmd_at], "memory"))
         global_argc = cmd_at;
@@ -390,7 +420,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             cli->verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            if (!strcmp(cmd_word, "pull") || !strcmp(cmd_word, "models"))
+                cli_models_help(cmd_word, stdout);
+            else
+                print_usage();
             *code = CLI_EXIT_OK;
             goto out;
         case OPT_VERSION:
@@ -411,6 +444,12 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_ALL:
             cli->all = true;
+            break;
+        case OPT_SHA256:
+            cli->sha256 = optarg;
+            break;
+        case OPT_ALLOW_HTTP:
+            cli->allow_http = true;
             break;
         case OPT_NO_EXTRACT:
             flags[n_flags].key = "extract";
@@ -441,6 +480,16 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
         fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if ((cli->sha256 || cli->allow_http) && cli->command != CLI_PULL) {
+        fprintf(stderr, "symbiot: --sha256 and --allow-http are for `symbiot pull`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (cli->sha256 && !sym_sha256_is_hex(cli->sha256)) {
+        fprintf(stderr, "symbiot: --sha256 wants 64 hex digits, not '%s'\n", cli->sha256);
         *code = CLI_EXIT_USAGE;
         goto out;
     }
