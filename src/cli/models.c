@@ -28,7 +28,7 @@
 /* What `pull WHAT` fetches. */
 struct pull_spec {
     char url[PATH_LEN];
-    char file[512];                       /* the file name in the library */
+    char file[512];                        /* the file name in the library */
     const struct sym_catalog_entry *entry; /* when WHAT is a catalogue name */
 };
 
@@ -83,24 +83,6 @@ static const char pull_usage[] =
 
 /* ---- pull ---- */
 
-/* hf:OWNER/REPO/PATH/FILE.gguf -> https://huggingface.co/OWNER/REPO/resolve/main/PATH/FILE.gguf */
-static int spec_hf(const char *what, struct pull_spec *s)
-{
-    const char *repo = what + 3, *slash = strchr(repo, '/'), *file;
-
-    file = slash ? strchr(slash + 1, '/') : NULL;
-    if (!slash || slash == repo || !file || file == slash + 1 || !has_suffix(file, ".gguf")) {
-        fprintf(stderr, "symbiot: pull: write a Hugging Face file as hf:OWNER/REPO/FILE.gguf, not "
-                        "%s\n",
-                what);
-        return -1;
-    }
-    snprintf(s->url, sizeof s->url, "https://huggingface.co/%.*s/resolve/main/%s",
-             (int)(file - repo), repo, file + 1);
-    snprintf(s->file, sizeof s->file, "%s", strrchr(file, '/') + 1);
-    return 0;
-}
-
 /* Turn WHAT into an address and a file name; -1 with the reason printed (a usage error). */
 static int pull_spec(struct cli *cli, const char *what, struct pull_spec *s)
 {
@@ -113,8 +95,15 @@ static int pull_spec(struct cli *cli, const char *what, struct pull_spec *s)
         snprintf(s->file, sizeof s->file, "%s", s->entry->file);
         return 0;
     }
-    if (!strncmp(what, "hf:", 3))
-        return spec_hf(what, s);
+    if (!strncmp(what, "hf:", 3)) {
+        if (!sym_catalog_hf_url(what, s->url, sizeof s->url, s->file, sizeof s->file))
+            return 0;
+        fprintf(stderr,
+                "symbiot: pull: write a Hugging Face file as hf:OWNER/REPO/FILE.gguf, not "
+                "%s\n",
+                what);
+        return -1;
+    }
     if (!strstr(what, "://")) {
         fprintf(stderr,
                 "symbiot: pull: '%s' is not in the catalogue (see `symbiot pull --help`); give "
@@ -206,7 +195,8 @@ static void pull_report(struct cli *cli, const struct pull_spec *s, const char *
                 : cli->sha256                ? "against --sha256"
                                              : "against the digest pinned in the catalogue");
     if (!sym_models_list(&list, &n) && n == 1)
-        fprintf(stderr, "it is the only model in the library, so it is the default: run `symbiot`\n");
+        fprintf(stderr,
+                "it is the only model in the library, so it is the default: run `symbiot`\n");
     else
         fprintf(stderr, "use it with: symbiot -m %s (or `symbiot models default %s`)\n",
                 s->entry ? cli->operands[0] : name, s->entry ? cli->operands[0] : name);
@@ -349,8 +339,8 @@ static int models_list(struct cli *cli)
         bool is_def = !strcmp(def, list[i].name);
 
         if (arr) {
-            cJSON_AddItemToArray(arr, info_json(list[i].name, list[i].path, &in, bad ? err : NULL,
-                                                is_def));
+            cJSON_AddItemToArray(
+                arr, info_json(list[i].name, list[i].path, &in, bad ? err : NULL, is_def));
             continue;
         }
         human_bytes(list[i].size, size, sizeof size);
@@ -391,8 +381,8 @@ static int models_info(struct cli *cli, const char *what)
              base);
     default_name(def, sizeof def);
     if (cli->json) {
-        print_json(info_json(name, path, &in, NULL, sym_models_name_of(path, err, sizeof err) &&
-                                                        !strcmp(err, def)));
+        print_json(info_json(name, path, &in, NULL,
+                             sym_models_name_of(path, err, sizeof err) && !strcmp(err, def)));
         return CLI_EXIT_OK;
     }
     human_bytes(in.file_size, size, sizeof size);

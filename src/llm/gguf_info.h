@@ -16,14 +16,14 @@
 #include "core/status.h"
 
 struct sym_gguf_info {
-    char arch[64];        /* general.architecture, e.g. "qwen2", "llama" */
-    char name[128];       /* general.name, or "" */
-    char quant[32];       /* "Q4_K_M", "Q8_0", "F32" ... from general.file_type (or the tensors) */
-    uint64_t n_params;    /* elements of all the tensors together */
-    uint32_t ctx_len;     /* ARCH.context_length: the training context; 0 when not given */
-    bool has_template;    /* tokenizer.chat_template present and not empty */
-    uint64_t n_tensors;   /* tensors in the file */
-    uint64_t file_size;   /* bytes on disk */
+    char arch[64];      /* general.architecture, e.g. "qwen2", "llama" */
+    char name[128];     /* general.name, or "" */
+    char quant[32];     /* "Q4_K_M", "Q8_0", "F32" ... from general.file_type (or the tensors) */
+    uint64_t n_params;  /* elements of all the tensors together */
+    uint32_t ctx_len;   /* ARCH.context_length: the training context; 0 when not given */
+    bool has_template;  /* tokenizer.chat_template present and not empty */
+    uint64_t n_tensors; /* tensors in the file */
+    uint64_t file_size; /* bytes on disk */
 };
 
 /*

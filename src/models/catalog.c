@@ -18,20 +18,33 @@
 #define MB (1000ull * 1000ull)
 
 #define QWEN(size, lower, q4mb, q8mb, lic)                                                         \
-    {"qwen2.5:" lower, "q4", "Q4_K_M", "Qwen/Qwen2.5-" size "-Instruct-GGUF",                      \
-     "qwen2.5-" lower "-instruct-q4_k_m.gguf", size, (q4mb) * MB, NULL, lic},                      \
+    {"qwen2.5:" lower,                                                                             \
+     "q4",                                                                                         \
+     "Q4_K_M",                                                                                     \
+     "Qwen/Qwen2.5-" size "-Instruct-GGUF",                                                        \
+     "qwen2.5-" lower "-instruct-q4_k_m.gguf",                                                     \
+     size,                                                                                         \
+     (q4mb)*MB,                                                                                    \
+     NULL,                                                                                         \
+     lic},                                                                                         \
     {                                                                                              \
         "qwen2.5:" lower, "q8", "Q8_0", "Qwen/Qwen2.5-" size "-Instruct-GGUF",                     \
-            "qwen2.5-" lower "-instruct-q8_0.gguf", size, (q8mb) * MB, NULL, lic                   \
+            "qwen2.5-" lower "-instruct-q8_0.gguf", size, (q8mb)*MB, NULL, lic                     \
     }
 
 #define LLAMA(size, lower, q4mb, q8mb)                                                             \
-    {"llama3.2:" lower, "q4", "Q4_K_M", "bartowski/Llama-3.2-" size "-Instruct-GGUF",              \
-     "Llama-3.2-" size "-Instruct-Q4_K_M.gguf", size, (q4mb) * MB, NULL, "Llama 3.2 Community"},   \
+    {"llama3.2:" lower,                                                                            \
+     "q4",                                                                                         \
+     "Q4_K_M",                                                                                     \
+     "bartowski/Llama-3.2-" size "-Instruct-GGUF",                                                 \
+     "Llama-3.2-" size "-Instruct-Q4_K_M.gguf",                                                    \
+     size,                                                                                         \
+     (q4mb)*MB,                                                                                    \
+     NULL,                                                                                         \
+     "Llama 3.2 Community"},                                                                       \
     {                                                                                              \
         "llama3.2:" lower, "q8", "Q8_0", "bartowski/Llama-3.2-" size "-Instruct-GGUF",             \
-            "Llama-3.2-" size "-Instruct-Q8_0.gguf", size, (q8mb) * MB, NULL,                      \
-            "Llama 3.2 Community"                                                                  \
+            "Llama-3.2-" size "-Instruct-Q8_0.gguf", size, (q8mb)*MB, NULL, "Llama 3.2 Community"  \
     }
 
 static const struct sym_catalog_entry catalog[] = {
@@ -101,6 +114,27 @@ const char *sym_catalog_url(const struct sym_catalog_entry *e, char *out, size_t
 {
     snprintf(out, size, "https://huggingface.co/%s/resolve/main/%s", e->repo, e->file);
     return out;
+}
+
+int sym_catalog_hf_url(const char *spec, char *url, size_t url_size, char *file, size_t file_size)
+{
+    const char *repo = spec + 3, *slash, *path;
+    size_t lp;
+
+    if (strncmp(spec, "hf:", 3))
+        return -1;
+    slash = strchr(repo, '/');
+    path = slash ? strchr(slash + 1, '/') : NULL;
+    if (!slash || slash == repo || !path || path == slash + 1 || !path[1])
+        return -1;
+    lp = strlen(path);
+    if (lp < 6 || strcasecmp(path + lp - 5, ".gguf") || strstr(path, "/../") || strstr(path, "//"))
+        return -1;
+    if (snprintf(url, url_size, "https://huggingface.co/%.*s/resolve/main/%s", (int)(path - repo),
+                 repo, path + 1) >= (int)url_size ||
+        snprintf(file, file_size, "%s", strrchr(path, '/') + 1) >= (int)file_size)
+        return -1;
+    return 0;
 }
 
 const struct sym_catalog_entry *sym_catalog_recommend(uint64_t ram_bytes)

@@ -41,6 +41,11 @@ const char *sym_catalog_name(const struct sym_catalog_entry *e, char *out, size_
 /* The file's download address: https://huggingface.co/REPO/resolve/main/FILE. Returns out. */
 const char *sym_catalog_url(const struct sym_catalog_entry *e, char *out, size_t size);
 
+/* hf:OWNER/REPO/[DIR/]FILE.gguf as a download address
+ * (https://huggingface.co/OWNER/REPO/resolve/main/[DIR/]FILE.gguf) and the file name FILE.gguf.
+ * -1 when spec is not of that form. */
+int sym_catalog_hf_url(const char *spec, char *url, size_t url_size, char *file, size_t file_size);
+
 /* The model to recommend for a machine with ram_bytes of memory (0 = unknown: the smallest). */
 const struct sym_catalog_entry *sym_catalog_recommend(uint64_t ram_bytes);
 

@@ -528,7 +528,8 @@ static enum sym_status failure(struct dl *d, CURLcode cc, const char *errbuf, ch
         return SYM_ERR_IO;
     }
     if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-        snprintf(err, errlen, "%s redirected to an address that is not https; refused", d->url_host);
+        snprintf(err, errlen, "%s redirected to an address that is not https; refused",
+                 d->url_host);
         return SYM_ERR_IO;
     }
     if (d->r->partial_kept && d->off + d->written)
@@ -582,9 +583,8 @@ static enum sym_status finish(struct dl *d, char *err, size_t errlen)
     }
     if (want && strcasecmp(want, d->r->sha256)) {
         unlink(d->part);
-        snprintf(err, errlen,
-                 "sha256 mismatch: expected %s (%s), got %s; the download was removed", want,
-                 d->p->sha256 ? "as given" : "from the server's X-Linked-Etag", d->r->sha256);
+        snprintf(err, errlen, "sha256 mismatch: expected %s (%s), got %s; the download was removed",
+                 want, d->p->sha256 ? "as given" : "from the server's X-Linked-Etag", d->r->sha256);
         return SYM_ERR_INVALID;
     }
     if (rename(d->part, d->p->dest)) {
@@ -627,8 +627,7 @@ static enum sym_status transfer(struct dl *d, char *err, size_t errlen)
             return http_failure(d, d->http_error, err, errlen);
         if (cc == CURLE_OK)
             return finish(d, err, errlen);
-        if (!cut_midway(d, cc) || attempt >= d->p->retries ||
-            (d->p->interrupt && *d->p->interrupt))
+        if (!cut_midway(d, cc) || attempt >= d->p->retries || (d->p->interrupt && *d->p->interrupt))
             return failure(d, cc, errbuf, err, errlen);
         progress_words(d, where, sizeof where);
         snprintf(msg, sizeof msg, "the connection was cut after %s; resuming (retry %d of %d)",

@@ -34,10 +34,10 @@ struct sym_download_progress {
 
 struct sym_download_params {
     const char *url;
-    const char *dest;          /* final path; DEST.part while downloading */
-    const char *sha256;        /* expected digest in hex, or NULL: then X-Linked-Etag if sent */
-    bool allow_http;           /* plain http to any host (otherwise only to loopback) */
-    int retries;               /* automatic resumes after a cut connection */
+    const char *dest;   /* final path; DEST.part while downloading */
+    const char *sha256; /* expected digest in hex, or NULL: then X-Linked-Etag if sent */
+    bool allow_http;    /* plain http to any host (otherwise only to loopback) */
+    int retries;        /* automatic resumes after a cut connection */
     /* Progress, at most ten times a second and once at the end; may be NULL. */
     void (*on_progress)(const struct sym_download_progress *p, void *data);
     /* One-line news ("connection lost at 12 MB; resuming"); may be NULL. */
@@ -54,11 +54,11 @@ enum sym_sha_source {
 };
 
 struct sym_download_result {
-    uint64_t size;         /* the file's bytes */
-    uint64_t resumed_from; /* bytes reused from an earlier .part */
-    uint64_t received;     /* bytes received over the network by this run */
-    double seconds;        /* time spent receiving them */
-    int requests;          /* HTTP requests made (1 + automatic resumes) */
+    uint64_t size;                       /* the file's bytes */
+    uint64_t resumed_from;               /* bytes reused from an earlier .part */
+    uint64_t received;                   /* bytes received over the network by this run */
+    double seconds;                      /* time spent receiving them */
+    int requests;                        /* HTTP requests made (1 + automatic resumes) */
     char sha256[SYM_SHA256_HEX_LEN + 1]; /* the digest of the file (or of the .part on failure) */
     enum sym_sha_source checked;
     bool partial_kept; /* on failure: DEST.part holds what arrived, a later run resumes it */

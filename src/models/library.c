@@ -46,7 +46,8 @@ static int is_file(const char *path, struct stat *st)
 
 static int cmp_files(const void *a, const void *b)
 {
-    return strcmp(((const struct sym_model_file *)a)->name, ((const struct sym_model_file *)b)->name);
+    return strcmp(((const struct sym_model_file *)a)->name,
+                  ((const struct sym_model_file *)b)->name);
 }
 
 /* Append dir/entry to the list when it is a regular *.gguf file. */
@@ -152,7 +153,8 @@ enum sym_status sym_models_resolve(const char *what, char *out, size_t size, cha
     }
     if (!library_path(what, out, size))
         return SYM_OK;
-    if (strchr(what, '/') || has_suffix(what, ".gguf")) { /* a path: the loader says what is wrong */
+    if (strchr(what, '/') ||
+        has_suffix(what, ".gguf")) { /* a path: the loader says what is wrong */
         if (snprintf(out, size, "%s", what) >= (int)size)
             return SYM_ERR_TOO_LONG;
         return SYM_OK;
@@ -291,8 +293,7 @@ enum sym_status sym_models_remove(const char *name, char *removed, size_t size, 
 {
     char lib[256], def[256], path[SYM_MODELS_PATH_MAX];
 
-    if (library_name(name, lib, sizeof lib, err, errlen) ||
-        library_path(lib, path, sizeof path))
+    if (library_name(name, lib, sizeof lib, err, errlen) || library_path(lib, path, sizeof path))
         return SYM_ERR_NOT_FOUND;
     if (unlink(path)) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));

@@ -20,10 +20,10 @@
 #define SYM_MODELS_PATH_MAX 4096
 
 struct sym_model_file {
-    char *name;     /* file name without ".gguf"; owned */
-    char *path;     /* full path; owned */
-    uint64_t size;  /* bytes */
-    time_t mtime;   /* when it was written */
+    char *name;    /* file name without ".gguf"; owned */
+    char *path;    /* full path; owned */
+    uint64_t size; /* bytes */
+    time_t mtime;  /* when it was written */
 };
 
 /* The library's directory ($XDG_DATA_HOME/symbiot/models) into out; SYM_ERR_NOT_FOUND when
