@@ -31,6 +31,7 @@
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "models/catalog.h"
+#include "models/library.h"
 #include "nlp/extract.h"
 
 struct msg {
@@ -280,9 +281,13 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
 {
     struct sym_llm_params p = a->llm_params;
     struct sym_llm *llm = NULL;
+    char resolved[SYM_MODELS_PATH_MAX];
     enum sym_status rc;
 
-    p.model_path = path;
+    rc = sym_models_resolve(path, resolved, sizeof resolved, a->err, sizeof a->err);
+    if (rc)
+        return rc; /* a name that is neither a file nor in the library */
+    p.model_path = resolved;
     rc = sym_llm_init(&llm, &p, a->err, sizeof a->err);
     if (rc)
         return rc; /* the current model stays */

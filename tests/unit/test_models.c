@@ -237,8 +237,7 @@ static void test_addresses(void)
     char err[512], file[256];
 
     CHECK(sym_download_check_url("https://huggingface.co/a/b", false, err, sizeof err) == SYM_OK);
-    CHECK(sym_download_check_url("http://127.0.0.1:8080/m.gguf", false, err, sizeof err) ==
-          SYM_OK);
+    CHECK(sym_download_check_url("http://127.0.0.1:8080/m.gguf", false, err, sizeof err) == SYM_OK);
     CHECK(sym_download_check_url("http://127.1.2.3/m.gguf", false, err, sizeof err) == SYM_OK);
     CHECK(sym_download_check_url("http://localhost/m.gguf", false, err, sizeof err) == SYM_OK);
     CHECK(sym_download_check_url("http://[::1]:80/m.gguf", false, err, sizeof err) == SYM_OK);
