@@ -11,7 +11,9 @@ LIB="$XDG_DATA_HOME/symbiot/models"
 mkdir -p "$SRV"
 cp "$TINY_MODEL" "$SRV/tiny.gguf"
 cp "$CHATML_MODEL" "$SRV/chat.gguf"
-for n in resume resume2 norange wrong wrong2 right full spaced; do cp "$TINY_MODEL" "$SRV/$n.gguf"; done
+for n in resume resume2 norange wrong wrong2 right full spaced sigint; do
+    cp "$TINY_MODEL" "$SRV/$n.gguf"
+done
 echo "<html>not a model</html>" >"$SRV/page.gguf"
 SIZE=$(stat -c %s "$TINY_MODEL")
 srv_pid=
@@ -125,6 +127,25 @@ check "it asks only for the missing bytes" grep -qx "GET /resume2.gguf range=400
 expect_in "$err" "resumed after the 4.0 MB already there" "the resume is said"
 check "the resumed file is identical" same "$SRV/resume2.gguf" "$LIB/resume2.gguf"
 check "the .part is gone" test ! -e "$LIB/resume2.gguf.part"
+
+# ---- Ctrl-C: the download stops at once, the .part stays, and the next run resumes it ----
+start_server --rate 2000000
+"$SYMBIOT" pull "$URL/sigint.gguf" >"$T/out" 2>"$T/err" </dev/null &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+err=$(cat "$T/err")
+expect_rc 130 "pull after Ctrl-C"
+expect_in "$err" "interrupted after" "the interruption is said"
+expect_in "$err" "the partial download is kept in $LIB/sigint.gguf.part" "and the .part kept"
+check "the .part holds some bytes" test -s "$LIB/sigint.gguf.part"
+start_server
+run_sym pull "$URL/sigint.gguf"
+expect_rc 0 "the pull after Ctrl-C resumes"
+check "with a Range request" grep -q "GET /sigint.gguf range=" "$LOG"
+check "the file after Ctrl-C and resume is identical" same "$SRV/sigint.gguf" "$LIB/sigint.gguf"
 
 # ---- a server that ignores Range: the file starts over ----
 head -c 1000000 "$SRV/norange.gguf" >"$LIB/norange.gguf.part"
