@@ -15,7 +15,6 @@ for n in resume resume2 norange wrong wrong2 right full spaced sigint; do
     cp "$TINY_MODEL" "$SRV/$n.gguf"
 done
 echo "<html>not a model</html>" >"$SRV/page.gguf"
-SIZE=$(stat -c %s "$TINY_MODEL")
 srv_pid=
 
 # start_server [HTTPD OPTIONS...]: a fresh server on a free port ($PORT), requests logged to $LOG.
