@@ -21,6 +21,7 @@ PACKAGES=(
     libsqlite3-dev    # the memory database (reminders, facts)
     libstemmer-dev    # Snowball stemmers for fact search (English, Russian)
     libmicrohttpd-dev # the HTTP server (symbiot serve)
+    libcurl4-openssl-dev # `symbiot pull`: downloading models (HTTPS), nothing else
     tzdata            # time zones for the time module
     clang-format      # make format
     valgrind          # the memcheck part of the test suite

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/assistant.h"
 #include "core/config.h"
@@ -24,6 +25,8 @@ enum cli_command {
     CLI_FEEDBACK_EXPORT,
     CLI_SERVE,
     CLI_BENCH,
+    CLI_PULL,
+    CLI_MODELS,
 };
 
 /* `symbiot bench` settings. */
@@ -72,6 +75,10 @@ struct cli {
     bool interactive; /* stdin is a terminal */
     struct cli_memory memory;
     struct cli_serve serve;
+    char **operands; /* pull and models: the words after the command; borrowed from argv */
+    int n_operands;
+    const char *sha256; /* pull: --sha256 HEX */
+    bool allow_http;    /* pull: --allow-http */
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */
@@ -143,6 +150,18 @@ int cli_serve(struct cli *cli, struct sym_assistant *a, struct sym_embedder *emb
 /* ---- the built-in benchmark (bench.c) ---- */
 /* `symbiot bench`: raw speed, a multi-turn chat and memory search on llm (owned from now on). */
 int cli_bench(struct cli *cli, struct sym_llm *llm);
+/* ---- models (models.c) ---- */
+/* `symbiot pull NAME|hf:OWNER/REPO/FILE.gguf|URL`: download a model into the library. Returns the
+ * exit code. */
+int cli_pull(struct cli *cli);
+/* `symbiot models [info NAME | rm NAME | default [NAME] | catalog]`. Returns the exit code. */
+int cli_models(struct cli *cli);
+/* The model chat and ask should load: cli->cfg.model resolved (a path, a library name, a
+ * catalogue name), or the library's default when none is configured. Returns an exit code (the
+ * error printed); cfg.model stays NULL when there is no model at all. */
+int cli_resolve_model(struct cli *cli);
+/* The help of `pull` or `models` (command) to out. */
+void cli_models_help(const char *command, FILE *out);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

@@ -300,6 +300,16 @@ int main(int argc, char **argv)
         code = CLI_EXIT_USAGE;
         goto out;
     }
+    if (cli.command == CLI_PULL || cli.command == CLI_MODELS) { /* no memory, no model */
+        code = cli.command == CLI_PULL ? cli_pull(&cli) : cli_models(&cli);
+        goto out;
+    }
+    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE ||
+        cli.command == CLI_BENCH) {
+        code = cli_resolve_model(&cli);
+        if (code)
+            goto out;
+    }
     if (cli.command == CLI_BENCH) {
         if (!cli.cfg.model) {
             cli_error("bench needs a model: symbiot bench -m MODEL.gguf");

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/sha256.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -36,20 +37,27 @@ static const char usage_text[] =
     "  symbiot bench -m MODEL [--pp N] [--tg N] [--reps N] [--turns N] [--facts N] [--json]\n"
     "                                  speed on this machine: pp/tg as llama-bench measures them,\n"
     "                                  a multi-turn chat, memory search (a scratch database)\n"
+    "  symbiot pull NAME|hf:OWNER/REPO/FILE.gguf|https://URL [--sha256 HEX]\n"
+    "                                  download a model into the library (`symbiot pull --help`\n"
+    "                                  lists the catalogue); the only command that uses the "
+    "network\n"
+    "  symbiot models [--json]         the downloaded models: architecture, size, quantisation\n"
+    "  symbiot models info|rm|default NAME, symbiot models catalog\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
     "  symbiot help | version\n"
-    "\n";
-
-/* The options (the help is split: one string literal would be longer than C compilers must
- * accept). */
-static const char usage_options[] =
+    "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
     "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
-    "\n"
+    "\n";
+
+/* The rest of the help (split: C11 promises only 4095-byte string literals). */
+static const char usage_options[] =
     "Model:\n"
-    "  -m, --model PATH         GGUF model file (or SYMBIOT_MODEL, or `model =` in the config)\n"
+    "  -m, --model PATH|NAME    GGUF model file, or a model in the library (`symbiot models`);\n"
+    "                           or SYMBIOT_MODEL, or `model =` in the config; default: the\n"
+    "                           library's default (`symbiot models default NAME`) or only model\n"
     "  -c, --ctx-size N         context length in tokens (default 0: the model's own, at most\n"
     "                           4096); more than the model was trained for is an error\n"
     "  -t, --threads N          CPU threads (default: all cores)\n"
@@ -101,6 +109,7 @@ static const char usage_more[] =
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
+    "  symbiot pull qwen2.5:0.5b && symbiot -m qwen2.5:0.5b\n"
     "  symbiot -m ~/models/qwen2.5-0.5b-instruct-q4_k_m.gguf\n"
     "  symbiot ask -m model.gguf --temp 0 \"What is the capital of France?\"\n"
     "  printf 'Hi, I am Ann\\nWhat is my name?\\n' | symbiot chat -m model.gguf --json\n"
@@ -144,6 +153,8 @@ enum {
     OPT_BENCH_TURNS,
     OPT_BENCH_FACTS,
     OPT_PLOT,
+    OPT_SHA256,
+    OPT_ALLOW_HTTP,
     OPT_VERSION,
     OPT_HOST,
     OPT_PORT,
@@ -188,6 +199,8 @@ static const struct option long_options[] = {
     {"api-key", required_argument, NULL, OPT_API_KEY},
     {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
     {"queue", required_argument, NULL, OPT_QUEUE},
+    {"sha256", required_argument, NULL, OPT_SHA256},
+    {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -479,6 +492,12 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
         }
         return 0;
     }
+    if (!strcmp(cmd, "pull") || !strcmp(cmd, "models")) {
+        cli->command = cmd[0] == 'p' ? CLI_PULL : CLI_MODELS;
+        cli->operands = argv + optind + 1;
+        cli->n_operands = argc - optind - 1;
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
         print_usage();
         *code = CLI_EXIT_OK;
@@ -524,7 +543,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
 {
     int cmd_at, global_argc = argc;
     struct pending *flags = calloc((size_t)argc + 1, sizeof *flags);
-    const char *config_path = NULL, *env;
+    const char *config_path = NULL, *env, *cmd_word;
     int n_flags = 0, opt, i, ret = -1;
 
     *code = CLI_EXIT_USAGE;
@@ -540,6 +559,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     cli->serve.queue = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
+    cmd_word = cmd_at < argc ? argv[cmd_at] : ""; /* before getopt permutes argv */
     /* `memory` has options of its own: the global ones are read before it, its own after. */
     if (cmd_at < argc && !strcmp(argv[cmd_at], "memory"))
         global_argc = cmd_at;
@@ -562,7 +582,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             cli->verbose = true;
             break;
         case 'h':
-            print_usage();
+            if (!strcmp(cmd_word, "pull") || !strcmp(cmd_word, "models"))
+                cli_models_help(cmd_word, stdout);
+            else
+                print_usage();
             *code = CLI_EXIT_OK;
             goto out;
         case OPT_VERSION:
@@ -583,6 +606,12 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_ALL:
             cli->all = true;
+            break;
+        case OPT_SHA256:
+            cli->sha256 = optarg;
+            break;
+        case OPT_ALLOW_HTTP:
+            cli->allow_http = true;
             break;
         case OPT_NO_EXTRACT:
             flags[n_flags].key = "extract";
@@ -645,6 +674,16 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     if (cli->serve.given && cli->command != CLI_SERVE) {
         fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file and --queue are for "
                         "`symbiot serve`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if ((cli->sha256 || cli->allow_http) && cli->command != CLI_PULL) {
+        fprintf(stderr, "symbiot: --sha256 and --allow-http are for `symbiot pull`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (cli->sha256 && !sym_sha256_is_hex(cli->sha256)) {
+        fprintf(stderr, "symbiot: --sha256 wants 64 hex digits, not '%s'\n", cli->sha256);
         *code = CLI_EXIT_USAGE;
         goto out;
     }

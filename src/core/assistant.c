@@ -32,6 +32,8 @@
 #include "memory/facts.h"
 #include "memory/feedback.h"
 #include "memory/store.h"
+#include "models/catalog.h"
+#include "models/library.h"
 #include "nlp/extract.h"
 
 struct msg {
@@ -55,20 +57,36 @@ struct sym_assistant {
     struct sym_assistant_stats stats;
     struct sym_buf last_prompt; /* the last chat turn's prompt, for tests and --verbose */
     void *states[32];           /* each module's state, by its index in the registry */
-    char err[512];
+    char err[1024];
 };
 
-static const char no_model_help[] =
-    "No model is configured, so I can only run commands (/help).\n"
-    "To chat, get a chat model in GGUF format (any llama.cpp model, for example a small\n"
-    "instruct model such as Qwen2.5-0.5B-Instruct-Q4_K_M.gguf from Hugging Face) and either:\n"
-    "  run   symbiot -m /path/to/model.gguf\n"
-    "  or    export SYMBIOT_MODEL=/path/to/model.gguf\n"
-    "  or    put  model = /path/to/model.gguf  in ~/.config/symbiot/config";
-
+/* The first-start help: the catalogue's model for this machine's memory and the command that
+ * gets it, then the ways to point Symbiot at a model file. Built once; static storage. */
 const char *sym_assistant_no_model_help(void)
 {
-    return no_model_help;
+    static char text[1024];
+    const struct sym_catalog_entry *e;
+    uint64_t ram;
+    char name[64], ram_s[64] = "";
+
+    if (text[0])
+        return text;
+    ram = sym_catalog_ram_bytes();
+    e = sym_catalog_recommend(ram);
+    if (ram)
+        snprintf(ram_s, sizeof ram_s, " (%.0f GB of memory)", (double)(ram >> 20) / 1024);
+    snprintf(text, sizeof text,
+             "No model is configured, so I can only run commands (/help).\n"
+             "To chat, download the model that suits this computer%s:\n"
+             "  symbiot pull %s      (%s, %s, about %.1f GB)\n"
+             "and run `symbiot` again; `symbiot pull --help` lists the others. Or use a GGUF\n"
+             "file you have:\n"
+             "  run   symbiot -m /path/to/model.gguf\n"
+             "  or    export SYMBIOT_MODEL=/path/to/model.gguf\n"
+             "  or    put  model = /path/to/model.gguf  in ~/.config/symbiot/config",
+             ram_s, sym_catalog_name(e, name, sizeof name), e->repo, e->quant,
+             (double)e->approx_size / 1e9);
+    return text;
 }
 
 static enum sym_status push_msg(struct sym_assistant *a, const char *role, const char *content)
@@ -271,9 +289,13 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
 {
     struct sym_llm_params p = a->llm_params;
     struct sym_llm *llm = NULL;
+    char resolved[SYM_MODELS_PATH_MAX];
     enum sym_status rc;
 
-    p.model_path = path;
+    rc = sym_models_resolve(path, resolved, sizeof resolved, a->err, sizeof a->err);
+    if (rc)
+        return rc; /* a name that is neither a file nor in the library */
+    p.model_path = resolved;
     rc = sym_llm_init(&llm, &p, a->err, sizeof a->err);
     if (rc)
         return rc; /* the current model stays */
@@ -745,7 +767,7 @@ enum sym_status sym_assistant_chat(struct sym_call *call)
     struct sym_assistant *a = call->assistant;
 
     if (!a->llm) {
-        snprintf(a->err, sizeof a->err, "%s", no_model_help);
+        snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
         return SYM_ERR_MODEL;
     }
     return chat_turn(a, call->input, call->io, call->turn);
@@ -905,7 +927,7 @@ enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
         turn->kind = SYM_TURN_CHAT;
         rc = a->llm ? chat_turn(a, sym_buf_str(&clean), io, turn) : SYM_ERR_MODEL;
         if (rc == SYM_ERR_MODEL && !a->llm)
-            snprintf(a->err, sizeof a->err, "%s", no_model_help);
+            snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
         goto out;
     }
     rc = sym_parse(sym_buf_str(&clean), a->lang, &parse);

@@ -123,7 +123,8 @@ void sym_turn_clear(struct sym_turn *turn);
 void sym_assistant_reset(struct sym_assistant *a);
 /* For modules: the chat path (conversation, context policy, the model). */
 enum sym_status sym_assistant_chat(struct sym_call *call);
-/* For modules: load the model at path in place of the current one (which stays on failure). */
+/* For modules: load the model at path (or the library model of that name, models/library.h) in
+ * place of the current one (which stays on failure). */
 enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *path);
 /* For modules: the reason a handler failed, shown to the user. */
 #if defined(__GNUC__)

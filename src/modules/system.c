@@ -105,8 +105,8 @@ static enum sym_status switch_model(struct sym_call *call)
     enum sym_status rc;
 
     if (call->parse->argc != 1)
-        return sym_buf_puts(call->out,
-                            SYM_TR(call->lang, "Usage: /model PATH", "Использование: /model ПУТЬ"));
+        return sym_buf_puts(call->out, SYM_TR(call->lang, "Usage: /model PATH|NAME",
+                                              "Использование: /model ПУТЬ|ИМЯ"));
     rc = sym_assistant_switch_model(call->assistant, call->parse->argv[0]);
     if (rc)
         return rc;
@@ -145,8 +145,9 @@ static const struct sym_command system_commands[] = {
      NULL},
     {"model",
      "модель",
-     "/model PATH",
-     {"switch to another GGUF model", "переключиться на другую модель GGUF"},
+     "/model PATH|NAME",
+     {"switch to another GGUF model (a file, or a name from `symbiot models`)",
+      "переключиться на другую модель GGUF (файл или имя из `symbiot models`)"},
      "/model ~/models/qwen2.5-1.5b-instruct-q4_k_m.gguf"},
     {"quit", "exit q выход", "/quit", {"leave (also Ctrl-D)", "выйти (или Ctrl-D)"}, NULL},
     {NULL, NULL, NULL, {NULL, NULL}, NULL},
