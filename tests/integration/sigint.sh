@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
 # sigint.sh: a real SIGINT stops a running answer: `ask` prints what it had and exits 130;
-# piped chat stops too. Neither crashes nor hangs.
+# piped chat stops too. Neither crashes nor hangs. The signal is sent once the answer is under
+# way (its first text on stdout, or the prompt in the -v log), not after a guessed delay: on a
+# loaded machine, or under ASan, loading the model alone can take seconds.
 . "$(dirname "$0")/lib.sh"
+
+# wait_file FILE TEXT: wait up to 60 s until FILE contains TEXT ("" = anything), then a little
+# longer so that generation is well on its way.
+wait_file() {
+    local i
+    for i in $(seq 1 600); do
+        if [ -z "$2" ] && [ -s "$1" ] || [ -n "$2" ] && grep -qF -- "$2" "$1" 2>/dev/null; then
+            sleep 0.3
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
 
 # A long answer: no token limit, a big context, and the greedy random model never stops.
 "$SYMBIOT" ask -m "$TINY_MODEL" -c 32768 -n -1 --temp 0 --repeat-penalty 1 "Tell me everything" \
     >"$T/out" 2>"$T/err" </dev/null &
 pid=$!
-sleep 1.5
+check "the answer starts" wait_file "$T/out" ""
 kill -INT "$pid"
 start=$(date +%s%N)
 wait "$pid"
@@ -19,10 +35,10 @@ check "partial answer printed" [ -s "$T/out" ]
 expect_in "$(cat "$T/err")" "stopped" "stop notice"
 
 # --json: the object is still printed, with stop = interrupted.
-"$SYMBIOT" ask -m "$TINY_MODEL" -c 32768 -n -1 --temp 0 --json "Tell me everything" \
+"$SYMBIOT" ask -v -m "$TINY_MODEL" -c 32768 -n -1 --temp 0 --json "Tell me everything" \
     >"$T/out" 2>"$T/err" </dev/null &
 pid=$!
-sleep 1.5
+check "the --json answer starts" wait_file "$T/err" "prompt ("
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -30,12 +46,18 @@ expect_rc 130 "ask --json after SIGINT"
 check "json says interrupted" jq -e '.stop == "interrupted"' "$T/out"
 
 # Piped chat: SIGINT ends the current answer and the session.
-(printf 'first\n'; sleep 5; printf 'second\n') |
-    "$SYMBIOT" chat -m "$TINY_MODEL" -c 32768 -n -1 --temp 0 --json >"$T/out" 2>"$T/err" &
-sleep 1.5
-pkill -INT -f "$SYMBIOT chat -m $TINY_MODEL -c 32768"
-wait %1
+# A fifo held open by this script: the session waits for more input after the first line.
+mkfifo "$T/fifo"
+"$SYMBIOT" chat -v -m "$TINY_MODEL" -c 32768 -n -1 --temp 0 --json <"$T/fifo" >"$T/out" \
+    2>"$T/err" &
+pid=$!
+exec 4>"$T/fifo"
+printf 'first\n' >&4
+check "the piped answer starts" wait_file "$T/err" "prompt ("
+kill -INT "$pid"
+wait "$pid"
 rc=$?
+exec 4>&-
 expect_rc 130 "piped chat after SIGINT"
 check "piped turn reported as interrupted" jq -e '.stop == "interrupted"' <(head -1 "$T/out")
 finish
