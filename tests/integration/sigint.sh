@@ -5,13 +5,15 @@
 # loaded machine, or under ASan, loading the model alone can take seconds.
 . "$(dirname "$0")/lib.sh"
 
-# wait_file FILE TEXT: wait up to 60 s until FILE contains TEXT ("" = anything), then a little
-# longer so that generation is well on its way.
+# wait_file FILE TEXT [SECONDS]: wait up to 60 s until FILE contains TEXT ("" = anything), then
+# SECONDS more (default 0.3) so that generation is well on its way. After the prompt shows in the
+# -v log, the prompt is still to be evaluated: a signal before the first token makes the turn an
+# error ("interrupted") instead of a partial answer, so those waits are longer.
 wait_file() {
     local i
     for i in $(seq 1 600); do
         if [ -z "$2" ] && [ -s "$1" ] || [ -n "$2" ] && grep -qF -- "$2" "$1" 2>/dev/null; then
-            sleep 0.3
+            sleep "${3:-0.3}"
             return 0
         fi
         sleep 0.1
@@ -38,7 +40,7 @@ expect_in "$(cat "$T/err")" "stopped" "stop notice"
 "$SYMBIOT" ask -v -m "$TINY_MODEL" -c 32768 -n -1 --temp 0 --json "Tell me everything" \
     >"$T/out" 2>"$T/err" </dev/null &
 pid=$!
-check "the --json answer starts" wait_file "$T/err" "prompt ("
+check "the --json answer starts" wait_file "$T/err" "prompt (" 1.5
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -53,7 +55,7 @@ mkfifo "$T/fifo"
 pid=$!
 exec 4>"$T/fifo"
 printf 'first\n' >&4
-check "the piped answer starts" wait_file "$T/err" "prompt ("
+check "the piped answer starts" wait_file "$T/err" "prompt (" 1.5
 kill -INT "$pid"
 wait "$pid"
 rc=$?
