@@ -84,6 +84,17 @@ check "/v1/models lists the model" jqe '.object == "list" and .data[0].id == "ti
 req GET /
 expect_code 200 "the page at /"
 expect_in "$body" "Symbiot" "the page is served"
+curl -s -D "$T/page.head" -o /dev/null "$URL/"
+check "the page: a strict Content-Security-Policy (scripts only from the page's files)" \
+    grep -qi "^content-security-policy: default-src 'self';" "$T/page.head"
+check "the page has no inline script" bash -c "! grep -Eiq '<script>|<script [^>]*>[^<]' <<<\"\$1\"" _ "$body"
+curl -s -D "$T/js.head" -o "$T/app.js" "$URL/app.js"
+check "its script is served as JavaScript" bash -c "grep -qi '^content-type: text/javascript' '$T/js.head' &&
+    grep -q 'api/chat' '$T/app.js'"
+for p in /../../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /..%2f..%2fetc%2fpasswd //etc/passwd /web/index.html; do
+    req GET "$p" "" --path-as-is
+    check "no file outside the page's own: $p is 404" [ "$code" = 404 ]
+done
 
 # ---- completions: the same greedy answer as the CLI ----
 want=$(ask "Hello there")
