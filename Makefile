@@ -6,6 +6,7 @@
 #   make asan          ASan+UBSan build, then the tests under it
 #   make valgrind      the unit tests under valgrind memcheck
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
+#   make bench-server  symbiot serve next to llama-server: requests/s and time to first token
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make format        clang-format the sources
@@ -25,7 +26,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-memory-1m fuzz format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m fuzz format format-check install clean deps llama
 
 all: build
 
@@ -63,6 +64,10 @@ valgrind: build
 
 bench: build
 	bench/run.sh $(BUILD_DIR)
+	bench/server.sh $(BUILD_DIR)
+
+bench-server: build
+	bench/server.sh $(BUILD_DIR)
 
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000

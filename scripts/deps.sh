@@ -28,6 +28,7 @@ PACKAGES=(
     jq                # reading --json output in the tests and the benchmark
     tmux              # driving the interactive session in the tests
     curl              # driving the HTTP server in the tests
+    sqlite3           # planting hostile stored answers for the web page's test
 )
 
 missing=()

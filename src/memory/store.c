@@ -276,7 +276,20 @@ static enum sym_status prepare_file(struct sym_store *s)
                  strerror(errno));
         return SYM_ERR_IO;
     }
-    fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Never open() and close() a database file that exists: closing any descriptor of a file
+     * drops every POSIX lock this process holds on it, the locks of SQLite connections already
+     * open on it included (the server has two). Another process would then think itself the
+     * last user, checkpoint and delete the -wal and -shm files under those connections, and
+     * their later writes would be lost. An existing file is only checked. */
+    if (access(s->path, F_OK) == 0) {
+        fd = access(s->path, R_OK | W_OK);
+    } else {
+        fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST) /* created meanwhile by someone else */
+            fd = access(s->path, R_OK | W_OK);
+        else if (fd >= 0)
+            close(fd);
+    }
     if (fd < 0) {
         snprintf(s->err, sizeof s->err, "cannot open %s for reading and writing: %s%s", s->path,
                  strerror(errno),
@@ -284,7 +297,6 @@ static enum sym_status prepare_file(struct sym_store *s)
                                                    : "");
         return SYM_ERR_IO;
     }
-    close(fd);
     /* WAL keeps its -wal and -shm files next to the database. */
     snprintf(dir, sizeof dir, "%s", s->path);
     slash = strrchr(dir, '/');

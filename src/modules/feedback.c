@@ -23,6 +23,7 @@
 #include "core/module.h"
 #include "memory/facts.h"
 #include "memory/feedback.h"
+#include "modules/feedback.h"
 #include "nlp/text.h"
 
 /* A preference the user can state: words that name it (normalised, between spaces: a word of
@@ -119,6 +120,20 @@ static const char *arg_text(const struct sym_call *call)
     return t && *t ? t : NULL;
 }
 
+/* Say that preference text was kept (known: it was already). */
+static enum sym_status say_pref(struct sym_call *call, const char *text, bool known)
+{
+    return sym_buf_printf(call->out,
+                          known
+                              ? SYM_TR(call->lang, "Already my preference: %s", "Уже учитываю: %s")
+                              : SYM_TR(call->lang,
+                                       "Preference kept: %s (every answer follows it; "
+                                       "/prefs lists them)",
+                                       "Запомнил пожелание: %s (учитываю в каждом ответе; "
+                                       "список: /prefs)"),
+                          text);
+}
+
 /* Remember a preference of kind k in the call's language; say so. */
 static enum sym_status set_pref(struct sym_call *call, const struct pref_kind *k)
 {
@@ -130,40 +145,70 @@ static enum sym_status set_pref(struct sym_call *call, const struct pref_kind *k
 
     if (rc)
         return store_error(call, rc);
-    return sym_buf_printf(call->out,
-                          outcome == SYM_FACT_KNOWN
-                              ? SYM_TR(call->lang, "Already my preference: %s", "Уже учитываю: %s")
-                              : SYM_TR(call->lang,
-                                       "Preference kept: %s (every answer follows it; "
-                                       "/prefs lists them)",
-                                       "Запомнил пожелание: %s (учитываю в каждом ответе; "
-                                       "список: /prefs)"),
-                          text);
+    return say_pref(call, text, outcome == SYM_FACT_KNOWN);
+}
+
+enum sym_status sym_feedback_give(struct sym_store *store, long long answer, int rating,
+                                  const char *reason, const char *correction, enum sym_lang lang,
+                                  struct sym_feedback_outcome *out)
+{
+    struct sym_fact_input in = {correction, "feedback", "correction", 0, false, 0};
+    const struct pref_kind *k = rating < 0 && reason ? pref_named(reason) : NULL;
+    enum sym_fact_outcome outcome;
+    bool existed;
+    enum sym_status rc;
+
+    memset(out, 0, sizeof *out);
+    if (!correction) {
+        rc = sym_feedback_add(store, answer, rating, reason, NULL, 0, 0, &out->feedback_id);
+    } else {
+        rc = sym_store_begin(store);
+        if (!rc)
+            rc = sym_fact_add(store, &in, &out->fact_id, &existed);
+        if (!rc)
+            rc = sym_feedback_add(store, answer, rating, reason, correction, out->fact_id, 0,
+                                  &out->feedback_id);
+        if (!rc)
+            rc = sym_store_commit(store);
+        if (rc)
+            sym_store_rollback(store);
+    }
+    if (rc)
+        return rc;
+    if (k) {
+        out->preference = sym_text(k->text, lang);
+        rc = sym_fact_remember(store, out->preference, k->key, "feedback", &out->preference_id,
+                               &outcome);
+        out->preference_known = outcome == SYM_FACT_KNOWN;
+        if (rc)
+            out->preference = NULL;
+    }
+    return rc;
 }
 
 /* /good and /bad: rate the last answer. */
 static enum sym_status rate(struct sym_call *call, int rating)
 {
     struct sym_store *store = sym_assistant_store(call->assistant);
-    long long answer = sym_assistant_last_answer(call->assistant), id;
+    long long answer = sym_assistant_last_answer(call->assistant);
     const char *reason = rating < 0 ? arg_text(call) : NULL;
-    const struct pref_kind *k = reason ? pref_named(reason) : NULL;
+    struct sym_feedback_outcome o;
     enum sym_status rc;
 
     if (!answer)
         return sym_buf_puts(call->out, SYM_TR(call->lang, "There is no answer to rate yet.",
                                               "Пока нечего оценивать: ответа ещё не было."));
-    rc = sym_feedback_add(store, answer, rating, reason, NULL, 0, 0, &id);
+    rc = sym_feedback_give(store, answer, rating, reason, NULL, call->lang, &o);
     if (rc)
         return store_error(call, rc);
     rc = sym_buf_puts(call->out, rating > 0 ? SYM_TR(call->lang, "Thanks, noted: a good answer.",
                                                      "Спасибо, отметил: хороший ответ.")
                                             : SYM_TR(call->lang, "Thanks, noted: a bad answer.",
                                                      "Спасибо, отметил: плохой ответ."));
-    if (!rc && k) {
+    if (!rc && o.preference) {
         rc = sym_buf_puts(call->out, "\n");
         if (!rc)
-            rc = set_pref(call, k);
+            rc = say_pref(call, o.preference, o.preference_known);
     }
     return rc;
 }
@@ -172,10 +217,9 @@ static enum sym_status rate(struct sym_call *call, int rating)
 static enum sym_status correct(struct sym_call *call)
 {
     struct sym_store *store = sym_assistant_store(call->assistant);
-    long long answer = sym_assistant_last_answer(call->assistant), fact = 0, id;
+    long long answer = sym_assistant_last_answer(call->assistant);
     const char *text = arg_text(call);
-    struct sym_fact_input in = {text, "feedback", "correction", 0, false, 0};
-    bool existed;
+    struct sym_feedback_outcome o;
     enum sym_status rc;
 
     if (!text)
@@ -184,23 +228,13 @@ static enum sym_status correct(struct sym_call *call)
     if (!answer)
         return sym_buf_puts(call->out, SYM_TR(call->lang, "There is no answer to correct yet.",
                                               "Пока нечего исправлять: ответа ещё не было."));
-    rc = sym_store_begin(store);
-    if (!rc)
-        rc = sym_fact_add(store, &in, &fact, &existed);
-    if (!rc)
-        rc = sym_feedback_add(store, answer, 0, NULL, text, fact, 0, &id);
-    if (!rc)
-        rc = sym_store_commit(store);
-    if (rc) {
-        enum sym_status err = store_error(call, rc);
-
-        sym_store_rollback(store);
-        return err;
-    }
+    rc = sym_feedback_give(store, answer, 0, NULL, text, call->lang, &o);
+    if (rc)
+        return store_error(call, rc);
     return sym_buf_printf(call->out,
                           SYM_TR(call->lang, "Thanks, corrected. I will remember: %s (fact #%lld)",
                                  "Спасибо, исправил. Запомню: %s (факт #%lld)"),
-                          text, fact);
+                          text, o.fact_id);
 }
 
 static enum sym_status list_prefs(struct sym_call *call, struct sym_store *store)

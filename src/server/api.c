@@ -1,7 +1,7 @@
 /*
  * api.c: the routes answered at once, on the connection's own thread, even while the worker
  * generates: health, models, metrics, stats, embeddings, and the memory database (facts,
- * reminders, conversations) through the server's second database connection.
+ * reminders, conversations, feedback on answers) through the server's second database connection.
  *
  * That connection is one SQLite handle shared by the connection threads under store_lock (its
  * error message lives on the handle, so the lock is held until the message is copied). The
@@ -17,6 +17,8 @@
 #include "memory/conversations.h"
 #include "memory/facts.h"
 #include "memory/store.h"
+#include "modules/feedback.h"
+#include "nlp/parse.h"
 #include "server/internal.h"
 #include "server/openai.h"
 #include "version.h"
@@ -799,4 +801,120 @@ void sym_route_conversations_delete(struct sym_server *s, const struct sym_reque
     else
         reply_deleted(r, req->id, "deleted");
     unlock_store(s);
+}
+
+/* ---- feedback ---- */
+
+/* The id of the conversation's last stored answer: 0 when its last turn is not an answer.
+ * Called with the lock held; *found false when there is no such conversation. */
+static enum sym_status last_answer(struct sym_server *s, long long conversation, long long *answer,
+                                   bool *found)
+{
+    struct sym_conversation_turns turns = {0};
+    enum sym_status rc = sym_conversation_load(s->store, conversation, &turns, found);
+
+    *answer = 0;
+    if (!rc && *found && turns.n && !strcmp(turns.items[turns.n - 1].role, "assistant"))
+        *answer = turns.items[turns.n - 1].id;
+    sym_conversation_turns_free(&turns);
+    return rc;
+}
+
+static void reply_feedback(long long conversation, long long answer, int rating, const char *reason,
+                           const char *correction, const struct sym_feedback_outcome *o,
+                           struct sym_reply *r)
+{
+    cJSON *obj = cJSON_CreateObject(), *f = cJSON_AddObjectToObject(obj, "feedback");
+
+    cJSON_AddNumberToObject(f, "id", (double)o->feedback_id);
+    cJSON_AddNumberToObject(f, "conversation_id", (double)conversation);
+    cJSON_AddNumberToObject(f, "turn_id", (double)answer);
+    cJSON_AddNumberToObject(f, "rating", rating);
+    if (reason)
+        cJSON_AddStringToObject(f, "reason", reason);
+    else
+        cJSON_AddNullToObject(f, "reason");
+    if (correction) {
+        cJSON_AddStringToObject(f, "correction", correction);
+        cJSON_AddNumberToObject(f, "fact_id", (double)o->fact_id);
+    } else {
+        cJSON_AddNullToObject(f, "correction");
+        cJSON_AddNullToObject(f, "fact_id");
+    }
+    if (o->preference)
+        cJSON_AddStringToObject(f, "preference", o->preference);
+    else
+        cJSON_AddNullToObject(f, "preference");
+    sym_reply_json(r, 201, obj);
+}
+
+/* A text field that must hold a word when present: NULL when absent. False with e set. */
+static bool optional_text(const cJSON *obj, const char *name, const char **out,
+                          struct sym_http_error *e)
+{
+    *out = NULL;
+    if (!sym_json_string(obj, name, false, out, NULL, e))
+        return false;
+    if (*out && !(*out)[strspn(*out, " \t\r\n")])
+        return sym_http_error_set(e, 400, "invalid_value", name, "\"%s\" is empty", name);
+    if (*out && strlen(*out) > (1u << 20))
+        return sym_http_error_set(e, 400, "invalid_value", name, "\"%s\" is longer than 1 MiB",
+                                  name);
+    return true;
+}
+
+void sym_route_feedback(struct sym_server *s, const struct sym_request *req, struct sym_reply *r)
+{
+    cJSON *obj = parse_body(req, r);
+    const char *reason = NULL, *correction = NULL, *lang_name = NULL;
+    long long conversation = 0, rating = 0, answer = 0;
+    struct sym_feedback_outcome o;
+    struct sym_http_error e;
+    enum sym_lang lang;
+    enum sym_status rc;
+    bool ok, found = false, has_rating = false;
+
+    if (!obj)
+        return;
+    ok = sym_json_int(obj, "conversation_id", 1, (long long)1 << 53, &conversation, &found, &e) &&
+         sym_json_int(obj, "rating", -1, 1, &rating, &has_rating, &e) &&
+         optional_text(obj, "reason", &reason, &e) &&
+         optional_text(obj, "correction", &correction, &e) &&
+         sym_json_string(obj, "lang", false, &lang_name, NULL, &e);
+    if (ok && !found)
+        ok = sym_http_error_set(&e, 400, "missing_field", "conversation_id",
+                                "\"conversation_id\" is required");
+    if (ok && !has_rating)
+        ok = sym_http_error_set(&e, 400, "missing_field", "rating", "\"rating\" is required");
+    if (ok && rating == 0 && !correction)
+        ok = sym_http_error_set(&e, 400, "invalid_value", "rating",
+                                "a rating of 0 needs a \"correction\"");
+    if (ok && lang_name && strcmp(lang_name, "en") && strcmp(lang_name, "ru"))
+        ok = sym_http_error_set(&e, 400, "invalid_value", "lang", "\"lang\" is \"en\" or \"ru\"");
+    if (!ok) {
+        sym_reply_error(r, &e);
+        cJSON_Delete(obj);
+        return;
+    }
+    lang = lang_name ? (!strcmp(lang_name, "ru") ? SYM_LANG_RU : SYM_LANG_EN)
+                     : sym_detect_lang(reason       ? reason
+                                       : correction ? correction
+                                                    : "",
+                                       SYM_LANG_EN);
+    if (lock_store(s, r)) {
+        rc = last_answer(s, conversation, &answer, &found);
+        if (!rc && found && answer)
+            rc = sym_feedback_give(s->store, answer, (int)rating, reason, correction, lang, &o);
+        if (rc)
+            store_error(s, rc, NULL, r);
+        else if (!found)
+            not_found(r, "conversation", conversation);
+        else if (!answer)
+            error_reply(r, 400, "invalid_value", "conversation_id",
+                        "the conversation has no answer to rate yet");
+        else
+            reply_feedback(conversation, answer, (int)rating, reason, correction, &o, r);
+        unlock_store(s);
+    }
+    cJSON_Delete(obj);
 }

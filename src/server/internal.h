@@ -112,6 +112,7 @@ void sym_route_conversations_get(struct sym_server *s, const struct sym_request 
                                  struct sym_reply *r);
 void sym_route_conversations_delete(struct sym_server *s, const struct sym_request *req,
                                     struct sym_reply *r);
+void sym_route_feedback(struct sym_server *s, const struct sym_request *req, struct sym_reply *r);
 
 /* The model's name now (it changes with /model), into out. */
 void sym_server_model_name(struct sym_server *s, char *out, size_t size);

@@ -74,6 +74,7 @@ static const struct route routes[] = {
     {"GET", "/api/conversations", sym_route_conversations_list, NULL, false},
     {"GET", "/api/conversations/{id}", sym_route_conversations_get, NULL, false},
     {"DELETE", "/api/conversations/{id}", sym_route_conversations_delete, NULL, false},
+    {"POST", "/api/feedback", sym_route_feedback, NULL, false},
 };
 
 /* One request on one connection, from its first call to the completion callback. */

@@ -7,6 +7,8 @@ passed=0
 failed=0
 skipped=0
 T=$(mktemp -d "${SCRATCH:-/tmp}/it.XXXXXX")
+# The user's cache (npm packages for the node-driven tests), before HOME moves below.
+SYM_CACHE="${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}"
 trap 'rm -rf "$T"' EXIT
 # Keep the user's real config, history and models out of the tests.
 export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" HOME="$T/home"
@@ -91,6 +93,66 @@ wait_for() {
     echo "--- screen (waited for '$1') ---" >&2
     screen >&2
     return 1
+}
+
+# start_server ARGS...: run `symbiot serve --port 0 ARGS` in the background; sets URL, PORT and
+# srv_pid. Its stdout and stderr go to $T/srv.out and $T/srv.err.
+start_server() {
+    rm -f "$T/srv.out" "$T/srv.err" # never read the previous server's port
+    : >"$T/srv.out"
+    "$SYMBIOT" serve --port 0 "$@" >>"$T/srv.out" 2>"$T/srv.err" </dev/null &
+    srv_pid=$!
+    local i
+    for i in $(seq 1 300); do
+        PORT=$(sed -n 's|^symbiot: listening on http://.*:\([0-9]*\)$|\1|p' "$T/srv.out")
+        [ -n "$PORT" ] && break
+        kill -0 "$srv_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    URL="http://127.0.0.1:$PORT"
+    [ -n "$PORT" ] || { fail "the server did not start: $(cat "$T/srv.err")"; return 1; }
+}
+
+# stop_server: SIGTERM; its exit status goes to $srv_rc.
+stop_server() {
+    [ -n "${srv_pid:-}" ] || return 0
+    kill -TERM "$srv_pid"
+    wait "$srv_pid"
+    srv_rc=$?
+    srv_pid=
+}
+
+# node_deps openai|browser: install (once, outside the checkout) what the node-driven tests need
+# and set NODE_MODULES; returns 1 with a SKIP line when that is truly unavailable.
+node_deps() {
+    local out rc
+    out=$(SYMBIOT_CACHE="$SYM_CACHE" bash "$(dirname "${BASH_SOURCE[0]}")/../web/setup.sh" "$1")
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        skip "${out:-tests/web/setup.sh $1 failed (status $rc)}"
+        return 1
+    fi
+    NODE_MODULES=${out##*$'\n'}
+}
+
+# run_node SCRIPT: run tests/web/SCRIPT with node (next to the installed node_modules); each
+# "ok - ..." line it prints is a pass, each "not ok - ..." a failure.
+run_node() {
+    local dir="$T/node" line status
+    mkdir -p "$dir"
+    cp "$(dirname "${BASH_SOURCE[0]}")"/../web/*.mjs "$dir/"
+    ln -sfn "$NODE_MODULES" "$dir/node_modules"
+    node "$dir/$1" >"$T/node.out" 2>"$T/node.err"
+    status=$?
+    while IFS= read -r line; do
+        case "$line" in
+        "ok - "*) pass && echo "$line" ;;
+        "not ok - "*) fail "${line#not ok - }" ;;
+        esac
+    done <"$T/node.out"
+    if [ $status -ne 0 ] && ! grep -q '^not ok - ' "$T/node.out"; then
+        fail "node $1 exited with status $status: $(tail -c 2000 "$T/node.err")"
+    fi
 }
 
 finish() {

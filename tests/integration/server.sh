@@ -2,7 +2,7 @@
 # server.sh: `symbiot serve` on a free loopback port, driven with curl: completions (plain and
 # streamed, exact SSE framing, usage), the same greedy answer as `symbiot ask --temp 0`, /api/chat
 # (a module command, chat turns with streaming, KV reuse when a conversation goes on), memory,
-# reminders and conversations round trips, every error status, oversize bodies, the API key,
+# reminders, conversations and feedback round trips, every error status, oversize bodies, the API key,
 # a full queue (503), a client that disconnects mid-stream (its generation stops at once),
 # /metrics as Prometheus text, concurrent clients, the loopback default and the loud warning.
 . "$(dirname "$0")/lib.sh"
@@ -18,32 +18,6 @@ SYSTEM="You are Symbiot, a helpful assistant running privately on the user's own
 CTX=8192
 srv_pid=
 trap 'stop_server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-
-# start_server ARGS...: run `symbiot serve --port 0 ARGS` in the background; sets URL and PORT.
-start_server() {
-    rm -f "$T/srv.out" "$T/srv.err" # never read the previous server's port
-    : >"$T/srv.out"
-    "$SYMBIOT" serve --port 0 "$@" >>"$T/srv.out" 2>"$T/srv.err" </dev/null &
-    srv_pid=$!
-    local i
-    for i in $(seq 1 300); do
-        PORT=$(sed -n 's|^symbiot: listening on http://.*:\([0-9]*\)$|\1|p' "$T/srv.out")
-        [ -n "$PORT" ] && break
-        kill -0 "$srv_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    URL="http://127.0.0.1:$PORT"
-    [ -n "$PORT" ] || { fail "the server did not start: $(cat "$T/srv.err")"; return 1; }
-}
-
-# stop_server: SIGTERM, then the exit status must be 0.
-stop_server() {
-    [ -n "$srv_pid" ] || return 0
-    kill -TERM "$srv_pid"
-    wait "$srv_pid"
-    srv_rc=$?
-    srv_pid=
-}
 
 auth=()
 # req METHOD PATH [BODY [CURL ARGS...]]: sets $code and $body (JSON bodies as application/json).
@@ -109,7 +83,18 @@ check "/v1/models lists the model" jqe '.object == "list" and .data[0].id == "ti
     and .data[0].object == "model"' <<<"$body"
 req GET /
 expect_code 200 "the page at /"
-expect_in "$body" "Symbiot" "the placeholder page is served"
+expect_in "$body" "Symbiot" "the page is served"
+curl -s -D "$T/page.head" -o /dev/null "$URL/"
+check "the page: a strict Content-Security-Policy (scripts only from the page's files)" \
+    grep -qi "^content-security-policy: default-src 'self';" "$T/page.head"
+check "the page has no inline script" bash -c "! grep -Eiq '<script>|<script [^>]*>[^<]' <<<\"\$1\"" _ "$body"
+curl -s -D "$T/js.head" -o "$T/app.js" "$URL/app.js"
+check "its script is served as JavaScript" bash -c "grep -qi '^content-type: text/javascript' '$T/js.head' &&
+    grep -q 'api/chat' '$T/app.js'"
+for p in /../../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /..%2f..%2fetc%2fpasswd //etc/passwd /web/index.html; do
+    req GET "$p" "" --path-as-is
+    check "no file outside the page's own: $p is 404" [ "$code" = 404 ]
+done
 
 # ---- completions: the same greedy answer as the CLI ----
 want=$(ask "Hello there")
@@ -371,6 +356,52 @@ check "metrics: histograms" bash -c "[ '$(metric symbiot_time_to_first_token_sec
 check "metrics: gauges" bash -c "[ '$(metric symbiot_facts)' = 1 ] && [ '$(metric symbiot_queue_capacity)' = 1 ] &&
     [ '$(metric symbiot_kv_cache_size_tokens)' = $CTX ] && [ '$(metric symbiot_kv_cache_used_tokens)' -gt 0 ] &&
     [ '$(metric symbiot_worker_busy)' = 0 ] && [ '$(metric symbiot_queue_waiting)' = 0 ]"
+
+# ---- feedback: the page's thumbs and corrections, as /good /bad /correct store them ----
+req POST /api/chat '{"message":"Hello there"}'
+fconv=$(jq .conversation_id <<<"$body")
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":1}"
+expect_code 201 "feedback: a good rating"
+check "feedback: the good rating's object" jqe --argjson c "$fconv" '.feedback.rating == 1 and
+    .feedback.conversation_id == $c and (.feedback.turn_id | type == "number") and
+    .feedback.reason == null and .feedback.correction == null and .feedback.fact_id == null and
+    .feedback.preference == null' <<<"$body"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":-1,\"reason\":\"too long\"}"
+expect_code 201 "feedback: a bad rating with a reason"
+check "feedback: a reason naming a preference keeps it, as /bad does" jqe '.feedback.rating == -1
+    and .feedback.reason == "too long" and .feedback.preference == "Keep answers short."' <<<"$body"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":-1,\"reason\":\"слишком длинно\"}"
+check "feedback: the preference worded in the reason's language" jqe '
+    .feedback.preference == "Отвечай коротко."' <<<"$body"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":0,\"correction\":\"The capital of Australia is Canberra\"}"
+expect_code 201 "feedback: a correction"
+cfact=$(jq .feedback.fact_id <<<"$body")
+req GET "/api/memory/$cfact"
+check "feedback: the correction became a fact tagged correction" jqe '
+    .fact.text == "The capital of Australia is Canberra" and .fact.tags == ["correction"] and
+    .fact.source == "feedback"' <<<"$body"
+run_sym feedback export --db "$T/srv.db"
+check "feedback: export has the four ratings of that answer" jq -se '
+    map(select(.prompt == "Hello there")) | map(.rating) == [1, -1, -1, 0] and
+    .[-1].correction == "The capital of Australia is Canberra" and .[-1].answer != ""' <<<"$out"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":1}"
+run_sym feedback export --db "$T/srv.db"
+check "a rating stored after another process used the database is kept (its WAL too)" jq -se '
+    map(select(.prompt == "Hello there")) | map(.rating) == [1, -1, -1, 0, 1]' <<<"$out"
+req POST /api/feedback '{"conversation_id":999999,"rating":1}'
+expect_error 404 not_found "feedback on an unknown conversation"
+req POST /api/feedback '{"rating":1}'
+expect_error 400 missing_field "feedback without conversation_id"
+req POST /api/feedback "{\"conversation_id\":$fconv}"
+expect_error 400 missing_field "feedback without rating"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":2}"
+expect_error 400 invalid_value "a rating of 2"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":\"good\"}"
+expect_error 400 invalid_type "a rating that is not a number"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":0}"
+expect_error 400 invalid_value "a rating of 0 without a correction"
+req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":0,\"correction\":\"  \"}"
+expect_error 400 invalid_value "an empty correction"
 
 stop_server
 check "SIGTERM stops the server with status 0" [ "$srv_rc" -eq 0 ]

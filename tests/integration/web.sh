@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# web.sh: the web page in headless Chromium against a real `symbiot serve` (tests/web/page.mjs,
+# with playwright-core and Debian's chromium, installed by tests/web/setup.sh): a streamed
+# answer, thumbs down and a correction, the memory panel, reminders, the stats chart, Russian;
+# and hostile markup in a stored fact, a stored answer and a streamed answer shown as text.
+# Screenshots go to the build directory's test-artifacts/ (WEB_ARTIFACTS).
+. "$(dirname "$0")/lib.sh"
+
+node_deps browser || { finish; exit; }
+trap 'stop_server 2>/dev/null; rm -rf "$T"' EXIT
+db="$T/srv.db"
+start_server -m "$TINY_MODEL" -c 2048 -n 24 --temp 0 --db "$db" || { finish; exit; }
+
+# A stored conversation whose answer is hostile markup, as a compromised model might write it.
+# The server made the schema; sqlite3 adds the rows (the server's connection is WAL: it sees them).
+hostile_conv=
+if command -v sqlite3 >/dev/null; then
+    now=$(date +%s)
+    sqlite3 "$db" "PRAGMA busy_timeout = 5000;
+        INSERT INTO conversations (id, started, updated, title)
+            VALUES (9000, $now, $now, '<img src=x onerror=alert(8)> hostile');
+        INSERT INTO turns (conversation_id, role, text, created)
+            VALUES (9000, 'user', 'Show me some HTML', $now),
+                   (9000, 'assistant', 'Here: <img src=x onerror=alert(5)> and <script>alert(6)</script>
+**bold**, \`<b>code</b>\` and [click](javascript:alert(7))', $now);" >/dev/null &&
+        hostile_conv=9000
+    check "a hostile stored answer is planted" [ -n "$hostile_conv" ]
+else
+    skip "sqlite3 is not installed: no hostile stored answer (scripts/deps.sh installs it)"
+fi
+
+artifacts=${WEB_ARTIFACTS:-$T/artifacts}
+URL=$URL MODEL=$(basename "$TINY_MODEL") HOSTILE_CONV=$hostile_conv ARTIFACTS=$artifacts \
+    run_node page.mjs
+check "a screenshot is saved" [ -s "$artifacts/web-stats.png" ]
+echo "screenshots: $artifacts/web-{answer,stats,chat}.png"
+
+# What the page's thumbs and correction stored, as `symbiot feedback export` sees it.
+run_sym feedback export --db "$db"
+check "the page's thumbs down and correction are stored with the answer" jq -se >/dev/null '
+    map(select(.prompt == "Hello there")) | map(.rating) == [-1, 0] and .[0].reason == "too long"
+    and .[1].correction == "The answer is forty-two"' <<<"$out"
+stop_server
+check "the server stops with status 0" [ "$srv_rc" -eq 0 ]
+finish

@@ -1,0 +1,210 @@
+// page.mjs: the web page in headless Chromium (Debian's /usr/bin/chromium, driven by the pinned
+// playwright-core), against a real `symbiot serve`. Run by tests/integration/web.sh with URL,
+// MODEL (the model file's name), HOSTILE_CONV (a stored conversation whose answer is hostile
+// markup, or "" when it could not be planted), ARTIFACTS (where the screenshots go).
+//
+// What a user would notice: a message gets a streamed answer; thumbs down and a correction are
+// confirmed and stored; a fact can be added, edited, searched and deleted; a reminder added and
+// cancelled; the stats view draws the speed chart; the page speaks Russian when the browser
+// does. And what an attacker would try: a stored fact, a stored answer and a streamed answer
+// carrying <img onerror> and <script> must show as text: no dialog, no such element, no error.
+import {chromium} from 'playwright-core';
+import fs from 'node:fs';
+import {check, run} from './check.mjs';
+
+const {URL, MODEL, HOSTILE_CONV, ARTIFACTS} = process.env;
+const HOSTILE_FACT = '<img src=x onerror=alert(1)> <script>alert(2)</script> fact';
+const T = 15000; // a generous wait: the server may run under ASan on a busy machine
+
+async function api(method, path, body) {
+  const r = await fetch(URL + path, {method, headers: body ? {'Content-Type': 'application/json'} : {},
+    body: body ? JSON.stringify(body) : undefined});
+  return {status: r.status, json: await r.json()};
+}
+
+// No <img> anywhere, and no <script> but the page's own three files.
+async function noInjectedElements(page, what) {
+  const found = await page.evaluate(() => ({
+    img: document.querySelectorAll('img, iframe, object, embed').length,
+    scripts: [...document.scripts].map((s) => s.getAttribute('src')),
+    handlers: [...document.querySelectorAll('*')].filter((e) =>
+      [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+  }));
+  check(`${what}: no injected element or handler`, found.img === 0 && found.handlers === 0 &&
+    found.scripts.join(',') === 'i18n.js,markdown.js,app.js', found);
+}
+
+run(async () => {
+  fs.mkdirSync(ARTIFACTS, {recursive: true});
+  const browser = await chromium.launch({executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu']});
+  const context = await browser.newContext({locale: 'en-US', viewport: {width: 1200, height: 800}});
+  const page = await context.newPage();
+  const dialogs = [];
+  const errors = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+
+  // A hostile fact, stored before the page loads.
+  const planted = await api('POST', '/api/memory', {text: HOSTILE_FACT});
+  check('a hostile fact is stored through the API', planted.status === 201, planted);
+
+  await page.goto(URL + '/');
+  await page.waitForFunction((m) => document.getElementById('status').textContent === m, MODEL,
+    {timeout: T});
+  check('the page loads and names the model', true);
+  check('English from navigator.language', await page.textContent('.tab[data-view=memory]') === 'Memory');
+
+  // ---- chat: a streamed answer ----
+  const chatResp = page.waitForResponse((r) => r.url().endsWith('/api/chat'), {timeout: T});
+  await page.fill('#chat-input', 'Hello there');
+  await page.press('#chat-input', 'Enter');
+  const resp = await chatResp;
+  check('the message goes to /api/chat as a stream', resp.headers()['content-type']
+    .startsWith('text/event-stream'), resp.headers());
+  await page.waitForSelector('.msg.assistant:not(.streaming) .feedback', {timeout: T});
+  const events = (await resp.text()).split('\n\n').filter((b) => b.startsWith('data: '))
+    .map((b) => JSON.parse(b.slice(6)));
+  const texts = events.filter((e) => e.type === 'text');
+  const done = events[events.length - 1];
+  check('the answer streamed in several text events, then done', texts.length > 1 &&
+    done.type === 'done' && texts.map((e) => e.text).join('') === done.answer,
+    {n: texts.length, done});
+  const shown = await page.textContent('.msg.assistant .body');
+  const rendered = await page.evaluate((a) => window.SymMarkdown.render(a).textContent, done.answer);
+  check('the page shows the whole streamed answer', shown.trim().length > 0 && shown === rendered,
+    {shown, answer: done.answer});
+  check('the user\'s message is shown', await page.textContent('.msg.user .body') === 'Hello there');
+  const figures = await page.textContent('.msg.assistant .meta');
+  check('the turn\'s figures under the answer', /tok\/s/.test(figures), figures);
+  await page.waitForSelector('#conv-list li.conv.current', {timeout: T});
+  check('the new conversation is listed and current', true);
+
+  // ---- thumbs down with a reason, then a correction ----
+  await page.click('.msg.assistant .fb-bad');
+  await page.fill('.msg.assistant .fb-form input', 'too long');
+  await page.click('.msg.assistant .fb-form button[type=submit]');
+  await page.waitForFunction(() => /bad answer/.test(
+    document.querySelector('.msg.assistant .fb-status').textContent), null, {timeout: T});
+  const status = await page.textContent('.msg.assistant .fb-status');
+  check('thumbs down is confirmed, with the preference it named', /Keep answers short/.test(status),
+    status);
+  check('the thumbs-down button shows it was chosen',
+    await page.getAttribute('.msg.assistant .fb-bad', 'aria-pressed') === 'true');
+  await page.click('.msg.assistant .fb-correct');
+  await page.fill('.msg.assistant .fb-form input', 'The answer is forty-two');
+  await page.click('.msg.assistant .fb-form button[type=submit]');
+  await page.waitForFunction(() => /corrected/.test(
+    document.querySelector('.msg.assistant .fb-status').textContent), null, {timeout: T});
+  check('the correction is confirmed', true);
+  await page.screenshot({path: `${ARTIFACTS}/web-answer.png`});
+
+  // ---- a hostile answer streamed into the chat: a command echoes it back ----
+  await page.fill('#chat-input', '/remember <img src=x onerror=alert(3)> and <script>alert(4)</script>');
+  await page.press('#chat-input', 'Enter');
+  await page.waitForFunction(() => {
+    const m = document.querySelectorAll('.msg.assistant');
+    return m.length === 2 && !m[1].classList.contains('streaming');
+  }, null, {timeout: T});
+  const echoed = await page.locator('.msg.assistant .body').nth(1).textContent();
+  check('a hostile streamed answer shows as text', echoed.includes('<img src=x onerror=alert(3)>') &&
+    echoed.includes('<script>alert(4)</script>'), echoed);
+  await noInjectedElements(page, 'after a hostile streamed answer');
+
+  // ---- a hostile stored answer: open its conversation ----
+  if (HOSTILE_CONV) {
+    await page.click(`#conv-list li[data-id="${HOSTILE_CONV}"] button`);
+    await page.waitForFunction(() => /onerror/.test(
+      document.querySelector('.msg.assistant .body')?.textContent || ''), null, {timeout: T});
+    const body = await page.textContent('.msg.assistant .body');
+    check('a hostile stored answer shows as text', body.includes('<img src=x onerror=alert(5)>') &&
+      body.includes('<script>alert(6)</script>'), body);
+    check('markdown still works in it: bold, code', await page.textContent('.msg.assistant strong') ===
+      'bold' && await page.textContent('.msg.assistant code') === '<b>code</b>');
+    check('a javascript: link is not a link', await page.locator('.msg.assistant a').count() === 0 &&
+      body.includes('[click](javascript:alert(7))'), body);
+    check('the hostile title is text too', (await page.textContent(
+      `#conv-list li[data-id="${HOSTILE_CONV}"] .title`)).includes('<img src=x onerror=alert(8)>'));
+    await noInjectedElements(page, 'after a hostile stored answer');
+  }
+
+  // ---- memory: list (with the hostile fact as text), add, edit, search, delete ----
+  await page.click('.tab[data-view=memory]');
+  await page.waitForSelector('#memory-list li.fact', {timeout: T});
+  const factTexts = await page.$$eval('#memory-list .fact-text', (els) => els.map((e) => e.textContent));
+  check('the hostile fact is listed as text', factTexts.includes(HOSTILE_FACT), factTexts);
+  check('the correction is in memory', factTexts.includes('The answer is forty-two'), factTexts);
+  await noInjectedElements(page, 'the memory panel with a hostile fact');
+  await page.fill('#memory-text', 'My sister is Anna');
+  await page.click('#memory-add button[type=submit]');
+  const anna = page.locator('#memory-list li.fact', {hasText: 'My sister is Anna'});
+  await anna.waitFor({timeout: T});
+  const annaId = await anna.getAttribute('data-id');
+  check('a fact added in the page is stored', (await api('GET', '/api/memory/' + annaId)).json.fact
+    ?.text === 'My sister is Anna');
+  const annaItem = page.locator(`#memory-list li[data-id="${annaId}"]`); // its text becomes an input
+  await anna.locator('.fact-edit').click();
+  await annaItem.locator('input').fill('My sister is Maria');
+  await annaItem.locator('button[type=submit]').click();
+  const maria = page.locator('#memory-list li.fact', {hasText: 'My sister is Maria'});
+  await maria.waitFor({timeout: T});
+  check('a fact edited in the page is stored', (await api('GET', '/api/memory/' + annaId)).json.fact
+    ?.text === 'My sister is Maria');
+  await page.fill('#memory-q', 'sister');
+  await page.click('#memory-search button[type=submit]');
+  await page.waitForFunction(() => /found/.test(document.getElementById('memory-summary').textContent),
+    null, {timeout: T});
+  const found = await page.$$eval('#memory-list .fact-text', (els) => els.map((e) => e.textContent));
+  check('search finds it', found.length === 1 && found[0] === 'My sister is Maria', found);
+  await maria.locator('.fact-delete').click();
+  check('delete asks for a second click', await maria.locator('.fact-delete').textContent() ===
+    'Delete for good?');
+  await maria.locator('.fact-delete').click();
+  await maria.waitFor({state: 'detached', timeout: T});
+  check('a fact deleted in the page is gone', (await api('GET', '/api/memory/' + annaId)).status === 404);
+
+  // ---- reminders: add and cancel ----
+  await page.click('.tab[data-view=reminders]');
+  await page.fill('#reminder-text', 'water the plants');
+  const due = new Date(Date.now() + 3 * 86400e3);
+  const local = new Date(due.getTime() - due.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+  await page.fill('#reminder-due', local);
+  await page.click('#reminder-add button[type=submit]');
+  const rem = page.locator('#reminder-list li.reminder', {hasText: 'water the plants'});
+  await rem.waitFor({timeout: T});
+  const listed = (await api('GET', '/api/reminders')).json.reminders;
+  check('a reminder added in the page is stored', listed.length === 1 &&
+    listed[0].text === 'water the plants', listed);
+  await rem.locator('.reminder-cancel').click();
+  await rem.waitFor({state: 'detached', timeout: T});
+  check('a reminder cancelled in the page is gone', (await api('GET', '/api/reminders')).json
+    .reminders.length === 0);
+
+  // ---- stats: the speed chart ----
+  await page.click('.tab[data-view=stats]');
+  await page.waitForSelector('#speed-chart rect.bar', {timeout: T});
+  const stats = (await api('GET', '/api/stats')).json;
+  const bars = await page.locator('#speed-chart rect.bar').count();
+  check('the chart has a bar per recent generation', bars === stats.recent.length && bars >= 1,
+    {bars, recent: stats.recent.length});
+  check('and the line of time to first token', await page.locator('#speed-chart polyline.ttft-line')
+    .count() === 1);
+  await page.screenshot({path: `${ARTIFACTS}/web-stats.png`});
+
+  // ---- Russian: switched in the page, and from the browser's language ----
+  await page.selectOption('#lang', 'ru');
+  check('switching to Russian', await page.textContent('.tab[data-view=memory]') === 'Память' &&
+    await page.textContent('#view-stats h2') === 'Скорость последних ответов');
+  await page.click('.tab[data-view=chat]');
+  await page.screenshot({path: `${ARTIFACTS}/web-chat.png`});
+  const ru = await browser.newContext({locale: 'ru-RU'});
+  const rpage = await ru.newPage();
+  await rpage.goto(URL + '/');
+  check('Russian from navigator.language', await rpage.textContent('.tab[data-view=chat]') === 'Чат');
+  await ru.close();
+
+  check('no dialog ever opened', dialogs.length === 0, dialogs);
+  check('no script error and no CSP violation', errors.length === 0, errors);
+  await browser.close();
+});
