@@ -644,6 +644,34 @@
       stat(t('tokens_generated'), tot.generated_tokens || 0),
       stat(t('queue'), `${s.queue.waiting} / ${s.queue.capacity}`));
     drawChart(s.recent || []);
+    loadHistory();
+  }
+
+  // The same chart as `symbiot stats --plot`, drawn by the server from the turns recorded in the
+  // memory database. Fetched with the API key like any call, then shown as a data: image (an SVG
+  // in an <img> runs no script, and the page's CSP allows data: images).
+  async function loadHistory() {
+    const box = $('stats-history');
+    let resp;
+    try {
+      resp = await fetch('/api/stats/chart.svg?limit=100', {headers: headers(false)});
+    } catch (e) {
+      return;
+    }
+    if (resp.status === 404) {
+      box.replaceChildren(el('p', 'muted', t('history_empty')));
+      return;
+    }
+    if (!resp.ok) {
+      showError(await errorOf(resp));
+      return;
+    }
+    const img = document.createElement('img');
+    img.id = 'history-chart';
+    img.className = 'history-chart';
+    img.alt = t('history_title');
+    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(await resp.text());
+    box.replaceChildren(img);
   }
 
   // ---- start ----

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/chart.h"
+#include "core/chart.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/summary.h"
@@ -91,24 +91,16 @@ static void print_text(const struct sym_turn_records *list, const struct sym_sum
 static int plot(const char *path, const struct sym_turn_records *list)
 {
     struct chart_point *p;
-    size_t i;
     int rc;
 
     if (!list->n) {
         cli_error("nothing to plot: no chat turns recorded in that period");
         return CLI_EXIT_FAIL;
     }
-    p = calloc(list->n, sizeof *p);
+    p = chart_points(list);
     if (!p) {
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
-    }
-    for (i = 0; i < list->n; i++) {
-        double g = sym_figure_of(&list->items[i], SYM_FIG_GEN_TPS);
-
-        p[i].t = list->items[i].created;
-        p[i].gen_tps = g > 0 ? g : 0;
-        p[i].ttft_ms = list->items[i].ttft_ms;
     }
     rc = chart_write(path, p, list->n);
     free(p);

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/chart.h"
 #include "core/clock.h"
 #include "llm/embed.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
+#include "memory/feedback.h"
 #include "memory/store.h"
 #include "modules/feedback.h"
 #include "nlp/parse.h"
@@ -218,6 +220,53 @@ void sym_route_stats(struct sym_server *s, const struct sym_request *req, struct
         return;
     }
     sym_reply_json(r, 200, obj);
+}
+
+/* GET /api/stats/chart.svg[?limit=N]: `symbiot stats --plot`'s chart of the last N recorded chat
+ * turns (default 100), from every session, as SVG. 404 when none is recorded. */
+void sym_route_stats_chart(struct sym_server *s, const struct sym_request *req, struct sym_reply *r)
+{
+    struct sym_turn_records list = {0}, tail;
+    struct chart_point *points;
+    long limit = 100;
+    enum sym_status rc;
+    char *end, *svg;
+
+    if (req->limit) {
+        limit = strtol(req->limit, &end, 10);
+        if (end == req->limit || *end || limit < 1 || limit > SYM_STATS_KEEP) {
+            error_reply(r, 400, "invalid_value", "limit", "limit must be a number from 1 to 10000");
+            return;
+        }
+    }
+    if (!s->store) {
+        error_reply(r, 503, "no_database", NULL, "the memory database is not open");
+        return;
+    }
+    pthread_mutex_lock(&s->store_lock);
+    rc = sym_stats_load(s->store, 0, &list);
+    if (rc)
+        store_error(s, rc, NULL, r);
+    pthread_mutex_unlock(&s->store_lock);
+    if (rc)
+        return;
+    if (!list.n) {
+        error_reply(r, 404, "not_found", NULL, "no chat turns are recorded yet");
+        return;
+    }
+    tail.items = list.items + (list.n > (size_t)limit ? list.n - (size_t)limit : 0);
+    tail.n = list.n > (size_t)limit ? (size_t)limit : list.n;
+    points = chart_points(&tail);
+    svg = points ? chart_svg(points, tail.n) : NULL;
+    free(points);
+    sym_turn_records_free(&list);
+    if (!svg) {
+        oom(r);
+        return;
+    }
+    r->status = 200;
+    r->body = svg;
+    r->type = "image/svg+xml";
 }
 
 /* ---- embeddings ---- */

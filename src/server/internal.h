@@ -88,6 +88,8 @@ void sym_route_models(struct sym_server *s, const struct sym_request *req, struc
 void sym_route_embeddings(struct sym_server *s, const struct sym_request *req, struct sym_reply *r);
 void sym_route_metrics(struct sym_server *s, const struct sym_request *req, struct sym_reply *r);
 void sym_route_stats(struct sym_server *s, const struct sym_request *req, struct sym_reply *r);
+void sym_route_stats_chart(struct sym_server *s, const struct sym_request *req,
+                           struct sym_reply *r);
 void sym_route_memory_list(struct sym_server *s, const struct sym_request *req,
                            struct sym_reply *r);
 void sym_route_memory_search(struct sym_server *s, const struct sym_request *req,

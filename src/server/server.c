@@ -60,6 +60,7 @@ static const struct route routes[] = {
     {"POST", "/v1/embeddings", sym_route_embeddings, NULL, false},
     {"POST", "/api/chat", NULL, sym_route_chat, false},
     {"GET", "/api/stats", sym_route_stats, NULL, false},
+    {"GET", "/api/stats/chart.svg", sym_route_stats_chart, NULL, false},
     {"GET", "/api/memory", sym_route_memory_list, NULL, false},
     {"POST", "/api/memory", sym_route_memory_add, NULL, false},
     {"GET", "/api/memory/search", sym_route_memory_search, NULL, false},

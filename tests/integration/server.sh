@@ -403,6 +403,13 @@ expect_error 400 invalid_value "a rating of 0 without a correction"
 req POST /api/feedback "{\"conversation_id\":$fconv,\"rating\":0,\"correction\":\"  \"}"
 expect_error 400 invalid_value "an empty correction"
 
+# The history chart: `symbiot stats --plot`'s SVG of the chat turns recorded in the database.
+curl -s -D "$T/chart.h" -o "$T/chart.svg" "${auth[@]}" "$URL/api/stats/chart.svg?limit=3"
+check "the history chart is SVG" grep -qi '^content-type: image/svg+xml' "$T/chart.h"
+check "with the last 3 turns (two panels)" [ "$(grep -o '<circle' "$T/chart.svg" | wc -l)" -eq 6 ]
+req GET "/api/stats/chart.svg?limit=x"
+expect_error 400 invalid_value "a chart limit that is not a number"
+
 stop_server
 check "SIGTERM stops the server with status 0" [ "$srv_rc" -eq 0 ]
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/chart.h"
+#include "core/chart.h"
 #include "core/clock.h"
 #include "core/summary.h"
 #include "memory/conversations.h"

@@ -190,6 +190,11 @@ run(async () => {
     {bars, recent: stats.recent.length});
   check('and the line of time to first token', await page.locator('#speed-chart polyline.ttft-line')
     .count() === 1);
+  await page.waitForSelector('#history-chart', {timeout: T});
+  const hist = await page.$eval('#history-chart', (img) => img.decode().then(() =>
+    ({w: img.naturalWidth, h: img.naturalHeight, src: img.src.slice(0, 26)})));
+  check('the history chart (the server\'s SVG of recorded turns) is shown', hist.w === 800 &&
+    hist.h === 480 && hist.src === 'data:image/svg+xml;charset', hist);
   await page.screenshot({path: `${ARTIFACTS}/web-stats.png`});
 
   // ---- Russian: switched in the page, and from the browser's language ----

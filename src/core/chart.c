@@ -9,7 +9,7 @@
  * 5x7 pixel font) and writes it with stored (uncompressed) deflate blocks, so no image or
  * compression library is needed; a 800x480 chart is about 390 KB.
  */
-#include "cli/chart.h"
+#include "core/chart.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "core/summary.h"
 
 #define LEFT 80
 #define RIGHT 30
@@ -415,6 +417,43 @@ static bool ends_with(const char *s, const char *ext)
     size_t n = strlen(s), m = strlen(ext);
 
     return n > m && !strcasecmp(s + n - m, ext);
+}
+
+char *chart_svg(const struct chart_point *points, size_t n)
+{
+    struct layout l;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    int rc;
+
+    if (!n)
+        return NULL;
+    layout_init(&l, points, n);
+    f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    rc = write_svg(f, &l);
+    if (fclose(f) || rc) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+struct chart_point *chart_points(const struct sym_turn_records *list)
+{
+    struct chart_point *p = list->n ? calloc(list->n, sizeof *p) : NULL;
+    size_t i;
+
+    for (i = 0; p && i < list->n; i++) {
+        double g = sym_figure_of(&list->items[i], SYM_FIG_GEN_TPS);
+
+        p[i].t = list->items[i].created;
+        p[i].gen_tps = g > 0 ? g : 0;
+        p[i].ttft_ms = list->items[i].ttft_ms;
+    }
+    return p;
 }
 
 int chart_write(const char *path, const struct chart_point *points, size_t n)
