@@ -72,9 +72,9 @@ bench-memory-1m: build
 # build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed: `make test` replays them).
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
-FUZZ_TARGETS ?= parse
+FUZZ_TARGETS ?= parse sse
 FUZZ_SOURCES = $(wildcard src/nlp/*.c) src/core/buf.c src/core/utf8.c src/core/status.c \
-	src/core/clock.c
+	src/core/clock.c src/llm/sse.c
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
 	@mkdir -p $(FUZZ_DIR)
