@@ -12,7 +12,9 @@
  * word, then --delay-ms of silence); malformed (an event that is not JSON); cut (one word, then
  * the connection closes); 401 (an error that echoes the presented key, as some services do); 429
  * and 500 (that status for the first --fail-times requests, then ok; -1 = always); 404.
- * It binds 127.0.0.1 on a free port, writes the port to FILE, and serves until SIGTERM.
+ * A TLS handshake gets a plain-HTTP 400 (so an https:// address fails the way TLS to a wrong
+ * server does). It binds 127.0.0.1 on a free port, writes the port to FILE, and serves until
+ * SIGTERM.
  */
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
@@ -65,6 +67,10 @@ static long read_request(int fd, char *buf, size_t size, char **auth)
 
         if (r <= 0)
             return -1;
+        if (!len && buf[0] == 0x16) { /* a TLS ClientHello: this server speaks plain HTTP only */
+            put(fd, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+            return -1;
+        }
         len += (size_t)r;
         buf[len] = '\0';
         end = strstr(buf, "\r\n\r\n");

@@ -11,9 +11,9 @@
  *   to quote the server's own message in the one-line error. 429 and 5xx are retried, with a
  *   doubling backoff (or the server's Retry-After, up to 30 s), but only while no text has
  *   reached the caller: a half-streamed answer is never silently restarted.
- * - Timeouts: a connect timeout, and an idle timeout (libcurl's low-speed limit: less than one
- *   byte per second for timeout_s), so a long answer that keeps streaming is never cut, but a
- *   server that stalls is given up on.
+ * - Timeouts: a connect timeout, and an idle timeout (no byte for timeout_s, measured in the
+ *   progress callback), so a long answer that keeps streaming is never cut, but a server that
+ *   stalls, before or during the answer, is given up on.
  * - Plain http only to loopback (127.0.0.0/8, ::1, localhost) unless allowed; no redirects.
  * - The key: copied in, sent only in the Authorization header, wiped on free. Error messages
  *   name the environment variable it came from, never its value, and any echo of the key in a
@@ -71,7 +71,10 @@ struct call {
     bool finished; /* a finish reason seen */
     bool failed;   /* a malformed event or a streamed error: message in r->base.err */
     bool got_usage;
-    long retry_after; /* seconds, from the header; -1 = none */
+    bool timed_out;     /* nothing arrived for timeout_s */
+    curl_off_t last_dl; /* bytes received at the last progress call */
+    double t_byte;      /* when the last bytes arrived (or the request started) */
+    long retry_after;   /* seconds, from the header; -1 = none */
 };
 
 /* ---- the key never shows ---- */
@@ -422,11 +425,23 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *data)
     return n;
 }
 
-static int on_progress(void *data, curl_off_t a, curl_off_t b, curl_off_t x, curl_off_t y)
+/* Called about once a second and on progress: the stop flags, and the idle timeout (libcurl's
+ * low-speed limit averages over several seconds, so a few header bytes would hide a stall). */
+static int on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
 {
     struct call *c = data;
+    double now = sym_clock_ms();
 
-    (void)a, (void)b, (void)x, (void)y;
+    (void)dltotal, (void)ultotal, (void)ulnow;
+    if (dlnow != c->last_dl) {
+        c->last_dl = dlnow;
+        c->t_byte = now;
+    }
+    if (now - c->t_byte > c->r->p.timeout_s * 1000.0) {
+        c->timed_out = true;
+        return 1;
+    }
     return (c->r->p.interrupt && *c->r->p.interrupt) || c->stopped;
 }
 
@@ -484,12 +499,7 @@ static void transfer_failure(struct call *c, CURLcode cc, const char *errbuf)
     } else if (tls_error(cc)) {
         fail(r, "TLS failure with %s: %s (nothing was sent)", r->host, why);
     } else if (cc == CURLE_OPERATION_TIMEDOUT) {
-        if (c->judged)
-            fail(r, "%s sent nothing for %d s in the middle of the answer (timed out)", r->host,
-                 r->p.timeout_s);
-        else
-            fail(r, "%s did not answer within %d s (timed out)", r->host,
-                 errbuf[0] && strstr(errbuf, "onnect") ? r->p.connect_timeout_s : r->p.timeout_s);
+        fail(r, "could not connect to %s within %d s (timed out)", r->host, r->p.connect_timeout_s);
     } else if (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_PARTIAL_FILE) {
         fail(r, "%s closed the connection %s", r->host,
              c->n_pieces ? "in the middle of the answer" : "without an answer");
@@ -550,8 +560,6 @@ static CURL *setup(struct call *c, struct curl_slist *headers, const char *body,
     curl_easy_setopt(h, CURLOPT_USERAGENT, "symbiot/" SYM_VERSION);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)r->p.connect_timeout_s);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)r->p.timeout_s);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
@@ -635,6 +643,7 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
         c.stats = stats;
         c.retry_after = -1;
         c.t0 = t0;
+        c.t_byte = sym_clock_ms();
         sym_sse_init(&c.sse, MAX_EVENT);
         errbuf[0] = '\0';
         c.curl = setup(&c, headers, body, errbuf);
@@ -660,6 +669,14 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
         }
         if (c.failed)
             break;
+        if (c.timed_out) {
+            if (c.judged)
+                fail(r, "%s sent nothing for %d s in the middle of the answer (timed out)", r->host,
+                     r->p.timeout_s);
+            else
+                fail(r, "%s did not answer within %d s (timed out)", r->host, r->p.timeout_s);
+            break;
+        }
         if (cc != CURLE_OK) {
             transfer_failure(&c, cc, errbuf);
             break;
