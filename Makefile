@@ -7,6 +7,7 @@
 #   make valgrind      the unit tests under valgrind memcheck
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
+#   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make format        clang-format the sources
 #   make install PREFIX=/usr/local
@@ -25,7 +26,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-memory-1m fuzz format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-memory-1m bench-backends fuzz format format-check install clean deps llama
 
 all: build
 
@@ -63,6 +64,9 @@ valgrind: build
 
 bench: build
 	bench/run.sh $(BUILD_DIR)
+
+bench-backends: build
+	bench/backends.sh $(BUILD_DIR)
 
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000

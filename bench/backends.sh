@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The same prompts through the three ways Symbiot can get an answer, side by side:
+#   local   the model in this process (`symbiot ask -m MODEL`)
+#   remote  the remote backend against llama.cpp's llama-server on loopback serving the same
+#           model (`--backend remote --endpoint http://127.0.0.1:PORT/v1`): HTTP, JSON and SSE
+#           on top of the same kind of generation, in another process
+#   rpc     the local backend with the model's layers on two ggml-rpc-server processes on
+#           loopback (`--rpc 127.0.0.1:P1,127.0.0.1:P2`): every layer's tensors cross a socket
+# Per prompt and backend: time to first token (ms, as Symbiot measures it: from the request to
+# the first piece of text) and generation speed (tokens/s after the first token), the median of
+# REPS runs (each a fresh `symbiot ask`, greedy, -n TOKENS). Figures, not a test: on a loopback
+# the network costs almost nothing, so the differences are the protocols' own overheads; across
+# real machines add the round trips.
+#
+# Usage: bench/backends.sh BUILD_DIR [MODEL]   (`make bench-backends`; MODEL defaults to the
+# test model build/test-models/tiny-chatml.gguf, or ../shared/models/stories15M*.gguf if there).
+# Environment: REPS (default 3), TOKENS (default 64), THREADS (default 2).
+set -u
+BUILD=${1:-build}
+SYMBIOT="$BUILD/symbiot"
+PREFIX=$(cat "$BUILD/.llama-prefix" 2>/dev/null)
+MODEL=${2:-}
+REPS=${REPS:-3}
+TOKENS=${TOKENS:-64}
+THREADS=${THREADS:-2}
+if [ -z "$MODEL" ]; then
+    for m in "$(dirname "$0")"/../../shared/models/stories15M*.gguf "$BUILD/test-models/tiny-chatml.gguf"; do
+        [ -f "$m" ] && MODEL=$m && break
+    done
+fi
+for f in "$SYMBIOT" "$PREFIX/bin/llama-server" "$PREFIX/bin/ggml-rpc-server" "$MODEL"; do
+    [ -e "$f" ] || { echo "backends.sh: missing $f (make; make test builds the test models)" >&2; exit 1; }
+done
+T=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+export XDG_CONFIG_HOME="$T/c" XDG_DATA_HOME="$T/d"
+
+free_port() { echo $((20000 + RANDOM % 30000)); }
+wait_for() { # wait_for CMD...: up to 30 s
+    local i
+    for i in $(seq 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    return 1
+}
+
+sport=$(free_port)
+"$PREFIX/bin/llama-server" -m "$MODEL" --host 127.0.0.1 --port "$sport" -t "$THREADS" -c 2048 \
+    -np 1 >"$T/server.log" 2>&1 &
+pids+=($!)
+rports=()
+for n in 1 2; do
+    p=$(free_port)
+    "$PREFIX/bin/ggml-rpc-server" -H 127.0.0.1 -p "$p" -t "$THREADS" >"$T/rpc$n.log" 2>&1 &
+    pids+=($!)
+    rports+=("127.0.0.1:$p")
+done
+wait_for curl -sf "http://127.0.0.1:$sport/health" || { echo "llama-server did not start" >&2; exit 1; }
+for p in "${rports[@]}"; do wait_for grep -q "$p" "$T"/rpc*.log || { echo "rpc-server $p did not start" >&2; exit 1; }; done
+rpc=$(IFS=,; echo "${rports[*]}")
+
+prompts=("Once upon a time" "Tell me a story about a little dog who found a red ball in the park."
+         "Write three sentences about the sea.")
+declare -A args=(
+    [local]="-m $MODEL -t $THREADS"
+    [remote]="--backend remote --endpoint http://127.0.0.1:$sport/v1"
+    [rpc]="-m $MODEL -t $THREADS --rpc $rpc"
+)
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+echo "model: $MODEL, $TOKENS tokens greedy, median of $REPS runs, $THREADS threads"
+printf '%-9s %-40s %12s %12s %6s\n' backend prompt "ttft ms" "gen tok/s" tokens
+for i in "${!prompts[@]}"; do
+    p=${prompts[$i]}
+    for b in local remote rpc; do
+        : >"$T/runs"
+        for _ in $(seq "$REPS"); do
+            # shellcheck disable=SC2086
+            "$SYMBIOT" ask --json --temp 0 -n "$TOKENS" ${args[$b]} "$p" 2>>"$T/err" |
+                jq -r '[.timings.ttft_ms, .timings.gen_tps, .tokens.generated] | @tsv' >>"$T/runs"
+        done
+        [ -s "$T/runs" ] || { echo "$b failed: $(tail -2 "$T/err")" >&2; exit 1; }
+        printf '%-9s %-40.40s %12.1f %12.1f %6d\n' "$b" "$p" \
+            "$(cut -f1 "$T/runs" | median)" "$(cut -f2 "$T/runs" | median)" \
+            "$(cut -f3 "$T/runs" | median)"
+    done
+done
