@@ -114,6 +114,28 @@ printf 'share_memory = true\n' >"$T/cfg2"
 run_sym ask --config "$T/cfg2" --backend remote --endpoint "$URL" "from the config"
 check "share_memory = true in the config" grep -q "my sister is Anna" "$T/req.log"
 
+# ---- the server: /api/chat goes the same way and says so ----
+"$SYMBIOT" serve --port 0 --backend auto --endpoint "$URL" -m "$TINY_MODEL" -n 4 --temp 0 \
+    --db "$T/srv.db" >"$T/srv.out" 2>"$T/srv.err" </dev/null &
+srv_pid=$!
+for _ in $(seq 300); do
+    sport=$(sed -n 's|^symbiot: listening on http://.*:\([0-9]*\)$|\1|p' "$T/srv.out")
+    [ -n "$sport" ] && break
+    sleep 0.1
+done
+: >"$T/req.log"
+sse=$(curl -s -N -H 'Content-Type: application/json' -d '{"message":"/cloud from the web","stream":true}' \
+    "http://127.0.0.1:$sport/api/chat")
+check "/api/chat: the done event names the remote backend" jqe -s 'map(select(.type == "done"))[0] |
+    .backend == "remote" and .answer == "Hello from the fake endpoint."' \
+    <<<"$(sed -n 's/^data: //p' <<<"$sse")"
+body_json=$(curl -s -H 'Content-Type: application/json' -d '{"message":"hello","stream":false}' \
+    "http://127.0.0.1:$sport/api/chat")
+check "/api/chat: a local answer says local" jqe '.backend == "local"' <<<"$body_json"
+check "/api/chat: only /cloud reached the endpoint" [ "$(requests)" -eq 1 ]
+kill "$srv_pid"
+wait "$srv_pid" 2>/dev/null
+
 # ---- the key: sent to the server, shown nowhere ----
 : >"$T/req.log"
 run_sym ask -v --backend remote --endpoint "$URL" --api-key-env SYM_TEST_KEY "keyed question"
