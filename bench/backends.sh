@@ -13,7 +13,7 @@
 # real machines add the round trips.
 #
 # Usage: bench/backends.sh BUILD_DIR [MODEL]   (`make bench-backends`; MODEL defaults to the
-# test model build/test-models/tiny-chatml.gguf, or ../shared/models/stories15M*.gguf if there).
+# trained ../shared/models/stories260K.gguf when there, else the test model build/test-models/tiny-chatml.gguf).
 # Environment: REPS (default 3), TOKENS (default 64), THREADS (default 2).
 set -u
 BUILD=${1:-build}
@@ -24,7 +24,7 @@ REPS=${REPS:-3}
 TOKENS=${TOKENS:-64}
 THREADS=${THREADS:-2}
 if [ -z "$MODEL" ]; then
-    for m in "$(dirname "$0")"/../../shared/models/stories15M*.gguf "$BUILD/test-models/tiny-chatml.gguf"; do
+    for m in "$(dirname "$0")"/../../shared/models/stories260K.gguf "$BUILD/test-models/tiny-chatml.gguf"; do
         [ -f "$m" ] && MODEL=$m && break
     done
 fi
@@ -55,7 +55,8 @@ for n in 1 2; do
     rports+=("127.0.0.1:$p")
 done
 wait_for curl -sf "http://127.0.0.1:$sport/health" || { echo "llama-server did not start" >&2; exit 1; }
-for p in "${rports[@]}"; do wait_for grep -q "$p" "$T"/rpc*.log || { echo "rpc-server $p did not start" >&2; exit 1; }; done
+tcp_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+for p in "${rports[@]}"; do wait_for tcp_open "$p" || { echo "rpc-server $p did not start" >&2; exit 1; }; done
 rpc=$(IFS=,; echo "${rports[*]}")
 
 prompts=("Once upon a time" "Tell me a story about a little dog who found a red ball in the park."

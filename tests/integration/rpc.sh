@@ -21,12 +21,12 @@ start_rpc() {
         p=$((20000 + RANDOM % 30000))
         "$RPC_SERVER" -H 127.0.0.1 -p "$p" -t 1 >"$T/rpc$n.log" 2>&1 &
         pid=$!
-        for _ in $(seq 100); do
-            grep -q "127.0.0.1:$p" "$T/rpc$n.log" 2>/dev/null && break
+        for _ in $(seq 200); do # until it accepts a connection (its stdout is buffered)
+            (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.05
         done
-        if kill -0 "$pid" 2>/dev/null; then
+        if kill -0 "$pid" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             pids+=("$pid")
             eval "port_$n=$p"
             return 0
