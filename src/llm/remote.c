@@ -43,7 +43,8 @@
 
 struct remote {
     struct sym_backend base;
-    char *url;      /* BASE/chat/completions */
+    char *url;      /* BASE/chat/completions[?QUERY]: what is requested */
+    char *shown;    /* the same for messages and logs, a query shown as "?<query hidden>" */
     char *describe; /* "MODEL at scheme://host[:port]/path" */
     char host[256]; /* for messages: "api.openai.com" or "127.0.0.1:8080" */
     char *key;      /* NULL = none; wiped on free */
@@ -145,8 +146,8 @@ static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, ch
                                       size_t errlen)
 {
     CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-    struct sym_buf url = {0}, desc = {0};
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
+    struct sym_buf url = {0}, shown = {0}, desc = {0};
     enum sym_status rc = SYM_ERR_INVALID;
     size_t plen;
 
@@ -160,6 +161,7 @@ static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, ch
     }
     curl_url_get(u, CURLUPART_PORT, &port, 0);
     curl_url_get(u, CURLUPART_PATH, &path, 0);
+    curl_url_get(u, CURLUPART_QUERY, &query, 0); /* Azure's api-version, say; may hold a secret */
     if (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) {
         snprintf(err, errlen, "--endpoint: only https:// (or http:// to this machine), not %s://",
                  scheme);
@@ -182,19 +184,26 @@ static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, ch
     if (!rc && (plen < 17 || strncmp(path + plen - 17, "/chat/completions", 17)))
         rc = sym_buf_puts(&url, "/chat/completions");
     if (!rc)
+        rc = sym_buf_printf(&shown, "%s%s", sym_buf_str(&url), query ? "?<query hidden>" : "");
+    if (!rc && query)
+        rc = sym_buf_printf(&url, "?%s", query);
+    if (!rc)
         rc = sym_buf_printf(&desc, "%s at %s://%s%s%s%.*s",
                             r->model ? r->model : "(no model named)", scheme, host, port ? ":" : "",
                             port ? port : "", (int)plen, path ? path : "");
     if (!rc) {
         r->url = sym_buf_steal(&url);
+        r->shown = sym_buf_steal(&shown);
         r->describe = sym_buf_steal(&desc);
-        rc = r->url && r->describe ? SYM_OK : SYM_ERR_NOMEM;
+        rc = r->url && r->shown && r->describe ? SYM_OK : SYM_ERR_NOMEM;
     }
 out:
     if (rc == SYM_ERR_NOMEM)
         snprintf(err, errlen, "out of memory");
     sym_buf_free(&url);
+    sym_buf_free(&shown);
     sym_buf_free(&desc);
+    curl_free(query);
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
@@ -533,7 +542,7 @@ static void http_failure(struct call *c)
         fail(r,
              "%s has no chat endpoint at %s (HTTP 404)%s: check --endpoint (often it ends in "
              "/v1)",
-             r->host, r->url, detail);
+             r->host, r->shown, detail);
     else if (c->status == 429)
         fail(r, "%s is rate-limiting (HTTP 429) and still was after %d tries%s", r->host,
              r->p.retries + 1, detail);
@@ -632,7 +641,7 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
         rc = SYM_ERR_NOMEM;
         goto out;
     }
-    sym_log(SYM_LOG_DEBUG, "remote: POST %s (%zu messages, %zu bytes)", r->url, n, strlen(body));
+    sym_log(SYM_LOG_DEBUG, "remote: POST %s (%zu messages, %zu bytes)", r->shown, n, strlen(body));
     for (attempt = 0;; attempt++) {
         CURLcode cc;
 
@@ -746,7 +755,7 @@ static enum sym_status remote_describe_request(struct sym_backend *b,
 
     if (!body)
         return SYM_ERR_NOMEM;
-    rc = sym_buf_printf(out, "POST %s\nContent-Type: application/json\n", r->url);
+    rc = sym_buf_printf(out, "POST %s\nContent-Type: application/json\n", r->shown);
     if (!rc && r->key)
         rc = sym_buf_printf(out, "Authorization: Bearer <hidden: the key in %s>\n", r->key_from);
     if (!rc)
@@ -762,6 +771,7 @@ static void remote_free(struct sym_backend *b)
     wipe(r->key);
     free(r->key);
     free(r->url);
+    free(r->shown);
     free(r->describe);
     free(r->model);
     free(r);
