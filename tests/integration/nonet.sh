@@ -67,6 +67,10 @@ guarded "models rm" models rm tiny-spm
 LD_PRELOAD="$NETGUARD" "$SYMBIOT" ask --backend remote --endpoint "http://127.0.0.1:9/v1" hi \
     >/dev/null 2>&1
 check "the guard sees the remote backend's connection" test -s "$NETGUARD_LOG"
+# The guard refuses name lookups, which the remote backend must report as a DNS failure.
+LD_PRELOAD="$NETGUARD" "$SYMBIOT" ask --backend remote --endpoint "https://api.example.com/v1" hi \
+    >/dev/null 2>"$T/err"
+expect_in "$(cat "$T/err")" "cannot resolve api.example.com (DNS failure)" "a DNS failure is one line"
 : >"$NETGUARD_LOG"
 LD_PRELOAD="$NETGUARD" "$SYMBIOT" pull "http://127.0.0.1:9/m.gguf" >/dev/null 2>&1
 check "the guard sees pull's connection" test -s "$NETGUARD_LOG"
