@@ -11,6 +11,8 @@ if [ ! -x "$RPC_SERVER" ]; then
     finish
     exit
 fi
+# ggml's RPC backend keeps its registrations until exit: not leaks of ours (see the file).
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")/.." && pwd)/lsan-ggml-rpc.supp"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 
