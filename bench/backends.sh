@@ -8,7 +8,10 @@
 #           loopback (`--rpc 127.0.0.1:P1,127.0.0.1:P2`): every layer's tensors cross a socket
 # Per prompt and backend: time to first token (ms, as Symbiot measures it: from the request to
 # the first piece of text) and generation speed (tokens/s after the first token), the median of
-# REPS runs (each a fresh `symbiot ask`, greedy, -n TOKENS). Figures, not a test: on a loopback
+# REPS warm runs (one `symbiot chat` per backend, greedy, -n TOKENS); then the time to the last
+# token (total ms) and tokens/s over it (e2e). Read e2e for the remote backend on a busy machine:
+# its pieces can reach the client in bursts when the client waits for a CPU, which shortens the
+# measured first-to-last span and inflates "gen tok/s", while the total is not fooled. Figures, not a test: on a loopback
 # the network costs almost nothing, so the differences are the protocols' own overheads; across
 # real machines add the round trips.
 #
@@ -68,20 +71,33 @@ declare -A args=(
 )
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "model: $MODEL, $TOKENS tokens greedy, median of $REPS runs, $THREADS threads"
-printf '%-9s %-40s %12s %12s %6s\n' backend prompt "ttft ms" "gen tok/s" tokens
+# One process per backend, warm: REPS+1 rounds of the prompts, each after /reset (a fresh
+# conversation; the system prompt stays cached, on every backend alike); round 1 is the warm-up.
+: >"$T/in"
+for _ in $(seq $((REPS + 1))); do
+    for p in "${prompts[@]}"; do printf '/reset\n%s\n' "$p" >>"$T/in"; done
+done
+np=${#prompts[@]}
+for b in local remote rpc; do
+    # shellcheck disable=SC2086
+    "$SYMBIOT" chat --json --temp 0 -n "$TOKENS" ${args[$b]} <"$T/in" 2>"$T/err.$b" |
+        jq -r 'select(.kind == "chat") | [.timings.ttft_ms, .timings.gen_tps, .tokens.generated,
+               .timings.ttft_ms + .timings.gen_ms] | @tsv' >"$T/runs.$b"
+    [ "$(wc -l <"$T/runs.$b")" -eq $(((REPS + 1) * np)) ] ||
+        { echo "$b failed: $(tail -2 "$T/err.$b")" >&2; exit 1; }
+done
+
+echo "model: $MODEL, $TOKENS tokens greedy, median of $REPS warm runs, $THREADS threads;" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+printf '%-7s %-32s %9s %10s %10s %11s %6s\n' backend prompt "ttft ms" "gen tok/s" "total ms" \
+    "e2e tok/s" tokens
 for i in "${!prompts[@]}"; do
-    p=${prompts[$i]}
     for b in local remote rpc; do
-        : >"$T/runs"
-        for _ in $(seq "$REPS"); do
-            # shellcheck disable=SC2086
-            "$SYMBIOT" ask --json --temp 0 -n "$TOKENS" ${args[$b]} "$p" 2>>"$T/err" |
-                jq -r '[.timings.ttft_ms, .timings.gen_tps, .tokens.generated] | @tsv' >>"$T/runs"
-        done
-        [ -s "$T/runs" ] || { echo "$b failed: $(tail -2 "$T/err")" >&2; exit 1; }
-        printf '%-9s %-40.40s %12.1f %12.1f %6d\n' "$b" "$p" \
-            "$(cut -f1 "$T/runs" | median)" "$(cut -f2 "$T/runs" | median)" \
-            "$(cut -f3 "$T/runs" | median)"
+        awk -v np="$np" -v i="$i" 'NR > np && (NR - 1) % np == i' "$T/runs.$b" >"$T/sel"
+        total=$(cut -f4 "$T/sel" | median)
+        ntok=$(cut -f3 "$T/sel" | median)
+        printf '%-7s %-32.32s %9.1f %10.1f %10.1f %11.1f %6d\n' "$b" "${prompts[$i]}" \
+            "$(cut -f1 "$T/sel" | median)" "$(cut -f2 "$T/sel" | median)" "$total" \
+            "$(awk -v n="$ntok" -v t="$total" 'BEGIN { print (t > 0 ? n * 1000 / t : 0) }')" "$ntok"
     done
 done
