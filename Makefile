@@ -8,6 +8,7 @@
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
 #   make bench-server  symbiot serve next to llama-server: requests/s and time to first token
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
+#   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make format        clang-format the sources
 #   make install PREFIX=/usr/local
@@ -26,7 +27,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m fuzz format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz format format-check install clean deps llama
 
 all: build
 
@@ -69,6 +70,9 @@ bench: build
 bench-server: build
 	bench/server.sh $(BUILD_DIR)
 
+bench-backends: build
+	bench/backends.sh $(BUILD_DIR)
+
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000
 
@@ -77,9 +81,9 @@ bench-memory-1m: build
 # build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed: `make test` replays them).
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
-FUZZ_TARGETS ?= parse
+FUZZ_TARGETS ?= parse sse
 FUZZ_SOURCES = $(wildcard src/nlp/*.c) src/core/buf.c src/core/utf8.c src/core/status.c \
-	src/core/clock.c
+	src/core/clock.c src/llm/sse.c
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
 	@mkdir -p $(FUZZ_DIR)

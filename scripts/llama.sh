@@ -8,7 +8,7 @@
 #   3. clones the bundle and checks the commit,
 #   4. builds the static library (CPU backend, native optimisations, or CUDA with GGML_CUDA=1) and
 #      the few llama.cpp programs our tests and benchmarks compare against (llama-simple,
-#      llama-bench, llama-server),
+#      llama-bench, llama-server, ggml-rpc-server), with the RPC backend (GGML_RPC) for --rpc,
 #   5. installs all of it into a cache directory keyed by version and build options.
 # A second run with the same key finds the stamp file and does nothing. The last line printed on
 # stdout is the install prefix; everything else goes to stderr.
@@ -25,9 +25,10 @@ NPM_VERSION="3.22.1"
 NPM_INTEGRITY="sha512-bltIipuWmc123H7tMIgDGKSsSrhmhlQYeVUC48XTjVW7XGJJiJJyCdlTMzQ/LiWoPkGDpcL4FviDpgw7qfTiDw=="
 LLAMA_COMMIT="de3ff81"
 # Bump when the build recipe below changes, so old caches are not reused.
-RECIPE=2
-# llama.cpp programs we compare against (tests and bench; llama-server for bench/server.sh).
-TOOLS=(llama-simple llama-bench llama-server)
+RECIPE=3
+# llama.cpp programs we compare against (tests and bench): llama-server is the remote backend's
+# loopback endpoint, ggml-rpc-server (rpc-server) the far end of --rpc.
+TOOLS=(llama-simple llama-bench llama-server ggml-rpc-server)
 
 say() { printf 'llama.sh: %s\n' "$*" >&2; }
 die() { printf 'llama.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -91,7 +92,8 @@ fi
 
 common=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=ON
         -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF
-        -DLLAMA_BUILD_APP=OFF -DLLAMA_TOOLS_INSTALL=OFF -DCMAKE_INSTALL_PREFIX="$prefix")
+        -DLLAMA_BUILD_APP=OFF -DLLAMA_TOOLS_INSTALL=OFF -DGGML_RPC=ON
+        -DCMAKE_INSTALL_PREFIX="$prefix")
 [ "$CUDA" = 1 ] && common+=(-DGGML_CUDA=ON)
 
 build="$root/build"

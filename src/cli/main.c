@@ -90,6 +90,10 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     } else if (turn.answer && turn.answer[0]) {
         putchar('\n');
     }
+    if (!rc && !cli->json) {
+        fflush(stdout);
+        cli_print_backend(a, &turn);
+    }
     if (!rc && turn.kind == SYM_TURN_CHAT && turn.stats.stop == SYM_STOP_INTERRUPT) {
         if (!cli->json)
             cli_notice("stopped", NULL);
@@ -211,7 +215,47 @@ static struct sym_llm_params llm_params(const struct cli *cli)
     p.n_gpu_layers = cli->cfg.gpu_layers;
     p.progress = cli_progress;
     p.interrupt = cli->command == CLI_SERVE ? &cli_serve_interrupt : &cli_interrupted;
+    p.rpc_servers = cli->cfg.rpc;
     return p;
+}
+
+/* The remote backend, when --backend is remote or auto. Returns an exit status (the reason
+ * printed): a missing endpoint, a refused address or a key variable that is not set is a usage
+ * error. The key is read from the environment variable named by --api-key-env, never from the
+ * command line or the config file. */
+static int open_remote(const struct cli *cli, struct sym_backend **out)
+{
+    struct sym_remote_params p = sym_remote_default_params();
+    const char *key = NULL;
+    char err[1024], from[160] = "";
+    enum sym_status rc;
+
+    *out = NULL;
+    if (cli->cfg.backend == SYM_BACKEND_MODE_LOCAL)
+        return CLI_EXIT_OK;
+    if (cli->cfg.api_key_env) {
+        key = getenv(cli->cfg.api_key_env);
+        if (!key || !key[0]) {
+            cli_error("--api-key-env %s: that environment variable is not set (it should hold "
+                      "the endpoint's API key)",
+                      cli->cfg.api_key_env);
+            return CLI_EXIT_USAGE;
+        }
+        snprintf(from, sizeof from, "$%s", cli->cfg.api_key_env);
+    }
+    p.endpoint = cli->cfg.endpoint;
+    p.api_key = key;
+    p.api_key_from = from;
+    p.model = cli->cfg.remote_model;
+    p.timeout_s = cli->cfg.remote_timeout;
+    p.allow_http = cli->cfg.remote_allow_http;
+    p.interrupt = cli->command == CLI_SERVE ? &cli_serve_interrupt : &cli_interrupted;
+    rc = sym_backend_remote_init(out, &p, err, sizeof err);
+    if (rc) {
+        cli_error("%s", err);
+        return rc == SYM_ERR_INVALID ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }
 
 static int load_model(struct cli *cli, struct sym_llm **llm)
@@ -281,6 +325,7 @@ int main(int argc, char **argv)
     struct sym_store *store = NULL;
     struct sym_embedder *embedder = NULL;
     struct sym_llm *llm = NULL;
+    struct sym_backend *remote = NULL;
     struct sym_llm_params params;
     struct cli cli;
     enum sym_status rc;
@@ -304,8 +349,12 @@ int main(int argc, char **argv)
         code = cli.command == CLI_PULL ? cli_pull(&cli) : cli_models(&cli);
         goto out;
     }
-    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE ||
-        cli.command == CLI_BENCH) {
+    if ((cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE) &&
+        cli.cfg.backend == SYM_BACKEND_MODE_REMOTE) {
+        free(cli.cfg.model); /* every answer comes from the endpoint: no local model to load */
+        cli.cfg.model = NULL;
+    } else if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE ||
+               cli.command == CLI_BENCH) {
         code = cli_resolve_model(&cli);
         if (code)
             goto out;
@@ -346,6 +395,11 @@ int main(int argc, char **argv)
         code = CLI_EXIT_FAIL;
         goto out;
     }
+    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE) {
+        code = open_remote(&cli, &remote);
+        if (code)
+            goto out;
+    }
     if (cli.cfg.model && cli.command != CLI_REMINDERS) {
         code = load_model(&cli, &llm);
         if (code)
@@ -359,6 +413,8 @@ int main(int argc, char **argv)
     }
     sym_assistant_set_store(a, store); /* a owns store now */
     store = NULL;
+    sym_assistant_set_remote(a, remote); /* and the remote backend */
+    remote = NULL;
     params = llm_params(&cli);
     sym_assistant_set_llm_params(a, &params);
     sym_assistant_set_lang(a, sym_lang_from_env());
@@ -377,6 +433,7 @@ int main(int argc, char **argv)
     else
         code = run_piped(&cli, a);
 out:
+    sym_backend_free(remote);
     sym_assistant_free(a);
     sym_store_close(store);
     sym_embedder_free(embedder); /* after the store that borrowed it */

@@ -40,7 +40,8 @@ static const char usage_text[] =
     "  symbiot pull NAME|hf:OWNER/REPO/FILE.gguf|https://URL [--sha256 HEX]\n"
     "                                  download a model into the library (`symbiot pull --help`\n"
     "                                  lists the catalogue); the only command that uses the "
-    "network\n"
+    "network,\n"
+    "                                  unless you choose --backend remote|auto or --rpc\n"
     "  symbiot models [--json]         the downloaded models: architecture, size, quantisation\n"
     "  symbiot models info|rm|default NAME, symbiot models catalog\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
@@ -88,6 +89,24 @@ static const char usage_options[] =
     "      --queue N            requests that may wait while one generates (default 8)\n"
     "\n";
 
+/* The backends' options. */
+static const char usage_backends[] =
+    "Backends (nothing leaves this computer unless you name a remote backend):\n"
+    "      --backend MODE       local (default): the model here; remote: every chat message\n"
+    "                           goes to --endpoint; auto: local, remote only for /cloud\n"
+    "                           QUESTION or when no local model is configured\n"
+    "      --endpoint URL       an OpenAI-compatible API (https://api.openai.com/v1); plain\n"
+    "                           http only to this machine, unless --allow-http\n"
+    "      --api-key-env VAR    the environment variable that holds the endpoint's key (the key\n"
+    "                           itself is never taken on the command line, shown or stored)\n"
+    "      --remote-model NAME  the model the endpoint should use (gpt-4o-mini, ...)\n"
+    "      --remote-timeout S   give up when the endpoint sends nothing for S seconds (60)\n"
+    "      --share-memory       also send your memories and the conversation (off: only the\n"
+    "                           system prompt and the message go; /privacy shows what is sent)\n"
+    "      --rpc HOST:PORT,...  spread the local model's layers over llama.cpp rpc-server\n"
+    "                           processes (no authentication: trusted networks only)\n"
+    "\n";
+
 /* The rest of the help (one string literal would be longer than C compilers must accept). */
 static const char usage_more[] =
     "Output and setup:\n"
@@ -105,7 +124,8 @@ static const char usage_more[] =
     "\n"
     "In a session: /help, /reset (new conversation), /stats (speed and context), /quit,\n"
     "/remind WHEN TEXT, /reminders, /cancel ID, /remember TEXT, /forget ID, /memories,\n"
-    "/pin ID, /unpin ID, /good, /bad [REASON], /correct TEXT, /prefs.\n"
+    "/pin ID, /unpin ID, /good, /bad [REASON], /correct TEXT, /prefs, /cloud QUESTION,\n"
+    "/privacy.\n"
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
@@ -124,6 +144,7 @@ static void print_usage(void)
 {
     fputs(usage_text, stdout);
     fputs(usage_options, stdout);
+    fputs(usage_backends, stdout);
     fputs(usage_more, stdout);
 }
 
@@ -161,6 +182,13 @@ enum {
     OPT_API_KEY,
     OPT_API_KEY_FILE,
     OPT_QUEUE,
+    OPT_BACKEND,
+    OPT_ENDPOINT,
+    OPT_API_KEY_ENV,
+    OPT_REMOTE_MODEL,
+    OPT_REMOTE_TIMEOUT,
+    OPT_SHARE_MEMORY,
+    OPT_RPC,
 };
 
 static const struct option long_options[] = {
@@ -201,6 +229,13 @@ static const struct option long_options[] = {
     {"queue", required_argument, NULL, OPT_QUEUE},
     {"sha256", required_argument, NULL, OPT_SHA256},
     {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
+    {"backend", required_argument, NULL, OPT_BACKEND},
+    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
+    {"api-key-env", required_argument, NULL, OPT_API_KEY_ENV},
+    {"remote-model", required_argument, NULL, OPT_REMOTE_MODEL},
+    {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
+    {"share-memory", no_argument, NULL, OPT_SHARE_MEMORY},
+    {"rpc", required_argument, NULL, OPT_RPC},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -246,6 +281,18 @@ static const char *setting_for(int opt)
         return "db";
     case OPT_EMBED_MODEL:
         return "embed-model";
+    case OPT_BACKEND:
+        return "backend";
+    case OPT_ENDPOINT:
+        return "endpoint";
+    case OPT_API_KEY_ENV:
+        return "api-key-env";
+    case OPT_REMOTE_MODEL:
+        return "remote-model";
+    case OPT_REMOTE_TIMEOUT:
+        return "remote-timeout";
+    case OPT_RPC:
+        return "rpc";
     }
     return NULL;
 }
@@ -617,6 +664,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             flags[n_flags].key = "extract";
             flags[n_flags++].value = "off";
             break;
+        case OPT_SHARE_MEMORY:
+            flags[n_flags].key = "share-memory";
+            flags[n_flags++].value = "on";
+            break;
         case OPT_NO_LLM_EXTRACT:
             flags[n_flags].key = "llm-extract";
             flags[n_flags++].value = "off";
@@ -677,8 +728,14 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         *code = CLI_EXIT_USAGE;
         goto out;
     }
-    if ((cli->sha256 || cli->allow_http) && cli->command != CLI_PULL) {
-        fprintf(stderr, "symbiot: --sha256 and --allow-http are for `symbiot pull`\n");
+    if (cli->sha256 && cli->command != CLI_PULL) {
+        fprintf(stderr, "symbiot: --sha256 is for `symbiot pull`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (cli->allow_http && cli->command != CLI_PULL && cli->command != CLI_CHAT &&
+        cli->command != CLI_ASK && cli->command != CLI_SERVE) {
+        fprintf(stderr, "symbiot: --allow-http is for `symbiot pull` and a remote --endpoint\n");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
@@ -699,6 +756,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         goto out;
     env = getenv("SYMBIOT_DB");
     if (env && env[0] && apply(cli, "db", env, "SYMBIOT_DB"))
+        goto out;
+    if (cli->allow_http && apply(cli, "remote-allow-http", "on", "--allow-http"))
         goto out;
     for (i = 0; i < n_flags; i++) {
         char origin[64];

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -70,6 +71,21 @@ void cli_progress(float fraction, void *data)
         last = -1;
     }
     fflush(stderr);
+}
+
+void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *turn)
+{
+    const struct sym_backend *remote = sym_assistant_remote(a);
+    const struct sym_llm *llm = sym_assistant_llm(a);
+    char msg[600];
+
+    if (!remote || !turn->backend)
+        return;
+    if (!strcmp(turn->backend, "remote"))
+        snprintf(msg, sizeof msg, "answered by remote: %s", sym_backend_describe(remote));
+    else
+        snprintf(msg, sizeof msg, "answered locally: %s", llm ? sym_llm_describe(llm) : "");
+    cli_notice(msg, NULL);
 }
 
 static const char *stop_name(enum sym_stop_reason stop)
@@ -142,6 +158,8 @@ void cli_print_json(const struct sym_turn *turn, const char *error, const struct
     if (!obj)
         goto oom;
     cJSON_AddStringToObject(obj, "kind", turn->kind == SYM_TURN_COMMAND ? "command" : "chat");
+    if (turn->backend)
+        cJSON_AddStringToObject(obj, "backend", turn->backend);
     if (error)
         cJSON_AddStringToObject(obj, "error", error);
     else

@@ -172,6 +172,7 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
         if (turn.answer && turn.answer[0])
             putchar('\n');
         fflush(stdout);
+        cli_print_backend(a, &turn);
         if (turn.kind == SYM_TURN_CHAT && turn.stats.stop == SYM_STOP_INTERRUPT)
             cli_notice("stopped", NULL);
         if (turn.quit) {

@@ -10,6 +10,12 @@
  * answer: the user's message as typed and the answer, in one transaction. The conversation row is
  * made by the first chat turn, not by the session, so a session of commands alone leaves none.
  * Storing is a side effect the chat never waits on: a failure is one notice, then silence.
+ *
+ * Backends (llm/backend.h): a chat turn goes to the local model or to the remote backend, by
+ * cfg->backend (remote_turn below). The conversation is one either way: a remote answer joins
+ * the history like a local one. What the remote backend is sent is built in one place,
+ * outgoing(), which /privacy shows: without share_memory, only the configured system prompt and
+ * the message; with it, what the local model would see (preferences, recalled facts, history).
  */
 #include "core/assistant.h"
 
@@ -44,7 +50,9 @@ struct msg {
 struct sym_assistant {
     const struct sym_config *cfg;
     struct sym_llm *llm;
-    struct sym_store *store;  /* the memory database, or NULL */
+    struct sym_backend *local;  /* the local backend over llm; NULL without a model */
+    struct sym_backend *remote; /* the remote backend, or NULL */
+    struct sym_store *store;    /* the memory database, or NULL */
     long long conv_id;        /* the stored conversation; 0 = none yet (started by the next turn) */
     int conv_turn;            /* chat turns stored in it */
     bool conv_failed;         /* storing failed once: said so, not again */
@@ -166,6 +174,10 @@ enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_
     }
     a->cfg = cfg;
     a->llm = llm;
+    if (llm && sym_backend_local_init(&a->local, llm)) {
+        sym_assistant_free(a);
+        return SYM_ERR_NOMEM;
+    }
     a->lang = SYM_LANG_EN;
     a->stats.started = time(NULL);
     a->llm_params = sym_llm_default_params();
@@ -188,6 +200,8 @@ void sym_assistant_free(struct sym_assistant *a)
     while (a->n_msgs)
         pop_msg(a);
     free(a->msgs);
+    sym_backend_free(a->local);
+    sym_backend_free(a->remote);
     sym_llm_free(a->llm);
     sym_store_close(a->store);
     sym_buf_free(&a->last_prompt);
@@ -289,6 +303,7 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
 {
     struct sym_llm_params p = a->llm_params;
     struct sym_llm *llm = NULL;
+    struct sym_backend *local = NULL;
     char resolved[SYM_MODELS_PATH_MAX];
     enum sym_status rc;
 
@@ -299,8 +314,15 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
     rc = sym_llm_init(&llm, &p, a->err, sizeof a->err);
     if (rc)
         return rc; /* the current model stays */
+    if (sym_backend_local_init(&local, llm)) {
+        sym_llm_free(llm);
+        snprintf(a->err, sizeof a->err, "out of memory");
+        return SYM_ERR_NOMEM;
+    }
+    sym_backend_free(a->local);
     sym_llm_free(a->llm);
     a->llm = llm;
+    a->local = local;
     return SYM_OK;
 }
 
@@ -566,16 +588,25 @@ static enum sym_status preferences_block(struct sym_assistant *a, struct sym_buf
     return rc;
 }
 
+/* The preferences and the recall block (may be ""), as they go into the system message. */
+static enum sym_status memory_blocks(struct sym_assistant *a, const char *recall_block,
+                                     struct sym_buf *both)
+{
+    enum sym_status rc = preferences_block(a, both);
+
+    if (!rc && both->len && recall_block[0])
+        rc = sym_buf_puts(both, "\n\n");
+    if (!rc)
+        rc = sym_buf_puts(both, recall_block);
+    return rc;
+}
+
 /* Put the preferences and the recall block (may be "") into the system message. */
 static enum sym_status system_blocks(struct sym_assistant *a, const char *recall_block)
 {
     struct sym_buf both = {0};
-    enum sym_status rc = preferences_block(a, &both);
+    enum sym_status rc = memory_blocks(a, recall_block, &both);
 
-    if (!rc && both.len && recall_block[0])
-        rc = sym_buf_puts(&both, "\n\n");
-    if (!rc)
-        rc = sym_buf_puts(&both, recall_block);
     if (!rc)
         rc = set_system_block(a, sym_buf_str(&both));
     sym_buf_free(&both);
@@ -648,8 +679,11 @@ static void record_turn(struct sym_assistant *a, const struct sym_turn *turn)
         return;
     memset(&r, 0, sizeof r);
     r.turn_id = a->last_answer_id;
-    snprintf(r.backend, sizeof r.backend, "local");
-    snprintf(r.model, sizeof r.model, "%s", sym_llm_describe(a->llm));
+    snprintf(r.backend, sizeof r.backend, "%s", turn->backend ? turn->backend : "local");
+    snprintf(r.model, sizeof r.model, "%s",
+             turn->backend && !strcmp(turn->backend, "remote") && a->remote
+                 ? sym_backend_describe(a->remote)
+                 : sym_llm_describe(a->llm));
     r.prompt_tokens = st->n_prompt;
     r.evaluated = st->n_evaluated;
     r.generated = st->n_generated;
@@ -673,7 +707,7 @@ static void learn_said(struct sym_assistant *a, const char *input, const struct 
     char msg[400];
     int i;
 
-    if (!a->store || !a->cfg->extract || !a->cfg->llm_extract)
+    if (!a->store || !a->cfg->extract || !a->cfg->llm_extract || !a->llm)
         return;
     if (sym_learn_run(a->llm, a->store, input, &learned) || !learned.ran)
         return;
@@ -685,6 +719,29 @@ static void learn_said(struct sym_assistant *a, const char *input, const struct 
         snprintf(msg, sizeof msg, SYM_TR(lang, "remembered: %s", "запомнил: %s"), learned.added[i]);
         notice(io, msg);
     }
+}
+
+/* The conversation as it stands (fitted) through the local backend: the same prompt that
+ * fit_conversation() measured, formatted again by the backend. */
+static enum sym_status local_generate(struct sym_assistant *a, const struct sym_sampling *smp,
+                                      sym_llm_text_fn on_text, void *data,
+                                      struct sym_gen_stats *stats)
+{
+    struct sym_chat_msg *chat = malloc(sizeof *chat * (a->n_msgs + 1));
+    enum sym_status rc;
+    size_t i;
+
+    if (!chat) {
+        snprintf(a->err, sizeof a->err, "out of memory");
+        return SYM_ERR_NOMEM;
+    }
+    for (i = 0; i < a->n_msgs; i++) {
+        chat[i].role = a->msgs[i].role;
+        chat[i].content = a->msgs[i].content;
+    }
+    rc = sym_backend_chat(a->local, chat, a->n_msgs, smp, a->cfg->max_tokens, on_text, data, stats);
+    free(chat);
+    return rc;
 }
 
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
@@ -729,10 +786,15 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     if (sym_buf_append(&a->last_prompt, prompt.data ? prompt.data : "", prompt.len) == SYM_OK)
         sym_log(SYM_LOG_DEBUG, "prompt (%zu bytes):\n%s", prompt.len, sym_buf_str(&prompt));
     sink.started = a->raw; /* a raw completion keeps its leading space */
-    rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece, &sink,
-                          &turn->stats);
+    turn->backend = "local";
+    if (a->raw)
+        rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece,
+                              &sink, &turn->stats);
+    else
+        rc = local_generate(a, &smp, on_piece, &sink, &turn->stats);
     if (rc) {
-        snprintf(a->err, sizeof a->err, "%s", sym_llm_errmsg(a->llm));
+        snprintf(a->err, sizeof a->err, "%s",
+                 a->raw ? sym_llm_errmsg(a->llm) : sym_backend_errmsg(a->local));
         if (!a->raw)
             pop_msg(a);
         goto out;
@@ -762,10 +824,211 @@ out:
     return rc;
 }
 
+/* ---- the remote backend ---- */
+
+#define REMOTE_HISTORY_MAX (64u << 10) /* bytes of earlier turns sent with share_memory */
+#define REMOTE_RECALL_BUDGET 512       /* tokens of facts when no local model counts them */
+
+/* What a remote turn sends: the messages and the buffers they point into. */
+struct outgoing {
+    struct sym_chat_msg *msgs;
+    size_t n;
+    struct sym_buf system, user;
+    struct sym_recall recall;
+};
+
+static void outgoing_free(struct outgoing *o)
+{
+    free(o->msgs);
+    sym_buf_free(&o->system);
+    sym_buf_free(&o->user);
+    sym_recall_free(&o->recall);
+}
+
+/*
+ * Build what the remote backend gets for input, changing nothing in the assistant. Without
+ * share_memory: the configured system prompt and the message, nothing else. With it: the system
+ * prompt with the preferences and recalled facts, the newest turns of the conversation (up to
+ * REMOTE_HISTORY_MAX bytes, whole turns), and the message (with the facts in front when they did
+ * not all fit the system message). turn, when not NULL, gets the recalled facts' ids.
+ */
+static enum sym_status outgoing(struct sym_assistant *a, const char *input, struct sym_turn *turn,
+                                struct outgoing *o)
+{
+    const char *sys = a->cfg->system ? a->cfg->system : "";
+    size_t first = first_turn_index(a), from = first, bytes = 0, i;
+    enum sym_status rc = SYM_OK;
+
+    memset(o, 0, sizeof *o);
+    o->msgs = malloc(sizeof *o->msgs * (a->n_msgs + 2));
+    if (!o->msgs)
+        return SYM_ERR_NOMEM;
+    rc = sym_buf_puts(&o->system, sys);
+    if (!rc && a->cfg->share_memory) {
+        struct sym_buf blocks = {0};
+        int budget = a->llm ? recall_budget(a) : REMOTE_RECALL_BUDGET;
+
+        if (sym_recall_build(a->store, a->llm, input, budget, &o->recall)) {
+            sym_recall_free(&o->recall);
+            memset(&o->recall, 0, sizeof o->recall);
+        }
+        if (o->recall.all && !sys[0])
+            o->recall.all = false; /* no system prompt to hold it: before the message */
+        for (i = 0; turn && i < o->recall.n && i < sizeof turn->recalled / sizeof turn->recalled[0];
+             i++)
+            turn->recalled[turn->n_recalled++] = o->recall.ids[i];
+        rc = memory_blocks(a, o->recall.all ? sym_buf_str(&o->recall.block) : "", &blocks);
+        if (!rc && blocks.len && sys[0])
+            rc = sym_buf_printf(&o->system, "\n\n%s", sym_buf_str(&blocks));
+        sym_buf_free(&blocks);
+        for (i = a->n_msgs; i > first; i--)
+            bytes += strlen(a->msgs[i - 1].content);
+        while (from < a->n_msgs && bytes > REMOTE_HISTORY_MAX) {
+            bytes -= strlen(a->msgs[from].content);
+            from++;
+        }
+        if (from < a->n_msgs && strcmp(a->msgs[from].role, "user"))
+            from++; /* start with a question, not an answer */
+    } else {
+        from = a->n_msgs; /* no history */
+    }
+    if (!rc && !o->recall.all && o->recall.n)
+        rc = sym_buf_printf(&o->user, "%s\n\n%s", sym_buf_str(&o->recall.block), input);
+    else if (!rc)
+        rc = sym_buf_puts(&o->user, input);
+    if (rc)
+        return rc;
+    if (o->system.len) {
+        o->msgs[o->n].role = "system";
+        o->msgs[o->n++].content = sym_buf_str(&o->system);
+    }
+    for (i = from; i < a->n_msgs; i++) {
+        o->msgs[o->n].role = a->msgs[i].role;
+        o->msgs[o->n++].content = a->msgs[i].content;
+    }
+    o->msgs[o->n].role = "user";
+    o->msgs[o->n++].content = sym_buf_str(&o->user);
+    return SYM_OK;
+}
+
+/* One chat turn answered by the remote backend; the conversation keeps the plain message and
+ * the answer, as for a local turn. */
+static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
+                                   const struct sym_turn_io *io, struct sym_turn *turn)
+{
+    struct answer_sink sink = {io, {0}, false};
+    const struct sym_config *c = a->cfg;
+    struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
+                               c->repeat_penalty, c->repeat_last_n, c->seed};
+    struct outgoing o;
+    double t0 = sym_clock_ms();
+    enum sym_status rc;
+
+    turn->kind = SYM_TURN_CHAT;
+    turn->backend = "remote";
+    rc = outgoing(a, input, turn, &o);
+    turn->recall_ms = sym_clock_ms() - t0;
+    if (!rc)
+        rc = push_msg(a, "user", input);
+    if (rc) {
+        snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
+        goto out;
+    }
+    sym_buf_reset(&a->last_prompt);
+    rc = sym_backend_chat(a->remote, o.msgs, o.n, &smp, c->max_tokens, on_piece, &sink,
+                          &turn->stats);
+    if (rc) {
+        snprintf(a->err, sizeof a->err, "%s", sym_backend_errmsg(a->remote));
+        pop_msg(a);
+        goto out;
+    }
+    account(a, turn);
+    turn->answer = sym_buf_steal(&sink.answer);
+    rc = turn->answer ? push_msg(a, "assistant", turn->answer) : SYM_ERR_NOMEM;
+    if (!rc) {
+        a->last_answer_id = 0;
+        store_turn(a, input, turn->answer, io);
+        record_turn(a, turn);
+    }
+    if (!rc && turn->stats.stop != SYM_STOP_INTERRUPT)
+        learn_said(a, input, io, turn);
+out:
+    outgoing_free(&o);
+    sym_buf_free(&sink.answer);
+    return rc;
+}
+
+void sym_assistant_set_remote(struct sym_assistant *a, struct sym_backend *remote)
+{
+    if (a->remote != remote)
+        sym_backend_free(a->remote);
+    a->remote = remote;
+}
+
+const struct sym_config *sym_assistant_config(const struct sym_assistant *a)
+{
+    return a->cfg;
+}
+
+struct sym_backend *sym_assistant_remote(const struct sym_assistant *a)
+{
+    return a->remote;
+}
+
+bool sym_assistant_routes_remote(const struct sym_assistant *a)
+{
+    if (!a->remote)
+        return false;
+    return a->cfg->backend == SYM_BACKEND_MODE_REMOTE ||
+           (a->cfg->backend == SYM_BACKEND_MODE_AUTO && !a->llm);
+}
+
+static enum sym_status no_remote(struct sym_assistant *a, enum sym_lang lang)
+{
+    snprintf(a->err, sizeof a->err, "%s",
+             SYM_TR(lang,
+                    "no remote backend is configured, so nothing is sent anywhere: start with "
+                    "--backend auto --endpoint URL (or `backend = auto` and `endpoint = URL` in "
+                    "the config)",
+                    "удалённый сервер не настроен, поэтому ничего никуда не отправляется: "
+                    "запустите с --backend auto --endpoint URL (или `backend = auto` и "
+                    "`endpoint = URL` в настройках)"));
+    return SYM_ERR_INVALID;
+}
+
+enum sym_status sym_assistant_chat_remote(struct sym_call *call, const char *text)
+{
+    struct sym_assistant *a = call->assistant;
+
+    if (!a->remote)
+        return no_remote(a, call->lang);
+    return remote_turn(a, text, call->io, call->turn);
+}
+
+enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char *text,
+                                             struct sym_buf *out)
+{
+    const struct sym_config *c = a->cfg;
+    struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
+                               c->repeat_penalty, c->repeat_last_n, c->seed};
+    struct outgoing o;
+    enum sym_status rc;
+
+    if (!a->remote)
+        return no_remote(a, a->lang);
+    rc = outgoing(a, text, NULL, &o);
+    if (!rc)
+        rc = sym_backend_describe_request(a->remote, o.msgs, o.n, &smp, c->max_tokens, out);
+    outgoing_free(&o);
+    return rc;
+}
+
 enum sym_status sym_assistant_chat(struct sym_call *call)
 {
     struct sym_assistant *a = call->assistant;
 
+    if (sym_assistant_routes_remote(a))
+        return remote_turn(a, call->input, call->io, call->turn);
     if (!a->llm) {
         snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
         return SYM_ERR_MODEL;

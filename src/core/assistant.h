@@ -21,6 +21,7 @@
 
 #include "core/config.h"
 #include "core/status.h"
+#include "llm/backend.h"
 #include "llm/llm.h"
 #include "nlp/parse.h"
 
@@ -45,6 +46,7 @@ struct sym_turn_io {
 /* What one turn did. Filled by sym_assistant_turn(); release with sym_turn_clear(). */
 struct sym_turn {
     enum sym_turn_kind kind;
+    const char *backend;        /* chat turns: "local" or "remote" (static storage); else NULL */
     char *answer;               /* the whole answer text; owned */
     struct sym_gen_stats stats; /* chat turns only */
     int n_dropped;              /* turns dropped from the conversation to make room */
@@ -136,6 +138,29 @@ const struct sym_assistant_stats *sym_assistant_get_stats(const struct sym_assis
 /* The prompt text of the last chat turn, as the model saw it ("" before any). For tests and
  * --verbose. Borrowed, valid until the next turn. */
 const char *sym_assistant_last_prompt(const struct sym_assistant *a);
+
+/*
+ * Give the assistant a remote backend (llm/backend.h; owned from now on, freed by
+ * sym_assistant_free(); NULL = none). Which chat turns go there follows cfg->backend: every one
+ * (remote), or in auto mode those sent with /cloud and all of them when there is no local model.
+ * What is sent: the system prompt as configured and the message; with cfg->share_memory also the
+ * preferences, the recalled facts and the conversation (the newest 64 KiB of it).
+ */
+void sym_assistant_set_remote(struct sym_assistant *a, struct sym_backend *remote);
+/* The settings the assistant was made with. Borrowed. */
+const struct sym_config *sym_assistant_config(const struct sym_assistant *a);
+/* The remote backend, or NULL. Borrowed. */
+struct sym_backend *sym_assistant_remote(const struct sym_assistant *a);
+/* True when an ordinary chat turn goes to the remote backend now. */
+bool sym_assistant_routes_remote(const struct sym_assistant *a);
+/* For modules (/cloud): answer text with the remote backend, as a chat turn. SYM_ERR_INVALID
+ * when there is none. */
+enum sym_status sym_assistant_chat_remote(struct sym_call *call, const char *text);
+/* For modules (/privacy): exactly what a remote turn for text would send (method, URL, headers
+ * with the key hidden, JSON body), appended to out. Changes nothing. SYM_ERR_INVALID when there
+ * is no remote backend. */
+enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char *text,
+                                             struct sym_buf *out);
 
 /* The model the assistant talks to, or NULL. Borrowed. */
 struct sym_llm *sym_assistant_llm(const struct sym_assistant *a);

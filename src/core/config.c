@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED, FIELD_BOOL };
+enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED, FIELD_BOOL, FIELD_BACKEND };
 
 struct field {
     const char *key;
@@ -46,7 +46,23 @@ static const struct field fields[] = {
     FIELD("seed", FIELD_SEED, seed, 0, 0),
     FIELD("extract", FIELD_BOOL, extract, 0, 0),
     FIELD("llm-extract", FIELD_BOOL, llm_extract, 0, 0),
+    FIELD("backend", FIELD_BACKEND, backend, 0, 0),
+    FIELD("endpoint", FIELD_STRING, endpoint, 0, 0),
+    FIELD("api-key-env", FIELD_STRING, api_key_env, 0, 0),
+    FIELD("remote-model", FIELD_STRING, remote_model, 0, 0),
+    FIELD("share-memory", FIELD_BOOL, share_memory, 0, 0),
+    FIELD("remote-timeout", FIELD_INT, remote_timeout, 1, 86400),
+    FIELD("remote-allow-http", FIELD_BOOL, remote_allow_http, 0, 0),
+    FIELD("rpc", FIELD_STRING, rpc, 0, 0),
 };
+
+static const char *const backend_names[] = {"local", "remote", "auto"};
+
+const char *sym_config_backend_name(enum sym_backend_mode mode)
+{
+    return (size_t)mode < sizeof backend_names / sizeof backend_names[0] ? backend_names[mode]
+                                                                         : "local";
+}
 
 enum sym_status sym_config_init(struct sym_config *cfg)
 {
@@ -67,6 +83,8 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->seed = SYM_SEED_RANDOM;
     cfg->extract = true;
     cfg->llm_extract = true;
+    cfg->backend = SYM_BACKEND_MODE_LOCAL;
+    cfg->remote_timeout = 60;
     return SYM_OK;
 }
 
@@ -78,7 +96,12 @@ void sym_config_free(struct sym_config *cfg)
     free(cfg->system);
     free(cfg->db);
     free(cfg->embed_model);
+    free(cfg->endpoint);
+    free(cfg->api_key_env);
+    free(cfg->remote_model);
+    free(cfg->rpc);
     cfg->model = cfg->system = cfg->db = cfg->embed_model = NULL;
+    cfg->endpoint = cfg->api_key_env = cfg->remote_model = cfg->rpc = NULL;
 }
 
 static const struct field *find_field(const char *key)
@@ -156,6 +179,17 @@ enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const ch
         free(*(char **)slot);
         *(char **)slot = copy;
         return SYM_OK;
+    }
+    if (f->type == FIELD_BACKEND) {
+        size_t i;
+
+        for (i = 0; i < sizeof backend_names / sizeof backend_names[0]; i++)
+            if (!strcmp(value, backend_names[i])) {
+                *(enum sym_backend_mode *)slot = (enum sym_backend_mode)i;
+                return SYM_OK;
+            }
+        snprintf(err, errlen, "%s: '%s' is not local, remote or auto", f->key, value);
+        return SYM_ERR_INVALID;
     }
     if (f->type == FIELD_BOOL) {
         static const char *const yes[] = {"on", "true", "yes", "1"}, *const no[] = {"off", "false",

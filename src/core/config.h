@@ -19,6 +19,13 @@
     "You are Symbiot, a helpful assistant running privately on the user's own computer. "          \
     "Answer clearly and briefly, in the language of the question."
 
+/* Where chat answers come from (`backend =`, --backend). */
+enum sym_backend_mode {
+    SYM_BACKEND_MODE_LOCAL,  /* the local model only (the default): nothing leaves the machine */
+    SYM_BACKEND_MODE_REMOTE, /* every chat turn goes to the remote endpoint */
+    SYM_BACKEND_MODE_AUTO,   /* local; remote for /cloud QUESTION, or when no model is set */
+};
+
 struct sym_config {
     char *model;          /* GGUF path, or NULL when none is configured */
     char *system;         /* system prompt */
@@ -37,9 +44,22 @@ struct sym_config {
     uint32_t seed;        /* sampling seed; SYM_SEED_RANDOM picks one */
     bool extract;         /* remember personal facts said in chat (nlp/extract.h); default on */
     bool llm_extract;     /* also ask a chat-template model for them (core/learn.h); default on */
+    /* The remote backend (llm/backend.h); only used when backend is not local. */
+    enum sym_backend_mode backend;
+    char *endpoint;         /* OpenAI-compatible base URL: https://api.example.com/v1 */
+    char *api_key_env;      /* the NAME of the environment variable that holds the key; never
+                               the key itself */
+    char *remote_model;     /* the model name the endpoint knows; NULL: none sent */
+    bool share_memory;      /* send memories and history to the remote backend; default off */
+    int remote_timeout;     /* seconds without a byte from the endpoint before giving up */
+    bool remote_allow_http; /* plain http to a host that is not this machine */
+    char *rpc;              /* llama.cpp RPC servers, "HOST:PORT[,HOST:PORT...]", or NULL */
 };
 
 #define SYM_SEED_RANDOM 0xFFFFFFFFu
+
+/* "local", "remote" or "auto". Static storage. */
+const char *sym_config_backend_name(enum sym_backend_mode mode);
 
 /* Fill cfg with built-in defaults. Free with sym_config_free(). */
 enum sym_status sym_config_init(struct sym_config *cfg);

@@ -48,7 +48,8 @@ static enum sym_status fill(struct sym_llm *llm, const struct sym_facts *facts, 
             rc = sym_buf_puts(&trial, block_tail);
         if (rc)
             break;
-        tokens = sym_llm_count_tokens(llm, sym_buf_str(&trial));
+        /* Without a local model (a remote backend's recall), about 4 bytes a token. */
+        tokens = llm ? sym_llm_count_tokens(llm, sym_buf_str(&trial)) : (int)(trial.len + 3) / 4;
         if (tokens < 0 || tokens > budget)
             continue;
         /* Keep the block without its tail, so the next fact can follow. */
@@ -73,7 +74,7 @@ enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, c
     size_t skipped = 0;
 
     memset(out, 0, sizeof *out);
-    if (!store || !llm)
+    if (!store)
         return SYM_OK;
     rc = sym_fact_count(store, &count);
     if (rc || count == 0)

@@ -29,7 +29,8 @@ struct sym_recall {
 
 /*
  * Build the recall for a user message: all facts when they fit budget tokens (counted with llm's
- * tokenizer), else the best search matches that fit. An empty store or no match leaves out->n 0.
+ * tokenizer; llm may be NULL, for a remote backend: then about 4 bytes a token), else the best
+ * search matches that fit. An empty store or no match leaves out->n 0.
  * Release with sym_recall_free().
  */
 enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, const char *message,

@@ -17,6 +17,7 @@
  * token took 50 to 100 times longer than with threads that are already running.
  */
 #include "llm/llm.h"
+#include "llm/rpc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -343,6 +344,7 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
                              size_t errlen)
 {
     struct llama_model_params mp = llama_model_default_params();
+    void *rpc_devs[SYM_RPC_MAX_DEVICES + 1];
     struct sym_llm *llm;
     enum sym_status rc;
 
@@ -350,6 +352,13 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
     rc = check_model_file(p->model_path, err, errlen);
     if (rc)
         return rc;
+    if (p->rpc_servers && p->rpc_servers[0]) {
+        llama_backend_init();
+        rc = sym_rpc_devices(p->rpc_servers, rpc_devs, err, errlen);
+        if (rc)
+            return rc;
+        mp.devices = (ggml_backend_dev_t *)rpc_devs;
+    }
     llm = calloc(1, sizeof *llm);
     if (!llm) {
         snprintf(err, errlen, "out of memory");

@@ -35,6 +35,10 @@ struct sym_llm_params {
     void *progress_data;
     /* When set and non-zero, loading, prompt evaluation and generation stop early. Borrowed. */
     volatile sig_atomic_t *interrupt;
+    /* llama.cpp RPC servers to put the model's layers on ("HOST:PORT[,HOST:PORT...]"), or NULL
+     * for this machine alone. See llm/rpc.h; a server that cannot be reached fails the load
+     * with SYM_ERR_IO. */
+    const char *rpc_servers;
 };
 
 struct sym_sampling {

@@ -17,6 +17,7 @@
     X(remind)                                                                                      \
     X(memory)                                                                                      \
     X(feedback)                                                                                    \
+    X(cloud)                                                                                       \
     X(chat)
 
 #define DECLARE_MODULE(name) extern const struct sym_module sym_module_##name;

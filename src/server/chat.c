@@ -384,6 +384,8 @@ static cJSON *turn_json(struct chat *c, const struct sym_turn *turn)
     if (c->stream)
         cJSON_AddStringToObject(obj, "type", "done");
     cJSON_AddStringToObject(obj, "kind", turn->kind == SYM_TURN_COMMAND ? "command" : "chat");
+    if (turn->backend)
+        cJSON_AddStringToObject(obj, "backend", turn->backend);
     cJSON_AddStringToObject(obj, "answer", turn->answer ? turn->answer : "");
     sym_assistant_conversation(a, &id, &n);
     if (id)

@@ -41,6 +41,12 @@ STDIN="$T/in" guarded "piped chat" --temp 0 -n 4
 expect_rc 0 "piped chat under the guard answers"
 printf 'I live in Kazan\n/good\nanswer shorter\n' >"$T/in"
 STDIN="$T/in" guarded "feedback and preferences in chat" --temp 0 -n 4
+# An endpoint in the config changes nothing until a remote backend is chosen by name.
+printf 'endpoint = http://127.0.0.1:9/v1\nshare-memory = on\n' >"$T/cfg"
+printf 'hello\n/privacy hello\n/cloud hello\n' >"$T/in"
+STDIN="$T/in" guarded "chat, /privacy and /cloud with an endpoint configured" --config "$T/cfg" \
+    --temp 0 -n 4
+expect_in "$(cat "$T/out" "$T/err")" "no remote backend is configured" "/cloud refuses without --backend"
 guarded "stats" stats
 guarded "stats --plot" stats --plot "$T/s.svg"
 guarded "feedback export" feedback export
@@ -56,7 +62,15 @@ expect_rc 2 "plain http refused"
 guarded "a malformed pull" pull hf:nothing
 guarded "models rm" models rm tiny-spm
 
-# The control: pull does reach for the network, and the guard sees it.
+# The control: pull does reach for the network, and the guard sees it; so does a remote backend.
+: >"$NETGUARD_LOG"
+LD_PRELOAD="$NETGUARD" "$SYMBIOT" ask --backend remote --endpoint "http://127.0.0.1:9/v1" hi \
+    >/dev/null 2>&1
+check "the guard sees the remote backend's connection" test -s "$NETGUARD_LOG"
+# The guard refuses name lookups, which the remote backend must report as a DNS failure.
+LD_PRELOAD="$NETGUARD" "$SYMBIOT" ask --backend remote --endpoint "https://api.example.com/v1" hi \
+    >/dev/null 2>"$T/err"
+expect_in "$(cat "$T/err")" "cannot resolve api.example.com (DNS failure)" "a DNS failure is one line"
 : >"$NETGUARD_LOG"
 LD_PRELOAD="$NETGUARD" "$SYMBIOT" pull "http://127.0.0.1:9/m.gguf" >/dev/null 2>&1
 check "the guard sees pull's connection" test -s "$NETGUARD_LOG"

@@ -1,0 +1,117 @@
+/*
+ * backend.c: the backend interface's dispatch, and the local backend (the model on this
+ * machine); the remote one is in remote.c.
+ *
+ * The local backend formats the messages with the model's chat template (or the fallback, with
+ * its stop string) and generates, so a conversation that grows by a turn reuses the KV cache
+ * exactly as sym_llm_generate() describes. It owns nothing but its small struct.
+ */
+#include "llm/backend_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct local {
+    struct sym_backend base;
+    struct sym_llm *llm; /* borrowed */
+};
+
+static enum sym_status local_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
+                                  const struct sym_sampling *sampling, int max_tokens,
+                                  sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
+{
+    struct local *l = (struct local *)b;
+    struct sym_buf prompt = {0};
+    enum sym_status rc;
+
+    memset(stats, 0, sizeof *stats);
+    rc = sym_llm_format_chat(l->llm, msgs, n, &prompt);
+    if (!rc)
+        rc = sym_llm_generate(l->llm, sym_buf_str(&prompt), sampling, max_tokens,
+                              sym_llm_template_stops(l->llm), on_text, data, stats);
+    if (rc)
+        snprintf(b->err, sizeof b->err, "%s",
+                 rc == SYM_ERR_NOMEM ? "out of memory" : sym_llm_errmsg(l->llm));
+    sym_buf_free(&prompt);
+    return rc;
+}
+
+static const char *local_describe(const struct sym_backend *b)
+{
+    return sym_llm_describe(((const struct local *)b)->llm);
+}
+
+static enum sym_status local_describe_request(struct sym_backend *b,
+                                              const struct sym_chat_msg *msgs, size_t n,
+                                              const struct sym_sampling *sampling, int max_tokens,
+                                              struct sym_buf *out)
+{
+    (void)msgs, (void)n, (void)sampling, (void)max_tokens, (void)out;
+    snprintf(b->err, sizeof b->err, "the local backend sends nothing anywhere");
+    return SYM_ERR_INVALID;
+}
+
+static void local_free(struct sym_backend *b)
+{
+    free(b);
+}
+
+static const struct sym_backend_ops local_ops = {
+    SYM_BACKEND_LOCAL, local_chat, local_describe, local_describe_request, local_free,
+};
+
+enum sym_status sym_backend_local_init(struct sym_backend **out, struct sym_llm *llm)
+{
+    struct local *l = calloc(1, sizeof *l);
+
+    *out = NULL;
+    if (!l)
+        return SYM_ERR_NOMEM;
+    l->base.ops = &local_ops;
+    l->llm = llm;
+    *out = &l->base;
+    return SYM_OK;
+}
+
+void sym_backend_free(struct sym_backend *b)
+{
+    if (b)
+        b->ops->free(b);
+}
+
+enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
+                                 const struct sym_sampling *sampling, int max_tokens,
+                                 sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
+{
+    b->err[0] = '\0';
+    return b->ops->chat(b, msgs, n, sampling, max_tokens, on_text, data, stats);
+}
+
+enum sym_backend_kind sym_backend_kind(const struct sym_backend *b)
+{
+    return b->ops->kind;
+}
+
+const char *sym_backend_name(const struct sym_backend *b)
+{
+    return b->ops->kind == SYM_BACKEND_REMOTE ? "remote" : "local";
+}
+
+const char *sym_backend_describe(const struct sym_backend *b)
+{
+    return b->ops->describe(b);
+}
+
+const char *sym_backend_errmsg(const struct sym_backend *b)
+{
+    return b->err;
+}
+
+enum sym_status sym_backend_describe_request(struct sym_backend *b, const struct sym_chat_msg *msgs,
+                                             size_t n, const struct sym_sampling *sampling,
+                                             int max_tokens, struct sym_buf *out)
+{
+    b->err[0] = '\0';
+    return b->ops->describe_request(b, msgs, n, sampling, max_tokens, out);
+}

@@ -1,0 +1,96 @@
+/*
+ * backend.h: where an answer comes from. A backend takes a conversation (messages with roles)
+ * and streams an answer; two implementations exist:
+ *
+ *   local   the model on this machine (llm.h): the messages are formatted with the model's chat
+ *           template and generated with KV-cache reuse. It borrows the struct sym_llm.
+ *   remote  an OpenAI-compatible endpoint (POST BASE/chat/completions with "stream": true) over
+ *           HTTPS with libcurl (remote.c): Server-Sent Events parsed by sse.h, a connect timeout
+ *           and an idle timeout, retries with backoff on 429 and 5xx before any text arrived, and
+ *           one-line errors for DNS, refused connections, TLS, 401/403 and the rest.
+ *
+ * What a remote backend is sent is decided by its caller (the assistant): this layer sends
+ * exactly the messages it is given. The API key is held in memory only, wiped when the backend is
+ * freed, and appears in no message, log line or description.
+ *
+ * Lifetimes: *_init() gives a backend the caller frees with sym_backend_free(). Not thread-safe:
+ * one call at a time.
+ */
+#ifndef SYM_BACKEND_H
+#define SYM_BACKEND_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/status.h"
+#include "llm/llm.h"
+
+struct sym_backend;
+
+enum sym_backend_kind {
+    SYM_BACKEND_LOCAL,
+    SYM_BACKEND_REMOTE,
+};
+
+/* The local model as a backend; llm is borrowed and must outlive the backend. */
+enum sym_status sym_backend_local_init(struct sym_backend **out, struct sym_llm *llm);
+
+struct sym_remote_params {
+    const char *endpoint;     /* base URL: "https://api.openai.com/v1" (…/chat/completions too) */
+    const char *api_key;      /* sent as "Authorization: Bearer KEY"; NULL or "" = none. Copied */
+    const char *api_key_from; /* where the key came from, for messages ("$OPENAI_API_KEY") */
+    const char *model;        /* "model" in the request; NULL = left out */
+    int timeout_s;            /* idle timeout: give up after this long without a byte; 0 = 60 */
+    int connect_timeout_s;    /* 0 = 10 */
+    int retries;              /* extra tries on 429/5xx before any text; -1 = 3 */
+    int backoff_ms;           /* the first retry's wait, doubled each time; 0 = 500 */
+    bool allow_http;          /* plain http to a host other than loopback */
+    /* When set and non-zero, the request stops (Ctrl-C, a client gone). Borrowed. */
+    volatile sig_atomic_t *interrupt;
+};
+
+struct sym_remote_params sym_remote_default_params(void);
+
+/*
+ * Check the parameters and make a remote backend; nothing is sent yet. SYM_ERR_INVALID with a
+ * one-line reason in err: no endpoint, not a URL, not http(s), plain http to another machine
+ * without allow_http. SYM_ERR_NOMEM.
+ */
+enum sym_status sym_backend_remote_init(struct sym_backend **out,
+                                        const struct sym_remote_params *params, char *err,
+                                        size_t errlen);
+
+void sym_backend_free(struct sym_backend *b);
+
+/*
+ * Answer the conversation msgs[0..n): stream the answer through on_text (valid UTF-8; return
+ * non-zero to stop), fill *stats (tokens as the backend reports them; times measured here). The
+ * stop reasons and return codes are those of sym_llm_generate(); a remote failure is SYM_ERR_IO
+ * (network, TLS, HTTP status, a malformed stream) with the reason in sym_backend_errmsg(). A
+ * failure after some text arrived keeps that text streamed; the call still fails.
+ */
+enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
+                                 const struct sym_sampling *sampling, int max_tokens,
+                                 sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats);
+
+enum sym_backend_kind sym_backend_kind(const struct sym_backend *b);
+/* "local" or "remote". Static storage. */
+const char *sym_backend_name(const struct sym_backend *b);
+/* One line: the local model's description, or "MODEL at https://host/v1" (the URL without any
+ * user name, password or query). Borrowed, valid while b lives. */
+const char *sym_backend_describe(const struct sym_backend *b);
+/* The detail of the last failure. Borrowed, valid until the next call. */
+const char *sym_backend_errmsg(const struct sym_backend *b);
+
+/*
+ * For /privacy: exactly what sym_backend_chat() would send to a remote backend for these
+ * messages: the method and URL, the headers (the key shown as "Bearer <hidden: $VAR>") and the
+ * JSON body, appended to out. SYM_ERR_INVALID for a local backend.
+ */
+enum sym_status sym_backend_describe_request(struct sym_backend *b, const struct sym_chat_msg *msgs,
+                                             size_t n, const struct sym_sampling *sampling,
+                                             int max_tokens, struct sym_buf *out);
+
+#endif

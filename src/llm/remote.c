@@ -1,0 +1,838 @@
+/*
+ * remote.c: the remote backend: an OpenAI-compatible chat endpoint over HTTPS with libcurl.
+ *
+ * One chat is one POST to BASE/chat/completions with "stream": true. The answer comes back as
+ * Server-Sent Events (sse.h); each event's JSON carries a piece of text in
+ * choices[0].delta.content, the finish reason, and (asked for with stream_options) the token
+ * usage. A server that answers with a whole JSON completion instead of a stream is understood too.
+ *
+ * Decisions:
+ * - The HTTP status is judged at the first body byte. An error status collects the body (capped)
+ *   to quote the server's own message in the one-line error. 429 and 5xx are retried, with a
+ *   doubling backoff (or the server's Retry-After, up to 30 s), but only while no text has
+ *   reached the caller: a half-streamed answer is never silently restarted.
+ * - Timeouts: a connect timeout, and an idle timeout (no byte for timeout_s, measured in the
+ *   progress callback), so a long answer that keeps streaming is never cut, but a server that
+ *   stalls, before or during the answer, is given up on.
+ * - Plain http only to loopback (127.0.0.0/8, ::1, localhost) unless allowed; no redirects.
+ * - The key: copied in, sent only in the Authorization header, wiped on free. Error messages
+ *   name the environment variable it came from, never its value, and any echo of the key in a
+ *   server's message is replaced by "<hidden>". libcurl's verbose mode is never turned on.
+ */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "llm/backend_impl.h"
+#include "llm/sse.h"
+#include "version.h"
+
+#define MAX_EVENT (4u << 20)       /* one SSE line or event */
+#define MAX_ERROR_BODY (16u << 10) /* kept of an error response */
+#define MAX_PLAIN_BODY (16u << 20) /* a non-streamed completion */
+#define MAX_RETRY_AFTER_S 30
+
+struct remote {
+    struct sym_backend base;
+    char *url;      /* BASE/chat/completions[?QUERY]: what is requested */
+    char *shown;    /* the same for messages and logs, a query shown as "?<query hidden>" */
+    char *describe; /* "MODEL at scheme://host[:port]/path" */
+    char host[256]; /* for messages: "api.openai.com" or "127.0.0.1:8080" */
+    char *key;      /* NULL = none; wiped on free */
+    char key_from[128];
+    char *model;
+    struct sym_remote_params p; /* strings above replace its pointers */
+};
+
+/* The state of one request. */
+struct call {
+    struct remote *r;
+    CURL *curl;
+    long status;         /* the HTTP status, known at the first body byte */
+    bool streaming;      /* the response is text/event-stream */
+    bool judged;         /* status and type looked at */
+    struct sym_buf body; /* an error response, or a non-streamed completion */
+    struct sym_sse sse;
+    sym_llm_text_fn on_text;
+    void *data;
+    struct sym_gen_stats *stats;
+    double t0, t_first, t_last;
+    int n_pieces;
+    bool stopped;  /* on_text asked to stop */
+    bool done;     /* [DONE] or a finish reason seen */
+    bool finished; /* a finish reason seen */
+    bool failed;   /* a malformed event or a streamed error: message in r->base.err */
+    bool got_usage;
+    bool timed_out;     /* nothing arrived for timeout_s */
+    curl_off_t last_dl; /* bytes received at the last progress call */
+    double t_byte;      /* when the last bytes arrived (or the request started) */
+    long retry_after;   /* seconds, from the header; -1 = none */
+};
+
+/* ---- the key never shows ---- */
+
+static void wipe(char *s)
+{
+    volatile char *v = s;
+
+    while (s && *v)
+        *v++ = '\0';
+}
+
+/* Replace every occurrence of the key in s (in place) by "<hidden>" (never longer than a key worth
+ * hiding: a key shorter than 8 characters is replaced by stars of its length). */
+static void redact(const struct remote *r, char *s)
+{
+    size_t klen;
+    char *hit;
+
+    if (!r->key || !r->key[0])
+        return;
+    klen = strlen(r->key);
+    while ((hit = strstr(s, r->key))) {
+        if (klen >= 8) {
+            memcpy(hit, "<hidden>", 8);
+            memmove(hit + 8, hit + klen, strlen(hit + klen) + 1);
+        } else {
+            memset(hit, '*', klen);
+        }
+    }
+}
+
+static void fail(struct remote *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void fail(struct remote *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(r->base.err, sizeof r->base.err, fmt, ap);
+    va_end(ap);
+    redact(r, r->base.err);
+}
+
+/* ---- addresses ---- */
+
+static int is_loopback(const char *host)
+{
+    const char *p;
+
+    if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]") || !strcmp(host, "::1"))
+        return 1;
+    if (strncmp(host, "127.", 4))
+        return 0;
+    for (p = host + 4; *p; p++)
+        if (*p != '.' && (*p < '0' || *p > '9'))
+            return 0;
+    return 1;
+}
+
+/* Check the endpoint and derive the request URL, the host for messages and the description
+ * (no user name, password or query: they may hold secrets). */
+static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, char *err,
+                                      size_t errlen)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
+    struct sym_buf url = {0}, shown = {0}, desc = {0};
+    enum sym_status rc = SYM_ERR_INVALID;
+    size_t plen;
+
+    if (!u)
+        return SYM_ERR_NOMEM;
+    if (curl_url_set(u, CURLUPART_URL, endpoint, 0) ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+        snprintf(err, errlen, "--endpoint: not a valid address: %s", endpoint);
+        goto out;
+    }
+    curl_url_get(u, CURLUPART_PORT, &port, 0);
+    curl_url_get(u, CURLUPART_PATH, &path, 0);
+    curl_url_get(u, CURLUPART_QUERY, &query, 0); /* Azure's api-version, say; may hold a secret */
+    if (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) {
+        snprintf(err, errlen, "--endpoint: only https:// (or http:// to this machine), not %s://",
+                 scheme);
+        goto out;
+    }
+    if (!strcasecmp(scheme, "http") && !is_loopback(host) && !r->p.allow_http) {
+        snprintf(err, errlen,
+                 "--endpoint: refusing plain http to %s: anyone on the way could read your "
+                 "messages and the key; use https, or --allow-http (remote-allow-http = on) if "
+                 "you must",
+                 host);
+        goto out;
+    }
+    snprintf(r->host, sizeof r->host, "%s%s%s", host, port ? ":" : "", port ? port : "");
+    plen = path ? strlen(path) : 0;
+    while (plen && path[plen - 1] == '/')
+        plen--;
+    rc = sym_buf_printf(&url, "%s://%s%s%s%.*s", scheme, host, port ? ":" : "", port ? port : "",
+                        (int)plen, path ? path : "");
+    if (!rc && (plen < 17 || strncmp(path + plen - 17, "/chat/completions", 17)))
+        rc = sym_buf_puts(&url, "/chat/completions");
+    if (!rc)
+        rc = sym_buf_printf(&shown, "%s%s", sym_buf_str(&url), query ? "?<query hidden>" : "");
+    if (!rc && query)
+        rc = sym_buf_printf(&url, "?%s", query);
+    if (!rc)
+        rc = sym_buf_printf(&desc, "%s at %s://%s%s%s%.*s",
+                            r->model ? r->model : "(no model named)", scheme, host, port ? ":" : "",
+                            port ? port : "", (int)plen, path ? path : "");
+    if (!rc) {
+        r->url = sym_buf_steal(&url);
+        r->shown = sym_buf_steal(&shown);
+        r->describe = sym_buf_steal(&desc);
+        rc = r->url && r->shown && r->describe ? SYM_OK : SYM_ERR_NOMEM;
+    }
+out:
+    if (rc == SYM_ERR_NOMEM)
+        snprintf(err, errlen, "out of memory");
+    sym_buf_free(&url);
+    sym_buf_free(&shown);
+    sym_buf_free(&desc);
+    curl_free(query);
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+/* ---- the request body ---- */
+
+/* A float setting as the user wrote it (0.7, not 0.699999988079071). */
+static double decimal(float v)
+{
+    char s[32];
+
+    snprintf(s, sizeof s, "%.6g", (double)v);
+    return strtod(s, NULL);
+}
+
+static char *request_body(const struct remote *r, const struct sym_chat_msg *msgs, size_t n,
+                          const struct sym_sampling *s, int max_tokens, bool pretty)
+{
+    cJSON *root = cJSON_CreateObject(), *arr, *opts;
+    char *text = NULL;
+    size_t i;
+
+    if (!root)
+        return NULL;
+    if (r->model && !cJSON_AddStringToObject(root, "model", r->model))
+        goto out;
+    arr = cJSON_AddArrayToObject(root, "messages");
+    if (!arr)
+        goto out;
+    for (i = 0; i < n; i++) {
+        cJSON *m = cJSON_CreateObject();
+
+        if (!m)
+            goto out;
+        cJSON_AddItemToArray(arr, m);
+        if (!cJSON_AddStringToObject(m, "role", msgs[i].role) ||
+            !cJSON_AddStringToObject(m, "content", msgs[i].content))
+            goto out;
+    }
+    if (!cJSON_AddBoolToObject(root, "stream", 1))
+        goto out;
+    opts = cJSON_AddObjectToObject(root, "stream_options");
+    if (!opts || !cJSON_AddBoolToObject(opts, "include_usage", 1))
+        goto out;
+    if (s) {
+        if (!cJSON_AddNumberToObject(root, "temperature", decimal(s->temp)))
+            goto out;
+        if (s->top_p < 1 && !cJSON_AddNumberToObject(root, "top_p", decimal(s->top_p)))
+            goto out;
+        if (s->seed != 0xFFFFFFFFu && !cJSON_AddNumberToObject(root, "seed", s->seed))
+            goto out;
+    }
+    if (max_tokens >= 0 && !cJSON_AddNumberToObject(root, "max_tokens", max_tokens))
+        goto out;
+    text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+out:
+    cJSON_Delete(root);
+    return text;
+}
+
+/* ---- the response ---- */
+
+/* Hand a piece of text to the caller (made valid UTF-8 first: a JSON string may hold anything). */
+static void emit(struct call *c, const char *text, size_t len)
+{
+    struct sym_buf clean = {0};
+
+    if (!len || c->stopped)
+        return;
+    if (sym_utf8_sanitize(text, len, &clean))
+        return;
+    if (!c->n_pieces)
+        c->t_first = sym_clock_ms();
+    c->t_last = sym_clock_ms();
+    c->n_pieces++;
+    if (c->on_text && c->on_text(clean.data, clean.len, c->data))
+        c->stopped = true;
+    sym_buf_free(&clean);
+}
+
+/* The server's message in an error object: {"error": {"message": ...}} or {"error": "..."}. */
+static const char *error_message(const cJSON *root)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
+    const cJSON *m;
+
+    if (cJSON_IsString(e))
+        return e->valuestring;
+    m = cJSON_GetObjectItemCaseSensitive(e, "message");
+    if (cJSON_IsString(m))
+        return m->valuestring;
+    m = cJSON_GetObjectItemCaseSensitive(root, "message");
+    return cJSON_IsString(m) ? m->valuestring : NULL;
+}
+
+/* usage and llama-server's timings, when present. */
+static void take_usage(struct call *c, const cJSON *root)
+{
+    const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+    const cJSON *timings = cJSON_GetObjectItemCaseSensitive(root, "timings");
+    const cJSON *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens");
+    if (cJSON_IsNumber(v)) {
+        c->stats->n_prompt = c->stats->n_evaluated = v->valueint;
+        c->got_usage = true;
+    }
+    v = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens");
+    if (cJSON_IsNumber(v))
+        c->stats->n_generated = v->valueint;
+    v = cJSON_GetObjectItemCaseSensitive(timings, "prompt_n");
+    if (cJSON_IsNumber(v) && v->valueint <= c->stats->n_prompt)
+        c->stats->n_evaluated = v->valueint;
+}
+
+static void take_finish(struct call *c, const cJSON *choice)
+{
+    const cJSON *fr = cJSON_GetObjectItemCaseSensitive(choice, "finish_reason");
+
+    if (!cJSON_IsString(fr))
+        return;
+    c->finished = true;
+    c->stats->stop = !strcmp(fr->valuestring, "length") ? SYM_STOP_LIMIT : SYM_STOP_EOG;
+}
+
+/* A short, printable quote of untrusted text for an error message. */
+static void quote(const char *s, size_t len, char *out, size_t size)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < len && o + 4 < size; i++)
+        out[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+    if (i < len && o + 4 <= size) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+static int on_event(const char *event, const char *data, size_t len, void *ctx)
+{
+    struct call *c = ctx;
+    cJSON *root, *choices, *choice, *delta, *content;
+    const char *msg;
+    char q[96];
+
+    if (c->done)
+        return 0; /* nothing counts after [DONE] */
+    if (len == 6 && !memcmp(data, "[DONE]", 6)) {
+        c->done = true;
+        return 0;
+    }
+    root = cJSON_ParseWithLength(data, len);
+    if (!root || !cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        quote(data, len, q, sizeof q);
+        fail(c->r, "%s sent a malformed event (not a JSON object): \"%s\"", c->r->host, q);
+        c->failed = true;
+        return 1;
+    }
+    msg = error_message(root);
+    if (msg || !strcmp(event, "error")) {
+        quote(msg ? msg : data, msg ? strlen(msg) : len, q, sizeof q);
+        fail(c->r, "%s reported an error in the middle of the answer: %s", c->r->host, q);
+        c->failed = true;
+        cJSON_Delete(root);
+        return 1;
+    }
+    take_usage(c, root);
+    choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
+    choice = cJSON_GetArrayItem(choices, 0);
+    delta = cJSON_GetObjectItemCaseSensitive(choice, "delta");
+    content = cJSON_GetObjectItemCaseSensitive(delta, "content");
+    if (cJSON_IsString(content))
+        emit(c, content->valuestring, strlen(content->valuestring));
+    take_finish(c, choice);
+    cJSON_Delete(root);
+    return c->stopped;
+}
+
+/* At the first body byte: the status and whether the body is a stream. */
+static void judge(struct call *c)
+{
+    char *type = NULL;
+
+    c->judged = true;
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
+    curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &type);
+    c->streaming = type && !strncasecmp(type, "text/event-stream", 17);
+    sym_buf_init(&c->body, c->status == 200 ? MAX_PLAIN_BODY : MAX_ERROR_BODY);
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *data)
+{
+    struct call *c = data;
+    size_t n = size * nmemb;
+    enum sym_status rc;
+
+    if (!c->judged)
+        judge(c);
+    if (c->status != 200 || !c->streaming) {
+        if (sym_buf_append(&c->body, ptr, n) == SYM_ERR_NOMEM)
+            return 0;
+        return n; /* past the cap: the rest is not needed for a message */
+    }
+    rc = sym_sse_feed(&c->sse, ptr, n, on_event, c);
+    if (rc == SYM_ERR_TOO_LONG) {
+        fail(c->r, "%s sent an event longer than %u bytes; gave up", c->r->host, MAX_EVENT);
+        c->failed = true;
+    }
+    return rc ? 0 : n;
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *data)
+{
+    struct call *c = data;
+    size_t n = size * nitems;
+
+    if (n > 12 && !strncasecmp(buf, "Retry-After:", 12)) {
+        long v = strtol(buf + 12, NULL, 10);
+
+        c->retry_after = v >= 0 ? v : -1;
+    }
+    return n;
+}
+
+/* Called about once a second and on progress: the stop flags, and the idle timeout (libcurl's
+ * low-speed limit averages over several seconds, so a few header bytes would hide a stall). */
+static int on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct call *c = data;
+    double now = sym_clock_ms();
+
+    (void)dltotal, (void)ultotal, (void)ulnow;
+    if (dlnow != c->last_dl) {
+        c->last_dl = dlnow;
+        c->t_byte = now;
+    }
+    if (now - c->t_byte > c->r->p.timeout_s * 1000.0) {
+        c->timed_out = true;
+        return 1;
+    }
+    return (c->r->p.interrupt && *c->r->p.interrupt) || c->stopped;
+}
+
+/* A whole completion (the server ignored "stream"): {"choices":[{"message":{"content":...}}]}. */
+static void take_plain(struct call *c)
+{
+    cJSON *root = cJSON_ParseWithLength(c->body.data ? c->body.data : "", c->body.len);
+    const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "choices"), 0);
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
+    char q[96];
+
+    if (!cJSON_IsString(content)) {
+        quote(c->body.data ? c->body.data : "", c->body.len, q, sizeof q);
+        fail(c->r, "%s answered with something that is not a chat completion: \"%s\"", c->r->host,
+             q);
+        c->failed = true;
+    } else {
+        emit(c, content->valuestring, strlen(content->valuestring));
+        take_usage(c, root);
+        take_finish(c, choice);
+        c->done = true;
+    }
+    cJSON_Delete(root);
+}
+
+/* ---- errors in words ---- */
+
+static int tls_error(CURLcode cc)
+{
+    return cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
+           cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CIPHER ||
+           cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_ISSUER_ERROR ||
+           cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || cc == CURLE_SSL_INVALIDCERTSTATUS ||
+           cc == CURLE_SSL_CRL_BADFILE || cc == CURLE_USE_SSL_FAILED;
+}
+
+static void transfer_failure(struct call *c, CURLcode cc, const char *errbuf)
+{
+    struct remote *r = c->r;
+    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    long os_errno = 0;
+
+    if (cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_RESOLVE_PROXY) {
+        fail(r, "cannot resolve %s (DNS failure): is the network up and the address right?",
+             r->host);
+    } else if (cc == CURLE_COULDNT_CONNECT) {
+        curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
+        if (os_errno == ECONNREFUSED)
+            fail(r, "connection refused by %s: no server is answering there", r->host);
+        else if (os_errno == ENETUNREACH || os_errno == EHOSTUNREACH)
+            fail(r, "cannot reach %s: the network is down or unreachable", r->host);
+        else
+            fail(r, "cannot connect to %s: %s", r->host, why);
+    } else if (tls_error(cc)) {
+        fail(r, "TLS failure with %s: %s (nothing was sent)", r->host, why);
+    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
+        fail(r, "could not connect to %s within %d s (timed out)", r->host, r->p.connect_timeout_s);
+    } else if (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_PARTIAL_FILE) {
+        fail(r, "%s closed the connection %s", r->host,
+             c->n_pieces ? "in the middle of the answer" : "without an answer");
+    } else {
+        fail(r, "the request to %s failed: %s", r->host, why);
+    }
+}
+
+static void http_failure(struct call *c)
+{
+    struct remote *r = c->r;
+    cJSON *root = cJSON_ParseWithLength(c->body.data ? c->body.data : "", c->body.len);
+    const char *msg = root ? error_message(root) : NULL;
+    char q[240], detail[260] = "";
+
+    if (!msg && c->body.len && !root)
+        msg = c->body.data;
+    if (msg && msg[0]) {
+        quote(msg, strlen(msg), q, sizeof q);
+        snprintf(detail, sizeof detail, ": %s", q);
+    }
+    if (c->status == 401)
+        fail(r,
+             r->key ? "%s refused the API key from %s (HTTP 401)%s"
+                    : "%s wants an API key (HTTP 401)%s%s: name the environment variable "
+                      "that holds it with --api-key-env VAR",
+             r->host, r->key ? r->key_from : "", detail);
+    else if (c->status == 403)
+        fail(r, "%s denied access (HTTP 403)%s", r->host, detail);
+    else if (c->status == 404)
+        fail(r,
+             "%s has no chat endpoint at %s (HTTP 404)%s: check --endpoint (often it ends in "
+             "/v1)",
+             r->host, r->shown, detail);
+    else if (c->status == 429)
+        fail(r, "%s is rate-limiting (HTTP 429) and still was after %d tries%s", r->host,
+             r->p.retries + 1, detail);
+    else if (c->status >= 500)
+        fail(r, "%s failed (HTTP %ld) and still did after %d tries%s", r->host, c->status,
+             r->p.retries + 1, detail);
+    else
+        fail(r, "%s answered HTTP %ld%s", r->host, c->status, detail);
+    cJSON_Delete(root);
+}
+
+/* ---- one chat ---- */
+
+static CURL *setup(struct call *c, struct curl_slist *headers, const char *body, char *errbuf)
+{
+    struct remote *r = c->r;
+    CURL *h = curl_easy_init();
+
+    if (!h)
+        return NULL;
+    curl_easy_setopt(h, CURLOPT_URL, r->url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "symbiot/" SYM_VERSION);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)r->p.connect_timeout_s);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    return h;
+}
+
+/* Wait ms, or less when interrupted. */
+static void backoff(const struct remote *r, long ms)
+{
+    struct timespec ts = {0, 50 * 1000000L};
+
+    for (; ms > 0 && !(r->p.interrupt && *r->p.interrupt); ms -= 50)
+        nanosleep(&ts, NULL);
+}
+
+static struct curl_slist *make_headers(const struct remote *r)
+{
+    struct curl_slist *h = NULL, *t;
+    struct sym_buf auth = {0};
+
+    h = curl_slist_append(NULL, "Content-Type: application/json");
+    if (h && (t = curl_slist_append(h, "Accept: text/event-stream")) &&
+        (t = curl_slist_append(h, "Expect:"))) /* no 100-continue round trip */
+        h = t;
+    else {
+        curl_slist_free_all(h);
+        return NULL;
+    }
+    if (r->key && r->key[0]) {
+        if (sym_buf_printf(&auth, "Authorization: Bearer %s", r->key) ||
+            !(t = curl_slist_append(h, auth.data))) {
+            curl_slist_free_all(h);
+            h = NULL;
+        } else {
+            h = t;
+        }
+        wipe(auth.data);
+        sym_buf_free(&auth);
+    }
+    return h;
+}
+
+static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
+                                   const struct sym_sampling *sampling, int max_tokens,
+                                   sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
+{
+    struct remote *r = (struct remote *)b;
+    struct curl_slist *headers = NULL;
+    char *body = NULL, errbuf[CURL_ERROR_SIZE];
+    struct call c;
+    enum sym_status rc = SYM_ERR_IO;
+    double t0 = sym_clock_ms();
+    long wait_ms = r->p.backoff_ms;
+    int attempt;
+
+    memset(stats, 0, sizeof *stats);
+    memset(&c, 0, sizeof c);
+    body = request_body(r, msgs, n, sampling, max_tokens, false);
+    headers = body ? make_headers(r) : NULL;
+    if (!body || !headers) {
+        fail(r, "out of memory");
+        rc = SYM_ERR_NOMEM;
+        goto out;
+    }
+    sym_log(SYM_LOG_DEBUG, "remote: POST %s (%zu messages, %zu bytes)", r->shown, n, strlen(body));
+    for (attempt = 0;; attempt++) {
+        CURLcode cc;
+
+        memset(&c, 0, sizeof c);
+        c.r = r;
+        c.on_text = on_text;
+        c.data = data;
+        c.stats = stats;
+        c.retry_after = -1;
+        c.t0 = t0;
+        c.t_byte = sym_clock_ms();
+        sym_sse_init(&c.sse, MAX_EVENT);
+        errbuf[0] = '\0';
+        c.curl = setup(&c, headers, body, errbuf);
+        if (!c.curl) {
+            fail(r, "out of memory");
+            rc = SYM_ERR_NOMEM;
+            goto out;
+        }
+        cc = curl_easy_perform(c.curl);
+        if (!c.judged && cc == CURLE_OK)
+            judge(&c); /* an empty body */
+        if (c.stopped) {
+            stats->stop = SYM_STOP_CALLER;
+            rc = SYM_OK;
+            break;
+        }
+        if (r->p.interrupt && *r->p.interrupt) {
+            stats->stop = SYM_STOP_INTERRUPT;
+            rc = c.n_pieces ? SYM_OK : SYM_ERR_INTERRUPTED;
+            if (rc)
+                fail(r, "interrupted");
+            break;
+        }
+        if (c.failed)
+            break;
+        if (c.timed_out) {
+            if (c.judged)
+                fail(r, "%s sent nothing for %d s in the middle of the answer (timed out)", r->host,
+                     r->p.timeout_s);
+            else
+                fail(r, "%s did not answer within %d s (timed out)", r->host, r->p.timeout_s);
+            break;
+        }
+        if (cc != CURLE_OK) {
+            transfer_failure(&c, cc, errbuf);
+            break;
+        }
+        if (c.status == 200 && !c.streaming)
+            take_plain(&c);
+        if (c.failed)
+            break;
+        if (c.status == 200) {
+            if (!c.done && !c.finished) {
+                fail(r, "%s ended the stream %s", r->host,
+                     c.n_pieces || sym_sse_pending(&c.sse) ? "in the middle of the answer"
+                                                           : "without an answer");
+                break;
+            }
+            if (!c.finished)
+                stats->stop = SYM_STOP_EOG;
+            rc = SYM_OK;
+            break;
+        }
+        if ((c.status == 429 || c.status >= 500) && attempt < r->p.retries && !c.n_pieces) {
+            long ms =
+                c.retry_after >= 0
+                    ? (c.retry_after > MAX_RETRY_AFTER_S ? MAX_RETRY_AFTER_S : c.retry_after) * 1000
+                    : wait_ms;
+
+            sym_log(SYM_LOG_DEBUG, "remote: HTTP %ld, retrying in %ld ms", c.status, ms);
+            backoff(r, ms);
+            wait_ms *= 2;
+            curl_easy_cleanup(c.curl);
+            sym_sse_free(&c.sse);
+            sym_buf_free(&c.body);
+            continue;
+        }
+        http_failure(&c);
+        break;
+    }
+    if (!c.got_usage)
+        stats->n_generated = c.n_pieces;
+    if (c.n_pieces) {
+        stats->ttft_ms = c.t_first - t0;
+        stats->prompt_ms = stats->ttft_ms;
+        stats->gen_ms = c.t_last - c.t_first;
+    }
+    curl_easy_cleanup(c.curl);
+    sym_sse_free(&c.sse);
+    sym_buf_free(&c.body);
+out:
+    curl_slist_free_all(headers);
+    free(body);
+    return rc;
+}
+
+static const char *remote_describe(const struct sym_backend *b)
+{
+    return ((const struct remote *)b)->describe;
+}
+
+static enum sym_status remote_describe_request(struct sym_backend *b,
+                                               const struct sym_chat_msg *msgs, size_t n,
+                                               const struct sym_sampling *sampling, int max_tokens,
+                                               struct sym_buf *out)
+{
+    struct remote *r = (struct remote *)b;
+    char *body = request_body(r, msgs, n, sampling, max_tokens, true);
+    enum sym_status rc;
+
+    if (!body)
+        return SYM_ERR_NOMEM;
+    rc = sym_buf_printf(out, "POST %s\nContent-Type: application/json\n", r->shown);
+    if (!rc && r->key)
+        rc = sym_buf_printf(out, "Authorization: Bearer <hidden: the key in %s>\n", r->key_from);
+    if (!rc)
+        rc = sym_buf_printf(out, "\n%s", body);
+    free(body);
+    return rc;
+}
+
+static void remote_free(struct sym_backend *b)
+{
+    struct remote *r = (struct remote *)b;
+
+    wipe(r->key);
+    free(r->key);
+    free(r->url);
+    free(r->shown);
+    free(r->describe);
+    free(r->model);
+    free(r);
+}
+
+static const struct sym_backend_ops remote_ops = {
+    SYM_BACKEND_REMOTE, remote_chat, remote_describe, remote_describe_request, remote_free,
+};
+
+struct sym_remote_params sym_remote_default_params(void)
+{
+    struct sym_remote_params p;
+
+    memset(&p, 0, sizeof p);
+    p.retries = -1;
+    return p;
+}
+
+enum sym_status sym_backend_remote_init(struct sym_backend **out,
+                                        const struct sym_remote_params *params, char *err,
+                                        size_t errlen)
+{
+    struct remote *r = calloc(1, sizeof *r);
+    enum sym_status rc;
+
+    *out = NULL;
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return SYM_ERR_NOMEM;
+    }
+    r->base.ops = &remote_ops;
+    r->p = *params;
+    if (r->p.timeout_s <= 0)
+        r->p.timeout_s = 60;
+    if (r->p.connect_timeout_s <= 0)
+        r->p.connect_timeout_s = 10;
+    if (r->p.retries < 0)
+        r->p.retries = 3;
+    if (r->p.backoff_ms <= 0)
+        r->p.backoff_ms = 500;
+    snprintf(r->key_from, sizeof r->key_from, "%s",
+             params->api_key_from ? params->api_key_from : "the configured key");
+    if (!params->endpoint || !params->endpoint[0]) {
+        snprintf(err, errlen,
+                 "the remote backend needs an address: --endpoint URL (an OpenAI-compatible API, "
+                 "for example https://api.openai.com/v1)");
+        remote_free(&r->base);
+        return SYM_ERR_INVALID;
+    }
+    if ((params->model && !(r->model = strdup(params->model))) ||
+        (params->api_key && params->api_key[0] && !(r->key = strdup(params->api_key)))) {
+        snprintf(err, errlen, "out of memory");
+        remote_free(&r->base);
+        return SYM_ERR_NOMEM;
+    }
+    r->p.api_key = r->p.model = r->p.endpoint = r->p.api_key_from = NULL;
+    rc = parse_endpoint(r, params->endpoint, err, errlen);
+    if (rc) {
+        remote_free(&r->base);
+        return rc;
+    }
+    *out = &r->base;
+    return SYM_OK;
+}
