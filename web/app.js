@@ -271,6 +271,13 @@
       tps: (tm.gen_tps || 0).toFixed(1),
       ttft: Math.round(tm.ttft_ms || 0),
     });
+    // Which backend made the answer: "local" (the model in the server) or "remote".
+    if (done.backend) {
+      const badge = el('span', 'badge backend-' + done.backend,
+        t(done.backend === 'remote' ? 'backend_remote' : 'backend_local'));
+      badge.title = t('backend_title');
+      meta.append(' ', badge);
+    }
   }
 
   // Read the server-sent events of resp, calling onEvent(object) for each.

@@ -78,6 +78,8 @@ run(async () => {
   check('the user\'s message is shown', await page.textContent('.msg.user .body') === 'Hello there');
   const figures = await page.textContent('.msg.assistant .meta');
   check('the turn\'s figures under the answer', /tok\/s/.test(figures), figures);
+  check('the answer says which backend made it', await page.textContent(
+    '.msg.assistant .meta .badge.backend-local') === 'local');
   await page.waitForSelector('#conv-list li.conv.current', {timeout: T});
   check('the new conversation is listed and current', true);
 
