@@ -44,22 +44,6 @@ void sym_conversation_turns_free(struct sym_conversation_turns *list)
     list->n = 0;
 }
 
-static void clear_err(struct sym_store *s)
-{
-    size_t size;
-
-    sym_store_errbuf(s, &size)[0] = '\0';
-}
-
-static enum sym_status invalid(struct sym_store *s, const char *what, const char *why)
-{
-    size_t size;
-    char *err = sym_store_errbuf(s, &size);
-
-    snprintf(err, size, "%s: %s", what, why);
-    return SYM_ERR_INVALID;
-}
-
 /* Run sql with the integer arguments (n of them) to completion; *changes gets the rows touched. */
 static int run_ints(struct sym_store *s, const char *sql, const long long *args, int n,
                     int *changes)
@@ -87,7 +71,7 @@ enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long lon
     bool owned;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     if (!now)
         now = sym_clock_now();
     args[0] = args[1] = (long long)now;
@@ -111,13 +95,13 @@ enum sym_status sym_conversation_append(struct sym_store *s, long long id, const
     int src, changes = 0;
     bool owned;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     if (!role || (strcmp(role, "user") && strcmp(role, "assistant")))
-        return invalid(s, what, "a turn is the user's or the assistant's");
+        return sym_store_invalid(s, what, "a turn is the user's or the assistant's");
     if (!text)
-        return invalid(s, what, "the turn has no text");
+        return sym_store_invalid(s, what, "the turn has no text");
     if (!sym_utf8_valid(text, strlen(text)))
-        return invalid(s, what, "the text is not valid UTF-8");
+        return sym_store_invalid(s, what, "the text is not valid UTF-8");
     if (!now)
         now = sym_clock_now();
     args[0] = (long long)now;
@@ -128,7 +112,7 @@ enum sym_status sym_conversation_append(struct sym_store *s, long long id, const
     src = run_ints(s, "UPDATE conversations SET updated = max(updated, ?) WHERE id = ?", args, 2,
                    &changes);
     if (src == SQLITE_OK && !changes) {
-        rc = invalid(s, what, "there is no such conversation");
+        rc = sym_store_invalid(s, what, "there is no such conversation");
         goto out;
     }
     if (src == SQLITE_OK)
@@ -174,7 +158,7 @@ enum sym_status sym_conversation_last_turn(struct sym_store *s, long long id, lo
     sqlite3_stmt *st = NULL;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *turn_id = 0;
     src = sqlite3_prepare_v2(sym_store_db(s),
                              "SELECT coalesce(max(id), 0) FROM turns WHERE conversation_id = ?1",
@@ -196,7 +180,7 @@ enum sym_status sym_conversation_latest(struct sym_store *s, long long *id, bool
     sqlite3_stmt *st = NULL;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *found = false;
     src = sqlite3_prepare_v2(sym_store_db(s),
                              "SELECT id FROM conversations ORDER BY started DESC, id DESC LIMIT 1",
@@ -239,7 +223,7 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
     size_t cap = 0;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_conversation_turns_free(out);
     src = exists(s, id, found);
     if (src == SQLITE_OK && *found)
@@ -295,7 +279,7 @@ enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversati
     size_t cap = 0;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_conversations_free(out);
     src = sqlite3_prepare_v2(sym_store_db(s),
                              "SELECT c.id, c.started, c.updated, coalesce(c.title, ''),"
@@ -348,7 +332,7 @@ enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool 
     int src, changes = 0;
     bool owned;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *found = false;
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)

@@ -365,28 +365,18 @@ int sym_fact_register_sql(struct sqlite3 *db)
                                    sql_search_terms, NULL, NULL);
 }
 
-/* Say why on the handle and return SYM_ERR_INVALID. */
-static enum sym_status invalid(struct sym_store *s, const char *what, const char *why)
-{
-    size_t size;
-    char *err = sym_store_errbuf(s, &size);
-
-    snprintf(err, size, "%s: %s", what, why);
-    return SYM_ERR_INVALID;
-}
-
 /* Check a text a fact is made of: present, valid UTF-8, at most 1 MiB. */
 static enum sym_status check_text(struct sym_store *s, const char *text, const char *what)
 {
     size_t len;
 
     if (!text)
-        return invalid(s, what, "it has no text");
+        return sym_store_invalid(s, what, "it has no text");
     len = strnlen(text, FACT_MAX_TEXT + 1);
     if (len > FACT_MAX_TEXT)
-        return invalid(s, what, "the text is longer than 1 MiB");
+        return sym_store_invalid(s, what, "the text is longer than 1 MiB");
     if (!sym_utf8_valid(text, len))
-        return invalid(s, what, "the text is not valid UTF-8");
+        return sym_store_invalid(s, what, "the text is not valid UTF-8");
     return SYM_OK;
 }
 
@@ -399,21 +389,8 @@ static enum sym_status check_label(struct sym_store *s, const char *label, const
         return SYM_OK;
     len = strnlen(label, 4097);
     if (len > 4096 || !sym_utf8_valid(label, len))
-        return invalid(s, what, "its source or tags are too long or not valid UTF-8");
+        return sym_store_invalid(s, what, "its source or tags are too long or not valid UTF-8");
     return SYM_OK;
-}
-
-static void clear_err(struct sym_store *s)
-{
-    size_t size;
-
-    sym_store_errbuf(s, &size)[0] = '\0';
-}
-
-/* Prepare sql on s's database; SQLite's code. */
-static int prepare(struct sym_store *s, const char *sql, sqlite3_stmt **st)
-{
-    return sqlite3_prepare_v2(sym_store_db(s), sql, -1, st, NULL);
 }
 
 /* Index (insert true) or unindex fact id's search terms. */
@@ -422,11 +399,11 @@ static int fts_write(struct sym_store *s, long long id, const char *search, bool
     sqlite3_stmt *st = NULL;
     int rc;
 
-    rc =
-        prepare(s,
-                insert ? "INSERT INTO facts_fts (rowid, search) VALUES (?, ?)"
-                       : "INSERT INTO facts_fts (facts_fts, rowid, search) VALUES ('delete', ?, ?)",
-                &st);
+    rc = sym_store_prepare(
+        s,
+        insert ? "INSERT INTO facts_fts (rowid, search) VALUES (?, ?)"
+               : "INSERT INTO facts_fts (facts_fts, rowid, search) VALUES ('delete', ?, ?)",
+        &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK)
@@ -441,7 +418,7 @@ static int fts_write(struct sym_store *s, long long id, const char *search, bool
 static int find_norm(struct sym_store *s, const char *norm, long long *id)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT id FROM facts WHERE norm = ?", &st);
+    int rc = sym_store_prepare(s, "SELECT id FROM facts WHERE norm = ?", &st);
 
     *id = 0;
     if (rc == SQLITE_OK)
@@ -474,13 +451,13 @@ static int put_vector(struct sym_store *s, long long id, const char *text, const
     int rc;
 
     if (!vec) {
-        rc = prepare(s, "DELETE FROM fact_vectors WHERE fact_id = ?1", &st);
+        rc = sym_store_prepare(s, "DELETE FROM fact_vectors WHERE fact_id = ?1", &st);
     } else {
-        rc = prepare(s,
-                     "INSERT OR REPLACE INTO fact_vectors (fact_id, model, dim, vec) "
-                     "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
-                     "(SELECT 1 FROM facts WHERE id = ?1 AND text = ?5)",
-                     &st);
+        rc = sym_store_prepare(s,
+                               "INSERT OR REPLACE INTO fact_vectors (fact_id, model, dim, vec) "
+                               "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+                               "(SELECT 1 FROM facts WHERE id = ?1 AND text = ?5)",
+                               &st);
         if (rc == SQLITE_OK)
             rc = sqlite3_bind_text(st, 2, sym_embedder_id(e), -1, SQLITE_STATIC);
         if (rc == SQLITE_OK)
@@ -546,10 +523,11 @@ static int vectors_missing(struct sym_store *s, struct sym_facts *todo)
     size_t cap = 0;
     int src;
 
-    src = prepare(s,
-                  "SELECT f.id, f.text FROM facts f LEFT JOIN fact_vectors v ON v.fact_id = f.id "
-                  "WHERE v.fact_id IS NULL OR v.model != ?1 OR v.dim != ?2 ORDER BY f.id",
-                  &st);
+    src = sym_store_prepare(
+        s,
+        "SELECT f.id, f.text FROM facts f LEFT JOIN fact_vectors v ON v.fact_id = f.id "
+        "WHERE v.fact_id IS NULL OR v.model != ?1 OR v.dim != ?2 ORDER BY f.id",
+        &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_text(st, 1, sym_embedder_id(e), -1, SQLITE_STATIC);
     if (src == SQLITE_OK)
@@ -619,7 +597,7 @@ enum sym_status sym_fact_sync_vectors(struct sym_store *s, size_t *n_built)
     size_t i;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *n_built = 0;
     if (!sym_store_embedder(s))
         return SYM_OK;
@@ -640,9 +618,9 @@ static enum sym_status count_rows(struct sym_store *s, const char *sql, long lon
     sqlite3_stmt *st = NULL;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *n = 0;
-    src = prepare(s, sql, &st);
+    src = sym_store_prepare(s, sql, &st);
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW)
@@ -668,7 +646,7 @@ enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *i
     bool owned = false;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *id = 0;
     if (existed)
         *existed = false;
@@ -685,7 +663,7 @@ enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *i
         goto out;
     }
     if (!norm[0]) {
-        rc = invalid(s, what, "it has no words");
+        rc = sym_store_invalid(s, what, "it has no words");
         goto out;
     }
     now = in->now ? in->now : sym_clock_now();
@@ -698,10 +676,11 @@ enum sym_status sym_fact_add(struct sym_store *s, const struct sym_fact_input *i
         if (existed)
             *existed = true;
     } else if (src == SQLITE_OK) {
-        src = prepare(s,
-                      "INSERT INTO facts (text, norm, search, source, tags, created, updated, "
-                      "event_time, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      &st);
+        src = sym_store_prepare(
+            s,
+            "INSERT INTO facts (text, norm, search, source, tags, created, updated, "
+            "event_time, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &st);
         if (src == SQLITE_OK)
             src = sqlite3_bind_text(st, 1, in->text, -1, SQLITE_STATIC);
         if (src == SQLITE_OK)
@@ -752,7 +731,7 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
     bool owned = false;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *found = false;
     rc = check_text(s, text, what);
     if (rc)
@@ -763,7 +742,7 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
         goto out;
     }
     if (!norm[0]) {
-        rc = invalid(s, what, "the new text has no words");
+        rc = sym_store_invalid(s, what, "the new text has no words");
         goto out;
     }
     if (!now)
@@ -771,7 +750,7 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         goto out;
-    src = prepare(s, "SELECT text, search FROM facts WHERE id = ?", &st);
+    src = sym_store_prepare(s, "SELECT text, search FROM facts WHERE id = ?", &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, id);
     if (src == SQLITE_OK)
@@ -792,12 +771,12 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
         char why[128];
 
         snprintf(why, sizeof why, "the same text is already stored as fact %lld", other);
-        rc = invalid(s, what, why);
+        rc = sym_store_invalid(s, what, why);
         goto end;
     }
     if (src == SQLITE_OK && *found && strcmp(old_text, text)) {
-        src =
-            prepare(s, "INSERT INTO fact_history (fact_id, text, replaced) VALUES (?, ?, ?)", &st);
+        src = sym_store_prepare(
+            s, "INSERT INTO fact_history (fact_id, text, replaced) VALUES (?, ?, ?)", &st);
         if (src == SQLITE_OK)
             src = sqlite3_bind_int64(st, 1, id);
         if (src == SQLITE_OK)
@@ -811,10 +790,10 @@ enum sym_status sym_fact_edit(struct sym_store *s, long long id, const char *tex
         if (src == SQLITE_DONE)
             src = fts_write(s, id, old_search, false);
         if (src == SQLITE_OK)
-            src = prepare(s,
-                          "UPDATE facts SET text = ?, norm = ?, search = ?, updated = ? "
-                          "WHERE id = ?",
-                          &st);
+            src = sym_store_prepare(s,
+                                    "UPDATE facts SET text = ?, norm = ?, search = ?, updated = ? "
+                                    "WHERE id = ?",
+                                    &st);
         if (src == SQLITE_OK)
             src = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
         if (src == SQLITE_OK)
@@ -848,10 +827,10 @@ out:
 static int find_key(struct sym_store *s, const char *tag, long long *id)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s,
-                     "SELECT id FROM facts WHERE instr(',' || tags || ',', ?) > 0 "
-                     "ORDER BY updated DESC, id DESC LIMIT 1",
-                     &st);
+    int rc = sym_store_prepare(s,
+                               "SELECT id FROM facts WHERE instr(',' || tags || ',', ?) > 0 "
+                               "ORDER BY updated DESC, id DESC LIMIT 1",
+                               &st);
 
     *id = 0;
     if (rc == SQLITE_OK)
@@ -875,14 +854,14 @@ enum sym_status sym_fact_remember(struct sym_store *s, const char *text, const c
     bool owned = false, found = false;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *id = 0;
     *outcome = SYM_FACT_KNOWN;
     rc = check_text(s, text, what);
     if (!rc)
         rc = check_label(s, key, what);
     if (!rc && (!key || !key[0] || strchr(key, ',')))
-        rc = invalid(s, what, "its key is empty or has a comma");
+        rc = sym_store_invalid(s, what, "its key is empty or has a comma");
     if (rc)
         return rc;
     tag_size = strlen(key) + sizeof ",key:,";
@@ -891,7 +870,7 @@ enum sym_status sym_fact_remember(struct sym_store *s, const char *text, const c
         goto out;
     }
     if (!norm[0]) {
-        rc = invalid(s, what, "it has no words");
+        rc = sym_store_invalid(s, what, "it has no words");
         goto out;
     }
     snprintf(tag, tag_size, ",key:%s,", key);
@@ -950,12 +929,12 @@ static enum sym_status set_column(struct sym_store *s, const char *sql, long lon
     bool owned;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *found = false;
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = prepare(s, sql, &st);
+    src = sym_store_prepare(s, sql, &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, value);
     if (src == SQLITE_OK)
@@ -993,12 +972,12 @@ enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found)
     bool owned;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     *found = false;
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = prepare(s, "SELECT search FROM facts WHERE id = ?", &st);
+    src = sym_store_prepare(s, "SELECT search FROM facts WHERE id = ?", &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, id);
     if (src == SQLITE_OK)
@@ -1016,7 +995,7 @@ enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found)
         src = fts_write(s, id, search, false);
     /* The history goes with it: fact_history's foreign key cascades (foreign_keys is on). */
     if (src == SQLITE_OK && *found)
-        src = prepare(s, "DELETE FROM facts WHERE id = ?", &st);
+        src = sym_store_prepare(s, "DELETE FROM facts WHERE id = ?", &st);
     if (src == SQLITE_OK && *found)
         src = sqlite3_bind_int64(st, 1, id);
     if (src == SQLITE_OK && *found)
@@ -1108,10 +1087,10 @@ enum sym_status sym_fact_get(struct sym_store *s, long long id, struct sym_fact 
     enum sym_status rc = SYM_OK;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     memset(out, 0, sizeof *out);
     *found = false;
-    src = prepare(s, "SELECT " FACT_COLUMNS " FROM facts f WHERE f.id = ?", &st);
+    src = sym_store_prepare(s, "SELECT " FACT_COLUMNS " FROM facts f WHERE f.id = ?", &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, id);
     if (src == SQLITE_OK)
@@ -1143,13 +1122,13 @@ enum sym_status sym_fact_preferences(struct sym_store *s, struct sym_facts *out)
     enum sym_status rc;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_facts_free(out);
-    src = prepare(s,
-                  "SELECT " FACT_COLUMNS " FROM facts f "
-                  "WHERE instr(',' || f.tags, ',key:" SYM_PREF_KEY_PREFIX "') > 0 "
-                  "ORDER BY f.created, f.id",
-                  &st);
+    src = sym_store_prepare(s,
+                            "SELECT " FACT_COLUMNS " FROM facts f "
+                            "WHERE instr(',' || f.tags, ',key:" SYM_PREF_KEY_PREFIX "') > 0 "
+                            "ORDER BY f.created, f.id",
+                            &st);
     rc = src == SQLITE_OK ? read_facts(s, st, false, out, what) : sym_store_fail(s, src, what);
     sqlite3_finalize(st);
     if (rc)
@@ -1165,12 +1144,13 @@ enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
     enum sym_status rc;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_facts_free(out);
-    src = prepare(s,
-                  "SELECT " FACT_COLUMNS " FROM facts f ORDER BY f.created DESC, f.id DESC "
-                  "LIMIT ? OFFSET ?",
-                  &st);
+    src =
+        sym_store_prepare(s,
+                          "SELECT " FACT_COLUMNS " FROM facts f ORDER BY f.created DESC, f.id DESC "
+                          "LIMIT ? OFFSET ?",
+                          &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
     if (src == SQLITE_OK)
@@ -1306,14 +1286,14 @@ static enum sym_status search_match(struct sym_store *s, const char *query, char
                        "USING fts5vocab(main, facts_fts, row)",
                        NULL, NULL, NULL);
     if (src == SQLITE_OK)
-        src = prepare(s, "SELECT max(id) FROM facts", &st);
+        src = sym_store_prepare(s, "SELECT max(id) FROM facts", &st);
     if (src == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0); /* about the number of facts: cheaper than count(*) */
     sqlite3_finalize(st);
     st = NULL;
     limit = n / COMMON_SHARE > COMMON_MIN ? n / COMMON_SHARE : COMMON_MIN;
     if (src == SQLITE_OK && n > limit)
-        src = prepare(s, "SELECT doc FROM temp.facts_vocab WHERE term = ?", &st);
+        src = sym_store_prepare(s, "SELECT doc FROM temp.facts_vocab WHERE term = ?", &st);
     rc = put_terms(content, st, limit, &all, &rare);
     if (!rc)
         rc = put_terms(function, st, limit, NULL, &weigh);
@@ -1356,15 +1336,16 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
         return SYM_OK; /* only stop words: nothing to look for */
     }
     /* See the top of the file for the formula; age in days, never negative. */
-    src = prepare(s,
-                  "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM facts_fts "
-                  "              WHERE facts_fts MATCH ?1 ORDER BY rank LIMIT ?4) "
-                  "SELECT " FACT_COLUMNS ", "
-                  "  h.rel * (1.0 + 0.1 / (1.0 + max(?2 - f.updated, 0) / 86400.0 / 365.0) "
-                  "           + 0.5 * f.pinned) AS score "
-                  "FROM hits h JOIN facts f ON f.id = h.id "
-                  "ORDER BY score DESC, f.id DESC LIMIT ?3",
-                  &st);
+    src =
+        sym_store_prepare(s,
+                          "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM facts_fts "
+                          "              WHERE facts_fts MATCH ?1 ORDER BY rank LIMIT ?4) "
+                          "SELECT " FACT_COLUMNS ", "
+                          "  h.rel * (1.0 + 0.1 / (1.0 + max(?2 - f.updated, 0) / 86400.0 / 365.0) "
+                          "           + 0.5 * f.pinned) AS score "
+                          "FROM hits h JOIN facts f ON f.id = h.id "
+                          "ORDER BY score DESC, f.id DESC LIMIT ?3",
+                          &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     if (src == SQLITE_OK)
@@ -1421,7 +1402,8 @@ static int vector_ranking(struct sym_store *s, const char *query, struct ranked 
         sym_log(SYM_LOG_DEBUG, "search by meaning skipped: %s", sym_embedder_errmsg(e));
         return SQLITE_OK;
     }
-    src = prepare(s, "SELECT fact_id, vec FROM fact_vectors WHERE model = ? AND dim = ?", &st);
+    src = sym_store_prepare(s, "SELECT fact_id, vec FROM fact_vectors WHERE model = ? AND dim = ?",
+                            &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_text(st, 1, sym_embedder_id(e), -1, SQLITE_STATIC);
     if (src == SQLITE_OK)
@@ -1476,12 +1458,12 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
     enum sym_status rc;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_facts_free(out);
     if (!query || !k)
         return SYM_OK;
     if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
-        return invalid(s, what, "the query is too long or not valid UTF-8");
+        return sym_store_invalid(s, what, "the query is too long or not valid UTF-8");
     if (!sym_store_embedder(s))
         return fts_search(s, query, k, out, what);
     /* By meaning too: the top VECTOR_K of each ranking, fused by reciprocal rank. */
@@ -1550,13 +1532,13 @@ enum sym_status sym_fact_history(struct sym_store *s, long long id, struct sym_f
     enum sym_status rc;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_facts_free(out);
     /* Shaped as FACT_COLUMNS: the fact's id, the earlier text, and when it was replaced. */
-    src = prepare(s,
-                  "SELECT h.fact_id, h.text, '', '', h.replaced, h.replaced, NULL, 0 "
-                  "FROM fact_history h WHERE h.fact_id = ? ORDER BY h.id",
-                  &st);
+    src = sym_store_prepare(s,
+                            "SELECT h.fact_id, h.text, '', '', h.replaced, h.replaced, NULL, 0 "
+                            "FROM fact_history h WHERE h.fact_id = ? ORDER BY h.id",
+                            &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, id);
     rc = src == SQLITE_OK ? read_facts(s, st, false, out, what) : sym_store_fail(s, src, what);

@@ -15,27 +15,6 @@
 #include "core/utf8.h"
 #include "memory/store_internal.h"
 
-static void clear_err(struct sym_store *s)
-{
-    size_t size;
-
-    sym_store_errbuf(s, &size)[0] = '\0';
-}
-
-static enum sym_status invalid(struct sym_store *s, const char *what, const char *why)
-{
-    size_t size;
-    char *err = sym_store_errbuf(s, &size);
-
-    snprintf(err, size, "%s: %s", what, why);
-    return SYM_ERR_INVALID;
-}
-
-static int prepare(struct sym_store *s, const char *sql, sqlite3_stmt **st)
-{
-    return sqlite3_prepare_v2(sym_store_db(s), sql, -1, st, NULL);
-}
-
 void sym_turn_records_free(struct sym_turn_records *list)
 {
     if (!list)
@@ -49,12 +28,13 @@ void sym_turn_records_free(struct sym_turn_records *list)
 static int insert_record(struct sym_store *s, const struct sym_turn_record *r)
 {
     sqlite3_stmt *st = NULL;
-    int src = prepare(s,
-                      "INSERT INTO turn_stats (created, turn_id, backend, model, prompt_tokens, "
-                      "evaluated, generated, ttft_ms, prompt_ms, gen_ms, recall_ms, "
-                      "facts_recalled, peak_rss_kb) "
-                      "VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                      &st);
+    int src = sym_store_prepare(
+        s,
+        "INSERT INTO turn_stats (created, turn_id, backend, model, prompt_tokens, "
+        "evaluated, generated, ttft_ms, prompt_ms, gen_ms, recall_ms, "
+        "facts_recalled, peak_rss_kb) "
+        "VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        &st);
 
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, (sqlite3_int64)(r->created ? r->created : sym_clock_now()));
@@ -96,10 +76,10 @@ enum sym_status sym_stats_record(struct sym_store *s, const struct sym_turn_reco
     int src;
     char sql[160];
 
-    clear_err(s);
+    sym_store_clear_err(s);
     if (!sym_utf8_valid(r->backend, strlen(r->backend)) ||
         !sym_utf8_valid(r->model, strlen(r->model)))
-        return invalid(s, what, "the backend or model name is not valid UTF-8");
+        return sym_store_invalid(s, what, "the backend or model name is not valid UTF-8");
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
@@ -154,13 +134,14 @@ enum sym_status sym_stats_load(struct sym_store *s, time_t since, struct sym_tur
     size_t cap = 0;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_turn_records_free(out);
-    src = prepare(s,
-                  "SELECT created, coalesce(turn_id, 0), backend, model, prompt_tokens, evaluated, "
-                  "generated, ttft_ms, prompt_ms, gen_ms, recall_ms, facts_recalled, peak_rss_kb "
-                  "FROM turn_stats WHERE created >= ?1 ORDER BY created, id",
-                  &st);
+    src = sym_store_prepare(
+        s,
+        "SELECT created, coalesce(turn_id, 0), backend, model, prompt_tokens, evaluated, "
+        "generated, ttft_ms, prompt_ms, gen_ms, recall_ms, facts_recalled, peak_rss_kb "
+        "FROM turn_stats WHERE created >= ?1 ORDER BY created, id",
+        &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
     while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
@@ -176,7 +157,7 @@ enum sym_status sym_stats_load(struct sym_store *s, time_t since, struct sym_tur
 static int is_answer(struct sym_store *s, long long turn_id, bool *yes)
 {
     sqlite3_stmt *st = NULL;
-    int src = prepare(s, "SELECT 1 FROM turns WHERE id = ?1 AND role = 'assistant'", &st);
+    int src = sym_store_prepare(s, "SELECT 1 FROM turns WHERE id = ?1 AND role = 'assistant'", &st);
 
     *yes = false;
     if (src == SQLITE_OK)
@@ -201,27 +182,27 @@ enum sym_status sym_feedback_add(struct sym_store *s, long long turn_id, int rat
     bool owned, yes = false;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     reason = reason ? reason : "";
     correction = correction ? correction : "";
     if (rating < -1 || rating > 1)
-        return invalid(s, what, "the rating must be -1, 0 or 1");
+        return sym_store_invalid(s, what, "the rating must be -1, 0 or 1");
     if (!sym_utf8_valid(reason, strlen(reason)) || !sym_utf8_valid(correction, strlen(correction)))
-        return invalid(s, what, "the text is not valid UTF-8");
+        return sym_store_invalid(s, what, "the text is not valid UTF-8");
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
     src = is_answer(s, turn_id, &yes);
     if (src == SQLITE_OK && !yes) {
-        rc = invalid(s, what, "no such answer is stored");
+        rc = sym_store_invalid(s, what, "no such answer is stored");
         return sym_store_write_end(s, owned, rc, what);
     }
     if (src == SQLITE_OK)
-        src =
-            prepare(s,
-                    "INSERT INTO feedback (turn_id, created, rating, reason, correction, fact_id) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0))",
-                    &st);
+        src = sym_store_prepare(
+            s,
+            "INSERT INTO feedback (turn_id, created, rating, reason, correction, fact_id) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0))",
+            &st);
     if (src == SQLITE_OK)
         src = sqlite3_bind_int64(st, 1, turn_id);
     if (src == SQLITE_OK)
@@ -301,15 +282,16 @@ enum sym_status sym_feedback_list(struct sym_store *s, struct sym_feedback_items
     size_t cap = 0;
     int src;
 
-    clear_err(s);
+    sym_store_clear_err(s);
     sym_feedback_items_free(out);
     /* The prompt is the user's message just before the answer in the same conversation. */
-    src = prepare(s,
-                  "SELECT f.id, f.turn_id, f.created, f.rating, f.reason, f.correction, a.text, "
-                  "  (SELECT u.text FROM turns u WHERE u.conversation_id = a.conversation_id "
-                  "   AND u.id < a.id AND u.role = 'user' ORDER BY u.id DESC LIMIT 1) "
-                  "FROM feedback f JOIN turns a ON a.id = f.turn_id ORDER BY f.created, f.id",
-                  &st);
+    src = sym_store_prepare(
+        s,
+        "SELECT f.id, f.turn_id, f.created, f.rating, f.reason, f.correction, a.text, "
+        "  (SELECT u.text FROM turns u WHERE u.conversation_id = a.conversation_id "
+        "   AND u.id < a.id AND u.role = 'user' ORDER BY u.id DESC LIMIT 1) "
+        "FROM feedback f JOIN turns a ON a.id = f.turn_id ORDER BY f.created, f.id",
+        &st);
     while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
         src = read_item(st, out, &cap);
     sqlite3_finalize(st);

@@ -436,6 +436,22 @@ char *sym_store_errbuf(struct sym_store *s, size_t *size)
     return s->err;
 }
 
+void sym_store_clear_err(struct sym_store *s)
+{
+    s->err[0] = '\0';
+}
+
+enum sym_status sym_store_invalid(struct sym_store *s, const char *what, const char *why)
+{
+    snprintf(s->err, sizeof s->err, "%s: %s", what, why);
+    return SYM_ERR_INVALID;
+}
+
+int sym_store_prepare(struct sym_store *s, const char *sql, sqlite3_stmt **st)
+{
+    return sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+}
+
 enum sym_status sym_store_fail(struct sym_store *s, int rc, const char *what)
 {
     return fail(s, rc, what);

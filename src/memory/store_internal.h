@@ -16,6 +16,7 @@
 #include "memory/store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 struct sym_embedder;
 
 /* The database handle. Borrowed, valid until sym_store_close(). */
@@ -26,6 +27,13 @@ struct sym_embedder *sym_store_embedder(struct sym_store *s);
 void sym_store_set_embedder(struct sym_store *s, struct sym_embedder *e);
 /* The buffer behind sym_store_errmsg(), to write a message into; *size gets its size. */
 char *sym_store_errbuf(struct sym_store *s, size_t *size);
+/* Clear the handle's error message (at the start of each public call). */
+void sym_store_clear_err(struct sym_store *s);
+/* Say "what: why" on the handle and return SYM_ERR_INVALID. */
+enum sym_status sym_store_invalid(struct sym_store *s, const char *what, const char *why);
+/* Prepare sql on s's database (sqlite3_prepare_v2); SQLite's code. st is a sqlite3_stmt **. */
+int sym_store_prepare(struct sym_store *s, const char *sql, struct sqlite3_stmt **st);
+
 /* Put SQLite's result code rc into words on the handle, prefixed by what, and map it to a status
  * (SQLITE_CONSTRAINT -> SYM_ERR_INVALID, SQLITE_NOMEM -> SYM_ERR_NOMEM, else mostly SYM_ERR_IO). */
 enum sym_status sym_store_fail(struct sym_store *s, int rc, const char *what);
