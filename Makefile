@@ -72,15 +72,15 @@ bench-memory-1m: build
 # build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed: `make test` replays them).
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
-FUZZ_TARGETS ?= parse
+FUZZ_TARGETS ?= parse config import when extract llm_facts
 FUZZ_SOURCES = $(wildcard src/nlp/*.c) src/core/buf.c src/core/utf8.c src/core/status.c \
-	src/core/clock.c
+	src/core/clock.c src/core/config.c src/core/log.c src/cli/import.c
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
 	@mkdir -p $(FUZZ_DIR)
 	@for t in $(FUZZ_TARGETS); do \
 		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-			-Isrc $(FUZZ_SOURCES) fuzz/fuzz_$$t.c $$(pkg-config --libs libutf8proc) \
+			-Isrc $(FUZZ_SOURCES) fuzz/fuzz_$$t.c $$(pkg-config --libs libutf8proc libcjson) -lm \
 			-o $(FUZZ_DIR)/fuzz_$$t || exit 1; \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
