@@ -8,6 +8,7 @@
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
+#   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
 #   make format        clang-format the sources
 #   make install PREFIX=/usr/local
 #
@@ -25,7 +26,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-memory-1m fuzz format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-memory-1m fuzz crash-long format format-check install clean deps llama
 
 all: build
 
@@ -87,6 +88,12 @@ fuzz:
 		$(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 			-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t fuzz/corpus/$$t || exit 1; \
 	done
+
+# The crash-safety test of `make test` (30 kills) with many more kills.
+CRASH_CYCLES ?= 500
+crash-long: build
+	cd $(BUILD_DIR) && CRASH_CYCLES=$(CRASH_CYCLES) ctest --output-on-failure -V -R '^it_crash$$' \
+		| grep -E '^[0-9]+: (crash:|FAIL|[0-9]+ passed)|tests passed|tests failed'
 
 format:
 	clang-format -i $(SOURCES)

@@ -24,6 +24,7 @@ PACKAGES=(
     clang-format      # make format
     valgrind          # the memcheck part of the test suite
     jq                # reading --json output in the tests and the benchmark
+    sqlite3           # the crash test's integrity checks of the memory database
     tmux              # driving the interactive session in the tests
 )
 

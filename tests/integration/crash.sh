@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# crash.sh: crash safety of the memory database. Symbiot is killed with SIGKILL at a random
+# moment, CRASH_CYCLES times (default 30; `make crash-long` runs more), while it writes:
+#   - odd cycles: `symbiot memory import` of a file of 2,000 new facts (one transaction);
+#   - even cycles: piped chat with the tiny test model, --json, alternating `/remember` commands
+#     (a fact each) and chat turns (each stored with its answer as a conversation turn).
+# After each kill the database must open again (`symbiot memory stats`), pass SQLite's
+# `PRAGMA integrity_check` and FTS5's integrity-check of the facts index, and hold everything
+# whose write was acknowledged before the kill: every fact printed as "Remembered (#N): ...",
+# every chat turn printed as a JSON line (both sides stored), and an import printed as
+# "imported N fact(s)" whole. An import is all or nothing even when not acknowledged.
+# The summary line gives cycles, acknowledged writes checked and facts lost (must be 0).
+. "$(dirname "$0")/lib.sh"
+
+cycles=${CRASH_CYCLES:-30}
+if ! command -v sqlite3 >/dev/null; then
+    skip "crash safety: the sqlite3 program is missing (apt-get install sqlite3)"
+    finish
+    exit
+fi
+db="$T/crash/memory.db"
+mkdir -p "$T/crash"
+import_n=2000
+acked_facts=0 acked_turns=0 acked_imports=0 lost=0 kills_mid_write=0
+
+# The stream of one chat cycle: /remember and chat turns, alternating.
+stream() { # stream CYCLE
+    local i
+    for i in $(seq 1 300); do
+        echo "/remember fact c$1n$i is about the garden"
+        echo "tell me about the garden number $i"
+    done
+}
+
+# The complete lines of a file (a kill can leave the last one half-written).
+complete_lines() { head -n "$(wc -l <"$1")" "$1"; }
+
+for c in $(seq 1 "$cycles"); do
+    : >"$T/cout"
+    : >"$T/cerr"
+    if [ $((c % 2)) -eq 1 ]; then
+        mode=import
+        for i in $(seq 1 $import_n); do
+            printf '{"text":"imported c%dn%d about the orchard","tags":["crash"]}\n' "$c" "$i"
+        done >"$T/import.jsonl"
+        "$SYMBIOT" memory import --db "$db" "$T/import.jsonl" >"$T/cout" 2>"$T/cerr" </dev/null &
+    else
+        mode=chat
+        stream "$c" >"$T/in"
+        "$SYMBIOT" --db "$db" -m "$TINY_MODEL" --json -n 8 --temp 0 -c 512 -t 1 --no-llm-extract \
+            <"$T/in" >"$T/cout" 2>"$T/cerr" &
+    fi
+    pid=$!
+    # A random moment: an import takes about 0.1 to 0.3 s (ASan: more), so it is killed in its
+    # first 0.25 s; the chat in its first 0.8 s. Before, during and after the writes begin.
+    if [ "$mode" = import ]; then ms=$((10 + RANDOM % 240)); else ms=$((20 + RANDOM % 780)); fi
+    sleep "0.$(printf '%03d' "$ms")"
+    if kill -KILL "$pid" 2>/dev/null; then kills_mid_write=$((kills_mid_write + 1)); fi
+    wait "$pid" 2>/dev/null
+
+    # The restart: the database opens (WAL recovery, migrations) and says how many facts it has.
+    run_sym memory stats --db "$db"
+    if [ "$rc" -ne 0 ]; then
+        fail "cycle $c ($mode): the database does not open after the kill: $err"
+        continue
+    fi
+    integrity=$(sqlite3 "$db" "PRAGMA integrity_check;
+        INSERT INTO facts_fts(facts_fts) VALUES('integrity-check'); SELECT 'fts ok';" 2>&1)
+    if [ "$integrity" != $'ok\nfts ok' ]; then
+        fail "cycle $c ($mode): integrity check: $integrity"
+        continue
+    fi
+
+    if [ "$mode" = import ]; then
+        have=$(sqlite3 "$db" "SELECT count(*) FROM facts WHERE text LIKE 'imported c${c}n%'")
+        if grep -q "^imported $import_n fact(s)" "$T/cout"; then
+            acked_imports=$((acked_imports + 1))
+            acked_facts=$((acked_facts + import_n))
+            if [ "$have" -ne "$import_n" ]; then
+                fail "cycle $c: import acknowledged, but $have of $import_n facts are there"
+                lost=$((lost + import_n - have))
+            fi
+        elif [ "$have" -ne 0 ] && [ "$have" -ne "$import_n" ]; then
+            fail "cycle $c: a killed import left $have of $import_n facts (all or nothing)"
+        fi
+        pass
+        continue
+    fi
+
+    # Chat cycle: the acknowledged /remember facts, by id and their unique word cNnM.
+    values=$(complete_lines "$T/cout" |
+        sed -n 's/.*"answer":"Remembered (#\([0-9]*\)): Fact \(c[0-9]*n[0-9]*\) .*/(\1,'"'"'\2'"'"')/p' |
+        paste -sd, -)
+    n=$(complete_lines "$T/cout" | grep -c '"answer":"Remembered (#')
+    acked_facts=$((acked_facts + n))
+    if [ "$n" -gt 0 ]; then
+        missing=$(sqlite3 "$db" "WITH acked(id, tok) AS (VALUES $values)
+            SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT 1 FROM facts f
+            WHERE f.id = a.id AND instr(f.text, ' ' || a.tok || ' ') > 0)")
+        if [ "$missing" != 0 ]; then
+            fail "cycle $c: $missing of $n acknowledged facts are missing"
+            lost=$((lost + missing))
+        fi
+    fi
+    # The acknowledged chat turns: this cycle's conversation holds both sides of each.
+    turns=$(complete_lines "$T/cout" | grep -c '"kind":"chat","answer"')
+    acked_turns=$((acked_turns + turns))
+    if [ "$turns" -gt 0 ]; then
+        stored=$(sqlite3 "$db" "SELECT count(*) FROM turns
+            WHERE conversation_id = (SELECT max(id) FROM conversations)")
+        if [ "$stored" -lt $((2 * turns)) ]; then
+            fail "cycle $c: $turns chat turns acknowledged, $stored messages stored"
+        fi
+    fi
+    pass
+done
+
+echo "crash: $cycles cycles ($kills_mid_write killed while running), acknowledged: $acked_facts facts" \
+    "($acked_imports whole imports), $acked_turns chat turns; facts lost: $lost"
+check "no acknowledged fact lost" [ "$lost" -eq 0 ]
+# Kills that all land after the process ended would test nothing.
+check "most kills hit a running process" [ "$kills_mid_write" -ge $((cycles / 2)) ]
+check "some writes were acknowledged before a kill" [ "$acked_facts" -gt 0 ]
+finish
