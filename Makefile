@@ -92,8 +92,7 @@ fuzz:
 # The crash-safety test of `make test` (30 kills) with many more kills.
 CRASH_CYCLES ?= 500
 crash-long: build
-	cd $(BUILD_DIR) && CRASH_CYCLES=$(CRASH_CYCLES) ctest --output-on-failure -V -R '^it_crash$$' \
-		| grep -E '^[0-9]+: (crash:|FAIL|[0-9]+ passed)|tests passed|tests failed'
+	cd $(BUILD_DIR) && CRASH_CYCLES=$(CRASH_CYCLES) ctest --output-on-failure -V -R '^it_crash$$'
 
 format:
 	clang-format -i $(SOURCES)
