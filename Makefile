@@ -9,6 +9,7 @@
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
+#   make long-session  1000 chat turns: flat memory (build/), no leak (ASan build)
 #   make format        clang-format the sources
 #   make install PREFIX=/usr/local
 #
@@ -26,7 +27,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-memory-1m fuzz crash-long format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-memory-1m fuzz crash-long long-session format format-check install clean deps llama
 
 all: build
 
@@ -56,8 +57,7 @@ test: build
 
 asan:
 	$(call cmake_build,$(ASAN_DIR),-DSYMBIOT_SANITIZE=ON)
-	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
 
 valgrind: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L valgrind
@@ -93,6 +93,18 @@ fuzz:
 CRASH_CYCLES ?= 500
 crash-long: build
 	cd $(BUILD_DIR) && CRASH_CYCLES=$(CRASH_CYCLES) ctest --output-on-failure -V -R '^it_crash$$'
+
+# A long chat session (LONG_TURNS turns with the tiny test model; `make test` runs 200): memory
+# use must stay flat in the ordinary build, and LeakSanitizer must find no leak in the ASan build.
+LONG_TURNS ?= 1000
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+long-session: build
+	cd $(BUILD_DIR) && ctest -R '^make_test_models$$' >/dev/null && \
+		./tests/test_long_session test-models/tiny-spm.gguf test-scratch $(LONG_TURNS)
+	$(call cmake_build,$(ASAN_DIR),-DSYMBIOT_SANITIZE=ON)
+	cd $(ASAN_DIR) && ctest -R '^make_test_models$$' >/dev/null && $(SANITIZER_ENV) \
+		./tests/test_long_session test-models/tiny-spm.gguf test-scratch $(LONG_TURNS)
 
 format:
 	clang-format -i $(SOURCES)

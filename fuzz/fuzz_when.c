@@ -16,8 +16,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const zones[] = {
-    NULL, "UTC", "Europe/Moscow", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati",
-    "Asia/Kathmandu", "Europe/London",
+    NULL,
+    "UTC",
+    "Europe/Moscow",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Pacific/Kiritimati",
+    "Asia/Kathmandu",
+    "Europe/London",
 };
 
 static void resolve(const struct sym_when *w, time_t now, const char *tz)
@@ -25,16 +31,15 @@ static void resolve(const struct sym_when *w, time_t now, const char *tz)
     time_t at = 0;
     enum sym_when_result r = sym_when_resolve(w, now, tz, &at);
 
-    if (r != SYM_WHEN_OK && r != SYM_WHEN_AMBIGUOUS && r != SYM_WHEN_PAST &&
-        r != SYM_WHEN_INVALID)
+    if (r != SYM_WHEN_OK && r != SYM_WHEN_AMBIGUOUS && r != SYM_WHEN_PAST && r != SYM_WHEN_INVALID)
         abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* Clocks: the development era, the far past and future, and near the 32-bit limit. */
-    static const long long clocks[] = {1812345678LL, 0LL, 2147483000LL, 4102444800LL, 946684799LL,
-                                       1711846800LL /* a DST change in Europe */};
+    static const long long clocks[] = {1812345678LL, 0LL,         2147483000LL, 4102444800LL,
+                                       946684799LL,  1711846800LL /* a DST change in Europe */};
     struct sym_buf clean = {0};
     struct sym_words words = {0};
     struct sym_when w;

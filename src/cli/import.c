@@ -75,7 +75,8 @@ bool cli_parse_time(const char *s, time_t *out)
     return true;
 }
 
-bool cli_import_check(const cJSON *o, struct sym_fact_input *in, struct sym_buf *tags, const char **why)
+bool cli_import_check(const cJSON *o, struct sym_fact_input *in, struct sym_buf *tags,
+                      const char **why)
 {
     cJSON *text, *source, *t, *ev, *tg, *pin, *it;
 

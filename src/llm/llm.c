@@ -1062,8 +1062,7 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
     n = tokenize(llm, prompt, &toks);
     if (n <= 0) {
         if (n == 0 || !llm->err[0]) /* else tokenize() said why */
-            snprintf(llm->err, sizeof llm->err,
-                     n == 0 ? "empty prompt" : "cannot tokenize prompt");
+            snprintf(llm->err, sizeof llm->err, n == 0 ? "empty prompt" : "cannot tokenize prompt");
         rc = n == 0 ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;
     }

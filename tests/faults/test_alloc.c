@@ -112,10 +112,11 @@ static void undo_writes(void)
     sqlite3 *db = NULL;
 
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
-        sqlite3_exec(db,
-                     "PRAGMA foreign_keys = ON; DELETE FROM facts WHERE text <> 'My sister is Anna';"
-                     "DELETE FROM conversations; INSERT INTO facts_fts(facts_fts) VALUES('rebuild')",
-                     NULL, NULL, NULL);
+        sqlite3_exec(
+            db,
+            "PRAGMA foreign_keys = ON; DELETE FROM facts WHERE text <> 'My sister is Anna';"
+            "DELETE FROM conversations; INSERT INTO facts_fts(facts_fts) VALUES('rebuild')",
+            NULL, NULL, NULL);
     sqlite3_close(db);
 }
 
