@@ -204,7 +204,8 @@ bool sym_config_secret_key(const char *key)
         norm[i] = key[i] == '_' ? '-' : (char)tolower((unsigned char)key[i]);
     norm[i] = '\0';
     n = i;
-    return (n >= 3 && !strcmp(norm + n - 3, "key")) || strstr(norm, "token") ||
+    /* "max-tokens" counts tokens of text: only a key that ends in "token" names one. */
+    return (n >= 3 && !strcmp(norm + n - 3, "key")) || (n >= 5 && !strcmp(norm + n - 5, "token")) ||
            strstr(norm, "secret") || strstr(norm, "passw");
 }
 

@@ -72,7 +72,8 @@ enum sym_status sym_config_parse(struct sym_config *cfg, FILE *f, const char *na
                                  size_t errlen);
 
 /*
- * Whether a key names a secret ("api-key", "api_key", "token", "secret", "password" ...): such a
+ * Whether a key names a secret (one ending in "key" or "token", or holding "secret" or "passw":
+ * "api-key", "api_key", "auth-token", "password" ...; not "max-tokens"): such a
  * value must not sit in a file other users can read. sym_config_load() warns (sym_log, WARN) when
  * a file holding one is readable by group or others.
  */
