@@ -56,10 +56,8 @@ static long heap_kib(void)
 static void message(int i, char *buf, size_t size)
 {
     static const char *const chat[] = {
-        "Tell me something about the sea",
-        "What should I cook tonight?",
-        "Расскажи что-нибудь про лес",
-        "How far is the moon?",
+        "Tell me something about the sea", "What should I cook tonight?",
+        "Расскажи что-нибудь про лес",     "How far is the moon?",
         "And what about the stars?",
     };
 
@@ -129,7 +127,8 @@ int main(int argc, char **argv)
     printf("long session: %d turns; RSS %ld KiB at turn %d, %ld KiB at turn %d (%+ld KiB); heap in "
            "use %ld KiB, %ld KiB (%+ld KiB)%s\n",
            turns, rss_early, early, rss_end, turns, rss_end - rss_early, heap_early, heap_end,
-           heap_end - heap_early, SANITIZED ? " [ASan: not judged; LeakSanitizer checks leaks]" : "");
+           heap_end - heap_early,
+           SANITIZED ? " [ASan: not judged; LeakSanitizer checks leaks]" : "");
     if (!SANITIZED) {
         CHECK(rss_end - rss_early < 4096);
         CHECK(heap_end - heap_early < 2048);
