@@ -263,11 +263,15 @@ static void print_text(const struct sym_facts *list)
         const struct sym_fact *f = &list->items[i];
 
         cli_iso_local(f->created, when, sizeof when);
-        printf("#%lld  %s  %s", f->id, when, f->text);
+        printf("#%lld  %s  ", f->id, when);
+        cli_write_text(stdout, f->text, strlen(f->text));
         if (f->event_time && sym_clock_local(f->event_time, NULL, &tm))
             printf(" (on %04d-%02d-%02d)", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-        if (f->tags[0])
-            printf("  [%s]", f->tags);
+        if (f->tags[0]) {
+            fputs("  [", stdout);
+            cli_write_text(stdout, f->tags, strlen(f->tags));
+            putchar(']');
+        }
         if (f->pinned)
             fputs("  (pinned)", stdout);
         putchar('\n');
