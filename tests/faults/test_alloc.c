@@ -19,12 +19,12 @@
 
 #include "core/assistant.h"
 #include "fault.h"
+#include "memop.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "test.h"
 
-static char db_path[1024];
 static const char *model_path;
 
 /* ---- SQLite's allocations through the fault counter ---- */
@@ -53,167 +53,41 @@ static void route_sqlite(void)
         fprintf(stderr, "cannot route SQLite's allocations: they are not failed\n");
 }
 
-/* ---- checks on the database, made with allocations real ---- */
-
-static int db_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* The database is sound and holds the baseline fact; returns the operation's facts found (the
- * count of facts whose text says "tea"), or -1 when the database is broken. */
-static int db_check(const char *when)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int ok = 0, tea = -1;
-
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        fprintf(stderr, "%s: the database does not open\n", when);
-        sqlite3_close(db);
-        return -1;
-    }
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
-    sqlite3_finalize(st);
-    if (ok)
-        ok = sqlite3_exec(db, "INSERT INTO facts_fts(facts_fts) VALUES('integrity-check')", NULL,
-                          NULL, NULL) == SQLITE_OK;
-    if (ok)
-        ok = db_int(db, "SELECT count(*) FROM facts WHERE text = 'My sister is Anna'") == 1;
-    if (ok)
-        tea = db_int(db, "SELECT count(*) FROM facts WHERE text LIKE '%tea%'");
-    if (!ok)
-        fprintf(stderr, "%s: the database is damaged or lost the earlier fact\n", when);
-    sqlite3_close(db);
-    return ok ? tea : -1;
-}
-
 static struct sym_store *open_store(void)
 {
     struct sym_store *s = NULL;
     char err[512];
 
-    if (sym_store_open(&s, db_path, err, sizeof err))
+    if (sym_store_open(&s, memop_db_path, err, sizeof err))
         fprintf(stderr, "cannot open store: %s\n", err);
     return s;
 }
 
-/* Remove what an operation wrote (allocations real), so each run starts the same. */
-static void undo_writes(void)
-{
-    sqlite3 *db = NULL;
-
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
-        sqlite3_exec(
-            db,
-            "PRAGMA foreign_keys = ON; DELETE FROM facts WHERE text <> 'My sister is Anna';"
-            "DELETE FROM conversations; INSERT INTO facts_fts(facts_fts) VALUES('rebuild')",
-            NULL, NULL, NULL);
-    sqlite3_close(db);
-}
-
-/* ---- the error messages seen, for the summary ---- */
-
-static struct {
-    char text[160];
-    int n;
-} seen[64];
-static int n_seen;
-
-static void saw(const char *msg)
-{
-    int i;
-
-    for (i = 0; i < n_seen; i++)
-        if (!strncmp(seen[i].text, msg, sizeof seen[i].text - 1)) {
-            seen[i].n++;
-            return;
-        }
-    if (n_seen < 64) {
-        snprintf(seen[n_seen].text, sizeof seen[n_seen].text, "%s", msg);
-        seen[n_seen++].n = 1;
-    }
-}
-
-/* ---- the memory operation ---- */
-
-/* Open the store, add a fact, search, list, edit it, store a conversation turn, close. On failure
- * msg gets the error. */
-static enum sym_status memory_op(char *msg, size_t size)
-{
-    struct sym_fact_input in = {0};
-    struct sym_facts list = {0};
-    struct sym_store *s = NULL;
-    enum sym_status rc;
-    long long id = 0, conv = 0;
-    bool found = false;
-
-    rc = sym_store_open(&s, db_path, msg, size);
-    if (rc)
-        return rc;
-    in.text = "I prefer green tea";
-    in.tags = "drinks,morning";
-    rc = sym_fact_add(s, &in, &id, NULL);
-    if (!rc)
-        rc = sym_fact_search(s, "what tea do I like", 5, &list);
-    sym_facts_free(&list);
-    if (!rc)
-        rc = sym_fact_list(s, 0, 0, &list);
-    sym_facts_free(&list);
-    if (!rc)
-        rc = sym_fact_edit(s, id, "I prefer black tea", 0, &found);
-    if (!rc)
-        rc = sym_conversation_start(s, 1000, &conv);
-    if (!rc)
-        rc = sym_conversation_append(s, conv, "user", "I prefer black tea", 1001);
-    if (rc)
-        snprintf(msg, size, "%s", sym_store_errmsg(s));
-    sym_store_close(s);
-    return rc;
-}
-
 static void memory_sweep(void)
 {
-    struct sym_fact_input in = {0};
-    struct sym_store *s;
     char msg[512], when[64];
     long k, n, failed = 0, survived = 0;
     enum sym_status rc;
     int tea;
 
-    unlink(db_path);
-    s = open_store();
-    CHECK(s != NULL);
-    if (!s)
-        return;
-    in.text = "My sister is Anna";
-    CHECK(sym_fact_add(s, &in, &(long long){0}, NULL) == SYM_OK);
-    sym_store_close(s);
+    CHECK(memop_seed() == 0);
 
     sym_fault_arm(0);
-    CHECK(memory_op(msg, sizeof msg) == SYM_OK);
+    CHECK(memop_run(msg, sizeof msg) == SYM_OK);
     k = sym_fault_disarm();
-    CHECK(db_check("clean run") == 1);
+    CHECK(memop_check("clean run") == 1);
     CHECK(k > 10);
     for (n = 1; n <= k; n++) {
-        undo_writes();
+        memop_undo();
         msg[0] = '\0';
         sym_fault_arm(n);
-        rc = memory_op(msg, sizeof msg);
+        rc = memop_run(msg, sizeof msg);
         sym_fault_disarm();
         snprintf(when, sizeof when, "memory, allocation %ld of %ld", n, k);
         CHECK(!rc || sym_fault_fired()); /* it fails only because of the injected failure */
         if (rc) {
             failed++;
-            saw(msg);
+            memop_saw(msg);
             if (!msg[0])
                 fprintf(stderr, "%s: failed without a message\n", when);
             CHECK(msg[0] != '\0');
@@ -221,7 +95,7 @@ static void memory_sweep(void)
             survived++;
         }
         /* Whole or nothing: the fact is there once (green, or black after the edit) or not. */
-        tea = db_check(when);
+        tea = memop_check(when);
         CHECK(tea == 0 || tea == 1);
         CHECK(rc || tea == 1);
     }
@@ -254,7 +128,6 @@ static void chat_sweep(void)
     long k, n, failed = 0, survived = 0;
     enum sym_status rc;
 
-    unlink(db_path);
     sym_config_init(&cfg);
     cfg.temp = 0;
     cfg.max_tokens = 4;
@@ -264,13 +137,8 @@ static void chat_sweep(void)
         sym_config_free(&cfg);
         return;
     }
+    CHECK(memop_seed() == 0);
     sym_assistant_set_store(a, open_store());
-    {
-        struct sym_fact_input in = {0};
-
-        in.text = "My sister is Anna";
-        CHECK(sym_fact_add(sym_assistant_store(a), &in, &(long long){0}, NULL) == SYM_OK);
-    }
     /* A warm-up turn: the first one sets up what later turns reuse. */
     CHECK(sym_assistant_turn(a, "Hello there", NULL, &t) == SYM_OK);
     sym_turn_clear(&t);
@@ -281,10 +149,10 @@ static void chat_sweep(void)
     CHECK(sym_assistant_turn(a, "I love green tea", NULL, &t) == SYM_OK);
     k = sym_fault_disarm();
     sym_turn_clear(&t);
-    CHECK(db_check("clean chat turn") == 1);
+    CHECK(memop_check("clean chat turn") == 1);
     CHECK(k > 10);
     for (n = 1; n <= k; n++) {
-        undo_writes();
+        memop_undo();
         sym_assistant_reset(a);
         sym_fault_arm(n);
         rc = sym_assistant_turn(a, "I love green tea", NULL, &t);
@@ -295,7 +163,7 @@ static void chat_sweep(void)
             const char *msg = sym_assistant_errmsg(a);
 
             failed++;
-            saw(msg);
+            memop_saw(msg);
             if (!msg[0])
                 fprintf(stderr, "%s: failed without a message\n", when);
             CHECK(msg[0] != '\0');
@@ -303,7 +171,7 @@ static void chat_sweep(void)
             survived++;
             sym_turn_clear(&t);
         }
-        CHECK(db_check(when) >= 0);
+        CHECK(memop_check(when) >= 0);
         /* The assistant goes on: the next turn works. */
         if (sym_assistant_turn(a, "And coffee?", NULL, &t) != SYM_OK) {
             fprintf(stderr, "%s: the next turn failed: %s\n", when, sym_assistant_errmsg(a));
@@ -320,26 +188,17 @@ static void chat_sweep(void)
 
 int main(int argc, char **argv)
 {
-    int i;
-
     if (argc < 3) {
         fprintf(stderr, "usage: %s MODEL.gguf SCRATCH_DIR [--memory-only]\n", argv[0]);
         return 2;
     }
     model_path = argv[1];
-    snprintf(db_path, sizeof db_path, "%s/faults-%d.db", argv[2], (int)getpid());
+    snprintf(memop_db_path, sizeof memop_db_path, "%s/faults-%d.db", argv[2], (int)getpid());
     route_sqlite();
     memory_sweep();
     if (argc < 4 || strcmp(argv[3], "--memory-only"))
         chat_sweep();
-    printf("errors reported (message: times):\n");
-    for (i = 0; i < n_seen; i++)
-        printf("  %s: %d\n", seen[i].text, seen[i].n);
-    for (i = 0; i < 3; i++) {
-        char p[1100];
-
-        snprintf(p, sizeof p, "%s%s", db_path, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
-        unlink(p);
-    }
+    memop_print_seen();
+    memop_remove();
     return test_report("test_alloc");
 }
