@@ -642,9 +642,16 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         rc = keep_plain_message(a, input, &decorated);
     if (!rc && !a->raw)
         rc = push_msg(a, "assistant", turn->answer);
-    if (!rc)
-        store_turn(a, input, turn->answer, io);
-    if (!rc && !a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
+    if (rc) {
+        /* A failed turn leaves the conversation as it was and hands nothing back. */
+        if (!a->raw)
+            pop_msg(a);
+        free(turn->answer);
+        turn->answer = NULL;
+        goto out;
+    }
+    store_turn(a, input, turn->answer, io);
+    if (!a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
         learn_said(a, input, io, turn);
 out:
     sym_recall_free(&recall);
