@@ -9,7 +9,10 @@
  * operation's writes whole or not at all. After the chat sweep the same assistant must still
  * answer. Leaks show under ASan (`make asan`) and under valgrind (memory part, `make valgrind`).
  *
- * Usage: test_alloc MODEL.gguf SCRATCH_DIR [--memory-only]
+ * Usage: test_alloc MODEL.gguf SCRATCH_DIR [--memory-only] [--own-only]
+ * --memory-only skips the chat turn (for valgrind, which cannot run the model here); --own-only
+ * fails only Symbiot's own allocations, not SQLite's (fewer runs, for valgrind's speed).
+ * With SYMBIOT_FAULT_TRACE set, each run says on stderr which allocation it fails.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@
 #include "test.h"
 
 static const char *model_path;
+static bool trace; /* SYMBIOT_FAULT_TRACE set: say which allocation fails, before it does */
 
 /* ---- SQLite's allocations through the fault counter ---- */
 
@@ -80,6 +84,8 @@ static void memory_sweep(void)
     for (n = 1; n <= k; n++) {
         memop_undo();
         msg[0] = '\0';
+        if (trace)
+            fprintf(stderr, "memory, allocation %ld\n", n);
         sym_fault_arm(n);
         rc = memop_run(msg, sizeof msg);
         sym_fault_disarm();
@@ -154,6 +160,8 @@ static void chat_sweep(void)
     for (n = 1; n <= k; n++) {
         memop_undo();
         sym_assistant_reset(a);
+        if (trace)
+            fprintf(stderr, "chat, allocation %ld\n", n);
         sym_fault_arm(n);
         rc = sym_assistant_turn(a, "I love green tea", NULL, &t);
         sym_fault_disarm();
@@ -188,15 +196,24 @@ static void chat_sweep(void)
 
 int main(int argc, char **argv)
 {
+    bool memory_only = false, own_only = false;
+    int i;
+
     if (argc < 3) {
-        fprintf(stderr, "usage: %s MODEL.gguf SCRATCH_DIR [--memory-only]\n", argv[0]);
+        fprintf(stderr, "usage: %s MODEL.gguf SCRATCH_DIR [--memory-only] [--own-only]\n", argv[0]);
         return 2;
+    }
+    for (i = 3; i < argc; i++) {
+        memory_only |= !strcmp(argv[i], "--memory-only");
+        own_only |= !strcmp(argv[i], "--own-only");
     }
     model_path = argv[1];
     snprintf(memop_db_path, sizeof memop_db_path, "%s/faults-%d.db", argv[2], (int)getpid());
-    route_sqlite();
+    trace = getenv("SYMBIOT_FAULT_TRACE") != NULL;
+    if (!own_only)
+        route_sqlite();
     memory_sweep();
-    if (argc < 4 || strcmp(argv[3], "--memory-only"))
+    if (!memory_only)
         chat_sweep();
     memop_print_seen();
     memop_remove();
