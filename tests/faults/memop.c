@@ -45,8 +45,8 @@ static bool sound(sqlite3 *db)
 bool memop_integrity(const char *when)
 {
     sqlite3 *db = NULL;
-    bool ok = sqlite3_open_v2(memop_db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-              sound(db);
+    bool ok =
+        sqlite3_open_v2(memop_db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && sound(db);
 
     if (!ok)
         fprintf(stderr, "%s: the database does not open or is damaged\n", when);
@@ -61,7 +61,8 @@ int memop_check(const char *when)
     bool ok;
 
     ok = sqlite3_open_v2(memop_db_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-         sound(db) && db_int(db, "SELECT count(*) FROM facts WHERE text = 'My sister is Anna'") == 1;
+         sound(db) &&
+         db_int(db, "SELECT count(*) FROM facts WHERE text = 'My sister is Anna'") == 1;
     if (ok)
         tea = db_int(db, "SELECT count(*) FROM facts WHERE text LIKE '%tea%'");
     else
@@ -180,4 +181,3 @@ enum sym_status memop_run(char *msg, size_t size)
     sym_store_close(s);
     return rc;
 }
-

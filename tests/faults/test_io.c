@@ -141,10 +141,25 @@ static int shim_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods shim_methods = {
-    3,          shim_close,     shim_read,       shim_write,    shim_truncate,
-    shim_sync,  shim_size,      shim_lock,       shim_unlock,   shim_check_lock,
-    shim_control, shim_sector,  shim_device,     shim_shm_map,  shim_shm_lock,
-    shim_shm_barrier, shim_shm_unmap, shim_fetch, shim_unfetch,
+    3,
+    shim_close,
+    shim_read,
+    shim_write,
+    shim_truncate,
+    shim_sync,
+    shim_size,
+    shim_lock,
+    shim_unlock,
+    shim_check_lock,
+    shim_control,
+    shim_sector,
+    shim_device,
+    shim_shm_map,
+    shim_shm_lock,
+    shim_shm_barrier,
+    shim_shm_unmap,
+    shim_fetch,
+    shim_unfetch,
 };
 
 static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
