@@ -20,12 +20,14 @@ PACKAGES=(
     libutf8proc-dev   # Unicode case folding in the parser
     libsqlite3-dev    # the memory database (reminders, facts)
     libstemmer-dev    # Snowball stemmers for fact search (English, Russian)
+    libmicrohttpd-dev # the HTTP server (symbiot serve)
     tzdata            # time zones for the time module
     clang-format      # make format
     valgrind          # the memcheck part of the test suite
     jq                # reading --json output in the tests and the benchmark
     sqlite3           # the crash test's integrity checks of the memory database
     tmux              # driving the interactive session in the tests
+    curl              # driving the HTTP server in the tests
 )
 
 missing=()

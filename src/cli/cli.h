@@ -15,7 +15,22 @@
 #include "core/config.h"
 #include "memory/store.h"
 
-enum cli_command { CLI_CHAT, CLI_ASK, CLI_REMINDERS, CLI_MEMORY, CLI_CONVERSATIONS };
+enum cli_command {
+    CLI_CHAT,
+    CLI_ASK,
+    CLI_REMINDERS,
+    CLI_MEMORY,
+    CLI_CONVERSATIONS,
+    CLI_STATS,
+    CLI_FEEDBACK_EXPORT,
+    CLI_SERVE,
+    CLI_BENCH,
+};
+
+/* `symbiot bench` settings. */
+struct cli_bench {
+    int pp, tg, reps, turns, facts;
+};
 
 /* `symbiot memory SUBCOMMAND ...`: its own arguments and options, parsed by cli_memory_parse(). */
 struct cli_memory {
@@ -30,23 +45,41 @@ struct cli_memory {
     long k;     /* search: -k (default 10) */
 };
 
+/* `symbiot serve` options; strings borrowed from argv. */
+struct cli_serve {
+    const char *host; /* NULL = 127.0.0.1 */
+    long port;        /* -1 = the default */
+    const char *api_key;
+    const char *api_key_file;
+    long queue; /* -1 = the default */
+    bool given; /* any of them was given */
+};
+
 struct cli {
     struct sym_config cfg;
     enum cli_command command;
-    char *ask_text;      /* ask: the question (joined arguments), owned */
-    bool json;           /* one JSON object per turn */
-    bool raw;            /* plain completion, no chat template */
-    bool resume;         /* chat: go on with the most recent stored conversation */
-    bool all;            /* `conversations delete --all` */
-    long long delete_id; /* `conversations delete ID`; 0 = none */
+    char *ask_text;          /* ask: the question (joined arguments), owned */
+    bool json;               /* one JSON object per turn */
+    bool raw;                /* plain completion, no chat template */
+    bool resume;             /* chat: go on with the most recent stored conversation */
+    bool all;                /* `conversations delete --all` */
+    long long delete_id;     /* `conversations delete ID`; 0 = none */
+    int stats_days;          /* stats: --days (default 7; 0 = everything kept) */
+    const char *plot;        /* stats: --plot FILE; borrowed from argv */
+    const char *export_path; /* `feedback export FILE`; NULL = stdout; borrowed */
+    struct cli_bench bench;
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
     bool interactive; /* stdin is a terminal */
     struct cli_memory memory;
+    struct cli_serve serve;
 };
 
 /* Set by the SIGINT handler; the LLM polls it. */
 extern volatile sig_atomic_t cli_interrupted;
+/* `serve`: the flag the model polls instead (the server raises and clears it per request); SIGINT
+ * sets it too, so Ctrl-C still stops a model that is loading. */
+extern volatile sig_atomic_t cli_serve_interrupt;
 
 /* Exit codes. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
@@ -98,6 +131,22 @@ void cli_iso_local(time_t t, char *out, size_t size);
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);
+
+/* ---- stats and feedback (stats.c) ---- */
+/* `symbiot stats`: the recorded turns' figures (text, --json, or a chart with --plot). */
+int cli_stats(struct cli *cli, struct sym_store *store);
+/* `symbiot feedback export [FILE]`: the rated answers as JSON Lines. */
+int cli_feedback_export(struct cli *cli, struct sym_store *store);
+
+/* ---- the HTTP server (serve.c) ---- */
+struct sym_embedder;
+/* `symbiot serve`: serve a (owned from now on) over HTTP until SIGINT or SIGTERM; embedder is
+ * borrowed (may be NULL). Returns the exit code. */
+int cli_serve(struct cli *cli, struct sym_assistant *a, struct sym_embedder *embedder);
+
+/* ---- the built-in benchmark (bench.c) ---- */
+/* `symbiot bench`: raw speed, a multi-turn chat and memory search on llm (owned from now on). */
+int cli_bench(struct cli *cli, struct sym_llm *llm);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

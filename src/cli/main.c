@@ -1,6 +1,6 @@
 /*
  * main.c: the `symbiot` command: parse options, open the memory database, load the model, run
- * chat, piped chat, ask, reminders or conversations.
+ * chat, piped chat, ask, reminders, conversations or the HTTP server (serve.c).
  *
  * Modes: an interactive REPL when stdin is a terminal (repl.c); one turn per input line when
  * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). Reminders
@@ -30,11 +30,13 @@
 #define MAX_NOTICES 8
 
 volatile sig_atomic_t cli_interrupted;
+volatile sig_atomic_t cli_serve_interrupt;
 
 static void on_sigint(int sig)
 {
     (void)sig;
     cli_interrupted = 1;
+    cli_serve_interrupt = 1;
 }
 
 static void install_sigint(void)
@@ -208,7 +210,7 @@ static struct sym_llm_params llm_params(const struct cli *cli)
     p.n_threads = cli->cfg.threads;
     p.n_gpu_layers = cli->cfg.gpu_layers;
     p.progress = cli_progress;
-    p.interrupt = &cli_interrupted;
+    p.interrupt = cli->command == CLI_SERVE ? &cli_serve_interrupt : &cli_interrupted;
     return p;
 }
 
@@ -298,8 +300,18 @@ int main(int argc, char **argv)
         code = CLI_EXIT_USAGE;
         goto out;
     }
+    if (cli.command == CLI_BENCH) {
+        if (!cli.cfg.model) {
+            cli_error("bench needs a model: symbiot bench -m MODEL.gguf");
+            code = CLI_EXIT_USAGE;
+        } else if (!(code = load_model(&cli, &llm))) {
+            code = cli_bench(&cli, llm); /* owns llm */
+        }
+        goto out;
+    }
     store = open_store(&cli);
-    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_MEMORY) {
+    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_MEMORY ||
+        cli.command == CLI_SERVE) {
         code = open_embedder(&cli, store, &embedder);
         if (code)
             goto out;
@@ -310,6 +322,14 @@ int main(int argc, char **argv)
     }
     if (cli.command == CLI_CONVERSATIONS) {
         code = store ? cli_conversations(&cli, store) : CLI_EXIT_FAIL;
+        goto out;
+    }
+    if (cli.command == CLI_STATS) {
+        code = store ? cli_stats(&cli, store) : CLI_EXIT_FAIL;
+        goto out;
+    }
+    if (cli.command == CLI_FEEDBACK_EXPORT) {
+        code = store ? cli_feedback_export(&cli, store) : CLI_EXIT_FAIL;
         goto out;
     }
     if (!store && cli.command == CLI_REMINDERS) {
@@ -335,7 +355,10 @@ int main(int argc, char **argv)
     sym_assistant_set_raw(a, cli.raw);
     if (cli.resume)
         cli_resume(a);
-    if (cli.command == CLI_REMINDERS)
+    if (cli.command == CLI_SERVE) {
+        code = cli_serve(&cli, a, embedder); /* the server owns a now */
+        a = NULL;
+    } else if (cli.command == CLI_REMINDERS)
         code = cli_reminders(&cli, a);
     else if (cli.command == CLI_ASK)
         code = run_ask(&cli, a);

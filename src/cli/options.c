@@ -25,11 +25,26 @@ static const char usage_text[] =
     "  symbiot conversations [--json]  list the stored conversations, exit\n"
     "  symbiot conversations delete ID | --all\n"
     "                                  delete one conversation, or all (asks nothing)\n"
+    "  symbiot serve [--host ADDR] [--port N] [--api-key KEY | --api-key-file FILE] [--queue N]\n"
+    "                                  the assistant over HTTP: an OpenAI-compatible API, its own\n"
+    "                                  API and a web page (docs/API.md)\n"
+    "  symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
+    "                                  speed and latency of the last N days' chat turns (default\n"
+    "                                  7; 0 = all kept): medians, p95, totals; or a chart\n"
+    "  symbiot feedback export [FILE]  the answers you rated (/good, /bad, /correct) as JSON\n"
+    "                                  Lines for fine-tuning (stdout without FILE)\n"
+    "  symbiot bench -m MODEL [--pp N] [--tg N] [--reps N] [--turns N] [--facts N] [--json]\n"
+    "                                  speed on this machine: pp/tg as llama-bench measures them,\n"
+    "                                  a multi-turn chat, memory search (a scratch database)\n"
     "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
     "                                  pin, unpin, import, export, stats (`symbiot memory "
     "--help`)\n"
     "  symbiot help | version\n"
-    "\n"
+    "\n";
+
+/* The options (the help is split: one string literal would be longer than C compilers must
+ * accept). */
+static const char usage_options[] =
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
     "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
     "\n"
@@ -57,6 +72,16 @@ static const char usage_text[] =
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
     "\n"
+    "Server (serve):\n"
+    "      --host ADDR          address to listen on (default 127.0.0.1, this machine only)\n"
+    "      --port N             port (default 8080; 0 = any free port, printed at start)\n"
+    "      --api-key KEY        require `Authorization: Bearer KEY` (or SYMBIOT_API_KEY)\n"
+    "      --api-key-file FILE  the key is the first line of FILE\n"
+    "      --queue N            requests that may wait while one generates (default 8)\n"
+    "\n";
+
+/* The rest of the help (one string literal would be longer than C compilers must accept). */
+static const char usage_more[] =
     "Output and setup:\n"
     "      --json               one JSON object per turn: answer, token counts, timings\n"
     "      --config FILE        read settings from FILE (default $XDG_CONFIG_HOME/symbiot/config)\n"
@@ -72,7 +97,7 @@ static const char usage_text[] =
     "\n"
     "In a session: /help, /reset (new conversation), /stats (speed and context), /quit,\n"
     "/remind WHEN TEXT, /reminders, /cancel ID, /remember TEXT, /forget ID, /memories,\n"
-    "/pin ID, /unpin ID.\n"
+    "/pin ID, /unpin ID, /good, /bad [REASON], /correct TEXT, /prefs.\n"
     "Ctrl-C stops an answer; at the prompt, Ctrl-C twice (or Ctrl-D) leaves.\n"
     "\n"
     "Examples:\n"
@@ -83,7 +108,15 @@ static const char usage_text[] =
     "The config file holds `key = value` lines with the long option names, for example\n"
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
-    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, XDG_CONFIG_HOME, XDG_DATA_HOME, NO_COLOR.\n";
+    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME, "
+    "NO_COLOR.\n";
+
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs(usage_options, stdout);
+    fputs(usage_more, stdout);
+}
 
 enum {
     OPT_TEMP = 256,
@@ -104,7 +137,19 @@ enum {
     OPT_NO_EXTRACT,
     OPT_NO_LLM_EXTRACT,
     OPT_ALL,
+    OPT_DAYS,
+    OPT_BENCH_PP,
+    OPT_BENCH_TG,
+    OPT_BENCH_REPS,
+    OPT_BENCH_TURNS,
+    OPT_BENCH_FACTS,
+    OPT_PLOT,
     OPT_VERSION,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_API_KEY,
+    OPT_API_KEY_FILE,
+    OPT_QUEUE,
 };
 
 static const struct option long_options[] = {
@@ -131,6 +176,18 @@ static const struct option long_options[] = {
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
+    {"days", required_argument, NULL, OPT_DAYS},
+    {"pp", required_argument, NULL, OPT_BENCH_PP},
+    {"tg", required_argument, NULL, OPT_BENCH_TG},
+    {"reps", required_argument, NULL, OPT_BENCH_REPS},
+    {"turns", required_argument, NULL, OPT_BENCH_TURNS},
+    {"facts", required_argument, NULL, OPT_BENCH_FACTS},
+    {"plot", required_argument, NULL, OPT_PLOT},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"api-key", required_argument, NULL, OPT_API_KEY},
+    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
+    {"queue", required_argument, NULL, OPT_QUEUE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -243,6 +300,80 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* A whole number in [min, max], or -1 after printing why not. */
+static long ranged(const char *opt, const char *v, long min, long max)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+
+    if (!*v || *end || n < min || n > max) {
+        fprintf(stderr, "symbiot: %s wants a whole number from %ld to %ld, not '%s'\n", opt, min,
+                max, v);
+        return -1;
+    }
+    return n;
+}
+
+/* The serve options; -1 after a usage error. */
+/* --pp, --tg, --reps, --turns, --facts: a count in its range. */
+static int bench_option(struct cli_bench *b, int opt, const char *arg)
+{
+    static const struct {
+        int opt;
+        const char *name;
+        long min, max;
+    } spec[] = {{OPT_BENCH_PP, "pp", 1, 100000},
+                {OPT_BENCH_TG, "tg", 1, 100000},
+                {OPT_BENCH_REPS, "reps", 1, 1000},
+                {OPT_BENCH_TURNS, "turns", 1, 1000},
+                {OPT_BENCH_FACTS, "facts", 1, 10000000}};
+    int *slot[] = {&b->pp, &b->tg, &b->reps, &b->turns, &b->facts};
+    char *end;
+    long v = strtol(arg, &end, 10);
+    size_t i;
+
+    for (i = 0; i < sizeof spec / sizeof spec[0] && spec[i].opt != opt; i++)
+        ;
+    if (i == sizeof spec / sizeof spec[0])
+        return -1;
+    if (end == arg || *end || v < spec[i].min || v > spec[i].max) {
+        fprintf(stderr, "symbiot: --%s: '%s' is not a number from %ld to %ld\n", spec[i].name, arg,
+                spec[i].min, spec[i].max);
+        return -1;
+    }
+    *slot[i] = (int)v;
+    return 0;
+}
+
+static int serve_option(struct cli_serve *sv, int opt, const char *arg)
+{
+    sv->given = true;
+    switch (opt) {
+    case OPT_HOST:
+        sv->host = arg;
+        return 0;
+    case OPT_PORT:
+        sv->port = ranged("--port", arg, 0, 65535);
+        return sv->port < 0 ? -1 : 0;
+    case OPT_API_KEY:
+        sv->api_key = arg;
+        break;
+    case OPT_API_KEY_FILE:
+        sv->api_key_file = arg;
+        break;
+    case OPT_QUEUE:
+        sv->queue = ranged("--queue", arg, 0, 1024);
+        return sv->queue < 0 ? -1 : 0;
+    default:
+        return 0;
+    }
+    if (sv->api_key && sv->api_key_file) {
+        fprintf(stderr, "symbiot: give --api-key or --api-key-file, not both\n");
+        return -1;
+    }
+    return 0;
+}
+
 /* `conversations`, `conversations delete ID`, `conversations delete --all`. */
 static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
 {
@@ -311,8 +442,45 @@ static int parse_command(struct cli *cli, int argc, char **argv, int *code)
     }
     if (!strcmp(cmd, "conversations"))
         return parse_conversations(cli, argc, argv, code);
+    if (!strcmp(cmd, "bench")) {
+        cli->command = CLI_BENCH;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: bench takes no arguments, only options\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "stats")) {
+        cli->command = CLI_STATS;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: stats takes no arguments (only --days, --json, --plot)\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(cmd, "feedback")) {
+        cli->command = CLI_FEEDBACK_EXPORT;
+        if (++optind >= argc || strcmp(argv[optind], "export") || optind + 2 < argc) {
+            fprintf(stderr, "symbiot: usage: symbiot feedback export [FILE]\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        cli->export_path = optind + 1 < argc ? argv[optind + 1] : NULL;
+        return 0;
+    }
+    if (!strcmp(cmd, "serve")) {
+        cli->command = CLI_SERVE;
+        if (++optind < argc) {
+            fprintf(stderr, "symbiot: serve takes no arguments, only options\n");
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
+        print_usage();
         *code = CLI_EXIT_OK;
         return -1;
     }
@@ -361,11 +529,15 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
 
     *code = CLI_EXIT_USAGE;
     memset(cli, 0, sizeof *cli);
+    cli->stats_days = 7;
+    cli->bench = (struct cli_bench){512, 128, 3, 10, 10000};
     if (!flags || sym_config_init(&cli->cfg)) {
         fprintf(stderr, "symbiot: out of memory\n");
         *code = CLI_EXIT_FAIL;
         goto out;
     }
+    cli->serve.port = -1;
+    cli->serve.queue = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
     /* `memory` has options of its own: the global ones are read before it, its own after. */
@@ -390,7 +562,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             cli->verbose = true;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            print_usage();
             *code = CLI_EXIT_OK;
             goto out;
         case OPT_VERSION:
@@ -420,6 +592,32 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             flags[n_flags].key = "llm-extract";
             flags[n_flags++].value = "off";
             break;
+        case OPT_DAYS: {
+            char *end;
+            long d = strtol(optarg, &end, 10);
+
+            if (end == optarg || *end || d < 0 || d > 100000) {
+                fprintf(stderr, "symbiot: --days: '%s' is not a number of days (0 = all)\n",
+                        optarg);
+                goto out;
+            }
+            cli->stats_days = (int)d;
+            break;
+        }
+        case OPT_PLOT:
+            cli->plot = optarg;
+            break;
+        case OPT_BENCH_PP:
+        case OPT_BENCH_TG:
+        case OPT_BENCH_REPS:
+        case OPT_BENCH_TURNS:
+        case OPT_BENCH_FACTS:
+            if (bench_option(&cli->bench, opt, optarg))
+                goto out;
+            break;
+        default:
+            if (serve_option(&cli->serve, opt, optarg))
+                goto out;
         }
     }
     if (global_argc < argc) {
@@ -441,6 +639,12 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
         fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        *code = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (cli->serve.given && cli->command != CLI_SERVE) {
+        fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file and --queue are for "
+                        "`symbiot serve`\n");
         *code = CLI_EXIT_USAGE;
         goto out;
     }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -29,6 +30,7 @@
 #include "core/utf8.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
+#include "memory/feedback.h"
 #include "memory/store.h"
 #include "nlp/extract.h"
 
@@ -40,10 +42,11 @@ struct msg {
 struct sym_assistant {
     const struct sym_config *cfg;
     struct sym_llm *llm;
-    struct sym_store *store; /* the memory database, or NULL */
-    long long conv_id;       /* the stored conversation; 0 = none yet (started by the next turn) */
-    int conv_turn;           /* chat turns stored in it */
-    bool conv_failed;        /* storing failed once: said so, not again */
+    struct sym_store *store;  /* the memory database, or NULL */
+    long long conv_id;        /* the stored conversation; 0 = none yet (started by the next turn) */
+    int conv_turn;            /* chat turns stored in it */
+    bool conv_failed;         /* storing failed once: said so, not again */
+    long long last_answer_id; /* the last stored answer (turns.id), for feedback; 0 = none */
     struct msg *msgs;
     size_t n_msgs, cap_msgs;
     bool raw;
@@ -184,6 +187,11 @@ void sym_assistant_set_store(struct sym_assistant *a, struct sym_store *store)
     a->store = store;
 }
 
+long long sym_assistant_last_answer(const struct sym_assistant *a)
+{
+    return a->last_answer_id;
+}
+
 void sym_assistant_conversation(const struct sym_assistant *a, long long *id, int *turn)
 {
     *id = a->conv_id;
@@ -286,6 +294,7 @@ void sym_assistant_reset(struct sym_assistant *a)
     drop_msgs(a, first, a->n_msgs - first);
     a->conv_id = 0; /* the next chat turn starts a new stored conversation */
     a->conv_turn = 0;
+    a->last_answer_id = 0;
 }
 
 const char *sym_assistant_last_prompt(const struct sym_assistant *a)
@@ -503,6 +512,8 @@ static void store_turn(struct sym_assistant *a, const char *input, const char *a
         a->conv_id = id; /* started: later turns go on in it */
     if (!rc) {
         a->conv_turn++;
+        if (sym_conversation_last_turn(s, id, &a->last_answer_id))
+            a->last_answer_id = 0;
         return;
     }
     sym_log(SYM_LOG_DEBUG, "conversation not stored: %s", sym_store_errmsg(s));
@@ -511,6 +522,42 @@ static void store_turn(struct sym_assistant *a, const char *input, const char *a
     a->conv_failed = true;
     snprintf(msg, sizeof msg, "this conversation is not being saved: %s", sym_store_errmsg(s));
     notice(io, msg);
+}
+
+/* The user's preferences (memory/facts.h) as a block for the system message: every turn follows
+ * them, whatever the message. "" when there are none. */
+static enum sym_status preferences_block(struct sym_assistant *a, struct sym_buf *out)
+{
+    struct sym_facts prefs = {0};
+    enum sym_status rc = SYM_OK;
+    size_t i;
+
+    if (!a->store || sym_fact_preferences(a->store, &prefs))
+        return SYM_OK; /* a failing database costs the preferences, not the turn */
+    for (i = 0; i < prefs.n && !rc; i++)
+        rc = sym_buf_printf(out, "%s- %s\n",
+                            i ? "" : "[Preferences: how the user wants you to answer]\n",
+                            prefs.items[i].text);
+    if (!rc && prefs.n)
+        rc = sym_buf_puts(out, "[End of preferences]");
+    sym_facts_free(&prefs);
+    return rc;
+}
+
+/* Put the preferences and the recall block (may be "") into the system message. */
+static enum sym_status system_blocks(struct sym_assistant *a, const char *recall_block)
+{
+    struct sym_buf both = {0};
+    enum sym_status rc = preferences_block(a, &both);
+
+    if (!rc && both.len && recall_block[0])
+        rc = sym_buf_puts(&both, "\n\n");
+    if (!rc)
+        rc = sym_buf_puts(&both, recall_block);
+    if (!rc)
+        rc = set_system_block(a, sym_buf_str(&both));
+    sym_buf_free(&both);
+    return rc;
 }
 
 /* Choose the facts for this turn; a failing database only costs the recall, with a notice. */
@@ -530,7 +577,7 @@ static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
         recall->all = false; /* no system message to hold it: put it before the message */
     for (i = 0; i < recall->n && i < sizeof turn->recalled / sizeof turn->recalled[0]; i++)
         turn->recalled[turn->n_recalled++] = recall->ids[i];
-    return set_system_block(a, recall->all ? sym_buf_str(&recall->block) : "");
+    return system_blocks(a, recall->all ? sym_buf_str(&recall->block) : "");
 }
 
 /* The user's message as the model sees it this turn: with the relevant facts in front when they
@@ -559,6 +606,39 @@ static enum sym_status keep_plain_message(struct sym_assistant *a, const char *i
     free(a->msgs[a->n_msgs - 1].content);
     a->msgs[a->n_msgs - 1].content = plain;
     return SYM_OK;
+}
+
+/* The process's peak resident memory in KiB (0 if unknown). */
+static long long peak_rss_kb(void)
+{
+    struct rusage ru;
+
+    return getrusage(RUSAGE_SELF, &ru) ? 0 : (long long)ru.ru_maxrss;
+}
+
+/* Keep the turn's figures for `symbiot stats` (memory/feedback.h); a failure costs only them. */
+static void record_turn(struct sym_assistant *a, const struct sym_turn *turn)
+{
+    const struct sym_gen_stats *st = &turn->stats;
+    struct sym_turn_record r;
+
+    if (!a->store || a->raw)
+        return;
+    memset(&r, 0, sizeof r);
+    r.turn_id = a->last_answer_id;
+    snprintf(r.backend, sizeof r.backend, "local");
+    snprintf(r.model, sizeof r.model, "%s", sym_llm_describe(a->llm));
+    r.prompt_tokens = st->n_prompt;
+    r.evaluated = st->n_evaluated;
+    r.generated = st->n_generated;
+    r.ttft_ms = st->ttft_ms;
+    r.prompt_ms = st->prompt_ms;
+    r.gen_ms = st->gen_ms;
+    r.recall_ms = turn->recall_ms;
+    r.facts_recalled = turn->n_recalled;
+    r.peak_rss_kb = peak_rss_kb();
+    if (sym_stats_record(a->store, &r))
+        sym_log(SYM_LOG_DEBUG, "turn figures not kept: %s", sym_store_errmsg(a->store));
 }
 
 /* After the answer: the model's own look for facts in the message (core/learn.h), each new one
@@ -603,7 +683,10 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     if (a->raw) {
         rc = sym_buf_puts(&prompt, input);
     } else {
+        double t0 = sym_clock_ms();
+
         rc = recall_facts(a, input, io, turn, &recall);
+        turn->recall_ms = sym_clock_ms() - t0;
         if (!rc)
             rc = push_msg(a, "user", user_content(&recall, input, &decorated));
         if (!rc) {
@@ -650,7 +733,9 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         turn->answer = NULL;
         goto out;
     }
+    a->last_answer_id = 0;
     store_turn(a, input, turn->answer, io);
+    record_turn(a, turn);
     if (!a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
         learn_said(a, input, io, turn);
 out:

@@ -50,9 +50,10 @@ struct sym_turn {
     int n_dropped;              /* turns dropped from the conversation to make room */
     long long recalled[16];     /* ids of the remembered facts put into this turn's prompt */
     int n_recalled;
-    double learn_ms; /* the model's fact extraction after the answer (core/learn.h); 0 = none */
-    int n_learned;   /* facts it added */
-    bool quit;       /* the input asked to end the session */
+    double recall_ms; /* choosing the remembered facts for the prompt */
+    double learn_ms;  /* the model's fact extraction after the answer (core/learn.h); 0 = none */
+    int n_learned;    /* facts it added */
+    bool quit;        /* the input asked to end the session */
 };
 
 /* Figures for /stats. */
@@ -102,6 +103,10 @@ void sym_assistant_conversation(const struct sym_assistant *a, long long *id, in
  * conversation is as it was (except after SYM_ERR_NOMEM, which leaves it empty).
  */
 enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversation_id);
+
+/* The id of the last answer stored in the memory database (a turns row), for feedback; 0 when
+ * none (no database, no chat turn yet, /reset, or storing failed). */
+long long sym_assistant_last_answer(const struct sym_assistant *a);
 
 /* Raw mode: each input is a plain completion prompt (no template, no system prompt, no history). */
 void sym_assistant_set_raw(struct sym_assistant *a, bool raw);

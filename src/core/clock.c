@@ -79,6 +79,14 @@ static bool parse_now(const char *s, time_t *out)
     return true;
 }
 
+double sym_clock_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 time_t sym_clock_now(void)
 {
     time_t t;

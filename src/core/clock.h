@@ -14,6 +14,8 @@
 
 /* Now: the fixed time when one is set, else the system clock. */
 time_t sym_clock_now(void);
+/* A monotonic clock in milliseconds, for measuring how long something took. */
+double sym_clock_ms(void);
 /* Fix the clock at t (tests); sym_clock_unfix() returns to the system clock. */
 void sym_clock_fix(time_t t);
 void sym_clock_unfix(void);

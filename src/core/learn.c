@@ -127,8 +127,8 @@ enum sym_status sym_learn_run(struct sym_llm *llm, struct sym_store *store, cons
     if (rc) {
         sym_log(SYM_LOG_DEBUG, "fact extraction by the model failed: %s", sym_llm_errmsg(llm));
     } else if (sym_llm_facts_parse(message, sym_buf_str(&r.text), &facts) == SYM_OK) {
-        sym_log(SYM_LOG_DEBUG, "fact extraction by the model: %zu of its lines kept:\n%s",
-                facts.n, sym_buf_str(&r.text));
+        sym_log(SYM_LOG_DEBUG, "fact extraction by the model: %zu of its lines kept:\n%s", facts.n,
+                sym_buf_str(&r.text));
         keep(store, &facts, out);
     }
     sym_buf_free(&r.text);

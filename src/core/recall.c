@@ -25,14 +25,20 @@ static const char block_tail[] = "[End of memory]";
 
 /* Append facts to the block while it fits the budget. */
 static enum sym_status fill(struct sym_llm *llm, const struct sym_facts *facts, int budget,
-                            struct sym_recall *out)
+                            struct sym_recall *out, size_t *skipped)
 {
     struct sym_buf trial = {0};
     enum sym_status rc = SYM_OK;
     size_t i;
 
+    *skipped = 0;
     for (i = 0; i < facts->n && out->n < SYM_RECALL_MAX && !rc; i++) {
         int tokens;
+
+        if (sym_fact_is_preference(&facts->items[i])) {
+            (*skipped)++; /* in the preferences block of every prompt already */
+            continue;
+        }
 
         sym_buf_reset(&trial);
         rc = sym_buf_puts(&trial, out->n ? sym_buf_str(&out->block) : block_head);
@@ -64,6 +70,7 @@ enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, c
     struct sym_facts facts = {0};
     enum sym_status rc;
     long long count = 0;
+    size_t skipped = 0;
 
     memset(out, 0, sizeof *out);
     if (!store || !llm)
@@ -74,9 +81,9 @@ enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, c
     if (count <= ALL_FACTS_MAX) {
         rc = sym_fact_list(store, 0, 0, &facts);
         if (!rc)
-            rc = fill(llm, &facts, budget, out);
+            rc = fill(llm, &facts, budget, out, &skipped);
         sym_facts_free(&facts);
-        if (rc || out->n == (size_t)count) {
+        if (rc || out->n + skipped == (size_t)count) {
             out->all = !rc;
             return rc;
         }
@@ -85,7 +92,7 @@ enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, c
     }
     rc = sym_fact_search(store, message, SEARCH_K, &facts);
     if (!rc)
-        rc = fill(llm, &facts, budget, out);
+        rc = fill(llm, &facts, budget, out, &skipped);
     sym_facts_free(&facts);
     return rc;
 }

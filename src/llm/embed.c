@@ -7,10 +7,14 @@
  * pooling over the text's tokens, which turns any generative model into a usable, if weak,
  * embedder. A text is cut at the context length (SYM_EMBED_MAX_TOKENS) rather than refused: facts
  * are short, and the start of a long one says what it is about.
+ *
+ * One mutex serialises sym_embed(), so the server's threads (the worker's recall, the memory
+ * routes, /v1/embeddings) can share one embedder instead of loading the model once per thread.
  */
 #include "llm/embed.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "llm/load.h"
 
 struct sym_embedder {
+    pthread_mutex_t lock; /* held by sym_embed() */
     struct llama_model *model;
     struct llama_context *ctx;
     const struct llama_vocab *vocab;
@@ -60,6 +65,7 @@ enum sym_status sym_embedder_init(struct sym_embedder **out, const char *path, i
         snprintf(err, errlen, "out of memory");
         return SYM_ERR_NOMEM;
     }
+    pthread_mutex_init(&e->lock, NULL);
     rc = sym_llm_load_model(path, -1, &e->model, err, errlen);
     if (rc)
         goto fail;
@@ -109,6 +115,7 @@ void sym_embedder_free(struct sym_embedder *e)
         llama_free(e->ctx);
     if (e->model)
         llama_model_free(e->model);
+    pthread_mutex_destroy(&e->lock);
     free(e);
 }
 
@@ -148,7 +155,7 @@ static enum sym_status tokenize(struct sym_embedder *e, const char *text, llama_
     return SYM_OK;
 }
 
-enum sym_status sym_embed(struct sym_embedder *e, const char *text, float **vec, int *dim)
+static enum sym_status embed_locked(struct sym_embedder *e, const char *text, float **vec, int *dim)
 {
     struct llama_batch batch;
     llama_token *toks = NULL;
@@ -216,6 +223,16 @@ enum sym_status sym_embed(struct sym_embedder *e, const char *text, float **vec,
 out:
     llama_batch_free(batch);
     free(toks);
+    return rc;
+}
+
+enum sym_status sym_embed(struct sym_embedder *e, const char *text, float **vec, int *dim)
+{
+    enum sym_status rc;
+
+    pthread_mutex_lock(&e->lock);
+    rc = embed_locked(e, text, vec, dim);
+    pthread_mutex_unlock(&e->lock);
     return rc;
 }
 

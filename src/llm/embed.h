@@ -6,7 +6,8 @@
  * the dot product of two is their cosine similarity.
  *
  * Lifetimes: a struct sym_embedder is created by sym_embedder_init() and freed by
- * sym_embedder_free(). It is not thread-safe; one caller at a time.
+ * sym_embedder_free(). sym_embed() may be called from several threads (calls take turns);
+ * sym_embedder_errmsg() is then the last failure of any of them.
  */
 #ifndef SYM_EMBED_H
 #define SYM_EMBED_H

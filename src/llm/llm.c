@@ -1093,6 +1093,69 @@ out:
     return rc;
 }
 
+void sym_llm_model_size(const struct sym_llm *llm, uint64_t *bytes, uint64_t *params)
+{
+    *bytes = llama_model_size(llm->model);
+    *params = llama_model_n_params(llm->model);
+}
+
+/* n random ordinary token ids (a fixed seed: the same tokens every run), into *out (caller
+ * frees). */
+static llama_token *random_tokens(const struct sym_llm *llm, int n)
+{
+    llama_token *t = malloc(sizeof *t * (size_t)(n > 0 ? n : 1));
+    int n_vocab = llama_vocab_n_tokens(llm->vocab), i;
+    uint32_t x = 2463534242u;
+
+    for (i = 0; t && i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        t[i] = (llama_token)(x % (uint32_t)n_vocab);
+    }
+    return t;
+}
+
+static enum sym_status bench_run(struct sym_llm *llm, int n_tokens, bool one_by_one, double *ms)
+{
+    llama_token *toks;
+    enum sym_status rc = SYM_OK;
+    double t0;
+    int i;
+
+    *ms = 0;
+    if (n_tokens < 1 || n_tokens >= llm->n_ctx) {
+        snprintf(llm->err, sizeof llm->err, "%d tokens do not fit the context of %d", n_tokens,
+                 llm->n_ctx);
+        return SYM_ERR_CONTEXT;
+    }
+    toks = random_tokens(llm, n_tokens);
+    if (!toks)
+        return SYM_ERR_NOMEM;
+    sym_llm_clear_cache(llm);
+    t0 = now_ms();
+    if (one_by_one)
+        for (i = 0; i < n_tokens && !rc; i++)
+            rc = decode_tokens(llm, toks + i, 1);
+    else
+        rc = decode_tokens(llm, toks, n_tokens);
+    llama_synchronize(llm->ctx);
+    *ms = now_ms() - t0;
+    sym_llm_clear_cache(llm);
+    free(toks);
+    return rc;
+}
+
+enum sym_status sym_llm_bench_pp(struct sym_llm *llm, int n_tokens, double *ms)
+{
+    return bench_run(llm, n_tokens, false, ms);
+}
+
+enum sym_status sym_llm_bench_tg(struct sym_llm *llm, int n_tokens, double *ms)
+{
+    return bench_run(llm, n_tokens, true, ms);
+}
+
 enum sym_status sym_llm_replay(struct sym_llm *llm, const char *text, const char *const *stops,
                                sym_llm_text_fn on_text, void *data)
 {

@@ -148,6 +148,18 @@ int sym_llm_n_threads(const struct sym_llm *llm);
 /* A one-line description of the model: "llama 260K F32 (stories260K.gguf)". Borrowed. */
 const char *sym_llm_describe(const struct sym_llm *llm);
 
+/* The model file's size in bytes and its parameter count (for `symbiot bench`). */
+void sym_llm_model_size(const struct sym_llm *llm, uint64_t *bytes, uint64_t *params);
+
+/*
+ * Raw speed, as llama-bench measures it (`symbiot bench`): the KV cache is cleared, then
+ * sym_llm_bench_pp() evaluates n_tokens random tokens as one prompt (in batches), and
+ * sym_llm_bench_tg() evaluates n_tokens random tokens one at a time, as generation does. *ms gets
+ * the time taken. The cache is left cleared afterwards. Errors as for sym_llm_generate().
+ */
+enum sym_status sym_llm_bench_pp(struct sym_llm *llm, int n_tokens, double *ms);
+enum sym_status sym_llm_bench_tg(struct sym_llm *llm, int n_tokens, double *ms);
+
 /* Route llama.cpp's log through sym_log (at debug level). Called by sym_llm_init(). */
 void sym_llm_route_log(void);
 

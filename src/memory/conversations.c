@@ -169,6 +169,28 @@ out:
     return sym_store_write_end(s, owned, rc, what);
 }
 
+enum sym_status sym_conversation_last_turn(struct sym_store *s, long long id, long long *turn_id)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    clear_err(s);
+    *turn_id = 0;
+    src = sqlite3_prepare_v2(sym_store_db(s),
+                             "SELECT coalesce(max(id), 0) FROM turns WHERE conversation_id = ?1",
+                             -1, &st, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_bind_int64(st, 1, id);
+    if (src == SQLITE_OK)
+        src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *turn_id = sqlite3_column_int64(st, 0);
+        src = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? SYM_OK : sym_store_fail(s, src, "cannot read the conversation");
+}
+
 enum sym_status sym_conversation_latest(struct sym_store *s, long long *id, bool *found)
 {
     sqlite3_stmt *st = NULL;

@@ -59,6 +59,8 @@ enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long lon
  * sym_clock_now()); its first user message gives it its title. */
 enum sym_status sym_conversation_append(struct sym_store *s, long long id, const char *role,
                                         const char *text, time_t now);
+/* The id of the last turn stored in conversation id (0 when it has none). */
+enum sym_status sym_conversation_last_turn(struct sym_store *s, long long id, long long *turn_id);
 /* The most recent conversation (the last started); *found false when there is none. */
 enum sym_status sym_conversation_latest(struct sym_store *s, long long *id, bool *found);
 /* The turns of conversation id in the order stored, into *out (emptied first). *found false when

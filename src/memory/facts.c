@@ -1129,6 +1129,34 @@ enum sym_status sym_fact_get(struct sym_store *s, long long id, struct sym_fact 
     return rc;
 }
 
+bool sym_fact_is_preference(const struct sym_fact *fact)
+{
+    const char *t = fact->tags ? strstr(fact->tags, "key:" SYM_PREF_KEY_PREFIX) : NULL;
+
+    return t && (t == fact->tags || t[-1] == ',');
+}
+
+enum sym_status sym_fact_preferences(struct sym_store *s, struct sym_facts *out)
+{
+    static const char what[] = "cannot read the preferences";
+    sqlite3_stmt *st = NULL;
+    enum sym_status rc;
+    int src;
+
+    clear_err(s);
+    sym_facts_free(out);
+    src = prepare(s,
+                  "SELECT " FACT_COLUMNS " FROM facts f "
+                  "WHERE instr(',' || f.tags, ',key:" SYM_PREF_KEY_PREFIX "') > 0 "
+                  "ORDER BY f.created, f.id",
+                  &st);
+    rc = src == SQLITE_OK ? read_facts(s, st, false, out, what) : sym_store_fail(s, src, what);
+    sqlite3_finalize(st);
+    if (rc)
+        sym_facts_free(out);
+    return rc;
+}
+
 enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
                               struct sym_facts *out)
 {

@@ -96,6 +96,17 @@ enum sym_status sym_fact_pin(struct sym_store *s, long long id, bool pinned, boo
  * false: no such id. The text, history and `updated` are left as they are. */
 enum sym_status sym_fact_set_event_time(struct sym_store *s, long long id, time_t event_time,
                                         bool *found);
+/*
+ * Preferences: how the user wants to be answered ("Keep answers short", "Отвечай по-русски"),
+ * kept as facts whose key (see sym_fact_remember) starts with "pref:", so a newer preference of
+ * the same kind ("pref:lang") replaces the older one. They go into every prompt.
+ */
+#define SYM_PREF_KEY_PREFIX "pref:"
+/* Whether fact is a preference. */
+bool sym_fact_is_preference(const struct sym_fact *fact);
+/* Every preference, oldest first, into *out (emptied first). */
+enum sym_status sym_fact_preferences(struct sym_store *s, struct sym_facts *out);
+
 /* Delete a fact and its history. */
 enum sym_status sym_fact_forget(struct sym_store *s, long long id, bool *found);
 /* One fact by id. Release with sym_fact_clear(). */

@@ -104,6 +104,35 @@ static const char *const migrations[] = {
      * facts.c's symbiot_search() and the index rebuilt. */
     "UPDATE facts SET search = symbiot_search(text);"
     "INSERT INTO facts_fts(facts_fts) VALUES('rebuild');",
+    /* 6: what each chat turn cost (feedback.c: the monitoring of `symbiot stats`), and the user's
+     * ratings of answers. turn_id is the stored answer (turns.id) when there is one. */
+    "CREATE TABLE turn_stats ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created INTEGER NOT NULL,"
+    "  turn_id INTEGER REFERENCES turns(id) ON DELETE SET NULL,"
+    "  backend TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  prompt_tokens INTEGER NOT NULL,"
+    "  evaluated INTEGER NOT NULL,"
+    "  generated INTEGER NOT NULL,"
+    "  ttft_ms REAL NOT NULL,"
+    "  prompt_ms REAL NOT NULL,"
+    "  gen_ms REAL NOT NULL,"
+    "  recall_ms REAL NOT NULL,"
+    "  facts_recalled INTEGER NOT NULL,"
+    "  peak_rss_kb INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX turn_stats_created ON turn_stats(created);"
+    "CREATE TABLE feedback ("
+    "  id INTEGER PRIMARY KEY,"
+    "  turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,"
+    "  created INTEGER NOT NULL,"
+    "  rating INTEGER NOT NULL CHECK(rating IN (-1, 0, 1)),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  correction TEXT NOT NULL DEFAULT '',"
+    "  fact_id INTEGER"
+    ");"
+    "CREATE INDEX feedback_turn ON feedback(turn_id);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -16,6 +16,7 @@
     X(time)                                                                                        \
     X(remind)                                                                                      \
     X(memory)                                                                                      \
+    X(feedback)                                                                                    \
     X(chat)
 
 #define DECLARE_MODULE(name) extern const struct sym_module sym_module_##name;

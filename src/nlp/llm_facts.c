@@ -173,8 +173,7 @@ static enum sym_llm_line line_shape(const char *s)
 }
 
 /* Classify one trimmed line against the message's words. */
-static enum sym_status classify(const struct sym_words *msg, const char *s,
-                                enum sym_llm_line *kind)
+static enum sym_status classify(const struct sym_words *msg, const char *s, enum sym_llm_line *kind)
 {
     enum sym_status rc = SYM_OK;
     bool ok = false;

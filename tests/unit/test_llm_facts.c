@@ -25,7 +25,7 @@ static void test_worth_asking(void)
     CHECK(!sym_llm_facts_worth_asking("I"));
     CHECK(!sym_llm_facts_worth_asking(""));
     CHECK(!sym_llm_facts_worth_asking("The weather in Rome is nice"));
-    CHECK(sym_llm_facts_worth_asking("I think so"));   /* cheap gate: the model says NONE */
+    CHECK(sym_llm_facts_worth_asking("I think so")); /* cheap gate: the model says NONE */
     CHECK(strstr(sym_llm_facts_instructions(), "NONE") != NULL);
 }
 
@@ -75,10 +75,11 @@ static void test_parse(void)
     {
         char reply[1200];
 
-        snprintf(reply, sizeof reply, "I have a cat.\nI have a dog.\nI have a fish.\n"
-                                      "I have a parrot.\nI have a horse.\n");
-        CHECK(sym_llm_facts_parse("I have a cat, a dog, a fish, a parrot and a horse", reply,
-                                  &f) == SYM_OK);
+        snprintf(reply, sizeof reply,
+                 "I have a cat.\nI have a dog.\nI have a fish.\n"
+                 "I have a parrot.\nI have a horse.\n");
+        CHECK(sym_llm_facts_parse("I have a cat, a dog, a fish, a parrot and a horse", reply, &f) ==
+              SYM_OK);
         CHECK(f.n == 4);
         memset(reply, 'a', 300);
         memcpy(reply, "I have ", 7);

@@ -1,0 +1,28 @@
+/*
+ * chart.h: the speed chart of `symbiot stats --plot FILE`: two panels, generation speed (tokens/s)
+ * above and time to first token (ms) below, one point per chat turn in order (the first and last
+ * turn's dates under the axis), written as SVG
+ * (FILE ending in .svg) or PNG (.png). Both are self-contained: no fonts, scripts or links to
+ * fetch (the PNG draws its few labels with a built-in 5x7 pixel font).
+ */
+#ifndef SYM_CHART_H
+#define SYM_CHART_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct chart_point {
+    time_t t;
+    double gen_tps; /* generation speed, tokens/s */
+    double ttft_ms; /* time to first token */
+};
+
+/* Chart size in pixels (and SVG user units). */
+#define CHART_WIDTH 800
+#define CHART_HEIGHT 480
+
+/* Write the chart of points[0..n) (oldest first, n >= 1) to path; the format comes from the
+ * extension. 0 on success; -1 with errno set (EINVAL: not .svg or .png). */
+int chart_write(const char *path, const struct chart_point *points, size_t n);
+
+#endif

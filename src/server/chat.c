@@ -1,0 +1,525 @@
+/*
+ * chat.c: the routes that need the model, as jobs for the worker: POST /v1/chat/completions (the
+ * OpenAI API over the bare model) and POST /api/chat (the whole assistant: modules, memory
+ * recall, the conversation).
+ *
+ * Each route parses and checks its request on the connection's thread, so a bad request is a 400
+ * before anything is queued; the job then runs on the worker and writes either server-sent events
+ * as the answer grows (stream) or one JSON body at the end. Each piece of text checks whether the
+ * client went away and, if so, stops the generation (the worker also raises the model's interrupt
+ * flag, which stops a long prompt evaluation too).
+ *
+ * /api/chat keeps one conversation in the assistant: a request for that same conversation goes
+ * on from the KV cache; another conversation is loaded from the database first (its prompt is then
+ * evaluated again), and a request without one starts a new conversation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/assistant.h"
+#include "core/buf.h"
+#include "server/internal.h"
+#include "server/openai.h"
+
+#define MAX_MESSAGE (1u << 20)
+
+/* ---- shared ---- */
+
+static void publish_kv(struct sym_server *s)
+{
+    struct sym_llm *llm = sym_assistant_llm(s->assistant);
+
+    atomic_store(&s->kv_used, llm ? sym_llm_n_cached(llm) : 0);
+    atomic_store(&s->kv_size, llm ? sym_llm_n_ctx(llm) : 0);
+}
+
+/* After /model: the name in "llama 260K F32 (name.gguf)". */
+static void refresh_model_name(struct sym_server *s)
+{
+    struct sym_llm *llm = sym_assistant_llm(s->assistant);
+    const char *d = llm ? sym_llm_describe(llm) : "", *open = strrchr(d, '(');
+    size_t n;
+
+    if (!open || !strchr(open, ')'))
+        return;
+    n = (size_t)(strchr(open, ')') - open - 1);
+    pthread_mutex_lock(&s->name_lock);
+    snprintf(s->model, sizeof s->model, "%.*s", (int)n, open + 1);
+    pthread_mutex_unlock(&s->name_lock);
+}
+
+/* The HTTP error for a failed generation. */
+static void generation_error(enum sym_status rc, const char *why, bool have_model,
+                             struct sym_http_error *e)
+{
+    if (!have_model)
+        sym_http_error_set(e, 503, "no_model", NULL,
+                           "no model is loaded: start `symbiot serve` with -m MODEL");
+    else if (rc == SYM_ERR_CONTEXT)
+        sym_http_error_set(e, 400, "context_length_exceeded", "messages", "%s", why);
+    else if (rc == SYM_ERR_INVALID)
+        sym_http_error_set(e, 400, "invalid_value", "messages", "%s", why);
+    else if (rc == SYM_ERR_INTERRUPTED)
+        sym_http_error_set(e, 503, "cancelled", NULL, "the generation was stopped");
+    else
+        sym_http_error_set(e, 500, "internal_error", NULL, "%s", why[0] ? why : "internal error");
+}
+
+/* End a job with an error: an error event when its stream already began, else the status. */
+static void finish_error(struct sym_job *job, bool stream, bool openai,
+                         const struct sym_http_error *e)
+{
+    char *err = sym_http_error_json(e);
+    struct sym_buf ev = {0};
+
+    if (stream && sym_job_emitted(job) > 0) {
+        if (openai)
+            sym_buf_printf(&ev, "data: %s\n\ndata: [DONE]\n\n", err ? err : "{}");
+        else
+            sym_buf_printf(&ev, "data: {\"type\":\"error\",%s\n\n",
+                           err ? err + 1 : "\"error\":{}}");
+        sym_job_emit(job, sym_buf_str(&ev), ev.len);
+        sym_buf_free(&ev);
+        free(err);
+        sym_job_finish(job, 200, NULL);
+        return;
+    }
+    sym_job_finish(job, e->status, err);
+}
+
+void sym_chat_dropped(struct sym_job *job, void *arg, bool stopping)
+{
+    struct sym_http_error e;
+
+    (void)arg;
+    if (stopping)
+        sym_http_error_set(&e, 503, "shutting_down", NULL, "the server is stopping");
+    else
+        sym_http_error_set(&e, 503, "cancelled", NULL, "the request was cancelled");
+    sym_job_finish(job, e.status, sym_http_error_json(&e));
+}
+
+/* ---- POST /v1/chat/completions ---- */
+
+struct completion {
+    struct sym_server *s;
+    struct sym_job *job;
+    struct sym_chat_request req;
+    struct sym_openai_ids ids;
+    char model[256];
+    struct sym_buf answer;
+    bool started;   /* past the answer's leading whitespace */
+    bool role_sent; /* the stream's first chunk (the role) is out */
+};
+
+static void free_completion(void *arg)
+{
+    struct completion *c = arg;
+
+    sym_chat_request_free(&c->req);
+    sym_buf_free(&c->answer);
+    free(c);
+}
+
+static void emit_chunk(struct completion *c, const char *content, const char *finish)
+{
+    char *chunk;
+
+    if (!c->role_sent) {
+        chunk = sym_openai_chunk(&c->ids, "assistant", "", NULL, NULL);
+        if (chunk)
+            sym_job_emit(c->job, chunk, strlen(chunk));
+        free(chunk);
+        c->role_sent = true;
+    }
+    chunk = sym_openai_chunk(&c->ids, NULL, content, finish, NULL);
+    if (chunk)
+        sym_job_emit(c->job, chunk, strlen(chunk));
+    free(chunk);
+}
+
+static int completion_text(const char *text, size_t len, void *data)
+{
+    struct completion *c = data;
+    size_t at = c->answer.len;
+
+    if (!c->started) { /* as the CLI does: no leading whitespace */
+        while (len && (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')) {
+            text++;
+            len--;
+        }
+        if (!len)
+            return sym_job_cancelled(c->job);
+        c->started = true;
+    }
+    if (sym_buf_append(&c->answer, text, len))
+        return 1;
+    if (c->req.stream)
+        emit_chunk(c, c->answer.data + at, NULL);
+    return sym_job_cancelled(c->job);
+}
+
+/* The template's stop strings and the request's, NULL-terminated, into stops. */
+static void merge_stops(struct sym_llm *llm, const struct sym_chat_request *req, const char **stops,
+                        size_t cap)
+{
+    const char *const *t = sym_llm_template_stops(llm);
+    size_t n = 0, i;
+
+    for (i = 0; t && t[i] && n + 1 < cap; i++)
+        stops[n++] = t[i];
+    for (i = 0; req->stops[i] && n + 1 < cap; i++)
+        stops[n++] = req->stops[i];
+    stops[n] = NULL;
+}
+
+static void finish_completion(struct completion *c, const struct sym_gen_stats *stats)
+{
+    const char *finish = sym_openai_finish_reason(stats->stop);
+    char *chunk;
+
+    if (!c->req.stream) {
+        sym_job_finish(c->job, 200, sym_openai_completion(&c->ids, sym_buf_str(&c->answer), stats));
+        return;
+    }
+    emit_chunk(c, NULL, finish);
+    if (c->req.include_usage && (chunk = sym_openai_chunk(&c->ids, NULL, NULL, NULL, stats))) {
+        sym_job_emit(c->job, chunk, strlen(chunk));
+        free(chunk);
+    }
+    sym_job_emit(c->job, "data: [DONE]\n\n", 14);
+    sym_job_finish(c->job, 200, NULL);
+}
+
+static void run_completion(struct sym_job *job, void *arg, void *data)
+{
+    struct completion *c = arg;
+    struct sym_server *s = data;
+    struct sym_llm *llm = sym_assistant_llm(s->assistant);
+    const char *stops[16];
+    struct sym_buf prompt = {0};
+    struct sym_gen_stats stats;
+    struct sym_http_error e;
+    enum sym_status rc = SYM_ERR_MODEL;
+
+    c->job = job;
+    memset(&stats, 0, sizeof stats);
+    if (llm) {
+        merge_stops(llm, &c->req, stops, sizeof stops / sizeof stops[0]);
+        rc = sym_llm_format_chat(llm, c->req.msgs, c->req.n_msgs, &prompt);
+        if (!rc)
+            rc = sym_llm_generate(llm, sym_buf_str(&prompt), &c->req.sampling, c->req.max_tokens,
+                                  stops, completion_text, c, &stats);
+        publish_kv(s);
+    }
+    if (llm && (!rc || rc == SYM_ERR_INTERRUPTED))
+        sym_metrics_generation(s->metrics, "/v1/chat/completions", &stats, sym_job_cancelled(job));
+    if (rc) {
+        generation_error(rc, llm ? sym_llm_errmsg(llm) : "", llm != NULL, &e);
+        finish_error(job, c->req.stream, true, &e);
+    } else {
+        finish_completion(c, &stats);
+    }
+    sym_buf_free(&prompt);
+}
+
+static bool have_model(struct sym_server *s)
+{
+    bool have;
+
+    pthread_mutex_lock(&s->name_lock);
+    have = s->model[0] != '\0';
+    pthread_mutex_unlock(&s->name_lock);
+    return have;
+}
+
+static struct sym_job *refuse(struct sym_reply *reply, const struct sym_http_error *e)
+{
+    sym_reply_error(reply, e);
+    return NULL;
+}
+
+struct sym_job *sym_route_completions(struct sym_server *s, const struct sym_request *req,
+                                      struct sym_reply *reply, bool *stream)
+{
+    struct completion *c = calloc(1, sizeof *c);
+    struct sym_http_error e;
+    struct sym_job *job;
+
+    if (!c) {
+        sym_http_error_set(&e, 500, "internal_error", NULL, "out of memory");
+        return refuse(reply, &e);
+    }
+    if (!sym_openai_parse_chat(req->body, req->body_len, s->cfg, &c->req, &e)) {
+        free(c);
+        return refuse(reply, &e);
+    }
+    if (!have_model(s)) {
+        free_completion(c);
+        sym_http_error_set(&e, 503, "no_model", NULL,
+                           "no model is loaded: start `symbiot serve` with -m MODEL");
+        return refuse(reply, &e);
+    }
+    c->s = s;
+    sym_server_model_name(s, c->model, sizeof c->model);
+    snprintf(c->ids.id, sizeof c->ids.id, "chatcmpl-%lld", atomic_fetch_add(&s->next_id, 1));
+    c->ids.created = (long long)time(NULL);
+    c->ids.model = c->model;
+    *stream = c->req.stream;
+    job = sym_job_new(run_completion, c, free_completion);
+    if (!job) {
+        free_completion(c);
+        sym_http_error_set(&e, 500, "internal_error", NULL, "out of memory");
+        return refuse(reply, &e);
+    }
+    return job;
+}
+
+/* ---- POST /api/chat ---- */
+
+struct chat {
+    struct sym_server *s;
+    struct sym_job *job;
+    char *message;
+    long long conversation_id; /* 0: a new conversation */
+    bool stream;
+    cJSON *notices;
+};
+
+static void free_chat(void *arg)
+{
+    struct chat *c = arg;
+
+    free(c->message);
+    cJSON_Delete(c->notices);
+    free(c);
+}
+
+/* One event of the /api/chat stream: {"type": type, "text": text}. */
+static void emit_event(struct chat *c, const char *type, const char *text, size_t len)
+{
+    cJSON *ev = cJSON_CreateObject();
+    struct sym_buf b = {0};
+    char *copy = malloc(len + 1), *json;
+
+    if (copy) {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+        cJSON_AddStringToObject(ev, "type", type);
+        cJSON_AddStringToObject(ev, "text", copy);
+    }
+    free(copy);
+    json = sym_json_finish(ev);
+    if (json && !sym_buf_printf(&b, "data: %s\n\n", json))
+        sym_job_emit(c->job, b.data, b.len);
+    free(json);
+    sym_buf_free(&b);
+}
+
+static int chat_text(const char *text, size_t len, void *data)
+{
+    struct chat *c = data;
+
+    if (c->stream)
+        emit_event(c, "text", text, len);
+    return sym_job_cancelled(c->job);
+}
+
+static void chat_notice(const char *message, void *data)
+{
+    struct chat *c = data;
+
+    cJSON_AddItemToArray(c->notices, cJSON_CreateString(message));
+    if (c->stream)
+        emit_event(c, "notice", message, strlen(message));
+}
+
+static double per_second(int n, double ms)
+{
+    return ms > 0 && n > 0 ? n * 1000.0 / ms : 0;
+}
+
+static const char *stop_name(const struct sym_gen_stats *s)
+{
+    return sym_metrics_stop_name(s->stop);
+}
+
+static void add_stats(cJSON *obj, const struct sym_turn *turn, struct sym_llm *llm)
+{
+    const struct sym_gen_stats *s = &turn->stats;
+    cJSON *tokens = cJSON_AddObjectToObject(obj, "tokens");
+    cJSON *timings = cJSON_AddObjectToObject(obj, "timings");
+    cJSON *ctx = cJSON_AddObjectToObject(obj, "context");
+    cJSON *recalled;
+    int i;
+
+    cJSON_AddNumberToObject(tokens, "prompt", s->n_prompt);
+    cJSON_AddNumberToObject(tokens, "evaluated", s->n_evaluated);
+    cJSON_AddNumberToObject(tokens, "cached", s->n_prompt - s->n_evaluated);
+    cJSON_AddNumberToObject(tokens, "generated", s->n_generated);
+    cJSON_AddNumberToObject(timings, "ttft_ms", s->ttft_ms);
+    cJSON_AddNumberToObject(timings, "prompt_ms", s->prompt_ms);
+    cJSON_AddNumberToObject(timings, "prompt_tps", per_second(s->n_evaluated, s->prompt_ms));
+    cJSON_AddNumberToObject(timings, "gen_ms", s->gen_ms);
+    cJSON_AddNumberToObject(timings, "gen_tps", per_second(s->n_generated - 1, s->gen_ms));
+    cJSON_AddStringToObject(obj, "stop", stop_name(s));
+    cJSON_AddNumberToObject(ctx, "used", llm ? sym_llm_n_cached(llm) : 0);
+    cJSON_AddNumberToObject(ctx, "size", llm ? sym_llm_n_ctx(llm) : 0);
+    cJSON_AddNumberToObject(obj, "dropped_turns", turn->n_dropped);
+    recalled = cJSON_AddArrayToObject(obj, "recalled");
+    for (i = 0; recalled && i < turn->n_recalled; i++)
+        cJSON_AddItemToArray(recalled, cJSON_CreateNumber((double)turn->recalled[i]));
+}
+
+/* The turn as the CLI's --json object plus conversation_id (and "type": "done" in a stream). */
+static cJSON *turn_json(struct chat *c, const struct sym_turn *turn)
+{
+    struct sym_assistant *a = c->s->assistant;
+    cJSON *obj = cJSON_CreateObject();
+    long long id;
+    int n;
+
+    if (c->stream)
+        cJSON_AddStringToObject(obj, "type", "done");
+    cJSON_AddStringToObject(obj, "kind", turn->kind == SYM_TURN_COMMAND ? "command" : "chat");
+    cJSON_AddStringToObject(obj, "answer", turn->answer ? turn->answer : "");
+    sym_assistant_conversation(a, &id, &n);
+    if (id)
+        cJSON_AddNumberToObject(obj, "conversation_id", (double)id);
+    else
+        cJSON_AddNullToObject(obj, "conversation_id");
+    if (turn->kind == SYM_TURN_CHAT)
+        add_stats(obj, turn, sym_assistant_llm(a));
+    cJSON_AddItemToObject(obj, "notices", c->notices);
+    c->notices = NULL;
+    return obj;
+}
+
+/* Make the assistant's conversation the one asked for. False with e set (404: not stored). */
+static bool enter_conversation(struct chat *c, struct sym_http_error *e)
+{
+    struct sym_assistant *a = c->s->assistant;
+    enum sym_status rc;
+    long long now;
+    int n;
+
+    sym_assistant_conversation(a, &now, &n);
+    if (!c->conversation_id) {
+        sym_assistant_reset(a);
+        return true;
+    }
+    if (c->conversation_id == now)
+        return true; /* the KV cache holds it already */
+    rc = sym_assistant_resume(a, c->conversation_id);
+    if (rc == SYM_ERR_NOT_FOUND)
+        return sym_http_error_set(e, 404, "not_found", "conversation_id",
+                                  "there is no conversation %lld", c->conversation_id);
+    if (rc)
+        return sym_http_error_set(e, 500, "internal_error", NULL, "%s", sym_assistant_errmsg(a));
+    return true;
+}
+
+static void finish_chat(struct chat *c, struct sym_turn *turn)
+{
+    cJSON *obj = turn_json(c, turn);
+    char *json = sym_json_finish(obj);
+    struct sym_buf ev = {0};
+
+    if (!json) {
+        sym_job_finish(c->job, 500, NULL);
+        return;
+    }
+    if (!c->stream) {
+        sym_job_finish(c->job, 200, json);
+        return;
+    }
+    if (!sym_buf_printf(&ev, "data: %s\n\n", json))
+        sym_job_emit(c->job, ev.data, ev.len);
+    sym_buf_free(&ev);
+    free(json);
+    sym_job_finish(c->job, 200, NULL);
+}
+
+static void run_chat(struct sym_job *job, void *arg, void *data)
+{
+    struct chat *c = arg;
+    struct sym_server *s = data;
+    struct sym_assistant *a = s->assistant;
+    struct sym_turn_io io = {chat_text, chat_notice, c};
+    struct sym_llm *before = sym_assistant_llm(a);
+    struct sym_http_error e;
+    struct sym_turn turn;
+    enum sym_status rc;
+
+    c->job = job;
+    memset(&turn, 0, sizeof turn);
+    if (!enter_conversation(c, &e)) {
+        finish_error(job, c->stream, false, &e);
+        return;
+    }
+    rc = sym_assistant_turn(a, c->message, &io, &turn);
+    if (sym_assistant_llm(a) != before)
+        refresh_model_name(s);
+    publish_kv(s);
+    if (turn.kind == SYM_TURN_CHAT && sym_assistant_llm(a) && (!rc || rc == SYM_ERR_INTERRUPTED))
+        sym_metrics_generation(s->metrics, "/api/chat", &turn.stats, sym_job_cancelled(job));
+    if (rc) {
+        generation_error(rc, sym_assistant_errmsg(a), sym_assistant_llm(a) != NULL, &e);
+        finish_error(job, c->stream, false, &e);
+    } else {
+        finish_chat(c, &turn);
+    }
+    sym_turn_clear(&turn);
+}
+
+static bool parse_chat(const struct sym_request *req, struct chat *c, struct sym_http_error *e)
+{
+    cJSON *obj = sym_json_parse_object(req->body, req->body_len, e);
+    const char *message = NULL;
+    bool ok;
+
+    if (!obj)
+        return false;
+    ok =
+        sym_json_string(obj, "message", true, &message, NULL, e) &&
+        sym_json_int(obj, "conversation_id", 1, (long long)1 << 53, &c->conversation_id, NULL, e) &&
+        sym_json_bool(obj, "stream", &c->stream, NULL, e);
+    if (ok && !message[0])
+        ok = sym_http_error_set(e, 400, "invalid_value", "message", "\"message\" is empty");
+    if (ok && strlen(message) > MAX_MESSAGE)
+        ok = sym_http_error_set(e, 400, "invalid_value", "message",
+                                "\"message\" is longer than 1 MiB");
+    if (ok && !(c->message = strdup(message)))
+        ok = sym_http_error_set(e, 500, "internal_error", NULL, "out of memory");
+    cJSON_Delete(obj);
+    return ok;
+}
+
+struct sym_job *sym_route_chat(struct sym_server *s, const struct sym_request *req,
+                               struct sym_reply *reply, bool *stream)
+{
+    struct chat *c = calloc(1, sizeof *c);
+    struct sym_http_error e;
+    struct sym_job *job = NULL;
+
+    if (!c || !(c->notices = cJSON_CreateArray())) {
+        free(c);
+        sym_http_error_set(&e, 500, "internal_error", NULL, "out of memory");
+        return refuse(reply, &e);
+    }
+    c->s = s;
+    if (!parse_chat(req, c, &e)) {
+        free_chat(c);
+        return refuse(reply, &e);
+    }
+    job = sym_job_new(run_chat, c, free_chat);
+    if (!job) {
+        free_chat(c);
+        sym_http_error_set(&e, 500, "internal_error", NULL, "out of memory");
+        return refuse(reply, &e);
+    }
+    *stream = c->stream;
+    return job;
+}

@@ -1,0 +1,361 @@
+/*
+ * worker.c: the inference worker and its bounded queue; see worker.h.
+ *
+ * One mutex guards the queue (a singly linked FIFO) and the worker's state; each job has its own
+ * mutex and condition for its output, so a connection waiting on its job never blocks the queue.
+ * References are counted atomically; the last release frees the job.
+ *
+ * The interrupt flag is shared by every generation, so it is raised only while the job to stop is
+ * the running one, and cleared under the queue lock when the next job starts: a late cancel of a
+ * finished job can never stop the next one.
+ */
+#include "server/worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+
+struct sym_job {
+    atomic_int refs;
+    atomic_bool cancelled;
+    sym_job_fn fn;
+    void *arg;
+    void (*free_arg)(void *);
+    struct sym_job *next; /* in the queue */
+    bool queued;
+
+    pthread_mutex_t lock; /* guards what follows */
+    pthread_cond_t cond;
+    struct sym_buf out;
+    bool finished;
+    int status;
+    char *body;
+};
+
+struct sym_worker {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread;
+    struct sym_job *head, *tail;
+    int waiting;
+    struct sym_job *running;
+    bool stopping;
+    bool joined; /* the thread has ended */
+    struct sym_worker_params p;
+};
+
+struct sym_job *sym_job_new(sym_job_fn fn, void *arg, void (*free_arg)(void *))
+{
+    struct sym_job *job = calloc(1, sizeof *job);
+
+    if (!job)
+        return NULL;
+    atomic_init(&job->refs, 1);
+    atomic_init(&job->cancelled, false);
+    job->fn = fn;
+    job->arg = arg;
+    job->free_arg = free_arg;
+    pthread_mutex_init(&job->lock, NULL);
+    pthread_cond_init(&job->cond, NULL);
+    return job;
+}
+
+void sym_job_release(struct sym_job *job)
+{
+    if (!job || atomic_fetch_sub(&job->refs, 1) != 1)
+        return;
+    if (job->free_arg)
+        job->free_arg(job->arg);
+    sym_buf_free(&job->out);
+    free(job->body);
+    pthread_cond_destroy(&job->cond);
+    pthread_mutex_destroy(&job->lock);
+    free(job);
+}
+
+bool sym_job_cancelled(const struct sym_job *job)
+{
+    return atomic_load(&((struct sym_job *)job)->cancelled);
+}
+
+enum sym_status sym_job_emit(struct sym_job *job, const char *data, size_t len)
+{
+    enum sym_status rc;
+
+    pthread_mutex_lock(&job->lock);
+    rc = sym_buf_append(&job->out, data, len);
+    pthread_cond_broadcast(&job->cond);
+    pthread_mutex_unlock(&job->lock);
+    return rc;
+}
+
+void sym_job_finish(struct sym_job *job, int status, char *body)
+{
+    pthread_mutex_lock(&job->lock);
+    if (job->finished) {
+        free(body);
+    } else {
+        job->finished = true;
+        job->status = status;
+        job->body = body;
+    }
+    pthread_cond_broadcast(&job->cond);
+    pthread_mutex_unlock(&job->lock);
+}
+
+static void deadline_in(struct timespec *ts, int ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+bool sym_job_wait(struct sym_job *job, size_t pos, int timeout_ms)
+{
+    struct timespec until;
+    bool ready;
+
+    deadline_in(&until, timeout_ms);
+    pthread_mutex_lock(&job->lock);
+    while (!(ready = job->finished || job->out.len > pos))
+        if (pthread_cond_timedwait(&job->cond, &job->lock, &until) == ETIMEDOUT)
+            break;
+    ready = job->finished || job->out.len > pos;
+    pthread_mutex_unlock(&job->lock);
+    return ready;
+}
+
+size_t sym_job_read(struct sym_job *job, size_t pos, char *buf, size_t max, bool *finished)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&job->lock);
+    if (job->out.len > pos) {
+        n = job->out.len - pos < max ? job->out.len - pos : max;
+        memcpy(buf, job->out.data + pos, n);
+    }
+    *finished = job->finished;
+    pthread_mutex_unlock(&job->lock);
+    return n;
+}
+
+bool sym_job_result(struct sym_job *job, int *status, const char **body)
+{
+    bool done;
+
+    pthread_mutex_lock(&job->lock);
+    done = job->finished;
+    *status = job->status;
+    *body = job->body;
+    pthread_mutex_unlock(&job->lock);
+    return done;
+}
+
+size_t sym_job_emitted(struct sym_job *job)
+{
+    size_t n;
+
+    pthread_mutex_lock(&job->lock);
+    n = job->out.len;
+    pthread_mutex_unlock(&job->lock);
+    return n;
+}
+
+/* ---- the queue ---- */
+
+/* Take the first waiting job off the queue; NULL when empty. Called with w->lock held. */
+static struct sym_job *pop(struct sym_worker *w)
+{
+    struct sym_job *job = w->head;
+
+    if (!job)
+        return NULL;
+    w->head = job->next;
+    if (!w->head)
+        w->tail = NULL;
+    job->next = NULL;
+    job->queued = false;
+    w->waiting--;
+    return job;
+}
+
+/* Take job out of the queue wherever it is; false when it is not there. w->lock held. */
+static bool unlink_job(struct sym_worker *w, struct sym_job *job)
+{
+    struct sym_job **p, *prev = NULL;
+
+    for (p = &w->head; *p; prev = *p, p = &(*p)->next) {
+        if (*p != job)
+            continue;
+        *p = job->next;
+        if (w->tail == job)
+            w->tail = prev;
+        job->next = NULL;
+        job->queued = false;
+        w->waiting--;
+        return true;
+    }
+    return false;
+}
+
+static void drop(struct sym_worker *w, struct sym_job *job, bool stopping)
+{
+    if (w->p.on_dropped)
+        w->p.on_dropped(job, job->arg, stopping);
+    sym_job_finish(job, 503, NULL);
+    sym_job_release(job);
+}
+
+static void run_one(struct sym_worker *w, struct sym_job *job)
+{
+    if (sym_job_cancelled(job))
+        drop(w, job, false);
+    else {
+        job->fn(job, job->arg, w->p.data);
+        sym_job_finish(job, 500, NULL); /* no-op when the job finished itself */
+        sym_job_release(job);
+    }
+}
+
+static void *worker_main(void *data)
+{
+    struct sym_worker *w = data;
+    struct sym_job *job;
+
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->stopping && !w->head)
+            pthread_cond_wait(&w->cond, &w->lock);
+        if (w->stopping)
+            break;
+        job = pop(w);
+        w->running = job;
+        if (w->p.interrupt)
+            *w->p.interrupt = 0;
+        pthread_mutex_unlock(&w->lock);
+        run_one(w, job);
+        pthread_mutex_lock(&w->lock);
+        w->running = NULL;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+enum sym_status sym_worker_start(struct sym_worker **out, const struct sym_worker_params *p)
+{
+    struct sym_worker *w = calloc(1, sizeof *w);
+
+    *out = NULL;
+    if (!w)
+        return SYM_ERR_NOMEM;
+    w->p = *p;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    if (pthread_create(&w->thread, NULL, worker_main, w)) {
+        pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+        return SYM_ERR_NOMEM;
+    }
+    *out = w;
+    return SYM_OK;
+}
+
+void sym_worker_shutdown(struct sym_worker *w)
+{
+    struct sym_job *job;
+
+    pthread_mutex_lock(&w->lock);
+    if (w->joined) {
+        pthread_mutex_unlock(&w->lock);
+        return;
+    }
+    w->stopping = true;
+    if (w->running) {
+        atomic_store(&w->running->cancelled, true);
+        if (w->p.interrupt)
+            *w->p.interrupt = 1;
+    }
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_lock(&w->lock);
+    w->joined = true;
+    while ((job = pop(w))) {
+        pthread_mutex_unlock(&w->lock);
+        drop(w, job, true);
+        pthread_mutex_lock(&w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+void sym_worker_free(struct sym_worker *w)
+{
+    if (!w)
+        return;
+    sym_worker_shutdown(w);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+void sym_worker_load(struct sym_worker *w, int *waiting, bool *busy)
+{
+    pthread_mutex_lock(&w->lock);
+    *waiting = w->waiting;
+    *busy = w->running != NULL;
+    pthread_mutex_unlock(&w->lock);
+}
+
+int sym_worker_capacity(const struct sym_worker *w)
+{
+    return w->p.capacity;
+}
+
+enum sym_status sym_worker_submit(struct sym_worker *w, struct sym_job *job)
+{
+    enum sym_status rc = SYM_OK;
+
+    pthread_mutex_lock(&w->lock);
+    if (w->stopping) {
+        rc = SYM_ERR_INVALID;
+    } else if (w->waiting + (w->running ? 1 : 0) > w->p.capacity) {
+        rc = SYM_ERR_TOO_LONG;
+    } else {
+        atomic_fetch_add(&job->refs, 1);
+        job->queued = true;
+        if (w->tail)
+            w->tail->next = job;
+        else
+            w->head = job;
+        w->tail = job;
+        w->waiting++;
+        pthread_cond_signal(&w->cond);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+void sym_job_cancel(struct sym_worker *w, struct sym_job *job)
+{
+    bool dropped = false;
+
+    atomic_store(&job->cancelled, true);
+    pthread_mutex_lock(&w->lock);
+    if (job->queued)
+        dropped = unlink_job(w, job);
+    else if (w->running == job && w->p.interrupt)
+        *w->p.interrupt = 1;
+    pthread_mutex_unlock(&w->lock);
+    if (dropped)
+        drop(w, job, false);
+}
