@@ -15,6 +15,13 @@
 
 char memop_db_path[1024];
 
+void memop_set_path(const char *dir, const char *name)
+{
+    if (!access("/dev/shm", W_OK))
+        dir = "/dev/shm";
+    snprintf(memop_db_path, sizeof memop_db_path, "%s/symbiot-%s-%d.db", dir, name, (int)getpid());
+}
+
 static int db_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;

@@ -11,8 +11,13 @@
 
 #include "core/status.h"
 
-/* The test database; set by the test before anything else. */
+/* The test database; set by memop_set_path() before anything else. */
 extern char memop_db_path[1024];
+
+/* Put the test database in /dev/shm when it can be written (thousands of runs, each syncing
+ * several times: on a disk that takes minutes, in memory seconds; what is tested does not depend
+ * on the disk), else in dir. name tells concurrent tests apart. */
+void memop_set_path(const char *dir, const char *name);
 
 /* A fresh database at memop_db_path holding the earlier fact "My sister is Anna". */
 int memop_seed(void);

@@ -208,7 +208,7 @@ int main(int argc, char **argv)
         own_only |= !strcmp(argv[i], "--own-only");
     }
     model_path = argv[1];
-    snprintf(memop_db_path, sizeof memop_db_path, "%s/faults-%d.db", argv[2], (int)getpid());
+    memop_set_path(argv[2], "alloc");
     trace = getenv("SYMBIOT_FAULT_TRACE") != NULL;
     if (!own_only)
         route_sqlite();

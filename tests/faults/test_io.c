@@ -334,7 +334,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
         return 2;
     }
-    snprintf(memop_db_path, sizeof memop_db_path, "%s/faults-io-%d.db", argv[1], (int)getpid());
+    memop_set_path(argv[1], "io");
     CHECK(install_shim() == 0);
     create_sweep();
     CHECK(memop_seed() == 0);
