@@ -3,7 +3,8 @@
 # -wal and -shm files) and an export are created owner-only, in an owner-only directory; a
 # database other users can read gets a warning naming the fix, every time it is opened; a config
 # file that holds a secret (a key such as api-key) and that others can read gets a warning too,
-# and the same file made owner-only, or a readable file without a secret, gets none.
+# and the same file made owner-only, or a readable file without a secret, gets none; so does the
+# server's --api-key-file.
 . "$(dirname "$0")/lib.sh"
 
 umask 022 # what most users have: files the program does not restrict come out 0644
@@ -60,4 +61,27 @@ chmod 644 "$cfg"
 run_sym memory stats
 expect_rc 0 "a readable config without secrets is fine"
 expect_not_in "$err" "warning" "no warning for a readable config without secrets"
+
+# The server's API key file: a warning when others can read it, none when it is 0600.
+serve_warns() { # serve_warns MODE: start `serve` with a key file of MODE; sets $err
+    local pid i
+    printf 'k3y-secret\n' >"$T/key"
+    chmod "$1" "$T/key"
+    "$SYMBIOT" serve --port 0 --api-key-file "$T/key" --db "$T/srv.db" >"$T/srv.out" \
+        2>"$T/srv.err" </dev/null &
+    pid=$!
+    for i in $(seq 1 100); do
+        grep -q "listening on" "$T/srv.out" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid"
+    err=$(cat "$T/srv.err")
+}
+serve_warns 644
+expect_in "$err" "the API key file $T/key can be read by other users (mode 0644): run chmod 600" \
+    "a warning for a readable API key file"
+serve_warns 600
+expect_not_in "$err" "API key file" "no warning for an owner-only API key file"
 finish
