@@ -19,11 +19,9 @@ integrity() { sqlite3 "$1" "PRAGMA integrity_check" 2>&1; }
 count() { sqlite3 "$1" "SELECT count(*) FROM facts"; }
 # A file of N import lines of about 250 bytes each.
 big_import() {
-    local i
-    for i in $(seq 1 "$1"); do
-        printf '{"text":"imported fact %d about the long orchard by the river, %s"}\n' "$i" \
-            "$(printf 'the orchard %.0s' $(seq 1 15))"
-    done
+    awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) { s = ""; for (j = 0; j < 15; j++)
+        s = s "the orchard "; printf "{\"text\":\"imported fact %d about the long orchard by " \
+        "the river, %s\"}\n", i, s } }'
 }
 big_import 3000 >"$T/big.jsonl"
 
