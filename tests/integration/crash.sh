@@ -35,14 +35,36 @@ stream() { # stream CYCLE
 # The complete lines of a file (a kill can leave the last one half-written).
 complete_lines() { head -n "$(wc -l <"$1")" "$1"; }
 
+import_file() { # import_file CYCLE: import_n new facts
+    local i
+    for i in $(seq 1 $import_n); do
+        printf '{"text":"imported c%dn%d about the orchard","tags":["crash"]}\n' "$1" "$i"
+    done >"$T/import.jsonl"
+}
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+
+# Calibration, so that the kills land before, during and after the writes on a fast machine, a
+# loaded one or under ASan alike: how long a whole import takes, and how long the chat takes to
+# load the model and answer its first lines.
+import_file 0
+t0=$(ms_now)
+"$SYMBIOT" memory import --db "$db" "$T/import.jsonl" >/dev/null 2>&1 </dev/null
+import_ms=$(($(ms_now) - t0))
+t0=$(ms_now)
+printf '/remember fact c0n1 is about the garden\ntell me about the garden\n' |
+    "$SYMBIOT" --db "$db" -m "$TINY_MODEL" --json -n 8 --temp 0 -c 512 -t 1 --no-llm-extract \
+        >/dev/null 2>&1
+chat_ms=$(($(ms_now) - t0))
+echo "crash: an import takes $import_ms ms, the chat's start $chat_ms ms"
+# random_ms LOW HIGH
+random_ms() { echo $(($1 + (RANDOM * 32768 + RANDOM) % ($2 - $1 + 1))); }
+
 for c in $(seq 1 "$cycles"); do
     : >"$T/cout"
     : >"$T/cerr"
     if [ $((c % 2)) -eq 1 ]; then
         mode=import
-        for i in $(seq 1 $import_n); do
-            printf '{"text":"imported c%dn%d about the orchard","tags":["crash"]}\n' "$c" "$i"
-        done >"$T/import.jsonl"
+        import_file "$c"
         "$SYMBIOT" memory import --db "$db" "$T/import.jsonl" >"$T/cout" 2>"$T/cerr" </dev/null &
     else
         mode=chat
@@ -51,10 +73,14 @@ for c in $(seq 1 "$cycles"); do
             <"$T/in" >"$T/cout" 2>"$T/cerr" &
     fi
     pid=$!
-    # A random moment: an import takes about 0.1 to 0.3 s (ASan: more), so it is killed in its
-    # first 0.25 s; the chat in its first 0.8 s. Before, during and after the writes begin.
-    if [ "$mode" = import ]; then ms=$((10 + RANDOM % 240)); else ms=$((20 + RANDOM % 780)); fi
-    sleep "0.$(printf '%03d' "$ms")"
+    # A random moment: an import anywhere in 1.3 times its length (so some finish), the chat
+    # from half its start-up to its start-up plus a second of answering.
+    if [ "$mode" = import ]; then
+        ms=$(random_ms 5 $((import_ms * 13 / 10 + 10)))
+    else
+        ms=$(random_ms $((chat_ms / 2)) $((chat_ms + 1000)))
+    fi
+    sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
     if kill -KILL "$pid" 2>/dev/null; then kills_mid_write=$((kills_mid_write + 1)); fi
     wait "$pid" 2>/dev/null
 
