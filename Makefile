@@ -10,6 +10,8 @@
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
 #   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
+#   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
+#   make long-session  1000 chat turns: flat memory (build/), no leak (ASan build)
 #   make format        clang-format the sources
 #   make install PREFIX=/usr/local
 #
@@ -27,7 +29,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz crash-long long-session format format-check install clean deps llama
 
 all: build
 
@@ -57,8 +59,7 @@ test: build
 
 asan:
 	$(call cmake_build,$(ASAN_DIR),-DSYMBIOT_SANITIZE=ON)
-	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
 
 valgrind: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L valgrind
@@ -81,21 +82,38 @@ bench-memory-1m: build
 # build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed: `make test` replays them).
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
-FUZZ_TARGETS ?= parse sse
+FUZZ_TARGETS ?= parse config import when extract llm_facts sse
 FUZZ_SOURCES = $(wildcard src/nlp/*.c) src/core/buf.c src/core/utf8.c src/core/status.c \
-	src/core/clock.c src/llm/sse.c
+	src/core/clock.c src/core/config.c src/core/log.c src/cli/import.c src/llm/sse.c
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
 	@mkdir -p $(FUZZ_DIR)
 	@for t in $(FUZZ_TARGETS); do \
 		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-			-Isrc $(FUZZ_SOURCES) fuzz/fuzz_$$t.c $$(pkg-config --libs libutf8proc) \
+			-Isrc $(FUZZ_SOURCES) fuzz/fuzz_$$t.c $$(pkg-config --libs libutf8proc libcjson) -lm \
 			-o $(FUZZ_DIR)/fuzz_$$t || exit 1; \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 		$(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 			-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t fuzz/corpus/$$t || exit 1; \
 	done
+
+# The crash-safety test of `make test` (30 kills) with many more kills.
+CRASH_CYCLES ?= 500
+crash-long: build
+	cd $(BUILD_DIR) && CRASH_CYCLES=$(CRASH_CYCLES) ctest --output-on-failure -V -R '^it_crash$$'
+
+# A long chat session (LONG_TURNS turns with the tiny test model; `make test` runs 200): memory
+# use must stay flat in the ordinary build, and LeakSanitizer must find no leak in the ASan build.
+LONG_TURNS ?= 1000
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+long-session: build
+	cd $(BUILD_DIR) && ctest -R '^make_test_models$$' >/dev/null && \
+		./tests/test_long_session test-models/tiny-spm.gguf test-scratch $(LONG_TURNS)
+	$(call cmake_build,$(ASAN_DIR),-DSYMBIOT_SANITIZE=ON)
+	cd $(ASAN_DIR) && ctest -R '^make_test_models$$' >/dev/null && $(SANITIZER_ENV) \
+		./tests/test_long_session test-models/tiny-spm.gguf test-scratch $(LONG_TURNS)
 
 format:
 	clang-format -i $(SOURCES)

@@ -26,6 +26,7 @@ PACKAGES=(
     clang-format      # make format
     valgrind          # the memcheck part of the test suite
     jq                # reading --json output in the tests and the benchmark
+    sqlite3           # the crash test's integrity checks of the memory database
     tmux              # driving the interactive session in the tests
     curl              # driving the HTTP server in the tests
     sqlite3           # planting hostile stored answers for the web page's test

@@ -8,6 +8,7 @@
 #define SYM_CLI_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -105,6 +106,9 @@ void cli_error(const char *fmt, ...)
 #endif
     ;
 void cli_notice(const char *message, void *data);
+/* Write untrusted text to f: as it is, or without its control characters (but tab and newline)
+ * when f is a terminal (core/utf8.h, sym_utf8_terminal_safe). */
+void cli_write_text(FILE *f, const char *text, size_t len);
 int cli_print_text(const char *text, size_t len, void *data);
 void cli_progress(float fraction, void *data);
 /* After a chat answer, when a remote backend is configured: which backend produced it, as a

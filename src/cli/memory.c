@@ -20,12 +20,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/import.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "memory/facts.h"
 
 #define SEARCH_DEFAULT_K 10
-#define MAX_LINE (2 * 1024 * 1024) /* an import line: a fact is at most 1 MiB of text */
 
 static const char memory_usage[] =
     "Usage: symbiot memory SUBCOMMAND [--db PATH] [--embed-model PATH]\n"
@@ -154,58 +154,6 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
 
 /* ---- time ---- */
 
-/* Parse ISO 8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (or a space for T), then "Z", "+HH:MM",
- * "+HHMM" or nothing (local time). False when s is not one. */
-static bool parse_time(const char *s, time_t *out)
-{
-    struct tm tm = {0};
-    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0, oh, om, sign;
-    const char *p;
-
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-        return false;
-    p = s + n;
-    if (*p == 'T' || *p == ' ') {
-        n = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
-            return false;
-        p += 1 + n;
-        if (*p == ':') {
-            n = 0;
-            if (sscanf(p + 1, "%2d%n", &sec, &n) != 1 || n != 2)
-                return false;
-            p += 1 + n;
-        }
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 ||
-        sec < 0)
-        return false;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    if (!*p) {
-        tm.tm_isdst = -1;
-        return sym_clock_make(&tm, NULL, out);
-    }
-    if (*p == 'Z' && !p[1]) {
-        oh = om = 0;
-        sign = 1;
-    } else if ((*p == '+' || *p == '-') &&
-               (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2  ? n == 5 && !p[6]
-                : sscanf(p + 1, "%2d%2d%n", &oh, &om, &n) == 2 ? n == 4 && !p[5]
-                                                               : false)) {
-        sign = *p == '-' ? -1 : 1;
-    } else {
-        return false;
-    }
-    *out = (time_t)(cli_civil_days(&tm) * 86400 + h * 3600 + mi * 60 + sec -
-                    sign * (oh * 3600 + om * 60));
-    return true;
-}
-
 /* ---- output ---- */
 
 static char *join_words(char **w, int n)
@@ -315,11 +263,15 @@ static void print_text(const struct sym_facts *list)
         const struct sym_fact *f = &list->items[i];
 
         cli_iso_local(f->created, when, sizeof when);
-        printf("#%lld  %s  %s", f->id, when, f->text);
+        printf("#%lld  %s  ", f->id, when);
+        cli_write_text(stdout, f->text, strlen(f->text));
         if (f->event_time && sym_clock_local(f->event_time, NULL, &tm))
             printf(" (on %04d-%02d-%02d)", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-        if (f->tags[0])
-            printf("  [%s]", f->tags);
+        if (f->tags[0]) {
+            fputs("  [", stdout);
+            cli_write_text(stdout, f->tags, strlen(f->tags));
+            putchar(']');
+        }
         if (f->pinned)
             fputs("  (pinned)", stdout);
         putchar('\n');
@@ -346,7 +298,7 @@ static int mem_add(struct cli *cli, struct sym_store *store, char **w, int n)
         fprintf(stderr, "symbiot: memory add needs the text of a fact\n");
         return CLI_EXIT_USAGE;
     }
-    if (cli->memory.time && !parse_time(cli->memory.time, &in.now)) {
+    if (cli->memory.time && !cli_parse_time(cli->memory.time, &in.now)) {
         fprintf(stderr, "symbiot: memory add: --time wants ISO 8601, not '%s'\n", cli->memory.time);
         return CLI_EXIT_USAGE;
     }
@@ -533,57 +485,6 @@ out:
     return code;
 }
 
-/* One import line checked: *in filled (strings borrowed from o), or the reason in why. */
-static bool import_line(cJSON *o, struct sym_fact_input *in, struct sym_buf *tags, const char **why)
-{
-    cJSON *text, *source, *t, *ev, *tg, *pin, *it;
-
-    memset(in, 0, sizeof *in);
-    if (!cJSON_IsObject(o))
-        return *why = "not a JSON object", false;
-    text = cJSON_GetObjectItemCaseSensitive(o, "text");
-    source = cJSON_GetObjectItemCaseSensitive(o, "source");
-    t = cJSON_GetObjectItemCaseSensitive(o, "time");
-    ev = cJSON_GetObjectItemCaseSensitive(o, "event_time");
-    tg = cJSON_GetObjectItemCaseSensitive(o, "tags");
-    pin = cJSON_GetObjectItemCaseSensitive(o, "pinned");
-    if (!text)
-        return *why = "missing \"text\"", false;
-    if (!cJSON_IsString(text) || !text->valuestring[strspn(text->valuestring, " \t\r\n")])
-        return *why = "\"text\" must be a non-empty string", false;
-    in->text = text->valuestring;
-    if (source && !cJSON_IsNull(source)) {
-        if (!cJSON_IsString(source))
-            return *why = "\"source\" must be a string", false;
-        in->source = source->valuestring;
-    }
-    if (t && !cJSON_IsNull(t) && (!cJSON_IsString(t) || !parse_time(t->valuestring, &in->now)))
-        return *why = "\"time\" must be an ISO 8601 time", false;
-    if (ev && !cJSON_IsNull(ev) &&
-        (!cJSON_IsString(ev) || !parse_time(ev->valuestring, &in->event_time)))
-        return *why = "\"event_time\" must be an ISO 8601 time", false;
-    if (pin && !cJSON_IsNull(pin)) {
-        if (!cJSON_IsBool(pin))
-            return *why = "\"pinned\" must be true or false", false;
-        in->pinned = cJSON_IsTrue(pin);
-    }
-    sym_buf_reset(tags);
-    if (tg && !cJSON_IsNull(tg)) {
-        if (!cJSON_IsArray(tg))
-            return *why = "\"tags\" must be an array of strings", false;
-        cJSON_ArrayForEach(it, tg)
-        {
-            if (!cJSON_IsString(it) || !it->valuestring[0] || strchr(it->valuestring, ','))
-                return *why = "\"tags\" must hold non-empty strings without commas", false;
-            if ((sym_buf_str(tags)[0] && sym_buf_puts(tags, ",")) ||
-                sym_buf_puts(tags, it->valuestring))
-                return *why = "out of memory", false;
-        }
-    }
-    in->tags = sym_buf_str(tags);
-    return true;
-}
-
 /* The lines of a file as parsed JSON (NULL for a blank line). */
 struct lines {
     cJSON **items;
@@ -636,15 +537,7 @@ static int mem_import(struct sym_store *store, char **w, int n)
             lines.items = p;
         }
         why = NULL;
-        if (len > MAX_LINE)
-            why = "line too long";
-        else if (line[strspn(line, " \t\r\n")]) {
-            o = cJSON_ParseWithLength(line, (size_t)len);
-            if (!o)
-                why = "not valid JSON";
-            else
-                import_line(o, &in, &tags, &why);
-        }
+        cli_import_line(line, (size_t)len, &o, &in, &tags, &why);
         lines.items[lines.n++] = o;
         if (why) {
             fprintf(stderr, "%s:%zu: %s\n", path, lines.n, why);
@@ -670,7 +563,7 @@ static int mem_import(struct sym_store *store, char **w, int n)
 
         if (!lines.items[i])
             continue;
-        if (!import_line(lines.items[i], &in, &tags, &why) ||
+        if (!cli_import_check(lines.items[i], &in, &tags, &why) ||
             sym_fact_add(store, &in, &id, &existed)) {
             cli_error("%s:%zu: %s; nothing imported", path, i + 1, sym_store_errmsg(store));
             sym_store_rollback(store);

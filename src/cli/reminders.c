@@ -14,16 +14,6 @@
 #include "memory/store.h"
 #include "modules/remind.h"
 
-long long cli_civil_days(const struct tm *tm)
-{
-    long long y = tm->tm_year + 1900L - (tm->tm_mon < 2);
-    long long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    int m = tm->tm_mon + 1;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + tm->tm_mday - 1;
-
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* The offset is worked out from the broken-down time (tm_gmtoff is not POSIX). */
 void cli_iso_local(time_t t, char *out, size_t size)
 {

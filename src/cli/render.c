@@ -3,7 +3,9 @@
  *
  * Colours only when the stream is a terminal and NO_COLOR is unset (https://no-color.org).
  * Answers go to stdout; everything about the answer (notices, progress, errors) goes to stderr,
- * so `symbiot ask ... > file` captures the answer alone.
+ * so `symbiot ask ... > file` captures the answer alone. Untrusted text (answers, notices that
+ * quote facts, facts listed) reaches a terminal without its control characters: an escape
+ * sequence from a model or an imported fact could otherwise rewrite the screen or the clipboard.
  */
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -13,15 +15,17 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/utf8.h"
 
 static bool use_color;
-static bool stderr_tty;
+static bool stderr_tty, stdout_tty;
 
 void cli_render_init(struct cli *cli)
 {
     const char *no_color = getenv("NO_COLOR");
 
     stderr_tty = isatty(STDERR_FILENO);
+    stdout_tty = isatty(STDOUT_FILENO);
     use_color = isatty(STDOUT_FILENO) && stderr_tty && !(no_color && no_color[0]);
     cli->color = use_color;
 }
@@ -42,16 +46,31 @@ void cli_error(const char *fmt, ...)
     fprintf(stderr, "%s\n", cli_color("\033[0m"));
 }
 
+void cli_write_text(FILE *f, const char *text, size_t len)
+{
+    struct sym_buf safe = {0};
+
+    if (!(f == stdout ? stdout_tty : f == stderr ? stderr_tty : isatty(fileno(f)))) {
+        fwrite(text, 1, len, f);
+        return;
+    }
+    if (sym_utf8_terminal_safe(text, len, &safe) == SYM_OK)
+        fwrite(safe.data ? safe.data : "", 1, safe.len, f);
+    sym_buf_free(&safe);
+}
+
 void cli_notice(const char *message, void *data)
 {
     (void)data;
-    fprintf(stderr, "%s[%s]%s\n", cli_color("\033[33m"), message, cli_color("\033[0m"));
+    fprintf(stderr, "%s[", cli_color("\033[33m"));
+    cli_write_text(stderr, message, strlen(message));
+    fprintf(stderr, "]%s\n", cli_color("\033[0m"));
 }
 
 int cli_print_text(const char *text, size_t len, void *data)
 {
     (void)data;
-    fwrite(text, 1, len, stdout);
+    cli_write_text(stdout, text, len);
     fflush(stdout);
     return 0;
 }

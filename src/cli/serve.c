@@ -3,8 +3,9 @@
  * built, print where it listens, and wait for SIGINT or SIGTERM to stop it.
  *
  * The API key comes from --api-key, --api-key-file (its first line) or SYMBIOT_API_KEY, in that
- * order. A server bound to anything but loopback without a key is allowed, because the user asked
- * for it, but it says loudly what that means.
+ * order (a key file that other users can read gets a warning). A server bound to anything but
+ * loopback without a key is allowed, because the user asked for it, but it says loudly what that
+ * means.
  *
  * Signals are blocked before the server starts its threads, so they all inherit the mask and only
  * the main thread, waiting in sigsuspend(), takes SIGINT and SIGTERM.
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "memory/store.h"
@@ -25,12 +27,19 @@ static char *read_key_file(const char *path)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    struct stat st;
     FILE *f = fopen(path, "r");
 
     if (!f) {
         cli_error("--api-key-file %s: cannot read it", path);
         return NULL;
     }
+    /* A key others can read is no key: say so (the server still starts, as asked). */
+    if (!fstat(fileno(f), &st) && (st.st_mode & (S_IRGRP | S_IROTH)))
+        fprintf(stderr,
+                "symbiot: warning: the API key file %s can be read by other users (mode %04o): "
+                "run chmod 600 %s\n",
+                path, (unsigned)(st.st_mode & 07777), path);
     n = getline(&line, &cap, f);
     fclose(f);
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))

@@ -809,12 +809,18 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         rc = keep_plain_message(a, input, &decorated);
     if (!rc && !a->raw)
         rc = push_msg(a, "assistant", turn->answer);
-    if (!rc) {
-        a->last_answer_id = 0;
-        store_turn(a, input, turn->answer, io);
-        record_turn(a, turn);
+    if (rc) {
+        /* A failed turn leaves the conversation as it was and hands nothing back. */
+        if (!a->raw)
+            pop_msg(a);
+        free(turn->answer);
+        turn->answer = NULL;
+        goto out;
     }
-    if (!rc && !a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
+    a->last_answer_id = 0;
+    store_turn(a, input, turn->answer, io);
+    record_turn(a, turn);
+    if (!a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
         learn_said(a, input, io, turn);
 out:
     sym_recall_free(&recall);

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "core/log.h"
 
 enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED, FIELD_BOOL, FIELD_BACKEND };
 
@@ -226,23 +229,54 @@ static char *trim(char *s)
     return s;
 }
 
-enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err, size_t errlen)
+bool sym_config_secret_key(const char *key)
 {
-    FILE *f = fopen(path, "r");
-    char line[8192], msg[512];
+    char norm[64];
+    size_t i, n;
+
+    for (i = 0; key[i] && i < sizeof norm - 1; i++)
+        norm[i] = key[i] == '_' ? '-' : (char)tolower((unsigned char)key[i]);
+    norm[i] = '\0';
+    n = i;
+    /* "max-tokens" counts tokens of text: only a key that ends in "token" names one. */
+    return (n >= 3 && !strcmp(norm + n - 3, "key")) || (n >= 5 && !strcmp(norm + n - 5, "token")) ||
+           strstr(norm, "secret") || strstr(norm, "passw");
+}
+
+/* Read settings from f; *secret_line gets the first line whose key names a secret (0: none). */
+static enum sym_status read_config(struct sym_config *cfg, FILE *f, const char *name,
+                                   int *secret_line, char *err, size_t errlen)
+{
+    char *line = NULL, msg[512];
+    size_t cap = 0;
+    ssize_t len;
     int lineno = 0;
     enum sym_status rc = SYM_OK;
 
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return errno == ENOENT ? SYM_ERR_NOT_FOUND : SYM_ERR_IO;
-    }
-    while (!rc && fgets(line, sizeof line, f)) {
+    *secret_line = 0;
+    while (!rc) {
         char *key, *eq;
 
+        errno = 0;
+        len = getline(&line, &cap, f);
+        if (len < 0) {
+            if (errno == ENOMEM) {
+                snprintf(err, errlen, "out of memory");
+                rc = SYM_ERR_NOMEM;
+            } else if (ferror(f)) {
+                snprintf(err, errlen, "cannot read %s: %s", name, strerror(errno));
+                rc = SYM_ERR_IO;
+            }
+            break;
+        }
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+        if (len > SYM_CONFIG_MAX_LINE) {
+            snprintf(err, errlen, "%s:%d: line too long", name, lineno);
+            rc = SYM_ERR_INVALID;
+            break;
+        }
+        if (strlen(line) != (size_t)len) {
+            snprintf(err, errlen, "%s:%d: a NUL byte (this is not a text file)", name, lineno);
             rc = SYM_ERR_INVALID;
             break;
         }
@@ -251,19 +285,49 @@ enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *
             continue;
         eq = strchr(key, '=');
         if (!eq) {
-            snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
+            snprintf(err, errlen, "%s:%d: expected 'key = value'", name, lineno);
             rc = SYM_ERR_INVALID;
             break;
         }
         *eq = '\0';
-        rc = sym_config_set(cfg, trim(key), trim(eq + 1), msg, sizeof msg);
+        key = trim(key);
+        if (!*secret_line && sym_config_secret_key(key))
+            *secret_line = lineno;
+        rc = sym_config_set(cfg, key, trim(eq + 1), msg, sizeof msg);
         if (rc)
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+            snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
     }
-    if (!rc && ferror(f)) {
-        snprintf(err, errlen, "cannot read %s", path);
-        rc = SYM_ERR_IO;
+    free(line);
+    return rc;
+}
+
+enum sym_status sym_config_parse(struct sym_config *cfg, FILE *f, const char *name, char *err,
+                                 size_t errlen)
+{
+    int secret_line;
+
+    return read_config(cfg, f, name, &secret_line, err, errlen);
+}
+
+enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    enum sym_status rc;
+    struct stat st;
+    int secret_line;
+
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return errno == ENOENT ? SYM_ERR_NOT_FOUND : SYM_ERR_IO;
     }
+    rc = read_config(cfg, f, path, &secret_line, err, errlen);
+    /* A secret in a file others can read is no longer a secret: say so, even when the file has
+     * an error further on (the secret is exposed all the same). */
+    if (secret_line && !fstat(fileno(f), &st) && (st.st_mode & (S_IRGRP | S_IROTH)))
+        sym_log(SYM_LOG_WARN,
+                "%s holds a secret (line %d) and other users can read it (mode %04o): "
+                "run chmod 600 %s",
+                path, secret_line, (unsigned)(st.st_mode & 07777), path);
     fclose(f);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/status.h"
 
@@ -74,8 +75,28 @@ enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const ch
 
 /*
  * Read a config file. A missing file is SYM_ERR_NOT_FOUND (callers decide whether that matters);
- * a malformed line is SYM_ERR_INVALID with "FILE:LINE: why" in err.
+ * a malformed line is SYM_ERR_INVALID with "FILE:LINE: why" in err. A file that others can read
+ * and that holds a secret (sym_config_secret_key()) gets a warning through sym_log.
  */
 enum sym_status sym_config_load(struct sym_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The longest line a config file may have (bytes, newline included). */
+#define SYM_CONFIG_MAX_LINE 8192
+
+/*
+ * What sym_config_load() does after opening the file: read settings from f, naming it `name`
+ * in messages. A line with a NUL byte or over SYM_CONFIG_MAX_LINE is SYM_ERR_INVALID. (The fuzz
+ * target fuzz/fuzz_config.c drives the parser through this.)
+ */
+enum sym_status sym_config_parse(struct sym_config *cfg, FILE *f, const char *name, char *err,
+                                 size_t errlen);
+
+/*
+ * Whether a key names a secret (one ending in "key" or "token", or holding "secret" or "passw":
+ * "api-key", "api_key", "auth-token", "password" ...; not "max-tokens"): such a
+ * value must not sit in a file other users can read. sym_config_load() warns (sym_log, WARN) when
+ * a file holding one is readable by group or others.
+ */
+bool sym_config_secret_key(const char *key);
 
 #endif

@@ -170,3 +170,32 @@ enum sym_status sym_utf8_stream_flush(struct sym_utf8_stream *st, struct sym_buf
     st->npending = 0;
     return rc;
 }
+
+enum sym_status sym_utf8_terminal_safe(const char *s, size_t n, struct sym_buf *out)
+{
+    size_t i = 0, start = 0;
+    enum sym_status rc = SYM_OK;
+
+    while (!rc && i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t bad = 0;
+
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+            bad = 1;
+        else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                 (unsigned char)s[i + 1] <= 0x9F)
+            bad = 2;
+        if (!bad) {
+            i++;
+            continue;
+        }
+        rc = sym_buf_append(out, s + start, i - start);
+        if (!rc)
+            rc = sym_buf_append(out, replacement, sizeof replacement - 1);
+        i += bad;
+        start = i;
+    }
+    if (!rc)
+        rc = sym_buf_append(out, s + start, n - start);
+    return rc;
+}

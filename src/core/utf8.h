@@ -20,6 +20,14 @@ bool sym_utf8_valid(const char *s, size_t n);
 /* Append s[0..n) to out with every invalid sequence replaced by U+FFFD. */
 enum sym_status sym_utf8_sanitize(const char *s, size_t n, struct sym_buf *out);
 
+/*
+ * Append s[0..n) (valid UTF-8) to out with the characters that steer a terminal made harmless:
+ * the C0 controls but tab and newline, DEL, and the C1 controls U+0080..U+009F each become
+ * U+FFFD. For untrusted text on its way to a terminal (a model's answer, an imported fact): an
+ * escape sequence in it could rewrite the screen, retitle the window or set the clipboard.
+ */
+enum sym_status sym_utf8_terminal_safe(const char *s, size_t n, struct sym_buf *out);
+
 struct sym_utf8_stream {
     unsigned char pending[4]; /* an incomplete sequence waiting for its next bytes */
     size_t npending;

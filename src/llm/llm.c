@@ -727,12 +727,14 @@ static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
     *out = NULL;
     if (llm->filter_chars) {
         if (filter_text(llm, text, &filtered)) {
+            snprintf(llm->err, sizeof llm->err, "out of memory while tokenizing");
             sym_buf_free(&filtered);
             return -1;
         }
         text = sym_buf_str(&filtered);
     }
     if (strlen(text) > INT32_MAX / 2) {
+        snprintf(llm->err, sizeof llm->err, "the text is too long to tokenize");
         sym_buf_free(&filtered);
         return -1;
     }
@@ -752,8 +754,10 @@ static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
         }
     }
     sym_buf_free(&filtered);
-    if (toks && failed)
+    if (toks && n >= 0 && failed)
         snprintf(llm->err, sizeof llm->err, "the model's vocabulary cannot represent this text");
+    else if (!toks || n < 0)
+        snprintf(llm->err, sizeof llm->err, "out of memory while tokenizing");
     if (!toks || n < 0 || failed) {
         free(toks);
         return -1;
@@ -1084,7 +1088,8 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
     llm->err[0] = '\0';
     n = tokenize(llm, prompt, &toks);
     if (n <= 0) {
-        snprintf(llm->err, sizeof llm->err, n == 0 ? "empty prompt" : "cannot tokenize prompt");
+        if (n == 0 || !llm->err[0]) /* else tokenize() said why */
+            snprintf(llm->err, sizeof llm->err, n == 0 ? "empty prompt" : "cannot tokenize prompt");
         rc = n == 0 ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;
     }

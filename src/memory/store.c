@@ -20,8 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/log.h"
 #include "core/paths.h"
 #include "memory/store_internal.h"
 
@@ -264,9 +266,11 @@ static enum sym_status migrate(struct sym_store *s, int target)
     }
 }
 
-/* Create the file owner-only if it is missing; say clearly when it cannot be written. */
+/* Create the file owner-only if it is missing; say clearly when it cannot be written, and warn
+ * when other users can read it. */
 static enum sym_status prepare_file(struct sym_store *s)
 {
+    struct stat st;
     char dir[4096];
     char *slash;
     int fd;
@@ -297,6 +301,13 @@ static enum sym_status prepare_file(struct sym_store *s)
                                                    : "");
         return SYM_ERR_IO;
     }
+    /* We create it 0600; a file made or changed by someone else may not be. Say so, once per
+     * open, but go on: it is the user's file, and they may share it on purpose. stat(), not
+     * fstat(): no descriptor of the file may be opened and closed (see above). */
+    if (!stat(s->path, &st) && (st.st_mode & (S_IRGRP | S_IROTH)))
+        sym_log(SYM_LOG_WARN,
+                "the memory database %s can be read by other users (mode %04o): run chmod 600 %s",
+                s->path, (unsigned)(st.st_mode & 07777), s->path);
     /* WAL keeps its -wal and -shm files next to the database. */
     snprintf(dir, sizeof dir, "%s", s->path);
     slash = strrchr(dir, '/');

@@ -27,7 +27,8 @@ struct sym_store;
 
 /*
  * Open (creating when missing) the database at path. A new file is created 0600 and missing
- * directories 0700; the schema is brought up to date, one migration per transaction. On failure
+ * directories 0700 (an existing file that others can read gets a warning through sym_log); the
+ * schema is brought up to date, one migration per transaction. On failure
  * *out is NULL, err explains (a corrupt file, a newer schema, a lock held too long, a read-only
  * file or directory) and the status is SYM_ERR_INVALID (not ours / newer), SYM_ERR_IO (cannot
  * read, write or lock), SYM_ERR_NOMEM or SYM_ERR_TOO_LONG. Close with sym_store_close().

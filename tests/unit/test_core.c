@@ -101,6 +101,41 @@ static void test_config(void)
     CHECK(sym_config_set(&c, "max-tokens", "-1", err, sizeof err) == SYM_OK);
     CHECK(c.max_tokens == -1);
     CHECK(sym_config_load(&c, "/nonexistent/symbiot.conf", err, sizeof err) == SYM_ERR_NOT_FOUND);
+
+    /* A NUL byte is reported as such, not as a long line; a long line is refused. */
+    {
+        static const char nul[] = "temp = 0.1\0junk\nthreads = 2\n";
+        FILE *f = fmemopen((void *)nul, sizeof nul - 1, "r");
+        char line[SYM_CONFIG_MAX_LINE + 16];
+
+        CHECK(f && sym_config_parse(&c, f, "mem", err, sizeof err) == SYM_ERR_INVALID);
+        CHECK_CONTAINS(err, "mem:1: a NUL byte");
+        if (f)
+            fclose(f);
+        memset(line, 'x', sizeof line);
+        memcpy(line, "system = ", 9);
+        line[sizeof line - 1] = '\n';
+        f = fmemopen(line, sizeof line, "r");
+        CHECK(f && sym_config_parse(&c, f, "mem", err, sizeof err) == SYM_ERR_INVALID);
+        CHECK_CONTAINS(err, "mem:1: line too long");
+        if (f)
+            fclose(f);
+    }
+
+    /* Keys that name secrets, for the warning about a config file others can read. */
+    CHECK(sym_config_secret_key("api-key"));
+    CHECK(sym_config_secret_key("api_key"));
+    CHECK(sym_config_secret_key("API-KEY"));
+    CHECK(sym_config_secret_key("remote-api-key"));
+    CHECK(sym_config_secret_key("token"));
+    CHECK(sym_config_secret_key("password"));
+    CHECK(sym_config_secret_key("client-secret"));
+    CHECK(!sym_config_secret_key("model"));
+    CHECK(!sym_config_secret_key("top-k"));
+    CHECK(!sym_config_secret_key("embed-model"));
+    CHECK(
+        !sym_config_secret_key("max-tokens")); /* tokens of text, not a token that grants access */
+    CHECK(!sym_config_secret_key(""));
     sym_config_free(&c);
     unlink(path);
 }

@@ -104,8 +104,40 @@ static void test_stream_invalid(void)
     sym_buf_free(&out);
 }
 
+/* Text for a terminal: escape sequences and other controls are defused, the rest kept. */
+static void test_terminal_safe(void)
+{
+    struct sym_buf out = {0};
+    static const char hostile[] = "title\x1b]0;pwned\x07 clip\x1b]52;c;ZXZpbA==\x1b\\ "
+                                  "csi\xc2\x9b"
+                                  "2J del\x7f cr\r end";
+
+    CHECK(sym_utf8_terminal_safe("Привет,\tworld 😀\n", strlen("Привет,\tworld 😀\n"), &out) ==
+          SYM_OK);
+    CHECK_STR(sym_buf_str(&out), "Привет,\tworld 😀\n");
+    sym_buf_reset(&out);
+    CHECK(sym_utf8_terminal_safe(hostile, sizeof hostile - 1, &out) == SYM_OK);
+    CHECK(!strchr(sym_buf_str(&out), '\x1b') && !strchr(sym_buf_str(&out), '\x07'));
+    CHECK(!strchr(sym_buf_str(&out), '\r') && !strchr(sym_buf_str(&out), '\x7f'));
+    CHECK(!strstr(sym_buf_str(&out), "\xc2\x9b"));
+    CHECK_STR(sym_buf_str(&out),
+              "title\xEF\xBF\xBD]0;pwned\xEF\xBF\xBD clip\xEF\xBF\xBD]52;c;ZXZpbA=="
+              "\xEF\xBF\xBD\\ csi\xEF\xBF\xBD"
+              "2J del\xEF\xBF\xBD cr\xEF\xBF\xBD end");
+    CHECK(sym_utf8_valid(sym_buf_str(&out), out.len));
+    /* U+00A0 (C2 A0) is not a control: kept. */
+    sym_buf_reset(&out);
+    CHECK(sym_utf8_terminal_safe("a\xc2\xa0"
+                                 "b",
+                                 4, &out) == SYM_OK);
+    CHECK_STR(sym_buf_str(&out), "a\xc2\xa0"
+                                 "b");
+    sym_buf_free(&out);
+}
+
 int main(void)
 {
+    test_terminal_safe();
     test_valid();
     test_sanitize();
     test_stream_split();
