@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "core/host.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "llm/backend_impl.h"
@@ -126,20 +127,6 @@ static void fail(struct remote *r, const char *fmt, ...)
 
 /* ---- addresses ---- */
 
-static int is_loopback(const char *host)
-{
-    const char *p;
-
-    if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]") || !strcmp(host, "::1"))
-        return 1;
-    if (strncmp(host, "127.", 4))
-        return 0;
-    for (p = host + 4; *p; p++)
-        if (*p != '.' && (*p < '0' || *p > '9'))
-            return 0;
-    return 1;
-}
-
 /* Check the endpoint and derive the request URL, the host for messages and the description
  * (no user name, password or query: they may hold secrets). */
 static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, char *err,
@@ -167,7 +154,7 @@ static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, ch
                  scheme);
         goto out;
     }
-    if (!strcasecmp(scheme, "http") && !is_loopback(host) && !r->p.allow_http) {
+    if (!strcasecmp(scheme, "http") && !sym_host_is_loopback(host) && !r->p.allow_http) {
         snprintf(err, errlen,
                  "--endpoint: refusing plain http to %s: anyone on the way could read your "
                  "messages and the key; use https, or --allow-http (remote-allow-http = on) if "

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/host.h"
 #include "version.h"
 
 #define PATH_MAX_LEN 4096
@@ -89,20 +90,6 @@ static int url_part(const char *url, CURLUPart what, char *out, size_t size)
     return ok ? 0 : -1;
 }
 
-static int is_loopback(const char *host)
-{
-    const char *p;
-
-    if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]") || !strcmp(host, "::1"))
-        return 1;
-    if (strncmp(host, "127.", 4))
-        return 0;
-    for (p = host + 4; *p; p++)
-        if (*p != '.' && (*p < '0' || *p > '9'))
-            return 0;
-    return 1;
-}
-
 enum sym_status sym_download_check_url(const char *url, bool allow_http, char *err, size_t errlen)
 {
     char scheme[16], host[256];
@@ -118,7 +105,7 @@ enum sym_status sym_download_check_url(const char *url, bool allow_http, char *e
         snprintf(err, errlen, "only https:// addresses can be pulled, not %s://", scheme);
         return SYM_ERR_INVALID;
     }
-    if (allow_http || is_loopback(host))
+    if (allow_http || sym_host_is_loopback(host))
         return SYM_OK;
     snprintf(err, errlen,
              "refusing plain http to %s: anyone on the way could see and change the file; use "
