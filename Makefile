@@ -36,7 +36,8 @@ all: build
 deps:
 	@scripts/deps.sh
 
-# Configure (when needed) and build one build directory: $(1) dir, $(2) extra CMake flags.
+# Configure (when needed) and build one build directory: $(1) dir, $(2) extra CMake flags,
+# $(3) extra build flags (--target NAME ...).
 define cmake_build
 	@scripts/deps.sh
 	@prefix=$$(scripts/llama.sh) && \
@@ -45,7 +46,7 @@ define cmake_build
 		cmake -S . -B $(1) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_PREFIX_PATH="$$prefix" \
 			-DLLAMA_PREFIX="$$prefix" $(2) >/dev/null && echo "$$prefix" > $(1)/.llama-prefix; \
 	fi
-	@cmake --build $(1) -j $(JOBS)
+	@cmake --build $(1) -j $(JOBS) $(3)
 endef
 
 build:
@@ -77,24 +78,23 @@ bench-backends: build
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000
 
-# Fuzzing: each target in fuzz/ is built with clang and run for FUZZ_SECONDS, starting from its
-# corpus in fuzz/corpus/NAME; new interesting inputs go to build-fuzz/corpus-NAME, crashes to
-# build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed: `make test` replays them).
+# Fuzzing: each target fuzz/fuzz_NAME.c is built with clang and libFuzzer (CMake option
+# SYMBIOT_FUZZ: the whole of Symbiot's code instrumented, with ASan and UBSan) and run for
+# FUZZ_SECONDS, starting from its corpus in fuzz/corpus/NAME; new interesting inputs go to
+# build-fuzz/corpus-NAME, crashes to build-fuzz/ (add each crash to fuzz/corpus/NAME once fixed:
+# `make test` replays them). FUZZ_TARGETS picks some: make fuzz FUZZ_TARGETS="api sse".
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
-FUZZ_TARGETS ?= parse config import when extract llm_facts sse
-FUZZ_SOURCES = $(wildcard src/nlp/*.c) src/core/buf.c src/core/utf8.c src/core/status.c \
-	src/core/clock.c src/core/config.c src/core/log.c src/cli/import.c src/llm/sse.c
+FUZZ_TARGETS ?= parse config import when extract llm_facts sse api
+FUZZ_TMP = $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo /tmp)
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
-	@mkdir -p $(FUZZ_DIR)
+	$(call cmake_build,$(FUZZ_DIR),-DSYMBIOT_FUZZ=ON -DSYMBIOT_WERROR=OFF \
+		-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++,--target $(addprefix fuzz_,$(FUZZ_TARGETS)))
 	@for t in $(FUZZ_TARGETS); do \
-		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-			-Isrc $(FUZZ_SOURCES) fuzz/fuzz_$$t.c $$(pkg-config --libs libutf8proc libcjson) -lm \
-			-o $(FUZZ_DIR)/fuzz_$$t || exit 1; \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
-		$(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		TMPDIR=$(FUZZ_TMP) $(FUZZ_DIR)/tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 			-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t fuzz/corpus/$$t || exit 1; \
 	done
 

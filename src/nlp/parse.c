@@ -118,26 +118,29 @@ enum sym_status sym_parse_words(const char *text, char ***words, int *count, cha
     return rc;
 }
 
-/* Decode one UTF-8 code point (the input is valid UTF-8); advance *s. */
+/* Decode one UTF-8 code point; advance *s. */
 static unsigned decode(const unsigned char **s)
 {
     const unsigned char *p = *s;
-    unsigned c = *p;
+    unsigned c = *p, n, i;
 
     if (c < 0x80) {
         *s = p + 1;
         return c;
     }
-    if (c < 0xE0) {
-        *s = p + 2;
-        return ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    /* A sequence is read only as far as its continuation bytes go: invalid UTF-8 (a cut
+     * sequence before the terminating NUL above all) is one U+FFFD per byte. */
+    n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    c &= 0x3Fu >> n;
+    for (i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0u) != 0x80u) {
+            *s = p + 1;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (p[i] & 0x3Fu);
     }
-    if (c < 0xF0) {
-        *s = p + 3;
-        return ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-    }
-    *s = p + 4;
-    return ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+    *s = p + 1 + n;
+    return n ? c : 0xFFFD;
 }
 
 enum sym_lang sym_detect_lang(const char *text, enum sym_lang lang_default)

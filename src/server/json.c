@@ -52,6 +52,7 @@ cJSON *sym_json_parse_object(const char *body, size_t len, struct sym_http_error
 {
     const char *end = NULL;
     cJSON *obj;
+    size_t i;
 
     if (!len) {
         sym_http_error_set(e, 400, "invalid_json", NULL, "the request needs a JSON object body");
@@ -69,6 +70,14 @@ cJSON *sym_json_parse_object(const char *body, size_t len, struct sym_http_error
         cJSON_Delete(obj);
         sym_http_error_set(e, 400, "invalid_json", NULL, "the body must be a JSON object");
         return NULL;
+    }
+    for (i = (size_t)(end - body); i < len; i++) {
+        if (!body[i] || !strchr(" \t\r\n", body[i])) {
+            cJSON_Delete(obj);
+            sym_http_error_set(e, 400, "invalid_json", NULL,
+                               "the body has more after its JSON object (at byte %zu)", i);
+            return NULL;
+        }
     }
     return obj;
 }

@@ -173,8 +173,12 @@ static enum MHD_Result send_reply(struct conn *c, struct MHD_Connection *mc, str
     return ret;
 }
 
-static enum MHD_Result send_error(struct conn *c, struct MHD_Connection *mc, int status,
-                                  const char *code, const char *fmt, ...)
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static enum MHD_Result
+send_error(struct conn *c, struct MHD_Connection *mc, int status, const char *code, const char *fmt,
+           ...)
 {
     struct sym_http_error e;
     struct sym_reply r;
@@ -579,7 +583,11 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     *con_cls = NULL;
 }
 
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];
     size_t n;

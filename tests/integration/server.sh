@@ -236,6 +236,8 @@ req POST /v1/chat/completions '{"messages": [ {"role": "user", "content": "Hi"} 
 expect_error 400 invalid_json "malformed JSON"
 req POST /v1/chat/completions '[1,2]'
 expect_error 400 invalid_json "JSON that is not an object"
+req POST /api/memory '{"text":"a fact"} and junk'
+expect_error 400 invalid_json "a body with junk after its object"
 req POST /v1/chat/completions '{"model":"x"}'
 expect_error 400 missing_field "no messages"
 check "the missing field is named" jqe '.error.param == "messages"' <<<"$body"

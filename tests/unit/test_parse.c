@@ -4,6 +4,7 @@
  * /help lists every command).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/assistant.h"
 #include "core/module.h"
@@ -66,6 +67,28 @@ static void test_slash(void)
     sym_parse_clear(&p);
 }
 
+/* Invalid UTF-8 (from an API body, before the store refuses it): a sequence cut by the end of
+ * the string is not read past its NUL (the heap copy lets ASan see it), stray bytes count as no
+ * letter. Found by fuzz/fuzz_api.c. */
+static void test_lang_invalid_utf8(void)
+{
+    static const char *const inputs[] = {"n\xf4ya", "ok \xf4", "ok \xe0\x80", "\xd0",
+                                         "\x80\xbf"
+                                         "abc"};
+    size_t i, n;
+    char *copy;
+
+    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        n = strlen(inputs[i]) + 1;
+        copy = malloc(n);
+        CHECK(copy != NULL);
+        memcpy(copy, inputs[i], n);
+        CHECK(sym_detect_lang(copy, SYM_LANG_RU) == (i == 3 ? SYM_LANG_RU : SYM_LANG_EN));
+        free(copy);
+    }
+    CHECK(sym_detect_lang("да \xd0", SYM_LANG_EN) == SYM_LANG_RU);
+}
+
 static void test_lang(void)
 {
     struct sym_parse p;
@@ -75,6 +98,7 @@ static void test_lang(void)
     CHECK(sym_detect_lang("12:30 !!", SYM_LANG_RU) == SYM_LANG_RU); /* no letters: default */
     CHECK(sym_detect_lang("Ёлка and a tree", SYM_LANG_EN) == SYM_LANG_EN);
     CHECK(sym_detect_lang("ёлка на праздник New Year", SYM_LANG_EN) == SYM_LANG_RU);
+    test_lang_invalid_utf8();
     /* Commands answer in the user's language unless written in Russian. */
     CHECK(sym_parse("/help stats", SYM_LANG_RU, &p) == SYM_OK);
     CHECK(p.lang == SYM_LANG_RU);

@@ -74,6 +74,13 @@ static void test_parse_chat(void)
     expect_refused("", "invalid_json", NULL);
     expect_refused("{\"messages\":", "invalid_json", NULL);
     expect_refused("\"text\"", "invalid_json", NULL);
+    /* One object and nothing after it but spaces: junk is not silently dropped. */
+    expect_refused("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]} x", "invalid_json",
+                   NULL);
+    expect_refused("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}{}", "invalid_json",
+                   NULL);
+    CHECK(parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]} \r\n", &req, &e));
+    sym_chat_request_free(&req);
     expect_refused("{}", "missing_field", "messages");
     expect_refused("{\"messages\":null}", "missing_field", "messages");
     expect_refused("{\"messages\":{}}", "invalid_type", "messages");
