@@ -54,8 +54,9 @@ struct cli_serve {
     long port;        /* -1 = the default */
     const char *api_key;
     const char *api_key_file;
-    long queue; /* -1 = the default */
-    bool given; /* any of them was given */
+    long queue;           /* -1 = the default */
+    long request_timeout; /* seconds; -1 = the default */
+    bool given;           /* any of them was given */
 };
 
 struct cli {

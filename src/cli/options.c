@@ -27,6 +27,7 @@ static const char usage_text[] =
     "  symbiot conversations delete ID | --all\n"
     "                                  delete one conversation, or all (asks nothing)\n"
     "  symbiot serve [--host ADDR] [--port N] [--api-key KEY | --api-key-file FILE] [--queue N]\n"
+    "                [--request-timeout S]\n"
     "                                  the assistant over HTTP: an OpenAI-compatible API, its own\n"
     "                                  API and a web page (docs/API.md)\n"
     "  symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
@@ -87,6 +88,8 @@ static const char usage_options[] =
     "      --api-key KEY        require `Authorization: Bearer KEY` (or SYMBIOT_API_KEY)\n"
     "      --api-key-file FILE  the key is the first line of FILE\n"
     "      --queue N            requests that may wait while one generates (default 8)\n"
+    "      --request-timeout S  seconds a client has to send a whole request (default 30);\n"
+    "                           slower connections are closed (slowloris)\n"
     "\n";
 
 /* The backends' options. */
@@ -182,6 +185,7 @@ enum {
     OPT_API_KEY,
     OPT_API_KEY_FILE,
     OPT_QUEUE,
+    OPT_REQUEST_TIMEOUT,
     OPT_BACKEND,
     OPT_ENDPOINT,
     OPT_API_KEY_ENV,
@@ -227,6 +231,7 @@ static const struct option long_options[] = {
     {"api-key", required_argument, NULL, OPT_API_KEY},
     {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
     {"queue", required_argument, NULL, OPT_QUEUE},
+    {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
     {"sha256", required_argument, NULL, OPT_SHA256},
     {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
     {"backend", required_argument, NULL, OPT_BACKEND},
@@ -424,6 +429,9 @@ static int serve_option(struct cli_serve *sv, int opt, const char *arg)
     case OPT_QUEUE:
         sv->queue = ranged("--queue", arg, 0, 1024);
         return sv->queue < 0 ? -1 : 0;
+    case OPT_REQUEST_TIMEOUT:
+        sv->request_timeout = ranged("--request-timeout", arg, 1, 3600);
+        return sv->request_timeout < 0 ? -1 : 0;
     default:
         return 0;
     }
@@ -604,6 +612,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     cli->serve.port = -1;
     cli->serve.queue = -1;
+    cli->serve.request_timeout = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
     cmd_word = cmd_at < argc ? argv[cmd_at] : ""; /* before getopt permutes argv */
@@ -723,8 +732,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         goto out;
     }
     if (cli->serve.given && cli->command != CLI_SERVE) {
-        fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file and --queue are for "
-                        "`symbiot serve`\n");
+        fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file, --queue and "
+                        "--request-timeout are for `symbiot serve`\n");
         *code = CLI_EXIT_USAGE;
         goto out;
     }

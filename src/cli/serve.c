@@ -135,6 +135,7 @@ int cli_serve(struct cli *cli, struct sym_assistant *a, struct sym_embedder *emb
     p.port = cli->serve.port >= 0 ? (int)cli->serve.port : SYM_SERVER_DEFAULT_PORT;
     p.api_key = key;
     p.queue = cli->serve.queue >= 0 ? (int)cli->serve.queue : SYM_SERVER_DEFAULT_QUEUE;
+    p.request_timeout = cli->serve.request_timeout > 0 ? (int)cli->serve.request_timeout : 0;
     p.interrupt = &cli_serve_interrupt;
     if (sym_server_start(&srv, &p, &cli->cfg, a, have_db && sym_assistant_store(a) ? db : NULL,
                          embedder, err, sizeof err)) {

@@ -188,6 +188,7 @@ void sym_route_metrics(struct sym_server *s, const struct sym_request *req, stru
     g.capacity = sym_worker_capacity(s->worker);
     g.kv_used = atomic_load(&s->kv_used);
     g.kv_size = atomic_load(&s->kv_size);
+    g.slow_closed = s->deadlines ? sym_deadlines_cut(s->deadlines) : 0;
     if (sym_metrics_render(s->metrics, &g, &out)) {
         sym_buf_free(&out);
         oom(r);

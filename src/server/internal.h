@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "server/deadline.h"
 #include "server/json.h"
 #include "server/metrics.h"
 #include "server/server.h"
@@ -34,6 +35,7 @@ struct sym_server {
     struct sym_metrics *metrics;
     struct sym_worker *worker;
     void *daemon; /* struct MHD_Daemon */
+    struct sym_deadlines *deadlines;
     atomic_llong next_id;
     atomic_int kv_used, kv_size;
     atomic_bool stopping;

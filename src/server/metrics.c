@@ -263,6 +263,10 @@ enum sym_status sym_metrics_render(struct sym_metrics *m, const struct sym_metri
         rc = counter(out, "symbiot_queue_rejected_total",
                      "Requests refused with 503 because the queue was full.", m->rejected);
     if (!rc)
+        rc = counter(out, "symbiot_http_slow_clients_closed_total",
+                     "Connections closed for sending no whole request within --request-timeout.",
+                     g->slow_closed);
+    if (!rc)
         rc = gauge(out, "symbiot_uptime_seconds", "Seconds since the server started.",
                    (double)(time(NULL) - m->started));
     pthread_mutex_unlock(&m->lock);

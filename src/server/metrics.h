@@ -24,6 +24,7 @@ struct sym_metrics_gauges {
     int waiting, capacity;
     bool busy;
     int kv_used, kv_size;
+    long long slow_closed; /* connections closed for missing the request deadline */
 };
 
 enum sym_status sym_metrics_init(struct sym_metrics **out);

@@ -89,6 +89,7 @@ struct conn {
     bool too_large;
     int status;
     double started_ms;
+    struct sym_deadline *deadline; /* the connection's request deadline (may be NULL) */
 };
 
 /* A streamed response's state, owned by the response (freed by its free callback). */
@@ -155,6 +156,7 @@ static enum MHD_Result send_reply(struct conn *c, struct MHD_Connection *mc, str
     else
         resp = MHD_create_response_from_buffer(sizeof fallback - 1, (void *)fallback,
                                                MHD_RESPMEM_PERSISTENT);
+    sym_deadline_answering(c->s->deadlines, c->deadline, true);
     if (!resp) {
         free(r->body);
         return MHD_NO;
@@ -499,6 +501,8 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
     struct sym_job *job;
     bool stream = false;
 
+    /* The request is whole: no deadline while it is answered (a generation may take minutes). */
+    sym_deadline_answering(c->s->deadlines, c->deadline, true);
     if (c->too_large)
         return send_error(c, mc, 413, "body_too_large", "the body is larger than %zu bytes",
                           c->s->p.max_body);
@@ -538,6 +542,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 {
     struct sym_server *s = cls;
     struct conn *c = *con_cls;
+    const union MHD_ConnectionInfo *info;
     enum MHD_Result ret;
     bool done;
 
@@ -548,6 +553,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
             return MHD_NO;
         *con_cls = c;
         c->s = s;
+        info = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        c->deadline = info ? info->socket_context : NULL;
         c->started_ms = now_ms();
         c->req.method = method;
         c->req.path = url;
@@ -574,6 +581,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
         return;
     if (!c->status)
         c->status = 499; /* no answer was queued: the client left (or a read failed) */
+    sym_deadline_answering(s->deadlines, c->deadline, false); /* the next request's starts */
     sym_metrics_request(s->metrics, c->route_name, c->status);
     sym_log(SYM_LOG_INFO, "%s %s %d %.1f ms%s", c->req.method, c->req.path, c->status,
             now_ms() - c->started_ms,
@@ -581,6 +589,20 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     sym_buf_free(&c->body);
     free(c);
     *con_cls = NULL;
+}
+
+/* A connection opens or closes: its request deadline (server/deadline.h). */
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct sym_server *s = cls;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = sym_deadline_add(s->deadlines, connection_fd(mc));
+    } else {
+        sym_deadline_remove(s->deadlines, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 #if defined(__GNUC__)
@@ -652,7 +674,8 @@ static enum sym_status open_daemon(struct sym_server *s, char *err, size_t errle
         flags, (uint16_t)s->p.port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, s, MHD_OPTION_SOCK_ADDR, res->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_END);
     freeaddrinfo(res);
     if (!s->daemon) {
         snprintf(err, errlen,
@@ -723,6 +746,16 @@ enum sym_status sym_server_start(struct sym_server **out, const struct sym_serve
     s->store = open_api_store(db_path, embedder);
     if (sym_metrics_init(&s->metrics))
         goto fail;
+    if (!s->p.request_timeout)
+        s->p.request_timeout = SYM_SERVER_REQUEST_TIMEOUT;
+    rc = sym_deadlines_start(&s->deadlines, s->p.request_timeout);
+    if (rc == SYM_ERR_IO) {
+        snprintf(err, errlen, "cannot start a thread");
+        goto fail_quiet;
+    } else if (rc) {
+        goto fail;
+    }
+    rc = SYM_ERR_NOMEM;
     memset(&wp, 0, sizeof wp);
     wp.capacity = p->queue;
     wp.interrupt = p->interrupt;
@@ -761,6 +794,7 @@ void sym_server_stop(struct sym_server *s)
         sym_worker_shutdown(s->worker); /* every job ends; waiting connections answer */
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    sym_deadlines_stop(s->deadlines);
     sym_worker_free(s->worker);
     sym_assistant_free(s->assistant);
     sym_store_close(s->store);

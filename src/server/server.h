@@ -23,6 +23,7 @@ struct sym_embedder;
 #define SYM_SERVER_DEFAULT_PORT 8080
 #define SYM_SERVER_DEFAULT_QUEUE 8
 #define SYM_SERVER_MAX_BODY (4u << 20)
+#define SYM_SERVER_REQUEST_TIMEOUT 30
 
 struct sym_server_params {
     const char *host;    /* an address or a name; NULL = "127.0.0.1" */
@@ -30,6 +31,9 @@ struct sym_server_params {
     const char *api_key; /* NULL or "" = none */
     int queue;           /* requests that may wait while one generates */
     size_t max_body;     /* 0 = SYM_SERVER_MAX_BODY */
+    /* Seconds a connection has to deliver each whole request (server/deadline.h);
+     * 0 = SYM_SERVER_REQUEST_TIMEOUT. */
+    int request_timeout;
     /* The flag the model polls (the sym_llm_params.interrupt it was loaded with); the server
      * raises it to stop a generation whose client went away. */
     volatile sig_atomic_t *interrupt;

@@ -304,7 +304,7 @@ static void test_worker(void)
 
 static void test_metrics(void)
 {
-    struct sym_metrics_gauges g = {3, 0, 8, false, 10, 4096};
+    struct sym_metrics_gauges g = {3, 0, 8, false, 10, 4096, 2};
     struct sym_metrics *m;
     struct sym_gen_stats st;
     struct sym_buf out = {0};
@@ -328,6 +328,7 @@ static void test_metrics(void)
     CHECK_CONTAINS(out.data, "symbiot_http_requests_total{route=\"/health\",status=\"200\"} 2\n");
     CHECK_CONTAINS(out.data, "symbiot_http_requests_total{route=\"/api/chat\",status=\"503\"} 1\n");
     CHECK_CONTAINS(out.data, "symbiot_tokens_evaluated_total 8\n");
+    CHECK_CONTAINS(out.data, "symbiot_http_slow_clients_closed_total 2\n");
     CHECK_CONTAINS(out.data, "symbiot_generations_total{stop=\"end\"} 1\n");
     CHECK_CONTAINS(out.data, "symbiot_generations_total{stop=\"cancelled\"} 1\n");
     CHECK_CONTAINS(out.data, "symbiot_time_to_first_token_seconds_bucket{le=\"0.025\"} 0\n");
