@@ -2,7 +2,8 @@
 # server.sh: `symbiot serve` on a free loopback port, driven with curl: completions (plain and
 # streamed, exact SSE framing, usage), the same greedy answer as `symbiot ask --temp 0`, /api/chat
 # (a module command, chat turns with streaming, KV reuse when a conversation goes on), memory,
-# reminders, conversations and feedback round trips, every error status, oversize bodies, the API key,
+# reminders, conversations and feedback round trips, every error status, oversize bodies, headers
+# and URLs, the API key,
 # a full queue (503), a client that disconnects mid-stream (its generation stops at once),
 # /metrics as Prometheus text, concurrent clients, the loopback default and the loud warning.
 . "$(dirname "$0")/lib.sh"
@@ -238,6 +239,17 @@ req POST /v1/chat/completions '[1,2]'
 expect_error 400 invalid_json "JSON that is not an object"
 req POST /api/memory '{"text":"a fact"} and junk'
 expect_error 400 invalid_json "a body with junk after its object"
+# Header and URL limits (libmicrohttpd's 32 KiB per-connection pool): refused, the server goes on.
+req GET /health "" -H "X-Big: $(head -c 65536 /dev/zero | tr '\0' a)"
+expect_code 431 "a 64 KiB header"
+many=()
+for i in $(seq 1 2000); do many+=(-H "X-H$i: v"); done
+req GET /health "" "${many[@]}"
+expect_code 431 "2,000 headers"
+req GET "/health?$(head -c 40000 /dev/zero | tr '\0' b)"
+expect_code 414 "a 40 KB URL"
+req GET /health
+expect_code 200 "the server answers after oversized headers"
 req POST /v1/chat/completions '{"model":"x"}'
 expect_error 400 missing_field "no messages"
 check "the missing field is named" jqe '.error.param == "messages"' <<<"$body"
