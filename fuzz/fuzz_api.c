@@ -1,11 +1,12 @@
 /*
- * fuzz_api.c: libFuzzer target for the JSON bodies of the HTTP API (src/server/): the route
- * handlers themselves, called as the server calls them, over a real SQLite store in a temporary
+ * fuzz_api.c: libFuzzer target for the JSON bodies of the HTTP API (src/server/), and for the
+ * memory search's query argument (user text that becomes a full-text query): the route handlers
+ * themselves, called as the server calls them, over a real SQLite store in a temporary
  * directory (no network, no model). The first byte picks the route, the second the {id} of the
  * path; the rest is the body:
  *   0 POST /v1/chat/completions   1 POST /api/chat          2 POST /v1/embeddings (the parser)
  *   3 POST /api/memory            4 PATCH /api/memory/{id}  5 POST /api/reminders
- *   6 POST /api/feedback
+ *   6 POST /api/feedback          7 GET /api/memory/search?q=Q&k=K (the rest is Q, NUL, K)
  * Whatever the body, the reply must be what a client can rely on: a known status, never a 500
  * (bad input is the client's error, 4xx), and a JSON object, with an "error" object holding a
  * type and a non-empty message exactly when the status is an error. Anything else aborts.
@@ -179,6 +180,29 @@ static void plain_route(sym_route_fn fn, const struct sym_request *req)
     check_reply(&r);
 }
 
+/* The search route: the rest is the query q, then (after a NUL, when there is one) k. */
+static void search(struct sym_request *req)
+{
+    const char *nul = memchr(req->body, '\0', req->body_len);
+    size_t qlen = nul ? (size_t)(nul - req->body) : req->body_len;
+    char *q = malloc(qlen + 1), *k = NULL;
+
+    if (!q)
+        return;
+    memcpy(q, req->body, qlen);
+    q[qlen] = '\0';
+    if (nul && (k = malloc(req->body_len - qlen))) {
+        memcpy(k, nul + 1, req->body_len - qlen - 1);
+        k[req->body_len - qlen - 1] = '\0';
+    }
+    req->method = "GET";
+    req->q = q;
+    req->k = k;
+    plain_route(sym_route_memory_search, req);
+    free(q);
+    free(k);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct sym_request req;
@@ -193,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.id = data[1] % 6; /* 0 and 5 name no fact */
     req.body = (const char *)data + 2;
     req.body_len = size - 2;
-    switch (data[0] % 7) {
+    switch (data[0] % 8) {
     case 0:
         job_route(sym_route_completions, &req);
         break;
@@ -213,8 +237,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 5:
         plain_route(sym_route_reminders_add, &req);
         break;
-    default:
+    case 6:
         plain_route(sym_route_feedback, &req);
+        break;
+    default:
+        search(&req);
         break;
     }
     return 0;
