@@ -155,7 +155,8 @@ static enum sym_status tokenize(struct sym_embedder *e, const char *text, llama_
     return SYM_OK;
 }
 
-static enum sym_status embed_locked(struct sym_embedder *e, const char *text, float **vec, int *dim)
+static enum sym_status embed_locked(struct sym_embedder *e, const char *text, float **vec, int *dim,
+                                    int *n_tokens)
 {
     struct llama_batch batch;
     llama_token *toks = NULL;
@@ -167,6 +168,7 @@ static enum sym_status embed_locked(struct sym_embedder *e, const char *text, fl
 
     *vec = NULL;
     *dim = 0;
+    *n_tokens = 0;
     e->err[0] = '\0';
     rc = tokenize(e, text, &toks, &n);
     if (rc) {
@@ -174,6 +176,7 @@ static enum sym_status embed_locked(struct sym_embedder *e, const char *text, fl
             snprintf(e->err, sizeof e->err, "out of memory");
         return rc;
     }
+    *n_tokens = n;
     batch = llama_batch_init(n, 0, 1);
     if (!batch.token) {
         free(toks);
@@ -226,14 +229,22 @@ out:
     return rc;
 }
 
-enum sym_status sym_embed(struct sym_embedder *e, const char *text, float **vec, int *dim)
+enum sym_status sym_embed_counted(struct sym_embedder *e, const char *text, float **vec, int *dim,
+                                  int *n_tokens)
 {
     enum sym_status rc;
 
     pthread_mutex_lock(&e->lock);
-    rc = embed_locked(e, text, vec, dim);
+    rc = embed_locked(e, text, vec, dim, n_tokens);
     pthread_mutex_unlock(&e->lock);
     return rc;
+}
+
+enum sym_status sym_embed(struct sym_embedder *e, const char *text, float **vec, int *dim)
+{
+    int n_tokens;
+
+    return sym_embed_counted(e, text, vec, dim, &n_tokens);
 }
 
 int sym_embedder_dim(const struct sym_embedder *e)

@@ -38,6 +38,9 @@ void sym_embedder_free(struct sym_embedder *e);
  * the detail is on sym_embedder_errmsg().
  */
 enum sym_status sym_embed(struct sym_embedder *e, const char *text, float **vec, int *dim);
+/* The same, and *n_tokens gets the number of tokens embedded (0 on failure). */
+enum sym_status sym_embed_counted(struct sym_embedder *e, const char *text, float **vec, int *dim,
+                                  int *n_tokens);
 
 /* The vectors' dimension (the model's n_embd, or its pooled output size). */
 int sym_embedder_dim(const struct sym_embedder *e);

@@ -272,15 +272,17 @@ void sym_route_stats_chart(struct sym_server *s, const struct sym_request *req, 
 
 /* ---- embeddings ---- */
 
+/* Input i's embedding object; its tokens are added to *tokens. NULL with r set on failure. */
 static cJSON *embedding_json(struct sym_server *s, const struct sym_embed_request *er, size_t i,
-                             struct sym_reply *r)
+                             long long *tokens, struct sym_reply *r)
 {
     cJSON *item = cJSON_CreateObject();
     float *vec = NULL;
     enum sym_status rc;
-    int dim = 0, k;
+    int dim = 0, k, n = 0;
 
-    rc = sym_embed(s->embedder, er->inputs[i], &vec, &dim);
+    rc = sym_embed_counted(s->embedder, er->inputs[i], &vec, &dim, &n);
+    *tokens += n;
     if (rc) {
         char msg[640];
 
@@ -312,6 +314,7 @@ void sym_route_embeddings(struct sym_server *s, const struct sym_request *req, s
     struct sym_embed_request er;
     struct sym_http_error e;
     cJSON *obj, *data, *usage, *item;
+    long long tokens = 0;
     size_t i;
 
     if (!s->embedder) {
@@ -328,7 +331,7 @@ void sym_route_embeddings(struct sym_server *s, const struct sym_request *req, s
     cJSON_AddStringToObject(obj, "model", s->embed_model);
     data = cJSON_AddArrayToObject(obj, "data");
     for (i = 0; i < er.n; i++) {
-        if (!(item = embedding_json(s, &er, i, r))) {
+        if (!(item = embedding_json(s, &er, i, &tokens, r))) {
             cJSON_Delete(obj);
             sym_embed_request_free(&er);
             return;
@@ -336,8 +339,8 @@ void sym_route_embeddings(struct sym_server *s, const struct sym_request *req, s
         cJSON_AddItemToArray(data, item);
     }
     usage = cJSON_AddObjectToObject(obj, "usage");
-    cJSON_AddNumberToObject(usage, "prompt_tokens", 0);
-    cJSON_AddNumberToObject(usage, "total_tokens", 0);
+    cJSON_AddNumberToObject(usage, "prompt_tokens", (double)tokens);
+    cJSON_AddNumberToObject(usage, "total_tokens", (double)tokens);
     sym_embed_request_free(&er);
     sym_reply_json(r, 200, obj);
 }

@@ -479,6 +479,15 @@ check "two unit vectors of one dimension" jqe '.object == "list" and .model == "
     (.data[0].embedding | length) == (.data[1].embedding | length) and
     ([.data[0].embedding[] | . * .] | add | . > 0.999 and . < 1.001)' <<<"$body"
 dim=$(jq '.data[0].embedding | length' <<<"$body")
+both=$(jq '.usage.prompt_tokens' <<<"$body")
+check "usage counts the tokens embedded" jqe '.usage.prompt_tokens > 0 and
+    .usage.total_tokens == .usage.prompt_tokens' <<<"$body"
+req POST /v1/embeddings '{"input":"my dog Rex"}'
+one=$(jq '.usage.prompt_tokens' <<<"$body")
+req POST /v1/embeddings '{"input":"the weather"}'
+two=$(jq '.usage.prompt_tokens' <<<"$body")
+check "two inputs' usage is the sum of each one's ($both = $one + $two)" \
+    test "$both" -eq $((one + two)) -a "$one" -gt 0 -a "$two" -gt 0
 req POST /v1/embeddings '{"input":"my dog Rex","encoding_format":"base64"}'
 check "base64: dim float32 values" [ "$(jq -r '.data[0].embedding' <<<"$body" | base64 -d | wc -c)" = $((dim * 4)) ]
 req POST /v1/embeddings '{"input":[]}'
