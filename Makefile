@@ -10,6 +10,7 @@
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts (minutes)
 #   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
+#   make fuzz-merge    keep what make fuzz found that reaches new code, in fuzz/corpus/NAME/found
 #   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
 #   make long-session  1000 chat turns: flat memory (build/), no leak (ASan build)
 #   make format        clang-format the sources
@@ -29,7 +30,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz crash-long long-session format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz fuzz-merge crash-long long-session format format-check install clean deps llama
 
 all: build
 
@@ -96,6 +97,22 @@ fuzz:
 		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 		TMPDIR=$(FUZZ_TMP) $(FUZZ_DIR)/tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
 			-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t fuzz/corpus/$$t || exit 1; \
+	done
+
+# After `make fuzz`: copy into fuzz/corpus/NAME/found the inputs of build-fuzz/corpus-NAME that
+# reach code the committed corpus does not (libFuzzer's -merge=1), so `make test` replays them.
+fuzz-merge:
+	@for t in $(FUZZ_TARGETS); do \
+		[ -x $(FUZZ_DIR)/tests/fuzz_$$t ] && [ -d $(FUZZ_DIR)/corpus-$$t ] || continue; \
+		tmp=$$(mktemp -d) && cp -r fuzz/corpus/$$t $$tmp/base && \
+		find $$tmp/base -type f | sort >$$tmp/before && \
+		TMPDIR=$(FUZZ_TMP) $(FUZZ_DIR)/tests/fuzz_$$t -merge=1 -max_len=1024 $$tmp/base \
+			$(FUZZ_DIR)/corpus-$$t >$$tmp/log 2>&1 || { tail -5 $$tmp/log; exit 1; }; \
+		mkdir -p fuzz/corpus/$$t/found; \
+		find $$tmp/base -type f | sort | comm -13 $$tmp/before - >$$tmp/new; \
+		xargs -r cp -t fuzz/corpus/$$t/found <$$tmp/new; \
+		echo "$$t: $$(wc -l <$$tmp/new) new inputs in fuzz/corpus/$$t/found"; \
+		rm -rf $$tmp; \
 	done
 
 # The crash-safety test of `make test` (30 kills) with many more kills.

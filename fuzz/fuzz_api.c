@@ -12,6 +12,8 @@
  * type and a non-empty message exactly when the status is an error. Anything else aborts.
  * Built with clang by `make fuzz`; replayed over fuzz/corpus/api by replay.c in `make test`.
  * FUZZ_API_TRACE=1 in the environment prints each reply's status and body (to check a corpus).
+ * The database lives in $TMPDIR/symbiot-fuzz-api-XXXXXX, removed at exit; a run that crashes or
+ * is killed leaves it behind.
  */
 #include <stdint.h>
 #include <stdio.h>
