@@ -97,6 +97,7 @@ struct stream {
     struct sym_server *s;
     struct sym_job *job;
     int fd;
+    bool cancelled; /* its client went away and the job was cancelled */
 };
 
 /* ---- replies ---- */
@@ -382,6 +383,17 @@ static bool client_gone(int fd)
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
+/* The client of a stream went away (seen by a peek at its socket, or by a failed write):
+ * stop its generation, once. */
+static void cancel_stream(struct stream *st)
+{
+    if (st->cancelled)
+        return;
+    st->cancelled = true;
+    sym_log(SYM_LOG_INFO, "client went away: stopping its generation");
+    sym_job_cancel(st->s->worker, st->job);
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct stream *st = cls;
@@ -395,8 +407,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         if (finished)
             return MHD_CONTENT_READER_END_OF_STREAM;
         if (client_gone(st->fd)) {
-            sym_log(SYM_LOG_INFO, "client went away: stopping its generation");
-            sym_job_cancel(st->s->worker, st->job);
+            cancel_stream(st);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
         sym_job_wait(st->job, (size_t)pos, POLL_MS);
@@ -410,7 +421,7 @@ static void stream_free(void *cls)
     const char *body;
 
     if (!sym_job_result(st->job, &status, &body))
-        sym_job_cancel(st->s->worker, st->job); /* the write failed: the client is gone */
+        cancel_stream(st); /* the write failed: the client is gone */
     sym_job_release(st->job);
     free(st);
 }
@@ -430,6 +441,7 @@ static enum MHD_Result send_stream(struct conn *c, struct MHD_Connection *mc, st
     st->s = c->s;
     st->job = job;
     st->fd = fd;
+    st->cancelled = false;
     resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
     if (!resp) {
         stream_free(st);
