@@ -32,18 +32,6 @@ struct pull_spec {
     const struct sym_catalog_entry *entry; /* when WHAT is a catalogue name */
 };
 
-static void human_bytes(uint64_t n, char *out, size_t size)
-{
-    if (n >= 1000000000ull)
-        snprintf(out, size, "%.2f GB", (double)n / 1e9);
-    else if (n >= 1000000ull)
-        snprintf(out, size, "%.1f MB", (double)n / 1e6);
-    else if (n >= 1000ull)
-        snprintf(out, size, "%.1f kB", (double)n / 1e3);
-    else
-        snprintf(out, size, "%llu B", (unsigned long long)n);
-}
-
 static int has_suffix(const char *s, const char *suffix)
 {
     size_t ls = strlen(s), lx = strlen(suffix);
@@ -63,7 +51,7 @@ static void print_catalog(FILE *out)
     fprintf(out, "%-18s %-6s %-7s %-10s %-20s %s\n", "NAME", "PARAMS", "QUANT", "SIZE", "LICENCE",
             "FILE (Hugging Face)");
     for (i = 0; i < n; i++) {
-        human_bytes(e[i].approx_size, size, sizeof size);
+        sym_human_bytes(e[i].approx_size, size, sizeof size);
         fprintf(out, "%-18s %-6s %-7s ~%-9s %-20s %s/%s%s\n", sym_catalog_name(&e[i], name, 64),
                 e[i].params, e[i].quant, size, e[i].license, e[i].repo, e[i].file,
                 &e[i] == rec ? "  (recommended here)" : "");
@@ -130,14 +118,14 @@ static void on_progress(const struct sym_download_progress *p, void *data)
     char done[32], total[32], rate[32], eta[32] = "";
     int *bar_shown = data, filled, i;
 
-    human_bytes(p->done, done, sizeof done);
-    human_bytes((uint64_t)p->rate, rate, sizeof rate);
+    sym_human_bytes(p->done, done, sizeof done);
+    sym_human_bytes((uint64_t)p->rate, rate, sizeof rate);
     fputs("\r\033[K", stderr);
     if (p->total) {
         double f = (double)p->done / (double)p->total;
         double left = p->rate > 0 ? (double)(p->total - p->done) / p->rate : -1;
 
-        human_bytes(p->total, total, sizeof total);
+        sym_human_bytes(p->total, total, sizeof total);
         filled = (int)(f * BAR_WIDTH);
         if (!p->final && left >= 0)
             snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
@@ -172,15 +160,15 @@ static void pull_report(struct cli *cli, const struct pull_spec *s, const char *
     struct sym_model_file *list;
     size_t n = 0;
 
-    human_bytes(r->size, size, sizeof size);
-    human_bytes(r->received, got, sizeof got);
-    human_bytes(r->seconds > 0 ? (uint64_t)((double)r->received / r->seconds) : 0, rate,
-                sizeof rate);
+    sym_human_bytes(r->size, size, sizeof size);
+    sym_human_bytes(r->received, got, sizeof got);
+    sym_human_bytes(r->seconds > 0 ? (uint64_t)((double)r->received / r->seconds) : 0, rate,
+                    sizeof rate);
     snprintf(name, sizeof name, "%.*s", (int)(strlen(s->file) - 5), s->file);
     printf("saved %s (%s) to %s\n", name, size, dest);
     fprintf(stderr, "received %s in %.1f s (%s/s)", got, r->seconds, rate);
     if (r->resumed_from) {
-        human_bytes(r->resumed_from, got, sizeof got);
+        sym_human_bytes(r->resumed_from, got, sizeof got);
         fprintf(stderr, ", resumed after the %s already there", got);
     }
     fputc('\n', stderr);
@@ -343,7 +331,7 @@ static int models_list(struct cli *cli)
                 arr, info_json(list[i].name, list[i].path, &in, bad ? err : NULL, is_def));
             continue;
         }
-        human_bytes(list[i].size, size, sizeof size);
+        sym_human_bytes(list[i].size, size, sizeof size);
         if (bad) {
             printf("%c %-36s (unreadable: %s)\n", is_def ? '*' : ' ', list[i].name, err);
             continue;
@@ -385,7 +373,7 @@ static int models_info(struct cli *cli, const char *what)
                              sym_models_name_of(path, err, sizeof err) && !strcmp(err, def)));
         return CLI_EXIT_OK;
     }
-    human_bytes(in.file_size, size, sizeof size);
+    sym_human_bytes(in.file_size, size, sizeof size);
     printf("name:            %s\n", name);
     printf("path:            %s\n", path);
     if (in.name[0])

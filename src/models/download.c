@@ -327,7 +327,7 @@ static int on_xfer(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t 
 
 /* ---- one request ---- */
 
-static void human_bytes(uint64_t n, char *out, size_t size)
+void sym_human_bytes(uint64_t n, char *out, size_t size)
 {
     if (n >= 1000000000ull)
         snprintf(out, size, "%.2f GB", (double)n / 1e9);
@@ -422,9 +422,9 @@ static void progress_words(const struct dl *d, char *out, size_t size)
 {
     char a[32], b[32];
 
-    human_bytes(d->off + d->written, a, sizeof a);
+    sym_human_bytes(d->off + d->written, a, sizeof a);
     if (d->total) {
-        human_bytes(d->total, b, sizeof b);
+        sym_human_bytes(d->total, b, sizeof b);
         snprintf(out, size, "%s of %s", a, b);
     } else {
         snprintf(out, size, "%s", a);
@@ -471,8 +471,8 @@ static enum sym_status failure(struct dl *d, CURLcode cc, const char *errbuf, ch
     }
     if (d->no_space) {
         part_dir(d, dir, sizeof dir);
-        human_bytes(d->need, a, sizeof a);
-        human_bytes(d->avail, b, sizeof b);
+        sym_human_bytes(d->need, a, sizeof a);
+        sym_human_bytes(d->avail, b, sizeof b);
         snprintf(err, errlen, "not enough disk space in %s: the download needs %s more, %s free",
                  dir, a, b);
         return SYM_ERR_TOO_LONG;

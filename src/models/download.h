@@ -71,6 +71,10 @@ struct sym_download_params sym_download_default_params(void);
  * Check url before anything is sent: http(s) only, a host, plain http only to loopback unless
  * allow_http. SYM_ERR_INVALID with a message in err.
  */
+/* n bytes for people: "1.23 GB", "45.6 MB", "7.8 kB", "12 bytes" (the progress bar, the
+ * listings and the errors say sizes the same way). */
+void sym_human_bytes(uint64_t n, char *out, size_t size);
+
 enum sym_status sym_download_check_url(const char *url, bool allow_http, char *err, size_t errlen);
 
 /* The last path segment of url ("model.gguf" from ".../resolve/main/model.gguf?download=1"). */
