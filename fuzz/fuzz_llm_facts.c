@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "nlp/llm_facts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

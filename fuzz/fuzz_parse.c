@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "nlp/parse.h"
 #include "nlp/text.h"
 #include "nlp/when.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "llm/sse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -21,7 +21,7 @@
 
 #include "cli/cli.h"
 #include "core/assistant.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 

@@ -108,7 +108,7 @@ void cli_error(const char *fmt, ...)
     ;
 void cli_notice(const char *message, void *data);
 /* Write untrusted text to f: as it is, or without its control characters (but tab and newline)
- * when f is a terminal (core/utf8.h, sym_utf8_terminal_safe). */
+ * when f is a terminal (base/utf8.h, sym_utf8_terminal_safe). */
 void cli_write_text(FILE *f, const char *text, size_t len);
 int cli_print_text(const char *text, size_t len, void *data);
 void cli_progress(float fraction, void *data);

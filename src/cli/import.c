@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/clock.h"
+#include "base/clock.h"
 
 long long cli_civil_days(const struct tm *tm)
 {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "memory/facts.h"
 
 /* The longest import line: a fact's text is at most 1 MiB, and escapes may double it. */

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "llm/embed.h"
 #include "llm/llm.h"
 #include "memory/facts.h"

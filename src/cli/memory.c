@@ -21,8 +21,8 @@
 
 #include "cli/cli.h"
 #include "cli/import.h"
-#include "core/buf.h"
-#include "core/clock.h"
+#include "base/buf.h"
+#include "base/clock.h"
 #include "memory/facts.h"
 
 #define SEARCH_DEFAULT_K 10

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/paths.h"
+#include "base/paths.h"
 #include "llm/gguf_info.h"
 #include "models/catalog.h"
 #include "models/download.h"

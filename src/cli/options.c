@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/log.h"
-#include "core/paths.h"
-#include "core/sha256.h"
+#include "base/log.h"
+#include "base/paths.h"
+#include "base/sha256.h"
 #include "version.h"
 
 static const char usage_text[] =

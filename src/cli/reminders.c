@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "memory/store.h"
 #include "modules/remind.h"
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 static bool use_color;
 static bool stderr_tty, stdout_tty;

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/clock.h"
-#include "core/paths.h"
+#include "base/clock.h"
+#include "base/paths.h"
 #include "nlp/parse.h"
 #include "version.h"
 

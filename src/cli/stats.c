@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/chart.h"
+#include "stats/chart.h"
 #include "cli/cli.h"
-#include "core/clock.h"
-#include "core/summary.h"
+#include "base/clock.h"
+#include "stats/summary.h"
 #include "memory/feedback.h"
 
 static int print_json(const struct sym_summary *sum, int days)

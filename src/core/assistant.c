@@ -27,13 +27,13 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "core/buf.h"
-#include "core/clock.h"
+#include "base/buf.h"
+#include "base/clock.h"
 #include "core/learn.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/module.h"
 #include "core/recall.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
 #include "memory/feedback.h"

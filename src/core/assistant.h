@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "core/config.h"
-#include "core/status.h"
+#include "base/status.h"
 #include "llm/backend.h"
 #include "llm/llm.h"
 #include "nlp/parse.h"

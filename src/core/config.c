@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED, FIELD_BOOL, FIELD_BACKEND };
 

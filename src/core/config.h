@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 #define SYM_DEFAULT_SYSTEM                                                                         \
     "You are Symbiot, a helpful assistant running privately on the user's own computer. "          \

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/log.h"
+#include "base/buf.h"
+#include "base/log.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "nlp/llm_facts.h"

@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "llm/llm.h"
 
 struct sym_store;

@@ -10,7 +10,7 @@
 #define SYM_MODULE_H
 
 #include "core/assistant.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "nlp/parse.h"
 
 struct sym_command {

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 struct sym_embedder;
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 struct sym_gguf_info {
     char arch[64];      /* general.architecture, e.g. "qwen2", "llama" */

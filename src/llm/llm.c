@@ -8,7 +8,7 @@
  * re-tokenized answer differs. The trade-off: tokenizing the whole conversation each turn, for a
  * pipeline that needs no bookkeeping of which message became which token.
  *
- * Streaming: token pieces go through a UTF-8 assembler (core/utf8.h) and then a stop-string
+ * Streaming: token pieces go through a UTF-8 assembler (base/utf8.h) and then a stop-string
  * holder that keeps back only the tail that could still become a stop string.
  *
  * Threads: the contexts share one ggml threadpool, made once and kept (as llama.cpp's own
@@ -31,8 +31,8 @@
 #include "ggml-cpu.h"
 #include "llama.h"
 
-#include "core/log.h"
-#include "core/utf8.h"
+#include "base/log.h"
+#include "base/utf8.h"
 #include "llm/guard.h"
 #include "llm/load.h"
 

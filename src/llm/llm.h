@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/buf.h"
-#include "core/status.h"
+#include "base/buf.h"
+#include "base/status.h"
 
 struct sym_llm;
 

@@ -10,7 +10,7 @@
 
 #include "llama.h"
 
-#include "core/status.h"
+#include "base/status.h"
 
 /*
  * Check path (exists, a file, GGUF magic) and load it with n_gpu_layers offloaded (-1 = all).

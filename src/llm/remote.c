@@ -29,10 +29,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "core/clock.h"
-#include "core/host.h"
-#include "core/log.h"
-#include "core/utf8.h"
+#include "base/clock.h"
+#include "base/host.h"
+#include "base/log.h"
+#include "base/utf8.h"
 #include "llm/backend_impl.h"
 #include "llm/sse.h"
 #include "version.h"

@@ -18,8 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/buf.h"
-#include "core/status.h"
+#include "base/buf.h"
+#include "base/status.h"
 
 struct sym_sse {
     struct sym_buf line; /* the line being read */

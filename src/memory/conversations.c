@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
-#include "core/utf8.h"
+#include "base/clock.h"
+#include "base/utf8.h"
 #include "memory/store_internal.h"
 
 void sym_conversations_free(struct sym_conversations *list)

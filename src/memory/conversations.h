@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "memory/store.h"
 
 /* Longest title, in characters (Unicode code points). */

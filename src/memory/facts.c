@@ -39,10 +39,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/utf8.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/utf8.h"
 #include "llm/embed.h"
 #include "memory/store_internal.h"
 #include "nlp/text.h"

@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "memory/store.h"
 
 struct sym_fact {

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "memory/store.h"
 
 #define SYM_STATS_KEEP 10000

@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/paths.h"
+#include "base/log.h"
+#include "base/paths.h"
 #include "memory/store_internal.h"
 
 struct sym_store {

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 struct sym_store;
 

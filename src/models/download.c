@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/host.h"
+#include "base/host.h"
 #include "version.h"
 
 #define PATH_MAX_LEN 4096

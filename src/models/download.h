@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/sha256.h"
-#include "core/status.h"
+#include "base/sha256.h"
+#include "base/status.h"
 
 struct sym_download_progress {
     uint64_t done;         /* bytes of the file on disk so far (resumed ones included) */

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 #define SYM_MODELS_PATH_MAX 4096
 

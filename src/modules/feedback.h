@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "memory/store.h"
 #include "nlp/lang.h"
 

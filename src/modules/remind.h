@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "memory/store.h"
 #include "nlp/lang.h"
 

@@ -3,7 +3,7 @@
  * the week of a date (/weekday) and the days left until a date or a holiday (/until), in English
  * and Russian.
  *
- * Everything is computed from sym_clock_now() (core/clock.h), so tests fix the clock. Dates are
+ * Everything is computed from sym_clock_now() (base/clock.h), so tests fix the clock. Dates are
  * worked on as day numbers (days since 1970-01-01 in the proleptic Gregorian calendar): "how many
  * days until" is a subtraction of calendar days in the local zone, which a DST change cannot
  * skew, and the weekday of any date follows from its day number without touching TZ. Places come
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "core/module.h"
 #include "nlp/places.h"
 #include "nlp/ru.h"

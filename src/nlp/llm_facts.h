@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 #define SYM_LLM_FACTS_MAX 4
 

@@ -14,7 +14,7 @@
  * Every word is read through at(), which returns NULL past the end of the span, so no
  * component can read out of bounds whatever the words are.
  *
- * Resolution puts the zone in force for the call (sym_clock_zone_enter, core/clock.h) and lets
+ * Resolution puts the zone in force for the call (sym_clock_zone_enter, base/clock.h) and lets
  * mktime() do the calendar arithmetic (day and month overflow, DST).
  */
 #include "nlp/when.h"
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "nlp/text.h"
 
 #define MAX_AMOUNT 10000 /* the largest number of units an offset may have */

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/chart.h"
-#include "core/clock.h"
+#include "stats/chart.h"
+#include "base/clock.h"
 #include "llm/embed.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"

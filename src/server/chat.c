@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "core/assistant.h"
-#include "core/buf.h"
+#include "base/buf.h"
 #include "server/internal.h"
 #include "server/openai.h"
 

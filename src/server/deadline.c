@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 #define WATCH_MS 250
 

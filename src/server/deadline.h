@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 struct sym_deadlines;
 struct sym_deadline;

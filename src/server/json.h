@@ -3,7 +3,7 @@
  * readers that say exactly what is wrong with a request, and times as ISO 8601 in UTC.
  *
  * Times are written in UTC ("2027-06-12T09:00:00Z") on purpose: local time would need the TZ
- * machinery of core/clock.c, which is not thread-safe, and these run on connection threads.
+ * machinery of base/clock.c, which is not thread-safe, and these run on connection threads.
  */
 #ifndef SYM_SERVER_JSON_H
 #define SYM_SERVER_JSON_H

@@ -11,8 +11,8 @@
 
 #include <stdbool.h>
 
-#include "core/buf.h"
-#include "core/status.h"
+#include "base/buf.h"
+#include "base/status.h"
 #include "llm/llm.h"
 
 struct sym_metrics;

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/utf8.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 #include "version.h"
 
 #define MAX_EMBED_INPUTS 256

@@ -31,7 +31,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "server/assets.h"

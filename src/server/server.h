@@ -15,7 +15,7 @@
 
 #include "core/assistant.h"
 #include "core/config.h"
-#include "core/status.h"
+#include "base/status.h"
 
 struct sym_server;
 struct sym_embedder;

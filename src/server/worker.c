@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 
 struct sym_job {
     atomic_int refs;

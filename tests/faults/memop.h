@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 /* The test database; set by memop_set_path() before anything else. */
 extern char memop_db_path[1024];

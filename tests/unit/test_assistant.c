@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/assistant.h"
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "test.h"

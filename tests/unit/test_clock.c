@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "test.h"
 
 /* 2027-06-12T05:05:00Z, a Saturday. */

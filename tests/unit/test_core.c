@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 #include "core/config.h"
-#include "core/paths.h"
+#include "base/paths.h"
 #include "test.h"
 
 static void test_buf(void)

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "llm/embed.h"
 #include "llm/llm.h"
 #include "memory/facts.h"

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "memory/store_internal.h"

@@ -1,6 +1,6 @@
 /*
  * test_feedback.c: ratings and turn figures in the memory database (memory/feedback.h), the
- * summary `symbiot stats` prints (core/summary.h) on records with known values and a fixed clock,
+ * summary `symbiot stats` prints (stats/summary.h) on records with known values and a fixed clock,
  * and the chart files (cli/chart.h): an SVG with one point per turn, a PNG with the right
  * signature, header and size.
  */
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/chart.h"
-#include "core/clock.h"
-#include "core/summary.h"
+#include "stats/chart.h"
+#include "base/clock.h"
+#include "stats/summary.h"
 #include "memory/conversations.h"
 #include "memory/feedback.h"
 #include "memory/store.h"

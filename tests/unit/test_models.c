@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/paths.h"
-#include "core/sha256.h"
+#include "base/paths.h"
+#include "base/sha256.h"
 #include "llm/gguf_info.h"
 #include "models/catalog.h"
 #include "models/download.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "nlp/places.h"
 #include "nlp/text.h"
 #include "test.h"

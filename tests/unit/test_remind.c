@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/assistant.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "memory/store.h"
 #include "modules/remind.h"
 #include "test.h"

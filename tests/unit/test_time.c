@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/assistant.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "core/module.h"
 #include "nlp/ru.h"
 #include "test.h"

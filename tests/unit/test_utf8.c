@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "test.h"
 
 static void test_valid(void)

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 struct sym_buf {
     char *data; /* NUL-terminated content, NULL until the first append */

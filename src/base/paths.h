@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "core/status.h"
+#include "base/status.h"
 
 /* Write "<config dir>/<name>" into out. SYM_ERR_TOO_LONG if it does not fit, SYM_ERR_NOT_FOUND
  * when neither XDG_CONFIG_HOME nor HOME is set. Does not create anything. */

@@ -3,7 +3,7 @@
  *
  * Growth doubles the allocation, so appending n bytes one at a time costs O(n).
  */
-#include "core/buf.h"
+#include "base/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * 5x7 pixel font) and writes it with stored (uncompressed) deflate blocks, so no image or
  * compression library is needed; a 800x480 chart is about 390 KB.
  */
-#include "core/chart.h"
+#include "stats/chart.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/summary.h"
+#include "stats/summary.h"
 
 #define LEFT 80
 #define RIGHT 30

@@ -1,7 +1,7 @@
 /*
  * status.c: names of the status codes; see status.h.
  */
-#include "core/status.h"
+#include "base/status.h"
 
 const char *sym_status_str(enum sym_status status)
 {

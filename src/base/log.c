@@ -4,7 +4,7 @@
  * One global level: the process has one user and one verbosity switch. Each message is formatted
  * into one buffer and written with a single fputs so lines from threads do not interleave.
  */
-#include "core/log.h"
+#include "base/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

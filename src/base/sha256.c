@@ -4,7 +4,7 @@
  * Written out plainly rather than unrolled: a model download is limited by the network or the
  * disk, and this runs at a few hundred MB/s, which is enough to re-hash a partial file on resume.
  */
-#include "core/sha256.h"
+#include "base/sha256.h"
 
 #include <ctype.h>
 #include <string.h>

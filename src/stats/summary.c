@@ -1,7 +1,7 @@
 /*
  * summary.c: medians, percentiles and totals over recorded turns; see summary.h.
  */
-#include "core/summary.h"
+#include "stats/summary.h"
 
 #include <stdio.h>
 #include <stdlib.h>

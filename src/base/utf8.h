@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 
 /* True when s[0..n) is entirely valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
 bool sym_utf8_valid(const char *s, size_t n);

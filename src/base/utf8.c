@@ -5,7 +5,7 @@
  * one U+FFFD per maximal prefix of a valid sequence, so "\xE2\x82" followed by "A" gives one
  * replacement character and then "A", as browsers and Python do.
  */
-#include "core/utf8.h"
+#include "base/utf8.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * paths.c: XDG base directory lookup; see paths.h.
  */
-#include "core/paths.h"
+#include "base/paths.h"
 
 #include <errno.h>
 #include <stdio.h>

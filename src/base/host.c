@@ -1,7 +1,7 @@
 /*
  * host.c: host names that name this machine; see host.h.
  */
-#include "core/host.h"
+#include "base/host.h"
 
 #include <string.h>
 #include <strings.h>

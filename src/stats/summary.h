@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "memory/feedback.h"
 
 enum sym_figure { SYM_FIG_TTFT, SYM_FIG_PROMPT_TPS, SYM_FIG_GEN_TPS, SYM_FIG_RECALL, SYM_N_FIGS };
