@@ -61,7 +61,7 @@ static const char reminders_usage[] =
     "\n"
     "Examples:\n"
     "  symbiot reminders\n"
-    "  symbiot reminders --json | jq -r '.[].text'\n";
+    "  symbiot reminders --json --db ~/notes.db\n";
 
 static const char conversations_usage[] =
     "Usage: symbiot conversations [--json] [--db PATH]\n"
