@@ -424,7 +424,7 @@ static const struct cli_cmd commands[] = {
     {"bench", CLI_BENCH, parse_bench, run_bench, CLI_NEED_MODEL | CLI_NEED_MODEL_REQUIRED,
      "speed on this machine: pp/tg, a multi-turn chat, memory search", bench_usage, NULL},
     {"pull", CLI_PULL, parse_operands, run_pull, 0,
-     "download a model (the only command that uses the network)", NULL, pull_help},
+     "download a model into the library, from the catalogue or a URL", NULL, pull_help},
     {"models", CLI_MODELS, parse_operands, run_models, 0,
      "the downloaded models; info, rm, default, catalog", NULL, models_help},
     {"help", CLI_HELP, parse_help, NULL, 0, "this help, or a command's own (`help COMMAND`)",

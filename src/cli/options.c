@@ -60,7 +60,6 @@ static const char usage_options[] =
     "                           `extract = off` in the config does the same\n"
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
-    "\n"
     "\n";
 
 /* The backends' options. */
