@@ -401,6 +401,7 @@ static void models_help(FILE *out)
 #define CHAT_NEEDS                                                                                 \
     (CLI_NEED_MODEL | CLI_NEED_STORE | CLI_NEED_EMBEDDER | CLI_NEED_REMOTE | CLI_NEED_ASSISTANT)
 
+/* The first row is the command that runs when none is named. */
 static const struct cli_cmd commands[] = {
     {"chat", CLI_CHAT, parse_chat, run_chat, CHAT_NEEDS,
      "talk: a session, or one turn per line of stdin (the default)", chat_usage, NULL},
