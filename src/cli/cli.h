@@ -1,14 +1,15 @@
 /*
- * cli.h: the command-line front end's shared pieces: options, rendering, the REPL.
+ * cli.h: the command-line front end's shared pieces: the command table, options, rendering, the
+ * REPL and the commands' runners.
  *
- * The front end parses the command line, loads the model, and feeds input lines to the assistant
- * core; it renders answers, notices and errors. It routes nothing itself.
+ * The front end parses the command line, looks the command up in the table (commands.c), sets up
+ * what the command's row says it needs (main.c), and calls the row's runner; chat feeds input
+ * lines to the assistant core and renders answers, notices and errors. It routes nothing itself.
  */
 #ifndef SYM_CLI_H
 #define SYM_CLI_H
 
 #include <signal.h>
-#include <stdio.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -28,6 +29,8 @@ enum cli_command {
     CLI_BENCH,
     CLI_PULL,
     CLI_MODELS,
+    CLI_HELP,
+    CLI_VERSION,
 };
 
 /* `symbiot bench` settings. */
@@ -59,18 +62,21 @@ struct cli_serve {
     bool given;           /* any of them was given */
 };
 
+struct cli_cmd;
+
 struct cli {
     struct sym_config cfg;
     enum cli_command command;
-    char *ask_text;          /* ask: the question (joined arguments), owned */
-    bool json;               /* one JSON object per turn */
-    bool raw;                /* plain completion, no chat template */
-    bool resume;             /* chat: go on with the most recent stored conversation */
-    bool all;                /* `conversations delete --all` */
-    long long delete_id;     /* `conversations delete ID`; 0 = none */
-    int stats_days;          /* stats: --days (default 7; 0 = everything kept) */
-    const char *plot;        /* stats: --plot FILE; borrowed from argv */
-    const char *export_path; /* `feedback export FILE`; NULL = stdout; borrowed */
+    const struct cli_cmd *cmd; /* its row in the command table */
+    char *ask_text;            /* ask: the question (joined arguments), owned */
+    bool json;                 /* one JSON object per turn */
+    bool raw;                  /* plain completion, no chat template */
+    bool resume;               /* chat: go on with the most recent stored conversation */
+    bool all;                  /* `conversations delete --all` */
+    long long delete_id;       /* `conversations delete ID`; 0 = none */
+    int stats_days;            /* stats: --days (default 7; 0 = everything kept) */
+    const char *plot;          /* stats: --plot FILE; borrowed from argv */
+    const char *export_path;   /* `feedback export FILE`; NULL = stdout; borrowed */
     struct cli_bench bench;
     bool verbose;
     bool color;       /* colours on stdout/stderr (a terminal and no NO_COLOR) */
@@ -82,6 +88,77 @@ struct cli {
     const char *sha256; /* pull: --sha256 HEX */
     bool allow_http;    /* pull: --allow-http */
 };
+
+/* ---- the command table (commands.c) ---- */
+
+/* What a command needs before its runner. main() sets these up in this order: the question
+ * check, the model (resolved), the memory database, the embedding model, the remote backend, the
+ * model (loaded), the assistant. */
+enum cli_need {
+    CLI_NEED_QUESTION = 1u << 0,       /* a question: in the arguments, or on a stdin that is no
+                                          terminal; else a usage error */
+    CLI_NEED_MODEL = 1u << 1,          /* the chat model, resolved (a library name, the library's
+                                          default) and loaded when there is one */
+    CLI_NEED_MODEL_REQUIRED = 1u << 2, /* no model at all is a usage error */
+    CLI_NEED_STORE = 1u << 3,          /* the memory database; the command goes on without it */
+    CLI_NEED_STORE_REQUIRED = 1u << 4, /* the memory database; without it, exit status 1 */
+    CLI_NEED_EMBEDDER = 1u << 5,       /* --embed-model, attached to the store */
+    CLI_NEED_REMOTE = 1u << 6,         /* --backend remote|auto (remote: no local model loaded) */
+    CLI_NEED_ASSISTANT = 1u << 7,      /* the assistant over the model, store and backend */
+    CLI_OWN_OPTIONS = 1u << 8,         /* the options after the command word are its own: only
+                                          those before it are global (the row's parser reads them) */
+};
+
+struct sym_embedder;
+struct sym_backend;
+
+/* What main() set up for a runner. A runner that takes ownership of a member sets it to NULL;
+ * main() frees the rest. */
+struct cli_setup {
+    struct sym_store *store;
+    struct sym_embedder *embedder;
+    struct sym_llm *llm;
+    struct sym_backend *remote;
+    struct sym_assistant *assistant;
+};
+
+/* One row of the command table (Redis's command table is the model). */
+struct cli_cmd {
+    const char *name;
+    enum cli_command id;
+    /* Read the command's operands: argv[0] is the command word (argc is 0 for `symbiot` alone,
+     * which is chat), then the words after it that are not global options (with
+     * CLI_OWN_OPTIONS: everything after it). Returns -1 when the program should exit with *code
+     * (a usage error printed, or the help). */
+    int (*parse)(struct cli *cli, int argc, char **argv, int *code);
+    /* Run the command on what main() set up; returns the exit code. NULL for the commands that
+     * are done when parsed (help, version). */
+    int (*run)(struct cli *cli, struct cli_setup *s);
+    unsigned needs;      /* enum cli_need bits */
+    const char *summary; /* one line for the global help */
+    const char *usage;   /* `symbiot NAME --help`; NULL when help() prints it */
+    void (*help)(FILE *out);
+};
+
+/* The row named name, or NULL when there is no such command. */
+const struct cli_cmd *cli_command_find(const char *name);
+/* The row that is run when no command is named (chat). */
+const struct cli_cmd *cli_command_default(void);
+/* Print cmd's own usage (`symbiot NAME --help`) to out. */
+void cli_command_help(const struct cli_cmd *cmd, FILE *out);
+/* Print the table, one line per command (name and summary), to out. */
+void cli_commands_list(FILE *out);
+/* Print the global help (`symbiot --help`): the commands from the table and the global options;
+ * in options.c. */
+void cli_usage(FILE *out);
+
+/* ---- chat and ask (main.c) ---- */
+/* `symbiot chat`: the interactive session on a terminal (without --json), else one turn per
+ * input line. Returns the exit code. */
+int cli_chat(struct cli *cli, struct sym_assistant *a);
+/* `symbiot ask`: one question (the arguments, or all of stdin), one answer. Returns the exit
+ * code. */
+int cli_ask(struct cli *cli, struct sym_assistant *a);
 
 /* Set by the SIGINT handler; the LLM polls it. */
 extern volatile sig_atomic_t cli_interrupted;
@@ -170,6 +247,8 @@ int cli_models(struct cli *cli);
 int cli_resolve_model(struct cli *cli);
 /* The help of `pull` or `models` (command) to out. */
 void cli_models_help(const char *command, FILE *out);
+/* The help of `memory` to out. */
+void cli_memory_help(FILE *out);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

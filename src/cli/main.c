@@ -1,6 +1,8 @@
 /*
- * main.c: the `symbiot` command: parse options, open the memory database, load the model, run
- * chat, piped chat, ask, reminders, conversations or the HTTP server (serve.c).
+ * main.c: the `symbiot` command: parse options, look the command up in the command table
+ * (commands.c), set up what its row needs (the model, the memory database, the embedding model,
+ * the remote backend, the assistant), and call its runner; and the runners of chat, piped chat
+ * and ask.
  *
  * Modes: an interactive REPL when stdin is a terminal (repl.c); one turn per input line when
  * stdin is a pipe; one answer for `ask`. All of them go through sym_assistant_turn(). Reminders
@@ -166,6 +168,13 @@ static int run_piped(struct cli *cli, struct sym_assistant *a)
     return status;
 }
 
+int cli_chat(struct cli *cli, struct sym_assistant *a)
+{
+    if (cli->interactive && !cli->json)
+        return cli_repl(cli, a);
+    return run_piped(cli, a);
+}
+
 static char *read_all_stdin(void)
 {
     struct sym_buf b;
@@ -183,7 +192,7 @@ static char *read_all_stdin(void)
     return sym_buf_steal(&b);
 }
 
-static int run_ask(struct cli *cli, struct sym_assistant *a)
+int cli_ask(struct cli *cli, struct sym_assistant *a)
 {
     char *text = cli->ask_text;
     int code;
@@ -319,16 +328,81 @@ static int open_embedder(const struct cli *cli, struct sym_store *store, struct 
     return CLI_EXIT_OK;
 }
 
+/* The model for a row with CLI_NEED_MODEL: none under --backend remote (every answer comes from
+ * the endpoint), else the configured one resolved. Returns an exit status. */
+static int choose_model(struct cli *cli, unsigned needs)
+{
+    if (needs & CLI_NEED_REMOTE && cli->cfg.backend == SYM_BACKEND_MODE_REMOTE) {
+        free(cli->cfg.model); /* every answer comes from the endpoint: no local model to load */
+        cli->cfg.model = NULL;
+        return CLI_EXIT_OK;
+    }
+    return cli_resolve_model(cli);
+}
+
+/* The assistant over what s holds: it takes the model, the store and the remote backend. */
+static int build_assistant(struct cli *cli, struct cli_setup *s)
+{
+    struct sym_llm_params params;
+    enum sym_status rc;
+
+    rc = sym_assistant_init(&s->assistant, &cli->cfg, s->llm); /* a owns llm now */
+    s->llm = NULL;
+    if (rc) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    sym_assistant_set_store(s->assistant, s->store); /* a owns store now */
+    s->store = NULL;
+    sym_assistant_set_remote(s->assistant, s->remote); /* and the remote backend */
+    s->remote = NULL;
+    params = llm_params(cli);
+    sym_assistant_set_llm_params(s->assistant, &params);
+    sym_assistant_set_lang(s->assistant, sym_lang_from_env());
+    sym_assistant_set_raw(s->assistant, cli->raw);
+    if (cli->resume)
+        cli_resume(s->assistant);
+    return CLI_EXIT_OK;
+}
+
+/* Set up what the command's row needs (cli.h, enum cli_need), in that order, into s. Returns an
+ * exit status (the reason printed); what was set up stays in s for the caller to free. */
+static int set_up(struct cli *cli, struct cli_setup *s)
+{
+    unsigned needs = cli->cmd->needs;
+    int code;
+
+    if (needs & CLI_NEED_QUESTION && !cli->ask_text && cli->interactive) {
+        cli_error("%s needs a question: symbiot %s TEXT... (or pipe it on stdin)", cli->cmd->name,
+                  cli->cmd->name);
+        return CLI_EXIT_USAGE;
+    }
+    if (needs & CLI_NEED_MODEL && (code = choose_model(cli, needs)))
+        return code;
+    if (needs & CLI_NEED_MODEL_REQUIRED && !cli->cfg.model) {
+        cli_error("%s needs a model: symbiot %s -m MODEL.gguf", cli->cmd->name, cli->cmd->name);
+        return CLI_EXIT_USAGE;
+    }
+    if (needs & (CLI_NEED_STORE | CLI_NEED_STORE_REQUIRED)) {
+        s->store = open_store(cli);
+        if (!s->store && needs & CLI_NEED_STORE_REQUIRED)
+            return CLI_EXIT_FAIL;
+    }
+    if (needs & CLI_NEED_EMBEDDER && (code = open_embedder(cli, s->store, &s->embedder)))
+        return code;
+    if (needs & CLI_NEED_REMOTE && (code = open_remote(cli, &s->remote)))
+        return code;
+    if (needs & CLI_NEED_MODEL && cli->cfg.model && (code = load_model(cli, &s->llm)))
+        return code;
+    if (needs & CLI_NEED_ASSISTANT)
+        return build_assistant(cli, s);
+    return CLI_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
-    struct sym_assistant *a = NULL;
-    struct sym_store *store = NULL;
-    struct sym_embedder *embedder = NULL;
-    struct sym_llm *llm = NULL;
-    struct sym_backend *remote = NULL;
-    struct sym_llm_params params;
+    struct cli_setup s = {NULL, NULL, NULL, NULL, NULL};
     struct cli cli;
-    enum sym_status rc;
     int code;
 
     setlocale(LC_CTYPE, "");
@@ -340,103 +414,14 @@ int main(int argc, char **argv)
     sym_log_set_level(cli.verbose ? SYM_LOG_DEBUG : SYM_LOG_WARN);
     sym_llm_route_log();
     install_sigint();
-    if (cli.command == CLI_ASK && !cli.ask_text && cli.interactive) {
-        cli_error("ask needs a question: symbiot ask TEXT... (or pipe it on stdin)");
-        code = CLI_EXIT_USAGE;
-        goto out;
-    }
-    if (cli.command == CLI_PULL || cli.command == CLI_MODELS) { /* no memory, no model */
-        code = cli.command == CLI_PULL ? cli_pull(&cli) : cli_models(&cli);
-        goto out;
-    }
-    if ((cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE) &&
-        cli.cfg.backend == SYM_BACKEND_MODE_REMOTE) {
-        free(cli.cfg.model); /* every answer comes from the endpoint: no local model to load */
-        cli.cfg.model = NULL;
-    } else if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE ||
-               cli.command == CLI_BENCH) {
-        code = cli_resolve_model(&cli);
-        if (code)
-            goto out;
-    }
-    if (cli.command == CLI_BENCH) {
-        if (!cli.cfg.model) {
-            cli_error("bench needs a model: symbiot bench -m MODEL.gguf");
-            code = CLI_EXIT_USAGE;
-        } else if (!(code = load_model(&cli, &llm))) {
-            code = cli_bench(&cli, llm); /* owns llm */
-        }
-        goto out;
-    }
-    store = open_store(&cli);
-    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_MEMORY ||
-        cli.command == CLI_SERVE) {
-        code = open_embedder(&cli, store, &embedder);
-        if (code)
-            goto out;
-    }
-    if (cli.command == CLI_MEMORY) {
-        code = store ? cli_memory(&cli, store) : CLI_EXIT_FAIL;
-        goto out;
-    }
-    if (cli.command == CLI_CONVERSATIONS) {
-        code = store ? cli_conversations(&cli, store) : CLI_EXIT_FAIL;
-        goto out;
-    }
-    if (cli.command == CLI_STATS) {
-        code = store ? cli_stats(&cli, store) : CLI_EXIT_FAIL;
-        goto out;
-    }
-    if (cli.command == CLI_FEEDBACK_EXPORT) {
-        code = store ? cli_feedback_export(&cli, store) : CLI_EXIT_FAIL;
-        goto out;
-    }
-    if (!store && cli.command == CLI_REMINDERS) {
-        code = CLI_EXIT_FAIL;
-        goto out;
-    }
-    if (cli.command == CLI_CHAT || cli.command == CLI_ASK || cli.command == CLI_SERVE) {
-        code = open_remote(&cli, &remote);
-        if (code)
-            goto out;
-    }
-    if (cli.cfg.model && cli.command != CLI_REMINDERS) {
-        code = load_model(&cli, &llm);
-        if (code)
-            goto out;
-    }
-    rc = sym_assistant_init(&a, &cli.cfg, llm); /* a owns llm now */
-    if (rc) {
-        cli_error("out of memory");
-        code = CLI_EXIT_FAIL;
-        goto out;
-    }
-    sym_assistant_set_store(a, store); /* a owns store now */
-    store = NULL;
-    sym_assistant_set_remote(a, remote); /* and the remote backend */
-    remote = NULL;
-    params = llm_params(&cli);
-    sym_assistant_set_llm_params(a, &params);
-    sym_assistant_set_lang(a, sym_lang_from_env());
-    sym_assistant_set_raw(a, cli.raw);
-    if (cli.resume)
-        cli_resume(a);
-    if (cli.command == CLI_SERVE) {
-        code = cli_serve(&cli, a, embedder); /* the server owns a now */
-        a = NULL;
-    } else if (cli.command == CLI_REMINDERS)
-        code = cli_reminders(&cli, a);
-    else if (cli.command == CLI_ASK)
-        code = run_ask(&cli, a);
-    else if (cli.interactive && !cli.json)
-        code = cli_repl(&cli, a);
-    else
-        code = run_piped(&cli, a);
-out:
-    sym_backend_free(remote);
-    sym_assistant_free(a);
-    sym_store_close(store);
-    sym_embedder_free(embedder); /* after the store that borrowed it */
+    code = set_up(&cli, &s);
+    if (!code)
+        code = cli.cmd->run(&cli, &s);
+    sym_backend_free(s.remote);
+    sym_assistant_free(s.assistant);
+    sym_llm_free(s.llm);
+    sym_store_close(s.store);
+    sym_embedder_free(s.embedder); /* after the store that borrowed it */
     cli_free(&cli);
     return code;
 }

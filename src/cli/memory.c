@@ -62,6 +62,11 @@ static const struct option memory_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+void cli_memory_help(FILE *out)
+{
+    fputs(memory_usage, out);
+}
+
 /* Append tag to the comma-joined list in *tags. */
 static int add_tag(char **tags, const char *tag)
 {

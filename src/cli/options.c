@@ -1,8 +1,9 @@
 /*
- * options.c: command-line parsing, help text, and the config/environment layering.
+ * options.c: command-line parsing, the global help text, and the config/environment layering.
  *
- * getopt_long permutes, so options may come before or after the subcommand. Flags are collected
- * first and applied after the config file and the environment, so they win.
+ * getopt_long permutes, so options may come before or after the subcommand. The command word is
+ * looked up in the command table (commands.c), whose row parses the command's own operands.
+ * Flags are collected first and applied after the config file and the environment, so they win.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,39 +17,17 @@
 #include "base/sha256.h"
 #include "version.h"
 
-static const char usage_text[] =
-    "Symbiot: a private AI assistant that runs on your own computer.\n"
+static const char usage_text[] = "Symbiot: a private AI assistant that runs on your own computer.\n"
+                                 "\n"
+                                 "Usage: symbiot [COMMAND] [OPTIONS] [ARGUMENTS]\n"
+                                 "\n"
+                                 "Commands:\n";
+
+/* After the table's lines. */
+static const char usage_after_commands[] =
     "\n"
-    "Usage:\n"
-    "  symbiot [chat] [OPTIONS]        talk in an interactive session (the default)\n"
-    "  symbiot ask [OPTIONS] TEXT...   answer one question, print it, exit\n"
-    "  symbiot reminders [--json]      list the pending reminders, exit\n"
-    "  symbiot conversations [--json]  list the stored conversations, exit\n"
-    "  symbiot conversations delete ID | --all\n"
-    "                                  delete one conversation, or all (asks nothing)\n"
-    "  symbiot serve [--host ADDR] [--port N] [--api-key KEY | --api-key-file FILE] [--queue N]\n"
-    "                [--request-timeout S]\n"
-    "                                  the assistant over HTTP: an OpenAI-compatible API, its own\n"
-    "                                  API and a web page (docs/API.md)\n"
-    "  symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
-    "                                  speed and latency of the last N days' chat turns (default\n"
-    "                                  7; 0 = all kept): medians, p95, totals; or a chart\n"
-    "  symbiot feedback export [FILE]  the answers you rated (/good, /bad, /correct) as JSON\n"
-    "                                  Lines for fine-tuning (stdout without FILE)\n"
-    "  symbiot bench -m MODEL [--pp N] [--tg N] [--reps N] [--turns N] [--facts N] [--json]\n"
-    "                                  speed on this machine: pp/tg as llama-bench measures them,\n"
-    "                                  a multi-turn chat, memory search (a scratch database)\n"
-    "  symbiot pull NAME|hf:OWNER/REPO/FILE.gguf|https://URL [--sha256 HEX]\n"
-    "                                  download a model into the library (`symbiot pull --help`\n"
-    "                                  lists the catalogue); the only command that uses the "
-    "network,\n"
-    "                                  unless you choose --backend remote|auto or --rpc\n"
-    "  symbiot models [--json]         the downloaded models: architecture, size, quantisation\n"
-    "  symbiot models info|rm|default NAME, symbiot models catalog\n"
-    "  symbiot memory SUBCOMMAND       what Symbiot remembers: add, list, search, forget, edit,\n"
-    "                                  pin, unpin, import, export, stats (`symbiot memory "
-    "--help`)\n"
-    "  symbiot help | version\n"
+    "`symbiot COMMAND --help` (or `symbiot help COMMAND`) shows a command's own usage and\n"
+    "options.\n"
     "\n"
     "With stdin not a terminal, `symbiot chat` reads one message per line and answers each in\n"
     "turn, as one conversation; `symbiot ask` with no TEXT reads the question from stdin.\n"
@@ -81,15 +60,6 @@ static const char usage_options[] =
     "                           `extract = off` in the config does the same\n"
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
-    "\n"
-    "Server (serve):\n"
-    "      --host ADDR          address to listen on (default 127.0.0.1, this machine only)\n"
-    "      --port N             port (default 8080; 0 = any free port, printed at start)\n"
-    "      --api-key KEY        require `Authorization: Bearer KEY` (or SYMBIOT_API_KEY)\n"
-    "      --api-key-file FILE  the key is the first line of FILE\n"
-    "      --queue N            requests that may wait while one generates (default 8)\n"
-    "      --request-timeout S  seconds a client has to send a whole request (default 30);\n"
-    "                           slower connections are closed (slowloris)\n"
     "\n";
 
 /* The backends' options. */
@@ -143,12 +113,14 @@ static const char usage_more[] =
     "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME, "
     "NO_COLOR.\n";
 
-static void print_usage(void)
+void cli_usage(FILE *out)
 {
-    fputs(usage_text, stdout);
-    fputs(usage_options, stdout);
-    fputs(usage_backends, stdout);
-    fputs(usage_more, stdout);
+    fputs(usage_text, out);
+    cli_commands_list(out);
+    fputs(usage_after_commands, out);
+    fputs(usage_options, out);
+    fputs(usage_backends, out);
+    fputs(usage_more, out);
 }
 
 enum {
@@ -346,25 +318,6 @@ static int apply(struct cli *cli, const char *key, const char *value, const char
     return -1;
 }
 
-static char *join_args(int argc, char **argv)
-{
-    size_t len = 1;
-    char *s;
-    int i;
-
-    for (i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    s = calloc(1, len);
-    if (!s)
-        return NULL;
-    for (i = 0; i < argc; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 /* A whole number in [min, max], or -1 after printing why not. */
 static long ranged(const char *opt, const char *v, long min, long max)
 {
@@ -379,7 +332,6 @@ static long ranged(const char *opt, const char *v, long min, long max)
     return n;
 }
 
-/* The serve options; -1 after a usage error. */
 /* --pp, --tg, --reps, --turns, --facts: a count in its range. */
 static int bench_option(struct cli_bench *b, int opt, const char *arg)
 {
@@ -410,6 +362,7 @@ static int bench_option(struct cli_bench *b, int opt, const char *arg)
     return 0;
 }
 
+/* The serve options; -1 after a usage error. */
 static int serve_option(struct cli_serve *sv, int opt, const char *arg)
 {
     sv->given = true;
@@ -442,132 +395,6 @@ static int serve_option(struct cli_serve *sv, int opt, const char *arg)
     return 0;
 }
 
-/* `conversations`, `conversations delete ID`, `conversations delete --all`. */
-static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
-{
-    const char *id;
-    char *end = NULL;
-
-    cli->command = CLI_CONVERSATIONS;
-    *code = CLI_EXIT_USAGE;
-    if (++optind == argc) {
-        if (!cli->all)
-            return 0;
-        fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
-        return -1;
-    }
-    if (strcmp(argv[optind], "delete")) {
-        fprintf(stderr, "symbiot: conversations takes no arguments but `delete` (and --json)\n");
-        return -1;
-    }
-    if (cli->all && optind + 1 == argc)
-        return 0;
-    id = optind + 2 == argc && !cli->all ? argv[optind + 1] : "";
-    if (*id == '#')
-        id++;
-    if (*id >= '0' && *id <= '9')
-        cli->delete_id = strtoll(id, &end, 10);
-    if (cli->delete_id <= 0 || *end) {
-        fprintf(stderr, "symbiot: usage: symbiot conversations delete ID | --all\n");
-        return -1;
-    }
-    return 0;
-}
-
-static int parse_command(struct cli *cli, int argc, char **argv, int *code)
-{
-    const char *cmd = optind < argc ? argv[optind] : "chat";
-
-    if (!strcmp(cmd, "chat")) {
-        cli->command = CLI_CHAT;
-        if (optind < argc && ++optind < argc) {
-            fprintf(stderr, "symbiot: chat takes no arguments (did you mean `symbiot ask`?)\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "ask")) {
-        cli->command = CLI_ASK;
-        optind++;
-        if (optind < argc) {
-            cli->ask_text = join_args(argc - optind, argv + optind);
-            if (!cli->ask_text) {
-                *code = CLI_EXIT_FAIL;
-                return -1;
-            }
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "reminders")) {
-        cli->command = CLI_REMINDERS;
-        if (++optind < argc) {
-            fprintf(stderr, "symbiot: reminders takes no arguments (only --json)\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "conversations"))
-        return parse_conversations(cli, argc, argv, code);
-    if (!strcmp(cmd, "bench")) {
-        cli->command = CLI_BENCH;
-        if (++optind < argc) {
-            fprintf(stderr, "symbiot: bench takes no arguments, only options\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "stats")) {
-        cli->command = CLI_STATS;
-        if (++optind < argc) {
-            fprintf(stderr, "symbiot: stats takes no arguments (only --days, --json, --plot)\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "feedback")) {
-        cli->command = CLI_FEEDBACK_EXPORT;
-        if (++optind >= argc || strcmp(argv[optind], "export") || optind + 2 < argc) {
-            fprintf(stderr, "symbiot: usage: symbiot feedback export [FILE]\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        cli->export_path = optind + 1 < argc ? argv[optind + 1] : NULL;
-        return 0;
-    }
-    if (!strcmp(cmd, "serve")) {
-        cli->command = CLI_SERVE;
-        if (++optind < argc) {
-            fprintf(stderr, "symbiot: serve takes no arguments, only options\n");
-            *code = CLI_EXIT_USAGE;
-            return -1;
-        }
-        return 0;
-    }
-    if (!strcmp(cmd, "pull") || !strcmp(cmd, "models")) {
-        cli->command = cmd[0] == 'p' ? CLI_PULL : CLI_MODELS;
-        cli->operands = argv + optind + 1;
-        cli->n_operands = argc - optind - 1;
-        return 0;
-    }
-    if (!strcmp(cmd, "help")) {
-        print_usage();
-        *code = CLI_EXIT_OK;
-        return -1;
-    }
-    if (!strcmp(cmd, "version")) {
-        printf("symbiot %s\n", SYM_VERSION);
-        *code = CLI_EXIT_OK;
-        return -1;
-    }
-    fprintf(stderr, "symbiot: unknown command '%s' (try `symbiot --help`)\n", cmd);
-    *code = CLI_EXIT_USAGE;
-    return -1;
-}
-
 /* The index of the subcommand word in argv (argc when there is none): the first argument that is
  * neither an option nor an option's value. */
 static int command_index(int argc, char **argv)
@@ -598,7 +425,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
 {
     int cmd_at, global_argc = argc;
     struct pending *flags = calloc((size_t)argc + 1, sizeof *flags);
-    const char *config_path = NULL, *env, *cmd_word;
+    const char *config_path = NULL, *env;
+    const struct cli_cmd *named; /* the command word's row, before getopt permutes argv */
     int n_flags = 0, opt, i, ret = -1;
 
     *code = CLI_EXIT_USAGE;
@@ -615,9 +443,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     cli->serve.request_timeout = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
-    cmd_word = cmd_at < argc ? argv[cmd_at] : ""; /* before getopt permutes argv */
+    named = cmd_at < argc ? cli_command_find(argv[cmd_at]) : NULL;
     /* `memory` has options of its own: the global ones are read before it, its own after. */
-    if (cmd_at < argc && !strcmp(argv[cmd_at], "memory"))
+    if (named && named->needs & CLI_OWN_OPTIONS)
         global_argc = cmd_at;
     opterr = 0;
     while ((opt = getopt_long(global_argc, argv, ":m:c:t:n:vh", long_options, NULL)) != -1) {
@@ -638,10 +466,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             cli->verbose = true;
             break;
         case 'h':
-            if (!strcmp(cmd_word, "pull") || !strcmp(cmd_word, "models"))
-                cli_models_help(cmd_word, stdout);
+            if (named)
+                cli_command_help(named, stdout);
             else
-                print_usage();
+                cli_usage(stdout);
             *code = CLI_EXIT_OK;
             goto out;
         case OPT_VERSION:
@@ -709,22 +537,25 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
                 goto out;
         }
     }
-    if (global_argc < argc) {
-        cli->command = CLI_MEMORY;
-        if (cli_memory_parse(cli, argc - cmd_at, argv + cmd_at, code))
-            goto out;
-        if (cli->memory.config)
-            config_path = cli->memory.config;
-        if (cli->memory.db) {
-            flags[n_flags].key = "db";
-            flags[n_flags++].value = cli->memory.db;
-        }
-        if (cli->memory.embed_model) {
-            flags[n_flags].key = "embed-model";
-            flags[n_flags++].value = cli->memory.embed_model;
-        }
-    } else if (parse_command(cli, argc, argv, code)) {
+    if (global_argc < argc) /* the command reads its own options too */
+        optind = cmd_at;
+    cli->cmd = optind < argc ? cli_command_find(argv[optind]) : cli_command_default();
+    if (!cli->cmd) {
+        fprintf(stderr, "symbiot: unknown command '%s' (try `symbiot --help`)\n", argv[optind]);
         goto out;
+    }
+    cli->command = cli->cmd->id;
+    if (cli->cmd->parse(cli, argc - optind, argv + optind, code))
+        goto out;
+    if (cli->memory.config) /* memory's own --config, --db and --embed-model */
+        config_path = cli->memory.config;
+    if (cli->memory.db) {
+        flags[n_flags].key = "db";
+        flags[n_flags++].value = cli->memory.db;
+    }
+    if (cli->memory.embed_model) {
+        flags[n_flags].key = "embed-model";
+        flags[n_flags++].value = cli->memory.embed_model;
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
         fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
