@@ -38,7 +38,7 @@ struct dl {
     char part[PATH_MAX_LEN];
     char url_host[HOST_MAX_LEN];
     int fd;                 /* the open .part while a response is written; -1 otherwise */
-    struct sym_sha256 sha;  /* digest of the .part's content so far */
+    struct sym_sha256 *sha; /* digest of the .part's content so far */
     uint64_t off;           /* the .part's size when this request started */
     uint64_t written;       /* bytes this request added */
     uint64_t total;         /* the file's size; 0 unknown */
@@ -123,13 +123,13 @@ static enum sym_status hash_part(struct dl *d)
     ssize_t n;
     int fd;
 
-    sym_sha256_init(&d->sha);
+    sym_sha256_reset(d->sha);
     d->off = 0;
     fd = open(d->part, O_RDONLY);
     if (fd < 0)
         return errno == ENOENT ? SYM_OK : SYM_ERR_IO;
     while ((n = read(fd, buf, sizeof buf)) > 0) {
-        sym_sha256_update(&d->sha, buf, (size_t)n);
+        sym_sha256_update(d->sha, buf, (size_t)n);
         d->off += (uint64_t)n;
     }
     close(fd);
@@ -184,7 +184,7 @@ static int prepare(struct dl *d)
     } else {
         if (d->off) { /* the server ignored the range: start over */
             d->off = 0;
-            sym_sha256_init(&d->sha);
+            sym_sha256_reset(d->sha);
             d->r->resumed_from = 0;
         }
         d->total = d->content_length >= 0 ? (uint64_t)d->content_length : 0;
@@ -235,7 +235,7 @@ static int on_body(const char *ptr, size_t n, void *data)
             d->write_errno = w < 0 ? errno : EIO;
             break;
         }
-        sym_sha256_update(&d->sha, ptr + done, (size_t)w);
+        sym_sha256_update(d->sha, ptr + done, (size_t)w);
         done += (size_t)w;
         d->written += (uint64_t)w;
     }
@@ -475,10 +475,12 @@ static void sync_dir(const struct dl *d)
 
 static enum sym_status finish(struct dl *d, char *err, size_t errlen)
 {
-    struct sym_sha256 copy = d->sha;
     const char *want = d->p->sha256 ? d->p->sha256 : d->etag[0] ? d->etag : NULL;
 
-    sym_sha256_final_hex(&copy, d->r->sha256);
+    if (sym_sha256_final_hex(d->sha, d->r->sha256)) {
+        snprintf(err, errlen, "out of memory computing the SHA-256 of %s; it is kept", d->part);
+        return SYM_ERR_NOMEM;
+    }
     d->r->size = d->off + d->written;
     d->r->checked = d->p->sha256 ? SYM_SHA_GIVEN : d->etag[0] ? SYM_SHA_HEADER : SYM_SHA_NONE;
     if (!starts_like_gguf(d->part)) {
@@ -564,9 +566,15 @@ enum sym_status sym_download(const struct sym_download_params *p, struct sym_dow
         snprintf(err, errlen, "path too long: %s", p->dest);
         return SYM_ERR_TOO_LONG;
     }
+    rc = sym_sha256_init(&d.sha);
+    if (rc) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     if (hash_part(&d)) {
         snprintf(err, errlen, "cannot read %s: %s", d.part, strerror(errno));
-        return SYM_ERR_IO;
+        rc = SYM_ERR_IO;
+        goto out;
     }
     r->resumed_from = d.off;
     req.url = p->url;
@@ -578,9 +586,10 @@ enum sym_status sym_download(const struct sym_download_params *p, struct sym_dow
     req.on_body = on_body;
     req.on_tick = on_tick;
     req.data = &d;
-    if (sym_http_init(&d.http, &req)) {
+    rc = sym_http_init(&d.http, &req);
+    if (rc) {
         snprintf(err, errlen, "cannot start libcurl");
-        return SYM_ERR_NOMEM;
+        goto out;
     }
     d.t0 = now_s();
     rc = transfer(&d, err, errlen);
@@ -588,6 +597,8 @@ enum sym_status sym_download(const struct sym_download_params *p, struct sym_dow
         report(&d, true);
     else
         r->partial_kept = access(d.part, F_OK) == 0;
+out:
     sym_http_free(d.http);
+    sym_sha256_free(d.sha);
     return rc;
 }
