@@ -21,7 +21,8 @@ PACKAGES=(
     libsqlite3-dev    # the memory database (reminders, facts)
     libstemmer-dev    # Snowball stemmers for fact search (English, Russian)
     libmicrohttpd-dev # the HTTP server (symbiot serve)
-    libcurl4-openssl-dev # `symbiot pull`: downloading models (HTTPS), nothing else
+    libcurl4-openssl-dev # `symbiot pull` and the remote backend: HTTPS (src/net/http.c only)
+    libssl-dev        # OpenSSL's libcrypto: the SHA-256 of downloads (src/base/sha256.c only)
     tzdata            # time zones for the time module
     clang-format      # make format
     valgrind          # the memcheck part of the test suite

@@ -1,119 +1,82 @@
 /*
- * sha256.c: SHA-256 as FIPS 180-4 describes it, one 64-byte block at a time; see sha256.h.
+ * sha256.c: SHA-256 through OpenSSL's EVP interface; see sha256.h.
  *
- * Written out plainly rather than unrolled: a model download is limited by the network or the
- * disk, and this runs at a few hundred MB/s, which is enough to re-hash a partial file on resume.
+ * OpenSSL's implementation uses the CPU's SHA extensions or vector units where present, so
+ * re-hashing a partial model on resume runs at disk speed. The price is that a context is
+ * allocated (EVP_MD_CTX is opaque), which makes init fallible and a free necessary; reading the
+ * digest works on a copy, so a context can keep going after it.
  */
 #include "base/sha256.h"
 
 #include <ctype.h>
-#include <string.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdlib.h>
 
-static const uint32_t k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+struct sym_sha256 {
+    EVP_MD_CTX *ctx;
+    bool failed; /* an OpenSSL call failed since init or reset */
 };
 
-static uint32_t rotr(uint32_t x, int n)
+enum sym_status sym_sha256_init(struct sym_sha256 **out)
 {
-    return (x >> n) | (x << (32 - n));
+    struct sym_sha256 *s = calloc(1, sizeof *s);
+
+    *out = NULL;
+    if (!s || !(s->ctx = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL)) {
+        sym_sha256_free(s);
+        return SYM_ERR_NOMEM;
+    }
+    *out = s;
+    return SYM_OK;
 }
 
-static void compress(uint32_t h[8], const uint8_t block[64])
+void sym_sha256_reset(struct sym_sha256 *s)
 {
-    uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
-    int i;
-
-    for (i = 0; i < 16; i++)
-        w[i] = (uint32_t)block[4 * i] << 24 | (uint32_t)block[4 * i + 1] << 16 |
-               (uint32_t)block[4 * i + 2] << 8 | (uint32_t)block[4 * i + 3];
-    for (i = 16; i < 64; i++) {
-        uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-    for (i = 0; i < 64; i++) {
-        t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-        t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
-    }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
-}
-
-void sym_sha256_init(struct sym_sha256 *s)
-{
-    static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-    memcpy(s->h, iv, sizeof iv);
-    s->n_bytes = 0;
-    s->n_block = 0;
+    s->failed = !EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL);
 }
 
 void sym_sha256_update(struct sym_sha256 *s, const void *data, size_t len)
 {
-    const uint8_t *p = data;
-
-    s->n_bytes += len;
-    if (s->n_block) {
-        size_t take = 64 - s->n_block < len ? 64 - s->n_block : len;
-
-        memcpy(s->block + s->n_block, p, take);
-        s->n_block += take, p += take, len -= take;
-        if (s->n_block < 64)
-            return;
-        compress(s->h, s->block);
-        s->n_block = 0;
-    }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(s->h, p);
-    memcpy(s->block, p, len);
-    s->n_block = len;
+    if (!s->failed && len)
+        s->failed = !EVP_DigestUpdate(s->ctx, data, len);
 }
 
-void sym_sha256_final(struct sym_sha256 *s, uint8_t out[SYM_SHA256_LEN])
+enum sym_status sym_sha256_final(const struct sym_sha256 *s, uint8_t out[SYM_SHA256_LEN])
 {
-    uint64_t bits = s->n_bytes * 8;
-    int i;
+    EVP_MD_CTX *copy = s->failed ? NULL : EVP_MD_CTX_new();
+    unsigned int n = 0;
+    bool ok;
 
-    s->block[s->n_block++] = 0x80;
-    if (s->n_block > 56) {
-        memset(s->block + s->n_block, 0, 64 - s->n_block);
-        compress(s->h, s->block);
-        s->n_block = 0;
-    }
-    memset(s->block + s->n_block, 0, 56 - s->n_block);
-    for (i = 0; i < 8; i++)
-        s->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-    compress(s->h, s->block);
-    for (i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(s->h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)s->h[i];
-    }
+    ok = copy && EVP_MD_CTX_copy_ex(copy, s->ctx) && EVP_DigestFinal_ex(copy, out, &n) &&
+         n == SYM_SHA256_LEN;
+    EVP_MD_CTX_free(copy);
+    return ok ? SYM_OK : SYM_ERR_NOMEM;
 }
 
-void sym_sha256_final_hex(struct sym_sha256 *s, char hex[SYM_SHA256_HEX_LEN + 1])
+enum sym_status sym_sha256_final_hex(const struct sym_sha256 *s, char hex[SYM_SHA256_HEX_LEN + 1])
 {
     static const char digits[] = "0123456789abcdef";
     uint8_t d[SYM_SHA256_LEN];
     int i;
 
-    sym_sha256_final(s, d);
+    hex[0] = '\0';
+    if (sym_sha256_final(s, d))
+        return SYM_ERR_NOMEM;
     for (i = 0; i < SYM_SHA256_LEN; i++) {
         hex[2 * i] = digits[d[i] >> 4];
         hex[2 * i + 1] = digits[d[i] & 15];
     }
     hex[SYM_SHA256_HEX_LEN] = '\0';
+    return SYM_OK;
+}
+
+void sym_sha256_free(struct sym_sha256 *s)
+{
+    if (!s)
+        return;
+    EVP_MD_CTX_free(s->ctx);
+    free(s);
 }
 
 int sym_sha256_is_hex(const char *text)

@@ -5,9 +5,10 @@
  *   local   the model on this machine (llm.h): the messages are formatted with the model's chat
  *           template and generated with KV-cache reuse. It borrows the struct sym_llm.
  *   remote  an OpenAI-compatible endpoint (POST BASE/chat/completions with "stream": true) over
- *           HTTPS with libcurl (remote.c): Server-Sent Events parsed by sse.h, a connect timeout
- *           and an idle timeout, retries with backoff on 429 and 5xx before any text arrived, and
- *           one-line errors for DNS, refused connections, TLS, 401/403 and the rest.
+ *           HTTPS through the HTTP layer net/http.h (remote.c): Server-Sent Events parsed by
+ *           sse.h, a connect timeout and an idle timeout, retries with backoff on 429 and 5xx
+ *           before any text arrived, and one-line errors for DNS, refused connections, TLS,
+ *           401/403 and the rest.
  *
  * What a remote backend is sent is decided by its caller (the assistant): this layer sends
  * exactly the messages it is given. The API key is held in memory only, wiped when the backend is

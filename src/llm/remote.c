@@ -1,5 +1,5 @@
 /*
- * remote.c: the remote backend: an OpenAI-compatible chat endpoint over HTTPS with libcurl.
+ * remote.c: the remote backend: an OpenAI-compatible chat endpoint over HTTPS (net/http.h).
  *
  * One chat is one POST to BASE/chat/completions with "stream": true. The answer comes back as
  * Server-Sent Events (sse.h); each event's JSON carries a piece of text in
@@ -14,14 +14,13 @@
  * - Timeouts: a connect timeout, and an idle timeout (no byte for timeout_s, measured in the
  *   progress callback), so a long answer that keeps streaming is never cut, but a server that
  *   stalls, before or during the answer, is given up on.
- * - Plain http only to loopback (127.0.0.0/8, ::1, localhost) unless allowed; no redirects.
+ * - Plain http only to loopback (127.0.0.0/8, ::1, localhost) unless allowed (the HTTP layer's
+ *   URL policy); no redirects.
  * - The key: copied in, sent only in the Authorization header, wiped on free. Error messages
  *   name the environment variable it came from, never its value, and any echo of the key in a
  *   server's message is replaced by "<hidden>". libcurl's verbose mode is never turned on.
  */
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,12 +29,11 @@
 #include <time.h>
 
 #include "base/clock.h"
-#include "base/host.h"
 #include "base/log.h"
 #include "base/utf8.h"
 #include "llm/backend_impl.h"
 #include "llm/sse.h"
-#include "version.h"
+#include "net/http.h"
 
 #define MAX_EVENT (4u << 20)       /* one SSE line or event */
 #define MAX_ERROR_BODY (16u << 10) /* kept of an error response */
@@ -57,7 +55,7 @@ struct remote {
 /* The state of one request. */
 struct call {
     struct remote *r;
-    CURL *curl;
+    struct sym_http *http;
     long status;         /* the HTTP status, known at the first body byte */
     bool streaming;      /* the response is text/event-stream */
     bool judged;         /* status and type looked at */
@@ -73,10 +71,10 @@ struct call {
     bool finished; /* a finish reason seen */
     bool failed;   /* a malformed event or a streamed error: message in r->base.err */
     bool got_usage;
-    bool timed_out;     /* nothing arrived for timeout_s */
-    curl_off_t last_dl; /* bytes received at the last progress call */
-    double t_byte;      /* when the last bytes arrived (or the request started) */
-    long retry_after;   /* seconds, from the header; -1 = none */
+    bool timed_out;   /* nothing arrived for timeout_s */
+    uint64_t last_dl; /* bytes received at the last progress call */
+    double t_byte;    /* when the last bytes arrived (or the request started) */
+    long retry_after; /* seconds, from the header; -1 = none */
 };
 
 /* ---- the key never shows ---- */
@@ -132,29 +130,29 @@ static void fail(struct remote *r, const char *fmt, ...)
 static enum sym_status parse_endpoint(struct remote *r, const char *endpoint, char *err,
                                       size_t errlen)
 {
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
+    struct sym_http_url u;
     struct sym_buf url = {0}, shown = {0}, desc = {0};
-    enum sym_status rc = SYM_ERR_INVALID;
+    enum sym_status rc;
+    enum sym_http_verdict v;
+    const char *scheme, *host, *port, *path, *query; /* query: api-version, say; maybe secret */
     size_t plen;
 
-    if (!u)
-        return SYM_ERR_NOMEM;
-    if (curl_url_set(u, CURLUPART_URL, endpoint, 0) ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+    rc = sym_http_url_parse(endpoint, &u);
+    if (rc == SYM_ERR_INVALID) {
         snprintf(err, errlen, "--endpoint: not a valid address: %s", endpoint);
         goto out;
     }
-    curl_url_get(u, CURLUPART_PORT, &port, 0);
-    curl_url_get(u, CURLUPART_PATH, &path, 0);
-    curl_url_get(u, CURLUPART_QUERY, &query, 0); /* Azure's api-version, say; may hold a secret */
-    if (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) {
+    if (rc)
+        goto out;
+    scheme = u.scheme, host = u.host, port = u.port, path = u.path, query = u.query;
+    rc = SYM_ERR_INVALID;
+    v = sym_http_url_check(&u, r->p.allow_http);
+    if (v == SYM_HTTP_URL_SCHEME) {
         snprintf(err, errlen, "--endpoint: only https:// (or http:// to this machine), not %s://",
                  scheme);
         goto out;
     }
-    if (!strcasecmp(scheme, "http") && !sym_host_is_loopback(host) && !r->p.allow_http) {
+    if (v == SYM_HTTP_URL_PLAIN) {
         snprintf(err, errlen,
                  "--endpoint: refusing plain http to %s: anyone on the way could read your "
                  "messages and the key; use https, or --allow-http (remote-allow-http = on) if "
@@ -190,12 +188,7 @@ out:
     sym_buf_free(&url);
     sym_buf_free(&shown);
     sym_buf_free(&desc);
-    curl_free(query);
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_free(path);
-    curl_url_cleanup(u);
+    sym_http_url_free(&u);
     return rc;
 }
 
@@ -378,60 +371,51 @@ static int on_event(const char *event, const char *data, size_t len, void *ctx)
 /* At the first body byte: the status and whether the body is a stream. */
 static void judge(struct call *c)
 {
-    char *type = NULL;
+    const char *type = sym_http_content_type(c->http);
 
     c->judged = true;
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
-    curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &type);
+    c->status = sym_http_status(c->http);
     c->streaming = type && !strncasecmp(type, "text/event-stream", 17);
     sym_buf_init(&c->body, c->status == 200 ? MAX_PLAIN_BODY : MAX_ERROR_BODY);
 }
 
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *data)
+static int on_body(const char *ptr, size_t n, void *data)
 {
     struct call *c = data;
-    size_t n = size * nmemb;
     enum sym_status rc;
 
     if (!c->judged)
         judge(c);
-    if (c->status != 200 || !c->streaming) {
-        if (sym_buf_append(&c->body, ptr, n) == SYM_ERR_NOMEM)
-            return 0;
-        return n; /* past the cap: the rest is not needed for a message */
-    }
+    if (c->status != 200 || !c->streaming) /* past the cap: the rest is not needed for a message */
+        return sym_buf_append(&c->body, ptr, n) == SYM_ERR_NOMEM;
     rc = sym_sse_feed(&c->sse, ptr, n, on_event, c);
     if (rc == SYM_ERR_TOO_LONG) {
         fail(c->r, "%s sent an event longer than %u bytes; gave up", c->r->host, MAX_EVENT);
         c->failed = true;
     }
-    return rc ? 0 : n;
+    return rc != SYM_OK;
 }
 
-static size_t on_header(char *buf, size_t size, size_t nitems, void *data)
+static void on_header(const char *buf, size_t n, void *data)
 {
     struct call *c = data;
-    size_t n = size * nitems;
 
     if (n > 12 && !strncasecmp(buf, "Retry-After:", 12)) {
         long v = strtol(buf + 12, NULL, 10);
 
         c->retry_after = v >= 0 ? v : -1;
     }
-    return n;
 }
 
 /* Called about once a second and on progress: the stop flags, and the idle timeout (libcurl's
  * low-speed limit averages over several seconds, so a few header bytes would hide a stall). */
-static int on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                       curl_off_t ulnow)
+static int on_progress(uint64_t received, void *data)
 {
     struct call *c = data;
     double now = sym_clock_ms();
 
-    (void)dltotal, (void)ultotal, (void)ulnow;
-    if (dlnow != c->last_dl) {
-        c->last_dl = dlnow;
+    if (received != c->last_dl) {
+        c->last_dl = received;
         c->t_byte = now;
     }
     if (now - c->t_byte > c->r->p.timeout_s * 1000.0) {
@@ -466,42 +450,22 @@ static void take_plain(struct call *c)
 
 /* ---- errors in words ---- */
 
-static int tls_error(CURLcode cc)
-{
-    return cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
-           cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CIPHER ||
-           cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_ISSUER_ERROR ||
-           cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || cc == CURLE_SSL_INVALIDCERTSTATUS ||
-           cc == CURLE_SSL_CRL_BADFILE || cc == CURLE_USE_SSL_FAILED;
-}
-
-static void transfer_failure(struct call *c, CURLcode cc, const char *errbuf)
+/* A transfer that failed below HTTP: the HTTP layer's words for the network, ours for the rest. */
+static void transfer_failure(struct call *c)
 {
     struct remote *r = c->r;
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
-    long os_errno = 0;
+    enum sym_http_fail f = sym_http_failure(c->http);
+    char line[sizeof r->base.err];
 
-    if (cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_RESOLVE_PROXY) {
-        fail(r, "cannot resolve %s (DNS failure): is the network up and the address right?",
-             r->host);
-    } else if (cc == CURLE_COULDNT_CONNECT) {
-        curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
-        if (os_errno == ECONNREFUSED)
-            fail(r, "connection refused by %s: no server is answering there", r->host);
-        else if (os_errno == ENETUNREACH || os_errno == EHOSTUNREACH)
-            fail(r, "cannot reach %s: the network is down or unreachable", r->host);
-        else
-            fail(r, "cannot connect to %s: %s", r->host, why);
-    } else if (tls_error(cc)) {
-        fail(r, "TLS failure with %s: %s (nothing was sent)", r->host, why);
-    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
+    if (sym_http_describe(c->http, r->host, line, sizeof line))
+        fail(r, "%s", line);
+    else if (f == SYM_HTTP_FAIL_TIMEOUT)
         fail(r, "could not connect to %s within %d s (timed out)", r->host, r->p.connect_timeout_s);
-    } else if (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_PARTIAL_FILE) {
+    else if (f == SYM_HTTP_FAIL_CUT)
         fail(r, "%s closed the connection %s", r->host,
              c->n_pieces ? "in the middle of the answer" : "without an answer");
-    } else {
-        fail(r, "the request to %s failed: %s", r->host, why);
-    }
+    else
+        fail(r, "the request to %s failed: %s", r->host, sym_http_why(c->http));
 }
 
 static void http_failure(struct call *c)
@@ -543,31 +507,21 @@ static void http_failure(struct call *c)
 
 /* ---- one chat ---- */
 
-static CURL *setup(struct call *c, struct curl_slist *headers, const char *body, char *errbuf)
+/* A handle for one attempt: POST body to the endpoint, no redirects. */
+static enum sym_status setup(struct call *c, const char *const *headers, const char *body)
 {
-    struct remote *r = c->r;
-    CURL *h = curl_easy_init();
+    struct sym_http_request q = {0};
 
-    if (!h)
-        return NULL;
-    curl_easy_setopt(h, CURLOPT_URL, r->url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "symbiot/" SYM_VERSION);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)r->p.connect_timeout_s);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-    return h;
+    q.url = c->r->url;
+    q.headers = headers;
+    q.post = body;
+    q.connect_timeout_s = c->r->p.connect_timeout_s;
+    q.max_redirects = 0;
+    q.on_header = on_header;
+    q.on_body = on_body;
+    q.on_tick = on_progress;
+    q.data = c;
+    return sym_http_init(&c->http, &q);
 }
 
 /* Wait ms, or less when interrupted. */
@@ -579,31 +533,23 @@ static void backoff(const struct remote *r, long ms)
         nanosleep(&ts, NULL);
 }
 
-static struct curl_slist *make_headers(const struct remote *r)
+/* The request's headers into lines (NULL-terminated): the Authorization line, holding the key,
+ * goes into auth, which the caller wipes. */
+static enum sym_status make_headers(const struct remote *r, const char *lines[5],
+                                    struct sym_buf *auth)
 {
-    struct curl_slist *h = NULL, *t;
-    struct sym_buf auth = {0};
+    size_t n = 0;
 
-    h = curl_slist_append(NULL, "Content-Type: application/json");
-    if (h && (t = curl_slist_append(h, "Accept: text/event-stream")) &&
-        (t = curl_slist_append(h, "Expect:"))) /* no 100-continue round trip */
-        h = t;
-    else {
-        curl_slist_free_all(h);
-        return NULL;
-    }
+    lines[n++] = "Content-Type: application/json";
+    lines[n++] = "Accept: text/event-stream";
+    lines[n++] = "Expect:"; /* no 100-continue round trip */
     if (r->key && r->key[0]) {
-        if (sym_buf_printf(&auth, "Authorization: Bearer %s", r->key) ||
-            !(t = curl_slist_append(h, auth.data))) {
-            curl_slist_free_all(h);
-            h = NULL;
-        } else {
-            h = t;
-        }
-        wipe(auth.data);
-        sym_buf_free(&auth);
+        if (sym_buf_printf(auth, "Authorization: Bearer %s", r->key))
+            return SYM_ERR_NOMEM;
+        lines[n++] = auth->data;
     }
-    return h;
+    lines[n] = NULL;
+    return SYM_OK;
 }
 
 static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
@@ -611,8 +557,9 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
                                    sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
 {
     struct remote *r = (struct remote *)b;
-    struct curl_slist *headers = NULL;
-    char *body = NULL, errbuf[CURL_ERROR_SIZE];
+    const char *headers[5];
+    struct sym_buf auth = {0};
+    char *body = NULL;
     struct call c;
     enum sym_status rc = SYM_ERR_IO;
     double t0 = sym_clock_ms();
@@ -622,15 +569,14 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
     memset(stats, 0, sizeof *stats);
     memset(&c, 0, sizeof c);
     body = request_body(r, msgs, n, sampling, max_tokens, false);
-    headers = body ? make_headers(r) : NULL;
-    if (!body || !headers) {
+    if (!body || make_headers(r, headers, &auth)) {
         fail(r, "out of memory");
         rc = SYM_ERR_NOMEM;
         goto out;
     }
     sym_log(SYM_LOG_DEBUG, "remote: POST %s (%zu messages, %zu bytes)", r->shown, n, strlen(body));
     for (attempt = 0;; attempt++) {
-        CURLcode cc;
+        enum sym_status hr;
 
         memset(&c, 0, sizeof c);
         c.r = r;
@@ -641,15 +587,13 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
         c.t0 = t0;
         c.t_byte = sym_clock_ms();
         sym_sse_init(&c.sse, MAX_EVENT);
-        errbuf[0] = '\0';
-        c.curl = setup(&c, headers, body, errbuf);
-        if (!c.curl) {
+        if (setup(&c, headers, body)) {
             fail(r, "out of memory");
             rc = SYM_ERR_NOMEM;
             goto out;
         }
-        cc = curl_easy_perform(c.curl);
-        if (!c.judged && cc == CURLE_OK)
+        hr = sym_http_perform(c.http);
+        if (!c.judged && hr == SYM_OK)
             judge(&c); /* an empty body */
         if (c.stopped) {
             stats->stop = SYM_STOP_CALLER;
@@ -673,8 +617,8 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
                 fail(r, "%s did not answer within %d s (timed out)", r->host, r->p.timeout_s);
             break;
         }
-        if (cc != CURLE_OK) {
-            transfer_failure(&c, cc, errbuf);
+        if (hr != SYM_OK) {
+            transfer_failure(&c);
             break;
         }
         if (c.status == 200 && !c.streaming)
@@ -702,7 +646,7 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
             sym_log(SYM_LOG_DEBUG, "remote: HTTP %ld, retrying in %ld ms", c.status, ms);
             backoff(r, ms);
             wait_ms *= 2;
-            curl_easy_cleanup(c.curl);
+            sym_http_free(c.http);
             sym_sse_free(&c.sse);
             sym_buf_free(&c.body);
             continue;
@@ -717,11 +661,12 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
         stats->prompt_ms = stats->ttft_ms;
         stats->gen_ms = c.t_last - c.t_first;
     }
-    curl_easy_cleanup(c.curl);
+    sym_http_free(c.http);
     sym_sse_free(&c.sse);
     sym_buf_free(&c.body);
 out:
-    curl_slist_free_all(headers);
+    wipe(auth.data);
+    sym_buf_free(&auth);
     free(body);
     return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * download.c: one model file over HTTP(S) with libcurl's easy interface; see download.h.
+ * download.c: one model file over HTTP(S) through the HTTP layer (net/http.h); see download.h.
  *
  * How a run goes: hash what DEST.part already holds, then ask for the rest (Range: bytes=N-).
  * Decisions wait for the first byte of the final response's body (after any redirects): a 206
@@ -14,7 +14,6 @@
  */
 #include "models/download.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,20 +25,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/host.h"
-#include "version.h"
+#include "net/http.h"
 
 #define PATH_MAX_LEN 4096
+#define HOST_MAX_LEN 256
 #define REPORT_EVERY 0.1 /* seconds between progress reports */
 
 struct dl {
     const struct sym_download_params *p;
     struct sym_download_result *r;
-    CURL *curl;
+    struct sym_http *http;
     char part[PATH_MAX_LEN];
-    char url_host[256];
+    char url_host[HOST_MAX_LEN];
     int fd;                 /* the open .part while a response is written; -1 otherwise */
-    struct sym_sha256 sha;  /* digest of the .part's content so far */
+    struct sym_sha256 *sha; /* digest of the .part's content so far */
     uint64_t off;           /* the .part's size when this request started */
     uint64_t written;       /* bytes this request added */
     uint64_t total;         /* the file's size; 0 unknown */
@@ -74,59 +73,45 @@ struct sym_download_params sym_download_default_params(void)
 
 /* ---- addresses ---- */
 
-/* Copy one part of url (CURLUPART_*) into out; -1 when it is missing or the URL is bad. */
-static int url_part(const char *url, CURLUPart what, char *out, size_t size)
-{
-    CURLU *u = curl_url();
-    char *v = NULL;
-    int ok;
-
-    ok = u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, what, &v, 0) && v &&
-         strlen(v) < size;
-    if (ok)
-        strcpy(out, v);
-    curl_free(v);
-    curl_url_cleanup(u);
-    return ok ? 0 : -1;
-}
-
 enum sym_status sym_download_check_url(const char *url, bool allow_http, char *err, size_t errlen)
 {
-    char scheme[16], host[256];
+    struct sym_http_url u;
+    enum sym_http_verdict v;
 
-    if (url_part(url, CURLUPART_SCHEME, scheme, sizeof scheme) ||
-        url_part(url, CURLUPART_HOST, host, sizeof host)) {
+    if (sym_http_url_parse(url, &u) || strlen(u.host) >= HOST_MAX_LEN) {
+        sym_http_url_free(&u);
         snprintf(err, errlen, "not a valid address: %s", url);
         return SYM_ERR_INVALID;
     }
-    if (!strcasecmp(scheme, "https"))
-        return SYM_OK;
-    if (strcasecmp(scheme, "http")) {
-        snprintf(err, errlen, "only https:// addresses can be pulled, not %s://", scheme);
-        return SYM_ERR_INVALID;
-    }
-    if (allow_http || sym_host_is_loopback(host))
-        return SYM_OK;
-    snprintf(err, errlen,
-             "refusing plain http to %s: anyone on the way could see and change the file; use "
-             "https, or --allow-http if you must",
-             host);
-    return SYM_ERR_INVALID;
+    v = sym_http_url_check(&u, allow_http);
+    if (v == SYM_HTTP_URL_SCHEME)
+        snprintf(err, errlen, "only https:// addresses can be pulled, not %s://", u.scheme);
+    else if (v == SYM_HTTP_URL_PLAIN)
+        snprintf(err, errlen,
+                 "refusing plain http to %s: anyone on the way could see and change the file; use "
+                 "https, or --allow-http if you must",
+                 u.host);
+    sym_http_url_free(&u);
+    return v == SYM_HTTP_URL_OK ? SYM_OK : SYM_ERR_INVALID;
 }
 
 enum sym_status sym_download_file_name(const char *url, char *out, size_t size)
 {
-    char path[PATH_MAX_LEN];
+    struct sym_http_url u;
     const char *base;
+    enum sym_status rc = SYM_ERR_INVALID;
 
-    if (url_part(url, CURLUPART_PATH, path, sizeof path))
-        return SYM_ERR_INVALID;
-    base = strrchr(path, '/');
-    base = base ? base + 1 : path;
+    if (sym_http_url_parse(url, &u) || !u.path || strlen(u.path) >= PATH_MAX_LEN)
+        goto out;
+    base = strrchr(u.path, '/');
+    base = base ? base + 1 : u.path;
     if (!base[0] || base[0] == '.' || strlen(base) >= size)
-        return SYM_ERR_INVALID;
+        goto out;
     strcpy(out, base);
-    return SYM_OK;
+    rc = SYM_OK;
+out:
+    sym_http_url_free(&u);
+    return rc;
 }
 
 /* ---- the .part file ---- */
@@ -138,13 +123,13 @@ static enum sym_status hash_part(struct dl *d)
     ssize_t n;
     int fd;
 
-    sym_sha256_init(&d->sha);
+    sym_sha256_reset(d->sha);
     d->off = 0;
     fd = open(d->part, O_RDONLY);
     if (fd < 0)
         return errno == ENOENT ? SYM_OK : SYM_ERR_IO;
     while ((n = read(fd, buf, sizeof buf)) > 0) {
-        sym_sha256_update(&d->sha, buf, (size_t)n);
+        sym_sha256_update(d->sha, buf, (size_t)n);
         d->off += (uint64_t)n;
     }
     close(fd);
@@ -183,10 +168,9 @@ static int check_space(struct dl *d)
 /* The final response's body begins: judge its status and size, open the .part. */
 static int prepare(struct dl *d)
 {
-    long status = 0;
+    long status = sym_http_status(d->http);
 
     d->prepared = true;
-    curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 300) {
         d->http_error = status;
         return -1;
@@ -200,7 +184,7 @@ static int prepare(struct dl *d)
     } else {
         if (d->off) { /* the server ignored the range: start over */
             d->off = 0;
-            sym_sha256_init(&d->sha);
+            sym_sha256_reset(d->sha);
             d->r->resumed_from = 0;
         }
         d->total = d->content_length >= 0 ? (uint64_t)d->content_length : 0;
@@ -215,7 +199,7 @@ static int prepare(struct dl *d)
     return 0;
 }
 
-/* ---- libcurl callbacks ---- */
+/* ---- the HTTP layer's callbacks ---- */
 
 static void report(struct dl *d, bool final)
 {
@@ -234,14 +218,15 @@ static void report(struct dl *d, bool final)
     d->p->on_progress(&pr, d->p->data);
 }
 
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *data)
+/* A piece of the body: judged at the first one, then written to the .part and hashed. */
+static int on_body(const char *ptr, size_t n, void *data)
 {
     struct dl *d = data;
-    size_t n = size * nmemb, done = 0;
+    size_t done = 0;
     ssize_t w;
 
     if (!d->prepared && prepare(d))
-        return 0;
+        return 1;
     while (done < n) {
         w = write(d->fd, ptr + done, n - done);
         if (w < 0 && errno == EINTR)
@@ -250,12 +235,12 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *data)
             d->write_errno = w < 0 ? errno : EIO;
             break;
         }
-        sym_sha256_update(&d->sha, ptr + done, (size_t)w);
+        sym_sha256_update(d->sha, ptr + done, (size_t)w);
         done += (size_t)w;
         d->written += (uint64_t)w;
     }
     report(d, false);
-    return done;
+    return done < n;
 }
 
 /* The header's value after "name:", trimmed, or NULL when line is not that header. */
@@ -291,10 +276,9 @@ static void take_etag(struct dl *d, char *v)
     d->etag[SYM_SHA256_HEX_LEN] = '\0';
 }
 
-static size_t on_header(char *buf, size_t size, size_t nmemb, void *data)
+static void on_header(const char *buf, size_t n, void *data)
 {
     struct dl *d = data;
-    size_t n = size * nmemb;
     char line[1024], *v;
     long long a, b, t;
 
@@ -309,15 +293,13 @@ static size_t on_header(char *buf, size_t size, size_t nmemb, void *data)
     } else if ((v = header_value(line, "x-linked-etag"))) {
         take_etag(d, v);
     }
-    return n;
 }
 
-static int on_xfer(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                   curl_off_t ulnow)
+static int on_tick(uint64_t received, void *data)
 {
     struct dl *d = data;
 
-    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    (void)received;
     if (d->p->interrupt && *d->p->interrupt)
         return 1;
     if (d->prepared)
@@ -339,82 +321,44 @@ void sym_human_bytes(uint64_t n, char *out, size_t size)
         snprintf(out, size, "%llu bytes", (unsigned long long)n);
 }
 
-static void setup(struct dl *d, char *errbuf)
+/* Run one request for the bytes from d->off on. SYM_OK when the response arrived whole and was
+ * written; the rest is in d and in the handle's failure. */
+static enum sym_status request(struct dl *d)
 {
-    CURL *c = d->curl;
-    const char *protos = d->p->allow_http ? "http,https" : "https";
-
-    curl_easy_setopt(c, CURLOPT_URL, d->p->url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https"); /* checked: sym_download_check_url */
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "symbiot/" SYM_VERSION);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L); /* a stalled connection: 60 s, no byte */
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, d);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, d);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_xfer);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, d);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-}
-
-/* Run one request for the bytes from d->off on. Returns curl's code; the rest is in d. */
-static CURLcode request(struct dl *d, char *errbuf)
-{
-    char range[48];
-    CURLcode cc;
+    enum sym_status rc;
     double t;
 
     d->written = 0;
     d->prepared = false;
     d->http_error = 0;
     d->fd = -1;
-    snprintf(range, sizeof range, "%llu-", (unsigned long long)d->off);
-    curl_easy_setopt(d->curl, CURLOPT_RANGE, d->off ? range : NULL);
-    errbuf[0] = '\0';
+    sym_http_set_range(d->http, d->off);
     t = now_s();
-    cc = curl_easy_perform(d->curl);
+    rc = sym_http_perform(d->http);
     d->r->requests++;
-    if (cc == CURLE_OK && !d->prepared) { /* an empty body: judge the status anyway */
+    if (rc == SYM_OK && !d->prepared) { /* an empty body: judge the status anyway */
         if (prepare(d))
-            cc = CURLE_WRITE_ERROR;
+            rc = SYM_ERR_IO;
     }
     if (d->fd >= 0) {
-        if (cc == CURLE_OK && fsync(d->fd))
-            d->write_errno = errno, cc = CURLE_WRITE_ERROR;
+        if (rc == SYM_OK && fsync(d->fd))
+            d->write_errno = errno, rc = SYM_ERR_IO;
         close(d->fd);
         d->fd = -1;
     }
     d->r->received += d->written;
     d->r->seconds += now_s() - t;
-    return cc;
+    return rc;
 }
 
 /* A failure that more of the same request could get past: a cut after some bytes arrived. */
-static int cut_midway(const struct dl *d, CURLcode cc)
+static int cut_midway(const struct dl *d)
 {
+    enum sym_http_fail f = sym_http_failure(d->http);
+
     if (!d->written || d->write_errno || d->no_space || d->http_error)
         return 0;
-    return cc == CURLE_PARTIAL_FILE || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING ||
-           cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_SEND_ERROR || cc == CURLE_HTTP2 ||
-           cc == CURLE_HTTP2_STREAM;
-}
-
-static int tls_error(CURLcode cc)
-{
-    return cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
-           cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CIPHER ||
-           cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_ISSUER_ERROR ||
-           cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || cc == CURLE_SSL_INVALIDCERTSTATUS ||
-           cc == CURLE_SSL_CRL_BADFILE || cc == CURLE_USE_SSL_FAILED ||
-           cc == CURLE_SSL_ENGINE_NOTFOUND || cc == CURLE_SSL_ENGINE_SETFAILED ||
-           cc == CURLE_SSL_ENGINE_INITFAILED || cc == CURLE_SSL_SHUTDOWN_FAILED;
+    return f == SYM_HTTP_FAIL_CUT || f == SYM_HTTP_FAIL_TIMEOUT;
 }
 
 /* "X of Y" (or "X" when the size is unknown) for messages. */
@@ -453,12 +397,10 @@ static enum sym_status http_failure(struct dl *d, long status, char *err, size_t
 }
 
 /* Put a failed request into words (for everything but an HTTP status). */
-static enum sym_status failure(struct dl *d, CURLcode cc, const char *errbuf, char *err,
-                               size_t errlen)
+static enum sym_status failure(struct dl *d, char *err, size_t errlen)
 {
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    const char *why = sym_http_why(d->http);
     char where[96], dir[PATH_MAX_LEN], a[32], b[32];
-    long os_errno = 0;
 
     progress_words(d, where, sizeof where);
     d->r->partial_kept = access(d->part, F_OK) == 0;
@@ -493,32 +435,8 @@ static enum sym_status failure(struct dl *d, CURLcode cc, const char *errbuf, ch
                  d->url_host);
         return SYM_ERR_IO;
     }
-    if (cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_RESOLVE_PROXY) {
-        snprintf(err, errlen, "cannot resolve %s (DNS failure): is the network up?", d->url_host);
+    if (sym_http_describe(d->http, d->url_host, err, errlen)) /* DNS, connect, TLS, redirect */
         return SYM_ERR_IO;
-    }
-    if (cc == CURLE_COULDNT_CONNECT) {
-        curl_easy_getinfo(d->curl, CURLINFO_OS_ERRNO, &os_errno);
-        if (os_errno == ECONNREFUSED)
-            snprintf(err, errlen, "connection refused by %s: no server is answering there",
-                     d->url_host);
-        else if (os_errno == ENETUNREACH || os_errno == EHOSTUNREACH)
-            snprintf(err, errlen, "cannot reach %s: the network is down or unreachable",
-                     d->url_host);
-        else
-            snprintf(err, errlen, "cannot connect to %s: %s", d->url_host, why);
-        return SYM_ERR_IO;
-    }
-    if (tls_error(cc)) {
-        snprintf(err, errlen, "TLS failure with %s: %s (nothing was downloaded over it)",
-                 d->url_host, why);
-        return SYM_ERR_IO;
-    }
-    if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-        snprintf(err, errlen, "%s redirected to an address that is not https; refused",
-                 d->url_host);
-        return SYM_ERR_IO;
-    }
     if (d->r->partial_kept && d->off + d->written)
         snprintf(err, errlen,
                  "the connection was cut after %s (%s); the partial download is kept in %s: run "
@@ -557,10 +475,12 @@ static void sync_dir(const struct dl *d)
 
 static enum sym_status finish(struct dl *d, char *err, size_t errlen)
 {
-    struct sym_sha256 copy = d->sha;
     const char *want = d->p->sha256 ? d->p->sha256 : d->etag[0] ? d->etag : NULL;
 
-    sym_sha256_final_hex(&copy, d->r->sha256);
+    if (sym_sha256_final_hex(d->sha, d->r->sha256)) {
+        snprintf(err, errlen, "out of memory computing the SHA-256 of %s; it is kept", d->part);
+        return SYM_ERR_NOMEM;
+    }
     d->r->size = d->off + d->written;
     d->r->checked = d->p->sha256 ? SYM_SHA_GIVEN : d->etag[0] ? SYM_SHA_HEADER : SYM_SHA_NONE;
     if (!starts_like_gguf(d->part)) {
@@ -595,13 +515,12 @@ static void pause_s(double s)
 /* Run requests until the file is complete, a failure is final, or the retries are used up. */
 static enum sym_status transfer(struct dl *d, char *err, size_t errlen)
 {
-    char errbuf[CURL_ERROR_SIZE], where[96], msg[256];
+    char where[96], msg[256];
+    enum sym_status rc;
     int attempt;
-    CURLcode cc;
 
-    setup(d, errbuf);
     for (attempt = 0;; attempt++) {
-        cc = request(d, errbuf);
+        rc = request(d);
         if (d->http_error == 416 && d->off) { /* asked past the end: the .part may be complete */
             d->http_error = 0;
             if (d->etag[0] || d->p->sha256)
@@ -612,10 +531,10 @@ static enum sym_status transfer(struct dl *d, char *err, size_t errlen)
         }
         if (d->http_error)
             return http_failure(d, d->http_error, err, errlen);
-        if (cc == CURLE_OK)
+        if (rc == SYM_OK)
             return finish(d, err, errlen);
-        if (!cut_midway(d, cc) || attempt >= d->p->retries || (d->p->interrupt && *d->p->interrupt))
-            return failure(d, cc, errbuf, err, errlen);
+        if (!cut_midway(d) || attempt >= d->p->retries || (d->p->interrupt && *d->p->interrupt))
+            return failure(d, err, errlen);
         progress_words(d, where, sizeof where);
         snprintf(msg, sizeof msg, "the connection was cut after %s; resuming (retry %d of %d)",
                  where, attempt + 1, d->p->retries);
@@ -629,6 +548,8 @@ static enum sym_status transfer(struct dl *d, char *err, size_t errlen)
 enum sym_status sym_download(const struct sym_download_params *p, struct sym_download_result *r,
                              char *err, size_t errlen)
 {
+    struct sym_http_request req = {0};
+    struct sym_http_url u;
     struct dl d;
     enum sym_status rc;
 
@@ -638,20 +559,37 @@ enum sym_status sym_download(const struct sym_download_params *p, struct sym_dow
     rc = sym_download_check_url(p->url, p->allow_http, err, errlen);
     if (rc)
         return rc;
-    url_part(p->url, CURLUPART_HOST, d.url_host, sizeof d.url_host);
+    if (sym_http_url_parse(p->url, &u) == SYM_OK) /* checked above: the host fits */
+        snprintf(d.url_host, sizeof d.url_host, "%s", u.host);
+    sym_http_url_free(&u);
     if (snprintf(d.part, sizeof d.part, "%s.part", p->dest) >= (int)sizeof d.part) {
         snprintf(err, errlen, "path too long: %s", p->dest);
         return SYM_ERR_TOO_LONG;
     }
+    rc = sym_sha256_init(&d.sha);
+    if (rc) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     if (hash_part(&d)) {
         snprintf(err, errlen, "cannot read %s: %s", d.part, strerror(errno));
-        return SYM_ERR_IO;
+        rc = SYM_ERR_IO;
+        goto out;
     }
     r->resumed_from = d.off;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) || !(d.curl = curl_easy_init())) {
+    req.url = p->url;
+    req.connect_timeout_s = 30;
+    req.low_speed_time_s = 60; /* a stalled connection: 60 s, no byte */
+    req.max_redirects = 10;
+    req.allow_http = p->allow_http; /* else redirects go to https only */
+    req.on_header = on_header;
+    req.on_body = on_body;
+    req.on_tick = on_tick;
+    req.data = &d;
+    rc = sym_http_init(&d.http, &req);
+    if (rc) {
         snprintf(err, errlen, "cannot start libcurl");
-        curl_global_cleanup();
-        return SYM_ERR_NOMEM;
+        goto out;
     }
     d.t0 = now_s();
     rc = transfer(&d, err, errlen);
@@ -659,7 +597,8 @@ enum sym_status sym_download(const struct sym_download_params *p, struct sym_dow
         report(&d, true);
     else
         r->partial_kept = access(d.part, F_OK) == 0;
-    curl_easy_cleanup(d.curl);
-    curl_global_cleanup();
+out:
+    sym_http_free(d.http);
+    sym_sha256_free(d.sha);
     return rc;
 }

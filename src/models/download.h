@@ -1,5 +1,5 @@
 /*
- * download.h: fetching one model file over HTTPS with libcurl, for `symbiot pull`.
+ * download.h: fetching one model file over HTTPS, for `symbiot pull` (through net/http.h).
  *
  * The file is written to DEST.part and renamed to DEST only when it is complete, starts like a
  * GGUF file and, when a digest is known, matches it. A .part left by an earlier run is resumed
@@ -9,8 +9,8 @@
  * interruption or a last cut keep the .part for a later resume; a wrong digest removes it.
  *
  * Only plain https is allowed, except http to a loopback address (127.0.0.0/8, ::1, localhost:
- * a mirror or a test server on this machine) or with allow_http. Redirects may only go to https.
- * This is the only file that includes curl.h, and nothing else in Symbiot opens a connection.
+ * a mirror or a test server on this machine) or with allow_http: the HTTP layer's URL policy.
+ * Redirects (up to 10) may only go to https, or to http too with allow_http.
  */
 #ifndef SYM_DOWNLOAD_H
 #define SYM_DOWNLOAD_H
