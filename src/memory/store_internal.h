@@ -34,13 +34,14 @@ void sym_store_clear_err(struct sym_store *s);
 /* Say "what: why" on the handle and return SYM_ERR_INVALID. */
 enum sym_status sym_store_invalid(struct sym_store *s, const char *what, const char *why);
 /*
- * Statements in one call. fmt has one letter per argument that follows, bound to the statement's
- * parameters 1, 2, ... in order:
+ * Statements in one call. fmt has one letter per value that follows, bound to the statement's
+ * parameters 1, 2, ... in order. The arguments must have exactly these types (they are variadic:
+ * the compiler cannot check them, so cast):
  *   'i'  int (a bool is promoted to one)
  *   'l'  long long: cast time_t, size_t and sqlite3_int64 values to it
  *   'd'  double
  *   't'  const char *: UTF-8 text; NULL binds SQL NULL
- *   'b'  const void *, then int: a blob of that many bytes; NULL binds SQL NULL
+ *   'b'  two arguments, const void * and int: a blob of that many bytes; NULL binds SQL NULL
  * Text and blobs are bound SQLITE_STATIC, not copied: they must stay as they are until the
  * statement is finalised (or reset and bound again). Each returns SQLite's code: SQLITE_OK, or the
  * first failing call's (SQLITE_RANGE when fmt has more letters than the SQL has parameters,
