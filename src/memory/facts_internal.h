@@ -1,6 +1,7 @@
 /*
  * facts_internal.h: what the facts files share and the front ends must not see. The facts API
- * (facts.h) is built in layers, each file using only the ones below it:
+ * (facts.h) is built in layers, each file using only the ones above it in this list (and the
+ * store):
  *
  *   terms.c    the words a fact is found by (stems, stop words, synonyms); needs no store
  *   vectors.c  the facts' embeddings: storing them, syncing them, ranking by meaning

@@ -11,6 +11,10 @@
  * Schema changes are append-only: a new entry in `migrations` below, never an edit of an old
  * one. Each write takes the lock up front (BEGIN IMMEDIATE) so that a busy database fails at the
  * start of a transaction, after the busy timeout, rather than in the middle of one.
+ *
+ * The memory room's statements with parameters go through sym_store_run() / sym_store_query()
+ * below: prepare, bind by format letters, step, finalise, with SQLite's code as the one result,
+ * so a caller maps a failure once (sym_store_fail()) instead of after each bind.
  */
 #include "memory/store.h"
 
@@ -52,9 +56,9 @@ static const char *const migrations[] = {
     "  announced INTEGER"
     ");"
     "CREATE INDEX reminders_status_due ON reminders(status, due);",
-    /* 2: facts, their earlier texts, and a full-text index of their stemmed words (facts.c).
-     * `search` holds what is indexed, so the index can be told exactly what to delete and can
-     * be rebuilt ('rebuild') from the table alone. */
+    /* 2: facts, their earlier texts, and a full-text index of their stemmed words (facts.c,
+     * terms.c). `search` holds what is indexed, so the index can be told exactly what to delete
+     * and can be rebuilt ('rebuild') from the table alone. */
     "CREATE TABLE facts ("
     "  id INTEGER PRIMARY KEY,"
     "  text TEXT NOT NULL,"
@@ -93,9 +97,9 @@ static const char *const migrations[] = {
     "  created INTEGER NOT NULL"
     ");"
     "CREATE INDEX turns_conversation ON turns(conversation_id, id);",
-    /* 4: one embedding per fact for semantic search (facts.c), with the id of the model that made
-     * it (llm/embed.h), so a change of model is seen and the vectors rebuilt. vec: dim floats in
-     * the machine's byte order. */
+    /* 4: one embedding per fact for semantic search (vectors.c), with the id of the model that
+     * made it (the embedder's id(), embedder.h), so a change of model is seen and the vectors
+     * rebuilt. vec: dim floats in the machine's byte order. */
     "CREATE TABLE fact_vectors ("
     "  fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,"
     "  model TEXT NOT NULL,"
@@ -104,7 +108,7 @@ static const char *const migrations[] = {
     ");",
     /* 5: first-person words are indexed too (in a query they weigh in the ranking: "my" and "I"
      * tell the user's own facts from others'), so every fact's `search` is recomputed by
-     * facts.c's symbiot_search() and the index rebuilt. */
+     * terms.c's symbiot_search() and the index rebuilt. */
     "UPDATE facts SET search = symbiot_search(text);"
     "INSERT INTO facts_fts(facts_fts) VALUES('rebuild');",
     /* 6: what each chat turn cost (feedback.c: the monitoring of `symbiot stats`), and the user's
