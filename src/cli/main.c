@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "base/log.h"
+#include "core/embedding.h"
 #include "llm/embed.h"
 #include "llm/llm.h"
 #include "memory/facts.h"
@@ -318,7 +319,7 @@ static int open_embedder(const struct cli *cli, struct sym_store *store, struct 
         cli_error("embedding model: %s", err);
         return CLI_EXIT_FAIL;
     }
-    sym_fact_set_embedder(store, *out);
+    sym_embedding_attach(store, *out);
     if (sym_fact_sync_vectors(store, &n)) {
         cli_error("%s", sym_store_errmsg(store));
         return CLI_EXIT_FAIL;

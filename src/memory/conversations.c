@@ -44,29 +44,9 @@ void sym_conversation_turns_free(struct sym_conversation_turns *list)
     list->n = 0;
 }
 
-/* Run sql with the integer arguments (n of them) to completion; *changes gets the rows touched. */
-static int run_ints(struct sym_store *s, const char *sql, const long long *args, int n,
-                    int *changes)
-{
-    sqlite3 *db = sym_store_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc, i;
-
-    rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    for (i = 0; rc == SQLITE_OK && i < n; i++)
-        rc = sqlite3_bind_int64(st, i + 1, args[i]);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE && changes)
-        *changes = sqlite3_changes(db);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long long *id)
 {
     static const char what[] = "cannot save the conversation";
-    long long args[2];
     enum sym_status rc;
     bool owned;
     int src;
@@ -74,11 +54,11 @@ enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long lon
     sym_store_clear_err(s);
     if (!now)
         now = sym_clock_now();
-    args[0] = args[1] = (long long)now;
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = run_ints(s, "INSERT INTO conversations (started, updated) VALUES (?, ?)", args, 2, NULL);
+    src = sym_store_run(s, "INSERT INTO conversations (started, updated) VALUES (?, ?)", "ll",
+                        (long long)now, (long long)now);
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
     if (!rc)
         *id = sqlite3_last_insert_rowid(sym_store_db(s));
@@ -89,10 +69,8 @@ enum sym_status sym_conversation_append(struct sym_store *s, long long id, const
                                         const char *text, time_t now)
 {
     static const char what[] = "cannot save the conversation";
-    sqlite3_stmt *st = NULL;
     enum sym_status rc;
-    long long args[2];
-    int src, changes = 0;
+    int src;
     bool owned;
 
     sym_store_clear_err(s);
@@ -104,50 +82,26 @@ enum sym_status sym_conversation_append(struct sym_store *s, long long id, const
         return sym_store_invalid(s, what, "the text is not valid UTF-8");
     if (!now)
         now = sym_clock_now();
-    args[0] = (long long)now;
-    args[1] = id;
     rc = sym_store_write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = run_ints(s, "UPDATE conversations SET updated = max(updated, ?) WHERE id = ?", args, 2,
-                   &changes);
-    if (src == SQLITE_OK && !changes) {
+    src = sym_store_run(s, "UPDATE conversations SET updated = max(updated, ?) WHERE id = ?", "ll",
+                        (long long)now, id);
+    if (src == SQLITE_OK && !sqlite3_changes(sym_store_db(s))) {
         rc = sym_store_invalid(s, what, "there is no such conversation");
         goto out;
     }
     if (src == SQLITE_OK)
-        src = sqlite3_prepare_v2(sym_store_db(s),
-                                 "INSERT INTO turns (conversation_id, role, text, created) "
-                                 "VALUES (?, ?, ?, ?)",
-                                 -1, &st, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, id);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-    if (src == SQLITE_OK)
-        src = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(sym_store_db(s));
-    sqlite3_finalize(st);
-    st = NULL;
+        src = sym_store_run(s,
+                            "INSERT INTO turns (conversation_id, role, text, created) "
+                            "VALUES (?, ?, ?, ?)",
+                            "lttl", id, role, text, (long long)now);
     /* The first user message names the conversation. */
     if (src == SQLITE_OK && !strcmp(role, "user"))
-        src = sqlite3_prepare_v2(sym_store_db(s),
-                                 "UPDATE conversations SET title = substr(?, 1, ?) "
-                                 "WHERE id = ? AND title IS NULL",
-                                 -1, &st, NULL);
-    if (src == SQLITE_OK && st) {
-        src = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-        if (src == SQLITE_OK)
-            src = sqlite3_bind_int(st, 2, SYM_CONVERSATION_TITLE_CHARS);
-        if (src == SQLITE_OK)
-            src = sqlite3_bind_int64(st, 3, id);
-        if (src == SQLITE_OK)
-            src = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(sym_store_db(s));
-    }
-    sqlite3_finalize(st);
+        src = sym_store_run(s,
+                            "UPDATE conversations SET title = substr(?, 1, ?) "
+                            "WHERE id = ? AND title IS NULL",
+                            "til", text, SYM_CONVERSATION_TITLE_CHARS, id);
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
 out:
     return sym_store_write_end(s, owned, rc, what);
@@ -160,11 +114,8 @@ enum sym_status sym_conversation_last_turn(struct sym_store *s, long long id, lo
 
     sym_store_clear_err(s);
     *turn_id = 0;
-    src = sqlite3_prepare_v2(sym_store_db(s),
-                             "SELECT coalesce(max(id), 0) FROM turns WHERE conversation_id = ?1",
-                             -1, &st, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, id);
+    src = sym_store_query(
+        s, &st, "SELECT coalesce(max(id), 0) FROM turns WHERE conversation_id = ?1", "l", id);
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -182,9 +133,8 @@ enum sym_status sym_conversation_latest(struct sym_store *s, long long *id, bool
 
     sym_store_clear_err(s);
     *found = false;
-    src = sqlite3_prepare_v2(sym_store_db(s),
-                             "SELECT id FROM conversations ORDER BY started DESC, id DESC LIMIT 1",
-                             -1, &st, NULL);
+    src = sym_store_query(
+        s, &st, "SELECT id FROM conversations ORDER BY started DESC, id DESC LIMIT 1", "");
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -203,10 +153,7 @@ static int exists(struct sym_store *s, long long id, bool *found)
     int src;
 
     *found = false;
-    src = sqlite3_prepare_v2(sym_store_db(s), "SELECT 1 FROM conversations WHERE id = ?", -1, &st,
-                             NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, id);
+    src = sym_store_query(s, &st, "SELECT 1 FROM conversations WHERE id = ?", "l", id);
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW)
@@ -227,12 +174,10 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
     sym_conversation_turns_free(out);
     src = exists(s, id, found);
     if (src == SQLITE_OK && *found)
-        src = sqlite3_prepare_v2(sym_store_db(s),
-                                 "SELECT id, role, text, created FROM turns "
-                                 "WHERE conversation_id = ? ORDER BY id",
-                                 -1, &st, NULL);
-    if (src == SQLITE_OK && st)
-        src = sqlite3_bind_int64(st, 1, id);
+        src = sym_store_query(s, &st,
+                              "SELECT id, role, text, created FROM turns "
+                              "WHERE conversation_id = ? ORDER BY id",
+                              "l", id);
     while (src == SQLITE_OK && st && (src = sqlite3_step(st)) == SQLITE_ROW) {
         struct sym_conversation_turn *t;
         const char *role = (const char *)sqlite3_column_text(st, 1);
@@ -281,11 +226,11 @@ enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversati
 
     sym_store_clear_err(s);
     sym_conversations_free(out);
-    src = sqlite3_prepare_v2(sym_store_db(s),
-                             "SELECT c.id, c.started, c.updated, coalesce(c.title, ''),"
-                             "  (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) "
-                             "FROM conversations c ORDER BY c.started DESC, c.id DESC",
-                             -1, &st, NULL);
+    src = sym_store_query(s, &st,
+                          "SELECT c.id, c.started, c.updated, coalesce(c.title, ''),"
+                          "  (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) "
+                          "FROM conversations c ORDER BY c.started DESC, c.id DESC",
+                          "");
     while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         struct sym_conversation *c;
         const char *title = (const char *)sqlite3_column_text(st, 3);
@@ -329,8 +274,8 @@ enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool 
 {
     static const char what[] = "cannot delete the conversation";
     enum sym_status rc;
-    int src, changes = 0;
     bool owned;
+    int src;
 
     sym_store_clear_err(s);
     *found = false;
@@ -338,8 +283,8 @@ enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool 
     if (rc)
         return rc;
     /* Turns go by ON DELETE CASCADE (the store turns foreign keys on). */
-    src = run_ints(s, "DELETE FROM conversations WHERE id = ?", &id, 1, &changes);
+    src = sym_store_run(s, "DELETE FROM conversations WHERE id = ?", "l", id);
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
-    *found = !rc && changes > 0;
+    *found = !rc && sqlite3_changes(sym_store_db(s)) > 0;
     return sym_store_write_end(s, owned, rc, what);
 }

@@ -14,7 +14,7 @@
  * score = -bm25 * (1 + 0.1 / (1 + age_days / 365) + 0.5 if pinned), age from the last update:
  * the better match first, recency and pinning reorder close matches.
  *
- * Search by meaning (optional): with an embedder set (sym_fact_set_embedder, llm/embed.h), each
+ * Search by meaning (optional): with an embedder set (sym_fact_set_embedder, embedder.h), each
  * fact's text is embedded once, when it is added or its text changes, and the vector is kept in
  * fact_vectors with the id of the model that made it; sym_fact_sync_vectors() fills in the
  * missing ones and rebuilds those of another model. A search then also ranks the facts by the
@@ -119,12 +119,14 @@ enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
  * meaning). With an embedder the score is the fused one (see the top). *out is emptied first. */
 enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
                                 struct sym_facts *out);
-struct sym_embedder;
-/* Use e (borrowed; NULL = none) for search by meaning from now on: adds and edits store the new
- * text's vector, searches fuse the two rankings. e must outlive its use on s. */
-void sym_fact_set_embedder(struct sym_store *s, struct sym_embedder *e);
-/* Compute the vectors that are missing or were made by another model (a different
- * sym_embedder_id()). The embedding runs outside the write lock; each batch of 32 vectors is then
+struct sym_memory_embedder;
+/* Use the embedder e (memory/embedder.h; NULL = none) for search by meaning from now on: adds and
+ * edits store the new text's vector, searches fuse the two rankings. The table is copied; e->ctx
+ * is borrowed and must outlive its use on s. The front ends fill it from an llm/embed.h model
+ * with sym_embedding_attach() (core/embedding.h). */
+void sym_fact_set_embedder(struct sym_store *s, const struct sym_memory_embedder *e);
+/* Compute the vectors that are missing or were made by another model (a different id() of the
+ * embedder). The embedding runs outside the write lock; each batch of 32 vectors is then
  * stored in a short transaction of its own (a fact changed or forgotten meanwhile is skipped), so
  * other sessions can write between batches, and a failure keeps the batches already stored.
  * *n_built gets how many were stored. Nothing to do without an embedder. */

@@ -24,48 +24,19 @@ void sym_turn_records_free(struct sym_turn_records *list)
     list->n = 0;
 }
 
-/* Bind r to the INSERT below and run it. SQLite's code. */
+/* Insert r. SQLite's code. */
 static int insert_record(struct sym_store *s, const struct sym_turn_record *r)
 {
-    sqlite3_stmt *st = NULL;
-    int src = sym_store_prepare(
+    return sym_store_run(
         s,
         "INSERT INTO turn_stats (created, turn_id, backend, model, prompt_tokens, "
         "evaluated, generated, ttft_ms, prompt_ms, gen_ms, recall_ms, "
         "facts_recalled, peak_rss_kb) "
         "VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        &st);
-
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, (sqlite3_int64)(r->created ? r->created : sym_clock_now()));
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 2, r->turn_id);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 3, r->backend, -1, SQLITE_STATIC);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 4, r->model, -1, SQLITE_STATIC);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int(st, 5, r->prompt_tokens);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int(st, 6, r->evaluated);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int(st, 7, r->generated);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_double(st, 8, r->ttft_ms);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_double(st, 9, r->prompt_ms);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_double(st, 10, r->gen_ms);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_double(st, 11, r->recall_ms);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int(st, 12, r->facts_recalled);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 13, r->peak_rss_kb);
-    if (src == SQLITE_OK)
-        src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return src == SQLITE_DONE ? SQLITE_OK : src;
+        "llttiiiddddil", (long long)(r->created ? r->created : sym_clock_now()),
+        (long long)r->turn_id, r->backend, r->model, r->prompt_tokens, r->evaluated, r->generated,
+        r->ttft_ms, r->prompt_ms, r->gen_ms, r->recall_ms, r->facts_recalled,
+        (long long)r->peak_rss_kb);
 }
 
 enum sym_status sym_stats_record(struct sym_store *s, const struct sym_turn_record *r)
@@ -74,7 +45,6 @@ enum sym_status sym_stats_record(struct sym_store *s, const struct sym_turn_reco
     enum sym_status rc;
     bool owned;
     int src;
-    char sql[160];
 
     sym_store_clear_err(s);
     if (!sym_utf8_valid(r->backend, strlen(r->backend)) ||
@@ -84,11 +54,10 @@ enum sym_status sym_stats_record(struct sym_store *s, const struct sym_turn_reco
     if (rc)
         return rc;
     src = insert_record(s, r);
-    snprintf(sql, sizeof sql,
-             "DELETE FROM turn_stats WHERE id <= (SELECT max(id) FROM turn_stats) - %d",
-             SYM_STATS_KEEP);
     if (src == SQLITE_OK)
-        src = sqlite3_exec(sym_store_db(s), sql, NULL, NULL, NULL);
+        src = sym_store_run(
+            s, "DELETE FROM turn_stats WHERE id <= (SELECT max(id) FROM turn_stats) - ?", "i",
+            SYM_STATS_KEEP);
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
     return sym_store_write_end(s, owned, rc, what);
 }
@@ -136,14 +105,12 @@ enum sym_status sym_stats_load(struct sym_store *s, time_t since, struct sym_tur
 
     sym_store_clear_err(s);
     sym_turn_records_free(out);
-    src = sym_store_prepare(
-        s,
+    src = sym_store_query(
+        s, &st,
         "SELECT created, coalesce(turn_id, 0), backend, model, prompt_tokens, evaluated, "
         "generated, ttft_ms, prompt_ms, gen_ms, recall_ms, facts_recalled, peak_rss_kb "
         "FROM turn_stats WHERE created >= ?1 ORDER BY created, id",
-        &st);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+        "l", (long long)since);
     while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
         src = read_record(st, out, &cap);
     sqlite3_finalize(st);
@@ -157,11 +124,10 @@ enum sym_status sym_stats_load(struct sym_store *s, time_t since, struct sym_tur
 static int is_answer(struct sym_store *s, long long turn_id, bool *yes)
 {
     sqlite3_stmt *st = NULL;
-    int src = sym_store_prepare(s, "SELECT 1 FROM turns WHERE id = ?1 AND role = 'assistant'", &st);
+    int src = sym_store_query(s, &st, "SELECT 1 FROM turns WHERE id = ?1 AND role = 'assistant'",
+                              "l", turn_id);
 
     *yes = false;
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, turn_id);
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -177,7 +143,6 @@ enum sym_status sym_feedback_add(struct sym_store *s, long long turn_id, int rat
                                  time_t now, long long *id)
 {
     static const char what[] = "cannot store the feedback";
-    sqlite3_stmt *st = NULL;
     enum sym_status rc;
     bool owned, yes = false;
     int src;
@@ -198,30 +163,14 @@ enum sym_status sym_feedback_add(struct sym_store *s, long long turn_id, int rat
         return sym_store_write_end(s, owned, rc, what);
     }
     if (src == SQLITE_OK)
-        src = sym_store_prepare(
+        src = sym_store_run(
             s,
             "INSERT INTO feedback (turn_id, created, rating, reason, correction, fact_id) "
             "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0))",
-            &st);
+            "llittl", turn_id, (long long)(now ? now : sym_clock_now()), rating, reason, correction,
+            fact_id);
     if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 1, turn_id);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 2, (sqlite3_int64)(now ? now : sym_clock_now()));
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int(st, 3, rating);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 5, correction, -1, SQLITE_STATIC);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 6, fact_id);
-    if (src == SQLITE_OK)
-        src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src == SQLITE_DONE) {
-        src = SQLITE_OK;
         *id = sqlite3_last_insert_rowid(sym_store_db(s));
-    }
     rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
     return sym_store_write_end(s, owned, rc, what);
 }
@@ -285,13 +234,13 @@ enum sym_status sym_feedback_list(struct sym_store *s, struct sym_feedback_items
     sym_store_clear_err(s);
     sym_feedback_items_free(out);
     /* The prompt is the user's message just before the answer in the same conversation. */
-    src = sym_store_prepare(
-        s,
+    src = sym_store_query(
+        s, &st,
         "SELECT f.id, f.turn_id, f.created, f.rating, f.reason, f.correction, a.text, "
         "  (SELECT u.text FROM turns u WHERE u.conversation_id = a.conversation_id "
         "   AND u.id < a.id AND u.role = 'user' ORDER BY u.id DESC LIMIT 1) "
         "FROM feedback f JOIN turns a ON a.id = f.turn_id ORDER BY f.created, f.id",
-        &st);
+        "");
     while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
         src = read_item(st, out, &cap);
     sqlite3_finalize(st);

@@ -11,12 +11,17 @@
  * Schema changes are append-only: a new entry in `migrations` below, never an edit of an old
  * one. Each write takes the lock up front (BEGIN IMMEDIATE) so that a busy database fails at the
  * start of a transaction, after the busy timeout, rather than in the middle of one.
+ *
+ * The memory room's statements with parameters go through sym_store_run() / sym_store_query()
+ * below: prepare, bind by format letters, step, finalise, with SQLite's code as the one result,
+ * so a caller maps a failure once (sym_store_fail()) instead of after each bind.
  */
 #include "memory/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +30,15 @@
 
 #include "base/log.h"
 #include "base/paths.h"
+#include "memory/embedder.h"
 #include "memory/store_internal.h"
+#include "memory/terms.h"
 
 struct sym_store {
     sqlite3 *db;
     char *path;
-    bool in_tx;                    /* a transaction from sym_store_begin() is open */
-    struct sym_embedder *embedder; /* borrowed; NULL = no semantic search (facts.c) */
+    bool in_tx;                          /* a transaction from sym_store_begin() is open */
+    struct sym_memory_embedder embedder; /* embed NULL: no search by meaning (vectors.c) */
     char err[512];
 };
 
@@ -49,9 +56,9 @@ static const char *const migrations[] = {
     "  announced INTEGER"
     ");"
     "CREATE INDEX reminders_status_due ON reminders(status, due);",
-    /* 2: facts, their earlier texts, and a full-text index of their stemmed words (facts.c).
-     * `search` holds what is indexed, so the index can be told exactly what to delete and can
-     * be rebuilt ('rebuild') from the table alone. */
+    /* 2: facts, their earlier texts, and a full-text index of their stemmed words (facts.c,
+     * terms.c). `search` holds what is indexed, so the index can be told exactly what to delete
+     * and can be rebuilt ('rebuild') from the table alone. */
     "CREATE TABLE facts ("
     "  id INTEGER PRIMARY KEY,"
     "  text TEXT NOT NULL,"
@@ -90,9 +97,9 @@ static const char *const migrations[] = {
     "  created INTEGER NOT NULL"
     ");"
     "CREATE INDEX turns_conversation ON turns(conversation_id, id);",
-    /* 4: one embedding per fact for semantic search (facts.c), with the id of the model that made
-     * it (llm/embed.h), so a change of model is seen and the vectors rebuilt. vec: dim floats in
-     * the machine's byte order. */
+    /* 4: one embedding per fact for semantic search (vectors.c), with the id of the model that
+     * made it (the embedder's id(), embedder.h), so a change of model is seen and the vectors
+     * rebuilt. vec: dim floats in the machine's byte order. */
     "CREATE TABLE fact_vectors ("
     "  fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,"
     "  model TEXT NOT NULL,"
@@ -101,7 +108,7 @@ static const char *const migrations[] = {
     ");",
     /* 5: first-person words are indexed too (in a query they weigh in the ranking: "my" and "I"
      * tell the user's own facts from others'), so every fact's `search` is recomputed by
-     * facts.c's symbiot_search() and the index rebuilt. */
+     * terms.c's symbiot_search() and the index rebuilt. */
     "UPDATE facts SET search = symbiot_search(text);"
     "INSERT INTO facts_fts(facts_fts) VALUES('rebuild');",
     /* 6: what each chat turn cost (feedback.c: the monitoring of `symbiot stats`), and the user's
@@ -190,9 +197,8 @@ static enum sym_status exec(struct sym_store *s, const char *sql, const char *wh
     return rc == SQLITE_OK ? SYM_OK : fail(s, rc, what);
 }
 
-/* Run a one-row, one-integer query (a PRAGMA) into *v. */
-static enum sym_status query_int(struct sym_store *s, const char *sql, long long *v,
-                                 const char *what)
+enum sym_status sym_store_query_int(struct sym_store *s, const char *sql, long long *v,
+                                    const char *what)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -251,7 +257,7 @@ static enum sym_status migrate(struct sym_store *s, int target)
         rc = write_begin(s, &owned, "cannot update the memory database");
         if (rc)
             return rc;
-        rc = query_int(s, "PRAGMA user_version", &v, "cannot read the schema version");
+        rc = sym_store_query_int(s, "PRAGMA user_version", &v, "cannot read the schema version");
         if (!rc && v >= target)
             return write_end(s, owned, SYM_OK, "cannot update the memory database");
         if (!rc)
@@ -361,7 +367,7 @@ enum sym_status sym_store_open_version(struct sym_store **out, const char *path,
         goto fail;
     }
     /* Read before writing anything: a foreign or newer file must stay as it is. */
-    rc = query_int(s, "PRAGMA user_version", &version, "cannot read the memory database");
+    rc = sym_store_query_int(s, "PRAGMA user_version", &version, "cannot read the memory database");
     if (rc)
         goto fail;
     if (version > SCHEMA_VERSION || version < 0) {
@@ -385,7 +391,7 @@ enum sym_status sym_store_open_version(struct sym_store **out, const char *path,
         goto fail;
     }
     rc = exec(s, "PRAGMA foreign_keys = ON", "cannot open the memory database");
-    if (!rc && (src = sym_fact_register_sql(s->db)) != SQLITE_OK)
+    if (!rc && (src = sym_terms_register_sql(s->db)) != SQLITE_OK)
         rc = fail(s, src, "cannot open the memory database");
     if (!rc)
         rc = migrate(s, target < SCHEMA_VERSION ? target : SCHEMA_VERSION);
@@ -431,14 +437,16 @@ struct sqlite3 *sym_store_db(struct sym_store *s)
     return s->db;
 }
 
-struct sym_embedder *sym_store_embedder(struct sym_store *s)
+const struct sym_memory_embedder *sym_store_embedder(const struct sym_store *s)
 {
-    return s->embedder;
+    return s->embedder.embed ? &s->embedder : NULL;
 }
 
-void sym_store_set_embedder(struct sym_store *s, struct sym_embedder *e)
+void sym_store_set_embedder(struct sym_store *s, const struct sym_memory_embedder *e)
 {
-    s->embedder = e;
+    static const struct sym_memory_embedder none = {0};
+
+    s->embedder = e ? *e : none;
 }
 
 char *sym_store_errbuf(struct sym_store *s, size_t *size)
@@ -458,9 +466,90 @@ enum sym_status sym_store_invalid(struct sym_store *s, const char *what, const c
     return SYM_ERR_INVALID;
 }
 
-int sym_store_prepare(struct sym_store *s, const char *sql, sqlite3_stmt **st)
+/* sym_stmt_bind() with the arguments in ap. */
+static int vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 {
-    return sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    int rc = SQLITE_OK, i;
+
+    for (i = 1; rc == SQLITE_OK && fmt[i - 1]; i++) {
+        switch (fmt[i - 1]) {
+        case 'i':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            break;
+        case 'l':
+            rc = sqlite3_bind_int64(st, i, (sqlite3_int64)va_arg(ap, long long));
+            break;
+        case 'd':
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        case 't':
+            rc = sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+            break;
+        case 'b': {
+            const void *data = va_arg(ap, const void *);
+
+            rc = sqlite3_bind_blob(st, i, data, va_arg(ap, int), SQLITE_STATIC);
+            break;
+        }
+        default:
+            rc = SQLITE_MISUSE;
+        }
+    }
+    return rc;
+}
+
+int sym_stmt_bind(sqlite3_stmt *st, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vbind(st, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* sym_store_query() with the arguments in ap. */
+static int vquery(struct sym_store *s, sqlite3_stmt **st, const char *sql, const char *fmt,
+                  va_list ap)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+
+    return rc == SQLITE_OK ? vbind(*st, fmt, ap) : rc;
+}
+
+int sym_store_query(struct sym_store *s, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vquery(s, st, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* sym_store_run() with the arguments in ap. */
+static int vrun(struct sym_store *s, const char *sql, const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = vquery(s, &st, sql, fmt, ap);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int sym_store_run(struct sym_store *s, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vrun(s, sql, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 enum sym_status sym_store_fail(struct sym_store *s, int rc, const char *what)
@@ -585,18 +674,19 @@ static enum sym_status read_reminders(struct sym_store *s, sqlite3_stmt *st,
     return rc == SQLITE_DONE ? SYM_OK : fail(s, rc, what);
 }
 
-/* Prepare sql, bind the integers in args (n of them), read the reminder rows into out. */
-static enum sym_status select_reminders(struct sym_store *s, const char *sql, const long long *args,
-                                        int n, struct sym_reminders *out, const char *what)
+/* Run sql with fmt's arguments (sym_stmt_bind()), read the reminder rows into out. */
+static enum sym_status select_reminders(struct sym_store *s, struct sym_reminders *out,
+                                        const char *what, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
     enum sym_status rc;
-    int src, i;
+    va_list ap;
+    int src;
 
     sym_reminders_free(out);
-    src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    for (i = 0; src == SQLITE_OK && i < n; i++)
-        src = sqlite3_bind_int64(st, i + 1, args[i]);
+    va_start(ap, fmt);
+    src = vquery(s, &st, sql, fmt, ap);
+    va_end(ap);
     rc = src == SQLITE_OK ? read_reminders(s, st, out, what) : fail(s, src, what);
     sqlite3_finalize(st);
     if (rc)
@@ -604,26 +694,24 @@ static enum sym_status select_reminders(struct sym_store *s, const char *sql, co
     return rc;
 }
 
-/* Run one write statement with integer parameters (n of them); *changes gets the rows touched. */
-static enum sym_status write_ints(struct sym_store *s, const char *sql, const long long *args,
-                                  int n, int *changes, const char *what)
+/* Run one write statement with fmt's arguments (sym_stmt_bind()) in a write of its own (or the
+ * open one); *changes, when not NULL, gets the rows touched. */
+static enum sym_status write_run(struct sym_store *s, int *changes, const char *what,
+                                 const char *sql, const char *fmt, ...)
 {
-    sqlite3_stmt *st = NULL;
     enum sym_status rc;
+    va_list ap;
     bool owned;
-    int src, i;
+    int src;
 
     s->err[0] = '\0';
     rc = write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    for (i = 0; src == SQLITE_OK && i < n; i++)
-        src = sqlite3_bind_int64(st, i + 1, args[i]);
-    if (src == SQLITE_OK)
-        src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    rc = src == SQLITE_DONE ? SYM_OK : fail(s, src, what);
+    va_start(ap, fmt);
+    src = vrun(s, sql, fmt, ap);
+    va_end(ap);
+    rc = src == SQLITE_OK ? SYM_OK : fail(s, src, what);
     if (!rc && changes)
         *changes = sqlite3_changes(s->db);
     return write_end(s, owned, rc, what);
@@ -633,7 +721,6 @@ enum sym_status sym_store_add_reminder(struct sym_store *s, const char *text, ti
                                        time_t created, const char *lang, long long *id)
 {
     static const char what[] = "cannot save the reminder";
-    sqlite3_stmt *st = NULL;
     enum sym_status rc;
     bool owned;
     int src;
@@ -646,22 +733,10 @@ enum sym_status sym_store_add_reminder(struct sym_store *s, const char *text, ti
     rc = write_begin(s, &owned, what);
     if (rc)
         return rc;
-    src = sqlite3_prepare_v2(s->db,
-                             "INSERT INTO reminders (text, due, created, lang) VALUES (?, ?, ?, ?)",
-                             -1, &st, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 2, (sqlite3_int64)due);
-    if (src == SQLITE_OK)
-        src = sqlite3_bind_int64(st, 3, (sqlite3_int64)created);
-    if (src == SQLITE_OK)
-        src = lang && lang[0] ? sqlite3_bind_text(st, 4, lang, -1, SQLITE_TRANSIENT)
-                              : sqlite3_bind_null(st, 4);
-    if (src == SQLITE_OK)
-        src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    rc = src == SQLITE_DONE ? SYM_OK : fail(s, src, what);
+    src = sym_store_run(s, "INSERT INTO reminders (text, due, created, lang) VALUES (?, ?, ?, ?)",
+                        "tllt", text, (long long)due, (long long)created,
+                        lang && lang[0] ? lang : NULL);
+    rc = src == SQLITE_OK ? SYM_OK : fail(s, src, what);
     if (!rc && id)
         *id = sqlite3_last_insert_rowid(s->db);
     return write_end(s, owned, rc, what);
@@ -670,10 +745,10 @@ enum sym_status sym_store_add_reminder(struct sym_store *s, const char *text, ti
 enum sym_status sym_store_pending_reminders(struct sym_store *s, struct sym_reminders *out)
 {
     s->err[0] = '\0';
-    return select_reminders(s,
+    return select_reminders(s, out, "cannot read the reminders",
                             "SELECT " REMINDER_COLUMNS " FROM reminders WHERE status = 'pending' "
                             "ORDER BY due, id",
-                            NULL, 0, out, "cannot read the reminders");
+                            "");
 }
 
 enum sym_status sym_store_cancel_reminder(struct sym_store *s, long long id, bool *found)
@@ -681,10 +756,9 @@ enum sym_status sym_store_cancel_reminder(struct sym_store *s, long long id, boo
     int changes = 0;
     enum sym_status rc;
 
-    rc = write_ints(s,
-                    "UPDATE reminders SET status = 'cancelled' "
-                    "WHERE id = ? AND status = 'pending'",
-                    &id, 1, &changes, "cannot cancel the reminder");
+    rc = write_run(s, &changes, "cannot cancel the reminder",
+                   "UPDATE reminders SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
+                   "l", id);
     *found = !rc && changes > 0;
     return rc;
 }
@@ -695,10 +769,8 @@ static const char due_sql[] = "SELECT " REMINDER_COLUMNS " FROM reminders "
 
 enum sym_status sym_store_due_reminders(struct sym_store *s, time_t now, struct sym_reminders *out)
 {
-    long long arg = (long long)now;
-
     s->err[0] = '\0';
-    return select_reminders(s, due_sql, &arg, 1, out, "cannot read the reminders");
+    return select_reminders(s, out, "cannot read the reminders", due_sql, "l", (long long)now);
 }
 
 enum sym_status sym_store_next_due(struct sym_store *s, time_t *due, bool *found)
@@ -709,10 +781,10 @@ enum sym_status sym_store_next_due(struct sym_store *s, time_t *due, bool *found
 
     s->err[0] = '\0';
     *found = false;
-    src = sqlite3_prepare_v2(s->db,
-                             "SELECT min(due) FROM reminders "
-                             "WHERE status = 'pending' AND announced IS NULL",
-                             -1, &st, NULL);
+    src = sym_store_query(s, &st,
+                          "SELECT min(due) FROM reminders "
+                          "WHERE status = 'pending' AND announced IS NULL",
+                          "");
     if (src == SQLITE_OK)
         src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -728,22 +800,20 @@ enum sym_status sym_store_next_due(struct sym_store *s, time_t *due, bool *found
 
 enum sym_status sym_store_mark_announced(struct sym_store *s, long long id, time_t at)
 {
-    long long args[2] = {(long long)at, id};
-
-    return write_ints(s, "UPDATE reminders SET announced = ? WHERE id = ?", args, 2, NULL,
-                      "cannot update the reminder");
+    return write_run(s, NULL, "cannot update the reminder",
+                     "UPDATE reminders SET announced = ? WHERE id = ?", "ll", (long long)at, id);
 }
 
 enum sym_status sym_store_mark_done(struct sym_store *s, long long id)
 {
-    return write_ints(s, "UPDATE reminders SET status = 'done' WHERE id = ? AND status = 'pending'",
-                      &id, 1, NULL, "cannot update the reminder");
+    return write_run(s, NULL, "cannot update the reminder",
+                     "UPDATE reminders SET status = 'done' WHERE id = ? AND status = 'pending'",
+                     "l", id);
 }
 
 enum sym_status sym_store_take_due(struct sym_store *s, time_t now, struct sym_reminders *out)
 {
     static const char what[] = "cannot update the reminders";
-    long long args[2] = {(long long)now, (long long)now};
     enum sym_status rc;
     bool owned;
 
@@ -752,12 +822,12 @@ enum sym_status sym_store_take_due(struct sym_store *s, time_t now, struct sym_r
     rc = write_begin(s, &owned, what);
     if (rc)
         return rc;
-    rc = select_reminders(s, due_sql, args, 1, out, what);
+    rc = select_reminders(s, out, what, due_sql, "l", (long long)now);
     if (!rc && out->n)
-        rc = write_ints(s,
-                        "UPDATE reminders SET announced = ?, status = 'done' "
-                        "WHERE status = 'pending' AND announced IS NULL AND due <= ?",
-                        args, 2, NULL, what);
+        rc = write_run(s, NULL, what,
+                       "UPDATE reminders SET announced = ?, status = 'done' "
+                       "WHERE status = 'pending' AND announced IS NULL AND due <= ?",
+                       "ll", (long long)now, (long long)now);
     rc = write_end(s, owned, rc, what);
     if (rc)
         sym_reminders_free(out);

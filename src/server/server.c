@@ -32,7 +32,7 @@
 #include <time.h>
 
 #include "base/log.h"
-#include "memory/facts.h"
+#include "core/embedding.h"
 #include "memory/store.h"
 #include "server/assets.h"
 #include "server/internal.h"
@@ -720,7 +720,7 @@ static struct sym_store *open_api_store(const char *db_path, struct sym_embedder
         sym_log(SYM_LOG_WARN, "memory routes are off: %s", err);
         return NULL;
     }
-    sym_fact_set_embedder(store, e);
+    sym_embedding_attach(store, e);
     return store;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "core/embedding.h"
 #include "llm/embed.h"
 #include "llm/llm.h"
 #include "memory/facts.h"
@@ -132,7 +133,7 @@ static void test_facts(void)
 
         CHECK(sym_fact_add(s, &in, &ids[0], NULL) == SYM_OK);
     }
-    sym_fact_set_embedder(s, e);
+    sym_embedding_attach(s, e);
     CHECK(sym_fact_count_vectors(s, &n) == SYM_OK && n == 0);
     CHECK(sym_fact_sync_vectors(s, &built) == SYM_OK && built == 1);
     for (i = 1; i < n_texts; i++) {
@@ -187,7 +188,7 @@ static void test_facts(void)
     CHECK(other != NULL);
     if (other) {
         CHECK(strcmp(sym_embedder_id(other), sym_embedder_id(e)) != 0);
-        sym_fact_set_embedder(s, other);
+        sym_embedding_attach(s, other);
         CHECK(sym_fact_sync_vectors(s, &built) == SYM_OK && built == n_texts);
         CHECK(sym_fact_sync_vectors(s, &built) == SYM_OK && built == 0);
         CHECK(sym_fact_count_vectors(s, &n) == SYM_OK && n == (long long)n_texts);
@@ -197,7 +198,7 @@ static void test_facts(void)
     }
     unlink(copy);
     /* Without an embedder the search is full-text only, as before. */
-    sym_fact_set_embedder(s, NULL);
+    sym_embedding_attach(s, NULL);
     CHECK(sym_fact_search(s, "xylophone quartz", 3, &found) == SYM_OK && found.n == 0);
     CHECK(sym_fact_search(s, "Kazan", 3, &found) == SYM_OK && found.n == 1);
     sym_facts_free(&found);

@@ -4,8 +4,10 @@
  * "машина"), stop words (they rank, never match alone), synonyms, a common word with an unknown
  * one, ranking (the better match, then pinned facts); refusals (10 MB text,
  * invalid UTF-8, an edit onto another fact's text); persistence across a restart; a version-1
- * database (reminders only) upgraded in place, a version-4 one re-indexed; and a timing of 100
- * searches over 10,000 facts, printed, not asserted.
+ * database (reminders only) upgraded in place, a version-4 one re-indexed; search by meaning
+ * through the embedder interface (memory/embedder.h) with a fake model, no llama.cpp needed: a
+ * fact found by meaning alone, a text the model cannot embed, a model out of memory, a change of
+ * model; and a timing of 100 searches over 10,000 facts, printed, not asserted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "memory/embedder.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "memory/store_internal.h"
@@ -493,10 +496,101 @@ static void test_remember(void)
     sym_store_close(s);
 }
 
+/* A fake embedding model: 3 dimensions, "pets" (cat, kitten, feline), "cars" (car, automobile)
+ * and the rest; a text with "unembeddable" has no vector, one with "nomem" runs out of memory. */
+struct fake_model {
+    const char *id;
+    int calls;
+};
+
+static enum sym_status fake_embed(void *ctx, const char *text, float **vec, int *dim)
+{
+    struct fake_model *m = ctx;
+    float *v;
+
+    m->calls++;
+    if (strstr(text, "nomem"))
+        return SYM_ERR_NOMEM;
+    if (strstr(text, "unembeddable"))
+        return SYM_ERR_INVALID;
+    v = calloc(3, sizeof *v);
+    if (!v)
+        return SYM_ERR_NOMEM;
+    if (strstr(text, "cat") || strstr(text, "kitten") || strstr(text, "feline"))
+        v[0] = 1;
+    else if (strstr(text, "car") || strstr(text, "automobile"))
+        v[1] = 1;
+    else
+        v[2] = 1;
+    *vec = v;
+    *dim = 3;
+    return SYM_OK;
+}
+
+static const char *fake_id(void *ctx)
+{
+    return ((struct fake_model *)ctx)->id;
+}
+
+static int fake_dim(void *ctx)
+{
+    (void)ctx;
+    return 3;
+}
+
+static const char *fake_errmsg(void *ctx)
+{
+    (void)ctx;
+    return "the fake model cannot embed it";
+}
+
+static void test_embedder(void)
+{
+    struct fake_model model = {"fake-1", 0};
+    struct sym_memory_embedder e = {&model, fake_embed, fake_id, fake_dim, fake_errmsg};
+    struct sym_store *s;
+    struct sym_fact_input in = {"nomem: my cat is Tom", NULL, NULL, 0, false, NOW};
+    long long tom, car, n = -1, id = 0;
+    size_t hits = 0, built = 99;
+
+    remove_db("embed.db");
+    s = open_db("embed.db");
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    sym_fact_set_embedder(s, &e);
+    tom = add(s, "My kitten is called Tom", false);
+    car = add(s, "I drive a red Volvo automobile", false);
+    CHECK(add(s, "Something unembeddable about work", false) > 0);
+    CHECK(tom > 0 && car > 0);
+    CHECK(sym_fact_count_vectors(s, &n) == SYM_OK && n == 2); /* no vector for the third */
+    /* No word in common with the fact: found by meaning alone. */
+    CHECK(best(s, "feline", &hits) == tom);
+    CHECK(hits >= 1);
+    /* A model out of memory fails the add as a whole: nothing half-written. */
+    CHECK(sym_fact_add(s, &in, &id, NULL) == SYM_ERR_NOMEM);
+    CHECK(id == 0);
+    CHECK(sym_store_errmsg(s)[0] != '\0');
+    CHECK(sym_fact_count(s, &n) == SYM_OK && n == 3);
+    /* Another model: every vector is rebuilt under its id. */
+    model.id = "fake-2";
+    model.calls = 0;
+    CHECK(sym_fact_sync_vectors(s, &built) == SYM_OK);
+    CHECK(built == 2);
+    CHECK(model.calls == 3);
+    CHECK(sym_fact_sync_vectors(s, &built) == SYM_OK && built == 0);
+    CHECK(best(s, "car", NULL) == car);
+    /* Without an embedder, words alone: "feline" finds nothing. */
+    sym_fact_set_embedder(s, NULL);
+    CHECK(best(s, "feline", &hits) == 0 && hits == 0);
+    sym_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
-    const char *names[] = {"crud.db",  "search.db",   "refuse.db", "persist.db",  "v1.db",
-                           "bench.db", "remember.db", "v4.db",     "synonyms.db", "common.db"};
+    const char *names[] = {"crud.db",     "search.db", "refuse.db",   "persist.db",
+                           "v1.db",       "bench.db",  "remember.db", "v4.db",
+                           "synonyms.db", "common.db", "embed.db"};
     int nfacts = argc > 1 ? atoi(argv[1]) : 10000;
     size_t i;
 
@@ -514,6 +608,7 @@ int main(int argc, char **argv)
     test_stop_words_and_synonyms();
     test_common_and_unknown();
     test_remember();
+    test_embedder();
     bench(nfacts);
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         remove_db(names[i]);

@@ -1,0 +1,63 @@
+/*
+ * facts_internal.h: what the facts files share and the front ends must not see. The facts API
+ * (facts.h) is built in layers, each file using only the ones above it in this list (and the
+ * store):
+ *
+ *   terms.c    the words a fact is found by (stems, stop words, synonyms); needs no store
+ *   vectors.c  the facts' embeddings: storing them, syncing them, ranking by meaning
+ *   facts.c    storing, editing, forgetting and listing facts
+ *   search.c   the full-text query, its ranking, and the fusion with the vectors' ranking
+ *
+ * Only src/memory/ and its tests include this.
+ */
+#ifndef SYM_FACTS_INTERNAL_H
+#define SYM_FACTS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/status.h"
+#include "memory/facts.h"
+#include "memory/store.h"
+
+struct sqlite3_stmt;
+
+/* The longest text a fact (or a query) may have, in bytes. */
+#define FACT_MAX_TEXT (1024 * 1024)
+
+/* The columns sym_facts_read() expects first, from `facts f`. */
+#define FACT_COLUMNS "f.id, f.text, f.source, f.tags, f.created, f.updated, f.event_time, f.pinned"
+
+/* ---- facts.c ---- */
+
+/* Step st to the end, appending each row (FACT_COLUMNS, then the score as column 8 when scored)
+ * to out. On failure the message is on s (what: "what: why") and out holds the rows read so far
+ * (the caller frees it). */
+enum sym_status sym_facts_read(struct sym_store *s, struct sqlite3_stmt *st, bool scored,
+                               struct sym_facts *out, const char *what);
+
+/* ---- vectors.c ---- */
+
+/* Candidates the ranking by meaning gives to the fusion (search.c). */
+#define VECTOR_K 50
+
+/* A fact id and its score in one ranking. */
+struct sym_ranked {
+    long long id;
+    double score;
+};
+
+/* qsort() order of struct sym_ranked: the higher score first, then the higher (newer) id. */
+int sym_ranked_cmp(const void *a, const void *b);
+
+/* Embed the text of fact id and store its vector, inside the caller's write; nothing without an
+ * embedder. A text the model cannot embed gets no vector (its old one goes). SQLite's code;
+ * *stored, when not NULL, says whether a vector was stored. */
+int sym_vectors_store(struct sym_store *s, long long id, const char *text, bool *stored);
+
+/* The VECTOR_K facts whose vectors are closest (cosine) to query's, best first, in best[0..*n).
+ * Needs an embedder. A query the model cannot embed, or a failing model, gives none: the full-text
+ * ranking alone then answers. SQLite's code (SQLITE_NOMEM when embedding ran out of memory). */
+int sym_vectors_rank(struct sym_store *s, const char *query, struct sym_ranked *best, size_t *n);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * terms.c: the words a fact is found by; see terms.h.
+ *
+ * A fact's `search` column holds its normalised words without stop words (first-person words
+ * kept: see person_words), each stemmed by Snowball (Russian for a word with Cyrillic letters,
+ * English for one with Latin letters, as-is otherwise), joined by spaces. A query goes through
+ * the same steps, so "машину" finds "машина" and "running" finds "runs"; in a query each content
+ * word brings its synonyms along (synonym_words), and first-person words are set apart because
+ * they only weigh in the ranking (search.c).
+ *
+ * Stemmers are made per call (a few small allocations): the store is one handle per thread, and
+ * a stemmer kept in a static would be shared between threads. The synonym groups are stemmed once
+ * per process (pthread_once) and then only read.
+ */
+#include "memory/terms.h"
+
+#include <libstemmer.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "nlp/text.h"
+
+/* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
+ * spaces so that one strstr() finds a whole word. English, then Russian. */
+static const char stop_words[] =
+    " the a an is are was were of to in on at and or my me i you it that this for with be have "
+    "has do "
+    "и в во не что он на я с со как а то все она так его "
+    "но да ты к у же вы за бы по только ее мне было вот "
+    "от меня еще нет о из ему теперь когда даже ну ли "
+    "если уже или ни быть был него до вас нибудь опять "
+    "уж вам ведь там потом себя ничего ей может они "
+    "тут где есть надо ней для мы тебя их чем была сам "
+    "чтоб без будто чего раз тоже себе под будет ж "
+    "тогда кто этот того потому этого какой совсем "
+    "ним здесь этом один почти мой тем чтобы нее "
+    "сейчас были куда зачем всех никогда можно при "
+    "наконец два об другой хоть после над больше тот "
+    "через эти нас про всего них какая много разве "
+    "три эту моя впрочем хорошо свою этой перед "
+    "иногда лучше чуть том нельзя такой им более "
+    "всегда конечно всю между ";
+
+/* The first person, which tells the user's own facts ("I live in Berlin") from other people's
+ * ("My aunt lives in Lisbon"): indexed, and in a query weighed but never matched alone. */
+static const char person_words[] =
+    " i me my mine myself we us our ours "
+    "я меня мне мной мой моя мое мои моего моей моему моим моих мою "
+    "мы нас нам нами наш наша наше наши нашего нашей нашему нашим наших нашу ";
+
+static bool in_list(const char *list, const char *w)
+{
+    char key[64];
+    int n = snprintf(key, sizeof key, " %s ", w);
+
+    return n > 0 && (size_t)n < sizeof key && strstr(list, key) != NULL;
+}
+
+static bool is_stop_word(const char *w)
+{
+    return in_list(stop_words, w);
+}
+
+static bool is_person_word(const char *w)
+{
+    return in_list(person_words, w);
+}
+
+/* The two stemmers, made when first needed. */
+struct stemmers {
+    struct sb_stemmer *en, *ru;
+};
+
+static void stemmers_free(struct stemmers *st)
+{
+    sb_stemmer_delete(st->en);
+    sb_stemmer_delete(st->ru);
+}
+
+/* The stemmer for word w: Russian when it has a Cyrillic letter (U+0400..U+04FF: lead bytes
+ * 0xD0..0xD3), English when it has a Latin one, NULL (keep as is) otherwise. *nomem on failure. */
+static struct sb_stemmer *stemmer_for(struct stemmers *st, const char *w, bool *nomem)
+{
+    const unsigned char *p;
+    bool latin = false;
+
+    for (p = (const unsigned char *)w; *p; p++) {
+        if (*p >= 0xD0 && *p <= 0xD3) {
+            if (!st->ru && !(st->ru = sb_stemmer_new("russian", NULL)))
+                *nomem = true;
+            return st->ru;
+        }
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+            latin = true;
+    }
+    if (!latin)
+        return NULL;
+    if (!st->en && !(st->en = sb_stemmer_new("english", NULL)))
+        *nomem = true;
+    return st->en;
+}
+
+/*
+ * Words a user says for the same thing, one group a line: a query word whose stem is in a group
+ * also looks for the group's other stems. Kept to everyday words about a person's life (family,
+ * work, home, pets, health) and British/American spellings, where one word rarely means
+ * something else; anything broader is the embedding model's job (--embed-model). Normalised
+ * forms (lower case, ё -> е); stemmed once per process, in the language of each word, so a
+ * Russian form whose stem differs from the others' ("отца" -> "отц", "пса") is listed too.
+ */
+static const char *const synonym_words[] = {
+    "mother mom mum mommy mummy mama",
+    "father dad daddy papa",
+    "grandmother grandma granny nan",
+    "grandfather grandpa granddad",
+    "child children kid kids",
+    "husband hubby",
+    "wife missus",
+    "boss manager supervisor",
+    "doctor physician gp",
+    "job occupation profession",
+    "colleague coworker",
+    "apartment flat",
+    "holiday vacation",
+    "movie film",
+    "cellphone mobile",
+    "birthday born birth",
+    "favourite favorite",
+    "colour color",
+    "neighbour neighbor",
+    "theatre theater",
+    "centre center",
+    "travelling traveling",
+    "мама мать матери мамочка",
+    "папа отец отца",
+    "бабушка бабуля",
+    "дедушка дед",
+    "дети ребенок ребенка детский",
+    "муж супруг",
+    "жена супруга",
+    "собака пес пса псу псом псы",
+    "кошка кот",
+    "врач доктор",
+    "работа должность профессия",
+    "начальник руководитель босс",
+    "машина автомобиль",
+    "квартира жилье",
+    "отпуск каникулы",
+    "рождения родился родилась",
+    "страховка страховая",
+};
+#define N_SYNONYMS (sizeof synonym_words / sizeof synonym_words[0])
+
+/* The groups' stems, each " stem stem ... " (NULL when that group could not be made). */
+static char *synonym_stems[N_SYNONYMS];
+static pthread_once_t synonyms_once = PTHREAD_ONCE_INIT;
+
+static void synonyms_make(void)
+{
+    struct stemmers st = {NULL, NULL};
+    size_t g;
+
+    for (g = 0; g < N_SYNONYMS; g++) {
+        struct sym_buf b = {0};
+        const char *w = synonym_words[g], *end;
+        enum sym_status rc = sym_buf_puts(&b, " ");
+
+        for (; !rc && *w; w = *end ? end + 1 : end) {
+            bool nomem = false;
+            struct sb_stemmer *stem;
+            char word[64];
+            const sb_symbol *out;
+
+            end = strchr(w, ' ');
+            if (!end)
+                end = w + strlen(w);
+            snprintf(word, sizeof word, "%.*s", (int)(end - w), w);
+            stem = stemmer_for(&st, word, &nomem);
+            out = stem ? sb_stemmer_stem(stem, (const sb_symbol *)word, (int)strlen(word)) : NULL;
+            rc = out ? sym_buf_append(&b, (const char *)out, (size_t)sb_stemmer_length(stem))
+                     : sym_buf_puts(&b, word);
+            if (!rc)
+                rc = sym_buf_puts(&b, " ");
+        }
+        if (rc)
+            sym_buf_free(&b);
+        else
+            synonym_stems[g] = sym_buf_steal(&b);
+    }
+    stemmers_free(&st);
+}
+
+/* Append to b the stems that mean what stem (len bytes) means, each after a '|'. */
+static enum sym_status put_synonyms(struct sym_buf *b, const char *stem, size_t len)
+{
+    char key[128];
+    size_t g;
+
+    if (len + 3 > sizeof key)
+        return SYM_OK;
+    pthread_once(&synonyms_once, synonyms_make);
+    snprintf(key, sizeof key, " %.*s ", (int)len, stem);
+    for (g = 0; g < N_SYNONYMS; g++) {
+        const char *t, *end;
+        enum sym_status rc = SYM_OK;
+
+        if (!synonym_stems[g] || !strstr(synonym_stems[g], key))
+            continue;
+        for (t = synonym_stems[g] + 1; !rc && *t; t = end + 1) {
+            end = strchr(t, ' ');
+            if ((size_t)(end - t) != len || memcmp(t, stem, len)) {
+                rc = sym_buf_puts(b, "|");
+                if (!rc)
+                    rc = sym_buf_append(b, t, (size_t)(end - t));
+            }
+        }
+        if (rc)
+            return rc;
+    }
+    return SYM_OK;
+}
+
+enum sym_status sym_terms_extract(const char *text, char **content, char **function,
+                                  char **norm_out)
+{
+    struct stemmers st = {NULL, NULL};
+    struct sym_words w = {0};
+    struct sym_buf b[2] = {{0}, {0}};
+    enum sym_status rc;
+    char *norm;
+    size_t i;
+
+    *content = NULL;
+    if (function)
+        *function = NULL;
+    norm = sym_normalize(text);
+    if (!norm)
+        return SYM_ERR_NOMEM;
+    rc = sym_words_split(norm, &w);
+    for (i = 0; !rc && i < w.n; i++) {
+        bool nomem = false;
+        struct sb_stemmer *stem;
+        const char *term = w.word[i];
+        size_t len = strlen(term);
+        bool person = is_person_word(term);
+        struct sym_buf *to = &b[function && person];
+
+        if (!person && is_stop_word(term))
+            continue;
+
+        stem = stemmer_for(&st, term, &nomem);
+        if (nomem) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        if (stem) {
+            const sb_symbol *s = sb_stemmer_stem(stem, (const sb_symbol *)term, (int)len);
+
+            if (!s) {
+                rc = SYM_ERR_NOMEM;
+                break;
+            }
+            term = (const char *)s;
+            len = (size_t)sb_stemmer_length(stem);
+        }
+        if (to->len)
+            rc = sym_buf_puts(to, " ");
+        if (!rc)
+            rc = sym_buf_append(to, term, len);
+        if (!rc && function && to == &b[0])
+            rc = put_synonyms(to, term, len);
+    }
+    for (i = 0; !rc && i < 2; i++) {
+        char **out = i ? function : content;
+
+        if (!out)
+            continue;
+        *out = b[i].data ? sym_buf_steal(&b[i]) : strdup("");
+        if (!*out)
+            rc = SYM_ERR_NOMEM;
+    }
+    if (!rc && norm_out) {
+        *norm_out = norm;
+        norm = NULL;
+    }
+    if (rc) {
+        free(*content);
+        *content = NULL;
+        if (function) {
+            free(*function);
+            *function = NULL;
+        }
+    }
+    sym_buf_free(&b[0]);
+    sym_buf_free(&b[1]);
+    sym_words_free(&w);
+    stemmers_free(&st);
+    free(norm);
+    return rc;
+}
+
+/* SQL function symbiot_search(text): a fact's `search` column, for the migration that re-indexes
+ * every fact when what is indexed changes (store.c registers it on each connection). */
+static void sql_search_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    char *terms = NULL;
+
+    (void)argc;
+    if (!text) {
+        sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+        return;
+    }
+    if (sym_terms_extract(text, &terms, NULL, NULL)) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, terms, -1, free);
+}
+
+int sym_terms_register_sql(struct sqlite3 *db)
+{
+    return sqlite3_create_function(db, "symbiot_search", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                   sql_search_terms, NULL, NULL);
+}

@@ -1,0 +1,30 @@
+/*
+ * terms.h: the search terms of a text, as the facts' full-text index stores them and a query looks
+ * for them (terms.c). Internal to src/memory/: the facts files use it to index and to search, and
+ * the store registers its SQL function on each connection for the migrations. It needs nothing of
+ * the store, so the store can use it without a cycle.
+ */
+#ifndef SYM_TERMS_H
+#define SYM_TERMS_H
+
+#include "base/status.h"
+
+struct sqlite3;
+
+/*
+ * The search terms of valid UTF-8 text: normalised (nlp/text.h), stop words dropped, each word
+ * stemmed, joined by spaces. First-person words go to *function when function is not NULL (a
+ * query: they only weigh in the ranking, and each other word brings its synonyms along,
+ * "stem|synonym"), else with the others (a fact's `search` column indexes every word). *content
+ * and *function (caller frees) are "" when no such word is there. *norm_out, when not NULL, gets
+ * the normalised text (caller frees). SYM_ERR_NOMEM is the only failure; the outputs are then NULL.
+ */
+enum sym_status sym_terms_extract(const char *text, char **content, char **function,
+                                  char **norm_out);
+
+/* Register the SQL function symbiot_search(text) (a fact's `search` column, as
+ * sym_terms_extract() makes it) on db, for the migration that re-indexes every fact. SQLite's
+ * code. */
+int sym_terms_register_sql(struct sqlite3 *db);
+
+#endif
