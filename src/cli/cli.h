@@ -192,8 +192,8 @@ void cli_progress(float fraction, void *data);
 /* After a chat answer, when a remote backend is configured: which backend produced it, as a
  * notice on stderr ("[answered by remote: MODEL at URL]"). Nothing otherwise. */
 void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *turn);
-/* Print one turn as a JSON line (error may be NULL). */
-void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_llm *llm,
+/* Print one turn of a as a JSON line (core/turn_json.h; error may be NULL). */
+void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_assistant *a,
                     const char *const *notices, int n_notices);
 const char *cli_color(const char *code);
 

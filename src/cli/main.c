@@ -86,7 +86,7 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     }
     rc = sym_assistant_turn(a, input, &io, &turn);
     if (cli->json) {
-        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, sym_assistant_llm(a),
+        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, a,
                        (const char *const *)jt.notices, jt.n);
     } else if (rc) {
         cli_error("%s", sym_assistant_errmsg(a));

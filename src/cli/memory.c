@@ -23,6 +23,7 @@
 #include "cli/import.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "core/fact_json.h"
 #include "memory/facts.h"
 
 #define SEARCH_DEFAULT_K 10
@@ -157,8 +158,6 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
-/* ---- time ---- */
-
 /* ---- output ---- */
 
 static char *join_words(char **w, int n)
@@ -174,62 +173,6 @@ static char *join_words(char **w, int n)
     return sym_buf_steal(&b);
 }
 
-/* One fact as a JSON object: the export fields (full) or the list fields. NULL on no memory. */
-static cJSON *fact_json(const struct sym_fact *f, bool full, bool score)
-{
-    cJSON *o = cJSON_CreateObject(), *tags;
-    char when[64];
-    const char *p = f->tags;
-
-    if (!o)
-        return NULL;
-    cli_iso_local(f->created, when, sizeof when);
-    if (!cJSON_AddNumberToObject(o, "id", (double)f->id) ||
-        !cJSON_AddStringToObject(o, "text", f->text) ||
-        !cJSON_AddStringToObject(o, "source", f->source) ||
-        !cJSON_AddStringToObject(o, "time", when))
-        goto fail;
-    if (score && !cJSON_AddNumberToObject(o, "score", f->score))
-        goto fail;
-    if (!full) {
-        if (!cJSON_AddBoolToObject(o, "pinned", f->pinned))
-            goto fail;
-        return o;
-    }
-    cli_iso_local(f->updated, when, sizeof when);
-    if (!cJSON_AddStringToObject(o, "updated", when))
-        goto fail;
-    if (f->event_time) {
-        cli_iso_local(f->event_time, when, sizeof when);
-        if (!cJSON_AddStringToObject(o, "event_time", when))
-            goto fail;
-    }
-    tags = cJSON_AddArrayToObject(o, "tags");
-    if (!tags)
-        goto fail;
-    while (*p) {
-        size_t len = strcspn(p, ",");
-        char tag[256];
-        cJSON *t;
-
-        snprintf(tag, sizeof tag, "%.*s", (int)(len < sizeof tag ? len : sizeof tag - 1), p);
-        t = cJSON_CreateString(tag);
-        if (!t || !cJSON_AddItemToArray(tags, t)) {
-            cJSON_Delete(t);
-            goto fail;
-        }
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    if (!cJSON_AddBoolToObject(o, "pinned", f->pinned))
-        goto fail;
-    return o;
-fail:
-    cJSON_Delete(o);
-    return NULL;
-}
-
 /* Print list as a JSON array (list and search --json). */
 static int print_json(const struct sym_facts *list, bool score)
 {
@@ -238,7 +181,7 @@ static int print_json(const struct sym_facts *list, bool score)
     size_t i;
 
     for (i = 0; arr && i < list->n; i++) {
-        cJSON *o = fact_json(&list->items[i], false, score);
+        cJSON *o = sym_fact_json(&list->items[i], score ? SYM_FACT_JSON_SCORE : 0, cli_iso_local);
 
         if (!o || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);
@@ -465,7 +408,7 @@ static int mem_export(struct sym_store *store, char **w, int n)
         }
     }
     for (i = 0; i < list.n; i++) {
-        cJSON *o = fact_json(&list.items[i], true, false);
+        cJSON *o = sym_fact_json(&list.items[i], SYM_FACT_JSON_EXPORT, cli_iso_local);
         char *line = o ? cJSON_PrintUnformatted(o) : NULL;
 
         cJSON_Delete(o);

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "base/utf8.h"
+#include "core/turn_json.h"
 
 static bool use_color;
 static bool stderr_tty, stdout_tty;
@@ -107,95 +108,30 @@ void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *tur
     cli_notice(msg, NULL);
 }
 
-static const char *stop_name(enum sym_stop_reason stop)
-{
-    switch (stop) {
-    case SYM_STOP_EOG:
-        return "end";
-    case SYM_STOP_LIMIT:
-        return "max_tokens";
-    case SYM_STOP_STRING:
-        return "stop_string";
-    case SYM_STOP_CONTEXT:
-        return "context_full";
-    case SYM_STOP_INTERRUPT:
-        return "interrupted";
-    case SYM_STOP_CALLER:
-        return "caller";
-    }
-    return "unknown";
-}
-
-static double per_second(int n, double ms)
-{
-    return ms > 0 && n > 0 ? n * 1000.0 / ms : 0;
-}
-
-static void add_stats(cJSON *obj, const struct sym_turn *turn, const struct sym_llm *llm)
-{
-    const struct sym_gen_stats *s = &turn->stats;
-    cJSON *tokens = cJSON_AddObjectToObject(obj, "tokens");
-    cJSON *timings = cJSON_AddObjectToObject(obj, "timings");
-    cJSON *recalled;
-    int i;
-
-    cJSON_AddNumberToObject(tokens, "prompt", s->n_prompt);
-    cJSON_AddNumberToObject(tokens, "evaluated", s->n_evaluated);
-    cJSON_AddNumberToObject(tokens, "cached", s->n_prompt - s->n_evaluated);
-    cJSON_AddNumberToObject(tokens, "generated", s->n_generated);
-    cJSON_AddNumberToObject(timings, "ttft_ms", s->ttft_ms);
-    cJSON_AddNumberToObject(timings, "prompt_ms", s->prompt_ms);
-    cJSON_AddNumberToObject(timings, "prompt_tps", per_second(s->n_evaluated, s->prompt_ms));
-    cJSON_AddNumberToObject(timings, "gen_ms", s->gen_ms);
-    cJSON_AddNumberToObject(timings, "gen_tps", per_second(s->n_generated - 1, s->gen_ms));
-    cJSON_AddStringToObject(obj, "stop", stop_name(s->stop));
-    if (llm) {
-        cJSON *ctx = cJSON_AddObjectToObject(obj, "context");
-
-        cJSON_AddNumberToObject(ctx, "used", sym_llm_n_cached(llm));
-        cJSON_AddNumberToObject(ctx, "size", sym_llm_n_ctx(llm));
-    }
-    cJSON_AddNumberToObject(obj, "dropped_turns", turn->n_dropped);
-    recalled = cJSON_AddArrayToObject(obj, "recalled");
-    for (i = 0; recalled && i < turn->n_recalled; i++)
-        cJSON_AddItemToArray(recalled, cJSON_CreateNumber((double)turn->recalled[i]));
-    if (turn->learn_ms > 0) {
-        cJSON *learn = cJSON_AddObjectToObject(obj, "llm_extract");
-
-        cJSON_AddNumberToObject(learn, "ms", turn->learn_ms);
-        cJSON_AddNumberToObject(learn, "added", turn->n_learned);
-    }
-}
-
-void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_llm *llm,
+/* The turn's object (core/turn_json.h) on one line; {"error":"out of memory"} when it cannot. */
+void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_assistant *a,
                     const char *const *notices, int n_notices)
 {
-    cJSON *obj = cJSON_CreateObject(), *arr;
-    char *text;
+    cJSON *obj = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *s;
+    char *text = NULL;
     int i;
 
-    if (!obj)
-        goto oom;
-    cJSON_AddStringToObject(obj, "kind", turn->kind == SYM_TURN_COMMAND ? "command" : "chat");
-    if (turn->backend)
-        cJSON_AddStringToObject(obj, "backend", turn->backend);
-    if (error)
-        cJSON_AddStringToObject(obj, "error", error);
-    else
-        cJSON_AddStringToObject(obj, "answer", turn->answer ? turn->answer : "");
-    if (!error && turn->kind == SYM_TURN_CHAT)
-        add_stats(obj, turn, llm);
-    arr = cJSON_AddArrayToObject(obj, "notices");
-    for (i = 0; arr && i < n_notices; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(notices[i]));
-    text = cJSON_PrintUnformatted(obj);
+    for (i = 0; arr && i < n_notices; i++) {
+        if (!notices[i])
+            continue; /* its copy failed: out of memory already */
+        s = cJSON_CreateString(notices[i]);
+        if (!s || !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    if (obj && arr && sym_turn_json(obj, turn, a, error, arr, NULL) == SYM_OK)
+        text = cJSON_PrintUnformatted(obj);
+    else if (!obj)
+        cJSON_Delete(arr);
     cJSON_Delete(obj);
-    if (!text)
-        goto oom;
-    puts(text);
+    puts(text ? text : "{\"error\":\"out of memory\"}");
     fflush(stdout);
     free(text);
-    return;
-oom:
-    puts("{\"error\":\"out of memory\"}");
 }

@@ -14,6 +14,7 @@
 
 #include "stats/chart.h"
 #include "base/clock.h"
+#include "core/fact_json.h"
 #include "llm/embed.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
@@ -349,29 +350,7 @@ void sym_route_embeddings(struct sym_server *s, const struct sym_request *req, s
 
 static cJSON *fact_json(const struct sym_fact *f, bool score)
 {
-    cJSON *o = cJSON_CreateObject(), *tags;
-    const char *p = f->tags;
-
-    cJSON_AddNumberToObject(o, "id", (double)f->id);
-    cJSON_AddStringToObject(o, "text", f->text);
-    cJSON_AddStringToObject(o, "source", f->source);
-    tags = cJSON_AddArrayToObject(o, "tags");
-    while (*p) {
-        size_t len = strcspn(p, ",");
-        char tag[256];
-
-        snprintf(tag, sizeof tag, "%.*s", (int)len, p);
-        if (tag[0])
-            cJSON_AddItemToArray(tags, cJSON_CreateString(tag));
-        p += len + (p[len] == ',');
-    }
-    sym_json_add_time(o, "time", f->created, false);
-    sym_json_add_time(o, "updated", f->updated, false);
-    sym_json_add_time(o, "event_time", f->event_time, true);
-    cJSON_AddBoolToObject(o, "pinned", f->pinned);
-    if (score)
-        cJSON_AddNumberToObject(o, "score", f->score);
-    return o;
+    return sym_fact_json(f, score ? SYM_FACT_JSON_SCORE : 0, sym_json_iso_utc);
 }
 
 static cJSON *facts_json(const struct sym_facts *list, bool score)

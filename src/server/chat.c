@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "core/assistant.h"
+#include "core/turn_json.h"
 #include "base/buf.h"
 #include "server/internal.h"
 #include "server/openai.h"
@@ -336,66 +337,19 @@ static void chat_notice(const char *message, void *data)
         emit_event(c, "notice", message, strlen(message));
 }
 
-static double per_second(int n, double ms)
-{
-    return ms > 0 && n > 0 ? n * 1000.0 / ms : 0;
-}
-
-static const char *stop_name(const struct sym_gen_stats *s)
-{
-    return sym_metrics_stop_name(s->stop);
-}
-
-static void add_stats(cJSON *obj, const struct sym_turn *turn, struct sym_llm *llm)
-{
-    const struct sym_gen_stats *s = &turn->stats;
-    cJSON *tokens = cJSON_AddObjectToObject(obj, "tokens");
-    cJSON *timings = cJSON_AddObjectToObject(obj, "timings");
-    cJSON *ctx = cJSON_AddObjectToObject(obj, "context");
-    cJSON *recalled;
-    int i;
-
-    cJSON_AddNumberToObject(tokens, "prompt", s->n_prompt);
-    cJSON_AddNumberToObject(tokens, "evaluated", s->n_evaluated);
-    cJSON_AddNumberToObject(tokens, "cached", s->n_prompt - s->n_evaluated);
-    cJSON_AddNumberToObject(tokens, "generated", s->n_generated);
-    cJSON_AddNumberToObject(timings, "ttft_ms", s->ttft_ms);
-    cJSON_AddNumberToObject(timings, "prompt_ms", s->prompt_ms);
-    cJSON_AddNumberToObject(timings, "prompt_tps", per_second(s->n_evaluated, s->prompt_ms));
-    cJSON_AddNumberToObject(timings, "gen_ms", s->gen_ms);
-    cJSON_AddNumberToObject(timings, "gen_tps", per_second(s->n_generated - 1, s->gen_ms));
-    cJSON_AddStringToObject(obj, "stop", stop_name(s));
-    cJSON_AddNumberToObject(ctx, "used", llm ? sym_llm_n_cached(llm) : 0);
-    cJSON_AddNumberToObject(ctx, "size", llm ? sym_llm_n_ctx(llm) : 0);
-    cJSON_AddNumberToObject(obj, "dropped_turns", turn->n_dropped);
-    recalled = cJSON_AddArrayToObject(obj, "recalled");
-    for (i = 0; recalled && i < turn->n_recalled; i++)
-        cJSON_AddItemToArray(recalled, cJSON_CreateNumber((double)turn->recalled[i]));
-}
-
-/* The turn as the CLI's --json object plus conversation_id (and "type": "done" in a stream). */
+/* The turn's object (core/turn_json.h), after "type": "done" in a stream. NULL: out of memory. */
 static cJSON *turn_json(struct chat *c, const struct sym_turn *turn)
 {
-    struct sym_assistant *a = c->s->assistant;
-    cJSON *obj = cJSON_CreateObject();
-    long long id;
-    int n;
+    cJSON *obj = cJSON_CreateObject(), *notices = c->notices;
 
-    if (c->stream)
-        cJSON_AddStringToObject(obj, "type", "done");
-    cJSON_AddStringToObject(obj, "kind", turn->kind == SYM_TURN_COMMAND ? "command" : "chat");
-    if (turn->backend)
-        cJSON_AddStringToObject(obj, "backend", turn->backend);
-    cJSON_AddStringToObject(obj, "answer", turn->answer ? turn->answer : "");
-    sym_assistant_conversation(a, &id, &n);
-    if (id)
-        cJSON_AddNumberToObject(obj, "conversation_id", (double)id);
-    else
-        cJSON_AddNullToObject(obj, "conversation_id");
-    if (turn->kind == SYM_TURN_CHAT)
-        add_stats(obj, turn, sym_assistant_llm(a));
-    cJSON_AddItemToObject(obj, "notices", c->notices);
     c->notices = NULL;
+    if (!obj || (c->stream && !cJSON_AddStringToObject(obj, "type", "done")) ||
+        sym_turn_json(obj, turn, c->s->assistant, NULL, notices, sym_metrics_stop_name)) {
+        if (!obj)
+            cJSON_Delete(notices);
+        cJSON_Delete(obj);
+        return NULL;
+    }
     return obj;
 }
 

@@ -1,0 +1,33 @@
+/*
+ * fact_json.h: a remembered fact (memory/facts.h) as JSON, the one shape that `symbiot memory
+ * list|search --json`, `memory export` and the server's /api/memory routes all write.
+ *
+ * The keys, in this order: id, text, source, time (stored), updated (text last changed),
+ * event_time (when the event it tells of happens; null when none), tags (an array), pinned, and
+ * score for a search result. Times are ISO 8601, written by the caller's function: the CLI's in
+ * local time with the offset, the server's in UTC (its threads must not switch TZ).
+ */
+#ifndef SYM_FACT_JSON_H
+#define SYM_FACT_JSON_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct cJSON;
+struct sym_fact;
+
+enum sym_fact_json_flags {
+    SYM_FACT_JSON_SCORE = 1 << 0, /* add "score": f is a search result */
+    /* A line of `memory export`: "event_time" is left out when none instead of null, so the file
+     * stays as it always was (its format is documented; `memory import` reads either). */
+    SYM_FACT_JSON_EXPORT = 1 << 1,
+};
+
+/* Writes t as ISO 8601 into out (size bytes, at least 40). */
+typedef void (*sym_iso_time_fn)(time_t t, char *out, size_t size);
+
+/* f as a new JSON object (caller deletes it), flags from enum sym_fact_json_flags, times through
+ * iso_time. NULL when out of memory. */
+struct cJSON *sym_fact_json(const struct sym_fact *f, unsigned flags, sym_iso_time_fn iso_time);
+
+#endif
