@@ -13,11 +13,15 @@
 #   make fuzz-merge    keep what make fuzz found that reaches new code, in fuzz/corpus/NAME/found
 #   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
 #   make long-session  1000 chat turns: flat memory (build/), no leak (ASan build)
-#   make format        clang-format the sources
+#   make format        clang-format the sources (make format-check: fail if one is not)
 #   make install PREFIX=/usr/local
+#   make clean         remove build/, build-asan/ and build-fuzz/ (the llama.cpp cache stays)
 #
 # Variables: BUILD_TYPE (default RelWithDebInfo), GGML_CUDA=1 (GPU build of llama.cpp),
 # LLAMA_CPP_DIR=/path (use that llama.cpp checkout), SYMBIOT_CACHE (cache root), JOBS.
+#
+# Every target and variable is described in docs/ARCHITECTURE.md ("Building"), the test runs in
+# docs/TESTING.md and the benchmarks in docs/BENCHMARKS.md.
 
 BUILD_TYPE ?= RelWithDebInfo
 PREFIX ?= /usr/local
