@@ -25,6 +25,7 @@
 #include "llm/llm.h"
 #include "memory/facts.h"
 #include "memory/store.h"
+#include "modules/registry.h"
 
 #define MAX_LINE (1u << 20) /* longest input line or question: 1 MiB */
 #define MAX_NOTICES 8
@@ -83,10 +84,10 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     }
     rc = sym_assistant_turn(a, input, &io, &turn);
     if (cli->json) {
-        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, sym_assistant_llm(a),
+        cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, sym_assistant_llm(a),
                        (const char *const *)jt.notices, jt.n);
     } else if (rc) {
-        cli_error("%s", sym_assistant_errmsg(a));
+        cli_error("%s", cli_turn_error(a, rc, &turn));
     } else if (turn.answer && turn.answer[0]) {
         putchar('\n');
     }
@@ -405,7 +406,7 @@ int main(int argc, char **argv)
         if (code)
             goto out;
     }
-    rc = sym_assistant_init(&a, &cli.cfg, llm); /* a owns llm now */
+    rc = sym_assistant_init(&a, &cli.cfg, llm, sym_modules); /* a owns llm now */
     if (rc) {
         cli_error("out of memory");
         code = CLI_EXIT_FAIL;

@@ -38,8 +38,6 @@
 #include "memory/facts.h"
 #include "memory/feedback.h"
 #include "memory/store.h"
-#include "models/catalog.h"
-#include "models/library.h"
 #include "nlp/extract.h"
 
 struct msg {
@@ -49,6 +47,7 @@ struct msg {
 
 struct sym_assistant {
     const struct sym_config *cfg;
+    const struct sym_module *const *modules; /* borrowed, NULL-terminated */
     struct sym_llm *llm;
     struct sym_backend *local;  /* the local backend over llm; NULL without a model */
     struct sym_backend *remote; /* the remote backend, or NULL */
@@ -64,38 +63,9 @@ struct sym_assistant {
     struct sym_llm_params llm_params; /* how to load another model (/model) */
     struct sym_assistant_stats stats;
     struct sym_buf last_prompt; /* the last chat turn's prompt, for tests and --verbose */
-    void *states[32];           /* each module's state, by its index in the registry */
+    void *states[32];           /* each module's state, by its index in modules */
     char err[1024];
 };
-
-/* The first-start help: the catalogue's model for this machine's memory and the command that
- * gets it, then the ways to point Symbiot at a model file. Built once; static storage. */
-const char *sym_assistant_no_model_help(void)
-{
-    static char text[1024];
-    const struct sym_catalog_entry *e;
-    uint64_t ram;
-    char name[64], ram_s[64] = "";
-
-    if (text[0])
-        return text;
-    ram = sym_catalog_ram_bytes();
-    e = sym_catalog_recommend(ram);
-    if (ram)
-        snprintf(ram_s, sizeof ram_s, " (%.0f GB of memory)", (double)(ram >> 20) / 1024);
-    snprintf(text, sizeof text,
-             "No model is configured, so I can only run commands (/help).\n"
-             "To chat, download the model that suits this computer%s:\n"
-             "  symbiot pull %s      (%s, %s, about %.1f GB)\n"
-             "and run `symbiot` again; `symbiot pull --help` lists the others. Or use a GGUF\n"
-             "file you have:\n"
-             "  run   symbiot -m /path/to/model.gguf\n"
-             "  or    export SYMBIOT_MODEL=/path/to/model.gguf\n"
-             "  or    put  model = /path/to/model.gguf  in ~/.config/symbiot/config",
-             ram_s, sym_catalog_name(e, name, sizeof name), e->repo, e->quant,
-             (double)e->approx_size / 1e9);
-    return text;
-}
 
 static enum sym_status push_msg(struct sym_assistant *a, const char *role, const char *content)
 {
@@ -144,26 +114,26 @@ static void free_states(struct sym_assistant *a)
 {
     size_t i;
 
-    for (i = 0; sym_modules[i]; i++)
-        if (sym_modules[i]->free && a->states[i])
-            sym_modules[i]->free(a->states[i]);
+    for (i = 0; a->modules[i]; i++)
+        if (a->modules[i]->free && a->states[i])
+            a->modules[i]->free(a->states[i]);
 }
 
 static enum sym_status init_states(struct sym_assistant *a)
 {
     size_t i;
 
-    for (i = 0; sym_modules[i]; i++) {
+    for (i = 0; a->modules[i]; i++) {
         if (i >= sizeof a->states / sizeof a->states[0])
             return SYM_ERR_TOO_LONG;
-        if (sym_modules[i]->init && sym_modules[i]->init(&a->states[i]))
+        if (a->modules[i]->init && a->modules[i]->init(&a->states[i]))
             return SYM_ERR_NOMEM;
     }
     return SYM_OK;
 }
 
 enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
-                                   struct sym_llm *llm)
+                                   struct sym_llm *llm, const struct sym_module *const *modules)
 {
     struct sym_assistant *a = calloc(1, sizeof *a);
 
@@ -173,6 +143,7 @@ enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_
         return SYM_ERR_NOMEM;
     }
     a->cfg = cfg;
+    a->modules = modules;
     a->llm = llm;
     if (llm && sym_backend_local_init(&a->local, llm)) {
         sym_assistant_free(a);
@@ -304,13 +275,9 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
     struct sym_llm_params p = a->llm_params;
     struct sym_llm *llm = NULL;
     struct sym_backend *local = NULL;
-    char resolved[SYM_MODELS_PATH_MAX];
     enum sym_status rc;
 
-    rc = sym_models_resolve(path, resolved, sizeof resolved, a->err, sizeof a->err);
-    if (rc)
-        return rc; /* a name that is neither a file nor in the library */
-    p.model_path = resolved;
+    p.model_path = path;
     rc = sym_llm_init(&llm, &p, a->err, sizeof a->err);
     if (rc)
         return rc; /* the current model stays */
@@ -359,6 +326,11 @@ int sym_assistant_n_turns(const struct sym_assistant *a)
     for (i = 0; i < a->n_msgs; i++)
         n += !strcmp(a->msgs[i].role, "user");
     return n;
+}
+
+const struct sym_module *const *sym_assistant_modules(const struct sym_assistant *a)
+{
+    return a->modules;
 }
 
 const char *sym_assistant_errmsg(const struct sym_assistant *a)
@@ -1029,6 +1001,12 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
     return rc;
 }
 
+/* Why a chat turn cannot run: the front end says how to get a model (cli_no_model_help). */
+static void no_model(struct sym_assistant *a)
+{
+    snprintf(a->err, sizeof a->err, "no model is loaded, so only commands work");
+}
+
 enum sym_status sym_assistant_chat(struct sym_call *call)
 {
     struct sym_assistant *a = call->assistant;
@@ -1036,17 +1014,17 @@ enum sym_status sym_assistant_chat(struct sym_call *call)
     if (sym_assistant_routes_remote(a))
         return remote_turn(a, call->input, call->io, call->turn);
     if (!a->llm) {
-        snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
+        no_model(a);
         return SYM_ERR_MODEL;
     }
     return chat_turn(a, call->input, call->io, call->turn);
 }
 
-static const struct sym_module *chat_module(void)
+static const struct sym_module *chat_module(const struct sym_assistant *a)
 {
     const struct sym_module *const *m;
 
-    for (m = sym_modules; *m; m++)
+    for (m = a->modules; *m; m++)
         if (!(*m)->commands)
             return *m;
     return NULL;
@@ -1056,8 +1034,8 @@ static void *module_state(struct sym_assistant *a, const struct sym_module *modu
 {
     size_t i;
 
-    for (i = 0; sym_modules[i]; i++)
-        if (sym_modules[i] == module)
+    for (i = 0; a->modules[i]; i++)
+        if (a->modules[i] == module)
             return a->states[i];
     return NULL;
 }
@@ -1144,13 +1122,14 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
 
     /* An intent no module has registered yet (say, a memory phrasing before the memory module
      * exists) is ordinary chat. */
-    if (parse->command && parse->natural && !sym_module_find_command(parse->command, NULL)) {
+    if (parse->command && parse->natural &&
+        !sym_module_find_command(a->modules, parse->command, NULL)) {
         turn->kind = SYM_TURN_CHAT;
-        module = chat_module();
+        module = chat_module(a);
         remember_said(a, input, io);
     } else if (parse->command) {
         turn->kind = SYM_TURN_COMMAND;
-        command = sym_module_find_command(parse->command, &module);
+        command = sym_module_find_command(a->modules, parse->command, &module);
         if (!command)
             return sym_buf_printf(out,
                                   SYM_TR(parse->lang,
@@ -1161,7 +1140,7 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
             return sym_buf_printf(out, "%s: %s", command->usage, parse->error);
     } else {
         turn->kind = SYM_TURN_CHAT;
-        module = chat_module();
+        module = chat_module(a);
         remember_said(a, input, io);
     }
     memset(&call, 0, sizeof call);
@@ -1196,7 +1175,7 @@ enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
         turn->kind = SYM_TURN_CHAT;
         rc = a->llm ? chat_turn(a, sym_buf_str(&clean), io, turn) : SYM_ERR_MODEL;
         if (rc == SYM_ERR_MODEL && !a->llm)
-            snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
+            no_model(a);
         goto out;
     }
     rc = sym_parse(sym_buf_str(&clean), a->lang, &parse);
