@@ -159,6 +159,13 @@ const struct sym_config *sym_assistant_config(const struct sym_assistant *a);
 struct sym_backend *sym_assistant_remote(const struct sym_assistant *a);
 /* True when an ordinary chat turn goes to the remote backend now. */
 bool sym_assistant_routes_remote(const struct sym_assistant *a);
+/*
+ * The backend an ordinary chat turn goes to now: the remote one when sym_assistant_routes_remote(),
+ * else the local model's; NULL when there is neither. For a front end that answers a stateless
+ * conversation of its own (the server's /v1/chat/completions) with the same choice the
+ * assistant makes. Borrowed, valid until the next turn (/model replaces the local one).
+ */
+struct sym_backend *sym_assistant_backend(const struct sym_assistant *a);
 /* For modules (/cloud): answer text with the remote backend, as a chat turn. SYM_ERR_INVALID
  * when there is none. */
 enum sym_status sym_assistant_chat_remote(struct sym_call *call, const char *text);
