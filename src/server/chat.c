@@ -234,7 +234,7 @@ static bool have_model(struct sym_server *s)
 {
     bool have;
 
-    if (sym_assistant_remote(s->assistant) && s->cfg->backend != SYM_BACKEND_MODE_LOCAL)
+    if (s->cfg->backend != SYM_BACKEND_MODE_LOCAL && sym_assistant_remote(s->assistant))
         return true;
     pthread_mutex_lock(&s->name_lock);
     have = s->model[0] != '\0';
