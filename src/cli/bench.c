@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "memory/facts.h"
 #include "memory/store.h"
+#include "modules/registry.h"
 
 struct mean_sd {
     double mean, sd;
@@ -105,7 +106,7 @@ static int chat_turns(struct cli *cli, struct sym_llm *llm, const char *dir, int
     cfg.temp = 0;
     cfg.max_tokens = 32;
     snprintf(path, sizeof path, "%s/bench.db", dir);
-    if (sym_assistant_init(&a, &cfg, llm)) /* a owns llm now, even on failure */
+    if (sym_assistant_init(&a, &cfg, llm, sym_modules)) /* a owns llm now, even on failure */
         goto out;
     if (!ttft || !eval || sym_store_open(&store, path, err, sizeof err))
         goto out;

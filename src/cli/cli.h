@@ -249,6 +249,14 @@ int cli_resolve_model(struct cli *cli);
 void cli_models_help(const char *command, FILE *out);
 /* The help of `memory` to out. */
 void cli_memory_help(FILE *out);
+/* The first-start help, for when there is no model: the catalogue's model for this machine's
+ * memory and the `symbiot pull` that gets it, then the ways to point Symbiot at a GGUF file.
+ * Built once; static storage. */
+const char *cli_no_model_help(void);
+/* What to print for a failed turn (rc from sym_assistant_turn): the first-start help when a chat
+ * turn had no model to answer it, else sym_assistant_errmsg(). Borrowed. */
+const char *cli_turn_error(const struct sym_assistant *a, enum sym_status rc,
+                           const struct sym_turn *turn);
 
 /* ---- memory (memory.c) ---- */
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should

@@ -28,6 +28,7 @@
 #include "llm/llm.h"
 #include "memory/facts.h"
 #include "memory/store.h"
+#include "modules/registry.h"
 
 #define MAX_LINE (1u << 20) /* longest input line or question: 1 MiB */
 #define MAX_NOTICES 8
@@ -86,10 +87,10 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     }
     rc = sym_assistant_turn(a, input, &io, &turn);
     if (cli->json) {
-        cli_print_json(&turn, rc ? sym_assistant_errmsg(a) : NULL, a,
+        cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, a,
                        (const char *const *)jt.notices, jt.n);
     } else if (rc) {
-        cli_error("%s", sym_assistant_errmsg(a));
+        cli_error("%s", cli_turn_error(a, rc, &turn));
     } else if (turn.answer && turn.answer[0]) {
         putchar('\n');
     }
@@ -347,7 +348,7 @@ static int build_assistant(struct cli *cli, struct cli_setup *s)
     struct sym_llm_params params;
     enum sym_status rc;
 
-    rc = sym_assistant_init(&s->assistant, &cli->cfg, s->llm); /* a owns llm now */
+    rc = sym_assistant_init(&s->assistant, &cli->cfg, s->llm, sym_modules); /* a owns llm now */
     s->llm = NULL;
     if (rc) {
         cli_error("out of memory");

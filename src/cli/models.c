@@ -6,7 +6,8 @@
  * models/download.c do the transfer, drawing a progress bar when stderr is a terminal. `models`
  * reads each file's GGUF header (llm/gguf_info.h), never the weights, so listing a library of
  * large models is instant. This file, and download.c under it, are the only code that may use
- * the network, and only for `pull`.
+ * the network, and only for `pull`. The first-start help (no model yet) is here too: it names the
+ * catalogue's choice for this machine.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -504,4 +505,39 @@ void cli_models_help(const char *command, FILE *out)
     } else {
         fputs(models_usage, out);
     }
+}
+
+const char *cli_no_model_help(void)
+{
+    static char text[1024];
+    const struct sym_catalog_entry *e;
+    uint64_t ram;
+    char name[64], ram_s[64] = "";
+
+    if (text[0])
+        return text;
+    ram = sym_catalog_ram_bytes();
+    e = sym_catalog_recommend(ram);
+    if (ram)
+        snprintf(ram_s, sizeof ram_s, " (%.0f GB of memory)", (double)(ram >> 20) / 1024);
+    snprintf(text, sizeof text,
+             "No model is configured, so I can only run commands (/help).\n"
+             "To chat, download the model that suits this computer%s:\n"
+             "  symbiot pull %s      (%s, %s, about %.1f GB)\n"
+             "and run `symbiot` again; `symbiot pull --help` lists the others. Or use a GGUF\n"
+             "file you have:\n"
+             "  run   symbiot -m /path/to/model.gguf\n"
+             "  or    export SYMBIOT_MODEL=/path/to/model.gguf\n"
+             "  or    put  model = /path/to/model.gguf  in ~/.config/symbiot/config",
+             ram_s, sym_catalog_name(e, name, sizeof name), e->repo, e->quant,
+             (double)e->approx_size / 1e9);
+    return text;
+}
+
+const char *cli_turn_error(const struct sym_assistant *a, enum sym_status rc,
+                           const struct sym_turn *turn)
+{
+    if (rc == SYM_ERR_MODEL && turn->kind == SYM_TURN_CHAT && !sym_assistant_llm(a))
+        return cli_no_model_help();
+    return sym_assistant_errmsg(a);
 }

@@ -102,7 +102,7 @@ static void banner(const struct sym_llm *llm)
     if (llm)
         fprintf(stderr, " with %s\n", sym_llm_describe(llm));
     else
-        fprintf(stderr, "\n%s\n", sym_assistant_no_model_help());
+        fprintf(stderr, "\n%s\n", cli_no_model_help());
     fprintf(stderr, "Type /help for commands, Ctrl-D or /quit to leave.\n");
 }
 

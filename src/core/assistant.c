@@ -1,10 +1,12 @@
 /*
  * assistant.c: the turn pipeline; see assistant.h.
  *
- * The conversation is an array of messages; msgs[0] is the system prompt when there is one.
- * Each chat turn appends the user's message, formats the whole conversation with the model's
- * template, drops the oldest turns while it does not fit (prompt plus room for the answer), and
- * hands the text to sym_llm_generate(), which reuses the KV cache for the unchanged prefix.
+ * The conversation and its context policy are core/conversation.h. Each chat turn appends the
+ * user's message, fits the conversation to the context (formatting it with the model's template
+ * and counting its tokens, dropping the oldest turns while it does not fit with room for the
+ * answer), and hands that very prompt to the local backend (llm/backend.h), which generates from
+ * it and reuses the KV cache for the unchanged prefix: one formatting per turn, no copy of the
+ * messages.
  *
  * With a memory database, every chat turn is also stored (memory/conversations.h) once it has an
  * answer: the user's message as typed and the answer, in one transaction. The conversation row is
@@ -29,6 +31,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "core/conversation.h"
 #include "core/learn.h"
 #include "base/log.h"
 #include "core/module.h"
@@ -38,17 +41,11 @@
 #include "memory/facts.h"
 #include "memory/feedback.h"
 #include "memory/store.h"
-#include "models/catalog.h"
-#include "models/library.h"
 #include "nlp/extract.h"
-
-struct msg {
-    char *role; /* static string: "system", "user", "assistant" */
-    char *content;
-};
 
 struct sym_assistant {
     const struct sym_config *cfg;
+    const struct sym_module *const *modules; /* borrowed, NULL-terminated */
     struct sym_llm *llm;
     struct sym_backend *local;  /* the local backend over llm; NULL without a model */
     struct sym_backend *remote; /* the remote backend, or NULL */
@@ -57,113 +54,40 @@ struct sym_assistant {
     int conv_turn;            /* chat turns stored in it */
     bool conv_failed;         /* storing failed once: said so, not again */
     long long last_answer_id; /* the last stored answer (turns.id), for feedback; 0 = none */
-    struct msg *msgs;
-    size_t n_msgs, cap_msgs;
+    struct sym_conv *conv;    /* the system message and the turns that fit */
     bool raw;
     enum sym_lang lang;               /* for input with no letters to judge its language by */
     struct sym_llm_params llm_params; /* how to load another model (/model) */
     struct sym_assistant_stats stats;
     struct sym_buf last_prompt; /* the last chat turn's prompt, for tests and --verbose */
-    void *states[32];           /* each module's state, by its index in the registry */
+    void *states[32];           /* each module's state, by its index in modules */
     char err[1024];
 };
-
-/* The first-start help: the catalogue's model for this machine's memory and the command that
- * gets it, then the ways to point Symbiot at a model file. Built once; static storage. */
-const char *sym_assistant_no_model_help(void)
-{
-    static char text[1024];
-    const struct sym_catalog_entry *e;
-    uint64_t ram;
-    char name[64], ram_s[64] = "";
-
-    if (text[0])
-        return text;
-    ram = sym_catalog_ram_bytes();
-    e = sym_catalog_recommend(ram);
-    if (ram)
-        snprintf(ram_s, sizeof ram_s, " (%.0f GB of memory)", (double)(ram >> 20) / 1024);
-    snprintf(text, sizeof text,
-             "No model is configured, so I can only run commands (/help).\n"
-             "To chat, download the model that suits this computer%s:\n"
-             "  symbiot pull %s      (%s, %s, about %.1f GB)\n"
-             "and run `symbiot` again; `symbiot pull --help` lists the others. Or use a GGUF\n"
-             "file you have:\n"
-             "  run   symbiot -m /path/to/model.gguf\n"
-             "  or    export SYMBIOT_MODEL=/path/to/model.gguf\n"
-             "  or    put  model = /path/to/model.gguf  in ~/.config/symbiot/config",
-             ram_s, sym_catalog_name(e, name, sizeof name), e->repo, e->quant,
-             (double)e->approx_size / 1e9);
-    return text;
-}
-
-static enum sym_status push_msg(struct sym_assistant *a, const char *role, const char *content)
-{
-    char *copy;
-
-    if (a->n_msgs == a->cap_msgs) {
-        size_t cap = a->cap_msgs ? a->cap_msgs * 2 : 16;
-        struct msg *p = realloc(a->msgs, sizeof *p * cap);
-
-        if (!p)
-            return SYM_ERR_NOMEM;
-        a->msgs = p;
-        a->cap_msgs = cap;
-    }
-    copy = strdup(content);
-    if (!copy)
-        return SYM_ERR_NOMEM;
-    a->msgs[a->n_msgs].role = (char *)role;
-    a->msgs[a->n_msgs].content = copy;
-    a->n_msgs++;
-    return SYM_OK;
-}
-
-static void pop_msg(struct sym_assistant *a)
-{
-    free(a->msgs[--a->n_msgs].content);
-}
-
-/* Remove n messages starting at index `from`. */
-static void drop_msgs(struct sym_assistant *a, size_t from, size_t n)
-{
-    size_t i;
-
-    for (i = from; i < from + n; i++)
-        free(a->msgs[i].content);
-    memmove(a->msgs + from, a->msgs + from + n, sizeof *a->msgs * (a->n_msgs - from - n));
-    a->n_msgs -= n;
-}
-
-static size_t first_turn_index(const struct sym_assistant *a)
-{
-    return a->n_msgs && !strcmp(a->msgs[0].role, "system") ? 1 : 0;
-}
 
 static void free_states(struct sym_assistant *a)
 {
     size_t i;
 
-    for (i = 0; sym_modules[i]; i++)
-        if (sym_modules[i]->free && a->states[i])
-            sym_modules[i]->free(a->states[i]);
+    for (i = 0; a->modules[i]; i++)
+        if (a->modules[i]->free && a->states[i])
+            a->modules[i]->free(a->states[i]);
 }
 
 static enum sym_status init_states(struct sym_assistant *a)
 {
     size_t i;
 
-    for (i = 0; sym_modules[i]; i++) {
+    for (i = 0; a->modules[i]; i++) {
         if (i >= sizeof a->states / sizeof a->states[0])
             return SYM_ERR_TOO_LONG;
-        if (sym_modules[i]->init && sym_modules[i]->init(&a->states[i]))
+        if (a->modules[i]->init && a->modules[i]->init(&a->states[i]))
             return SYM_ERR_NOMEM;
     }
     return SYM_OK;
 }
 
 enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
-                                   struct sym_llm *llm)
+                                   struct sym_llm *llm, const struct sym_module *const *modules)
 {
     struct sym_assistant *a = calloc(1, sizeof *a);
 
@@ -173,6 +97,7 @@ enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_
         return SYM_ERR_NOMEM;
     }
     a->cfg = cfg;
+    a->modules = modules;
     a->llm = llm;
     if (llm && sym_backend_local_init(&a->local, llm)) {
         sym_assistant_free(a);
@@ -184,7 +109,7 @@ enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_
     a->llm_params.n_ctx = cfg->ctx_size;
     a->llm_params.n_threads = cfg->threads;
     a->llm_params.n_gpu_layers = cfg->gpu_layers;
-    if ((cfg->system && cfg->system[0] && push_msg(a, "system", cfg->system)) || init_states(a)) {
+    if (sym_conv_init(&a->conv, cfg->system) || init_states(a)) {
         sym_assistant_free(a);
         return SYM_ERR_NOMEM;
     }
@@ -197,9 +122,7 @@ void sym_assistant_free(struct sym_assistant *a)
     if (!a)
         return;
     free_states(a);
-    while (a->n_msgs)
-        pop_msg(a);
-    free(a->msgs);
+    sym_conv_free(a->conv);
     sym_backend_free(a->local);
     sym_backend_free(a->remote);
     sym_llm_free(a->llm);
@@ -235,7 +158,7 @@ enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversa
     struct sym_conversation_turns turns = {0};
     enum sym_status rc;
     bool found = false;
-    size_t first = first_turn_index(a), n_user = 0, i;
+    size_t n_user = 0, i;
 
     a->err[0] = '\0';
     if (!a->store) {
@@ -251,16 +174,16 @@ enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversa
         snprintf(a->err, sizeof a->err, "there is no conversation %lld", conversation_id);
         return SYM_ERR_NOT_FOUND;
     }
-    drop_msgs(a, first, a->n_msgs - first);
+    sym_conv_clear(a->conv);
     for (i = 0; !rc && i < turns.n; i++) {
         bool user = !strcmp(turns.items[i].role, "user");
 
-        rc = push_msg(a, user ? "user" : "assistant", turns.items[i].text);
+        rc = sym_conv_push(a->conv, user ? "user" : "assistant", turns.items[i].text);
         n_user += user;
     }
     sym_conversation_turns_free(&turns);
     if (rc) {
-        drop_msgs(a, first, a->n_msgs - first);
+        sym_conv_clear(a->conv);
         snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
         return rc;
     }
@@ -304,13 +227,9 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
     struct sym_llm_params p = a->llm_params;
     struct sym_llm *llm = NULL;
     struct sym_backend *local = NULL;
-    char resolved[SYM_MODELS_PATH_MAX];
     enum sym_status rc;
 
-    rc = sym_models_resolve(path, resolved, sizeof resolved, a->err, sizeof a->err);
-    if (rc)
-        return rc; /* a name that is neither a file nor in the library */
-    p.model_path = resolved;
+    p.model_path = path;
     rc = sym_llm_init(&llm, &p, a->err, sizeof a->err);
     if (rc)
         return rc; /* the current model stays */
@@ -333,9 +252,7 @@ void sym_assistant_set_raw(struct sym_assistant *a, bool raw)
 
 void sym_assistant_reset(struct sym_assistant *a)
 {
-    size_t first = first_turn_index(a);
-
-    drop_msgs(a, first, a->n_msgs - first);
+    sym_conv_clear(a->conv);
     a->conv_id = 0; /* the next chat turn starts a new stored conversation */
     a->conv_turn = 0;
     a->last_answer_id = 0;
@@ -353,12 +270,12 @@ struct sym_llm *sym_assistant_llm(const struct sym_assistant *a)
 
 int sym_assistant_n_turns(const struct sym_assistant *a)
 {
-    int n = 0;
-    size_t i;
+    return sym_conv_n_turns(a->conv);
+}
 
-    for (i = 0; i < a->n_msgs; i++)
-        n += !strcmp(a->msgs[i].role, "user");
-    return n;
+const struct sym_module *const *sym_assistant_modules(const struct sym_assistant *a)
+{
+    return a->modules;
 }
 
 const char *sym_assistant_errmsg(const struct sym_assistant *a)
@@ -414,69 +331,37 @@ static int answer_reserve(const struct sym_assistant *a)
     return max > 0 ? max : 1;
 }
 
-/* Format the system prompt (if any) and messages [from, n_msgs) into prompt; count tokens. */
-static enum sym_status format_from(struct sym_assistant *a, size_t from, struct sym_buf *prompt,
-                                   int *n_tokens)
+/* sym_conv_fit's formatter: the model's chat template, and the prompt's tokens. */
+static enum sym_status format_count(const struct sym_chat_msg *msgs, size_t n,
+                                    struct sym_buf *prompt, int *n_tokens, void *data)
 {
-    size_t first = first_turn_index(a), n = 0, i;
-    struct sym_chat_msg *chat = malloc(sizeof *chat * (a->n_msgs + 1));
+    struct sym_llm *llm = data;
     enum sym_status rc;
 
-    if (!chat)
-        return SYM_ERR_NOMEM;
-    for (i = 0; i < a->n_msgs; i++) {
-        if (i >= first && i < from)
-            continue;
-        chat[n].role = a->msgs[i].role;
-        chat[n++].content = a->msgs[i].content;
-    }
     sym_buf_reset(prompt);
-    rc = sym_llm_format_chat(a->llm, chat, n, prompt);
-    free(chat);
+    rc = sym_llm_format_chat(llm, msgs, n, prompt);
     if (rc)
         return rc;
-    *n_tokens = sym_llm_count_tokens(a->llm, sym_buf_str(prompt));
+    *n_tokens = sym_llm_count_tokens(llm, sym_buf_str(prompt));
     return *n_tokens < 0 ? SYM_ERR_NOMEM : SYM_OK;
 }
 
-/*
- * Format the conversation into prompt, leaving out the oldest turns while it does not fit. When
- * it must leave some out, it goes down to half the context, so the next turns can reuse the
- * cache again. Turns are dropped for good only once the result fits; a message that cannot fit
- * even alone is an error and the conversation stays as it was.
- */
+/* Fit the conversation to the context (core/conversation.h) into prompt; a message that cannot
+ * fit even alone is an error that says by how much. */
 static enum sym_status fit_conversation(struct sym_assistant *a, struct sym_buf *prompt,
                                         int *n_dropped)
 {
     const int n_ctx = sym_llm_n_ctx(a->llm), reserve = answer_reserve(a);
-    const size_t first = first_turn_index(a), last = a->n_msgs - 1;
-    int limit = n_ctx - reserve, n;
-    size_t from = first;
     enum sym_status rc;
+    int n = 0;
 
-    *n_dropped = 0;
-    for (;;) {
-        rc = format_from(a, from, prompt, &n);
-        if (rc)
-            return rc;
-        if (n <= limit)
-            break;
-        if (from == last && n <= n_ctx - reserve)
-            break; /* the hysteresis target is not met, but the turn fits */
-        if (from == last) {
-            snprintf(a->err, sizeof a->err,
-                     "the message is too long: it needs %d tokens with room for the answer, the "
-                     "context holds %d (raise -c or shorten the message)",
-                     n + reserve, n_ctx);
-            return SYM_ERR_CONTEXT;
-        }
-        /* Leave out the oldest turn: a user message and the answer after it. */
-        from += last - from >= 2 ? 2 : 1;
-        (*n_dropped)++;
-        limit = n_ctx / 2 > reserve ? n_ctx / 2 : limit;
-    }
-    drop_msgs(a, first, from - first);
-    return SYM_OK;
+    rc = sym_conv_fit(a->conv, n_ctx, reserve, format_count, a->llm, prompt, &n, n_dropped);
+    if (rc == SYM_ERR_CONTEXT)
+        snprintf(a->err, sizeof a->err,
+                 "the message is too long: it needs %d tokens with room for the answer, the "
+                 "context holds %d (raise -c or shorten the message)",
+                 n + reserve, n_ctx);
+    return rc;
 }
 
 static void account(struct sym_assistant *a, const struct sym_turn *turn)
@@ -498,32 +383,6 @@ static int recall_budget(const struct sym_assistant *a)
     int n = sym_llm_n_ctx(a->llm) / 8;
 
     return n < 512 ? n : 512;
-}
-
-/*
- * Put the system prompt back with (when every fact fits) or without the memory block. It changes
- * only when the facts change, so the KV cache of the conversation stays valid between turns.
- */
-static enum sym_status set_system_block(struct sym_assistant *a, const char *block)
-{
-    struct sym_buf content = {0};
-    enum sym_status rc;
-
-    if (!a->n_msgs || strcmp(a->msgs[0].role, "system"))
-        return SYM_OK;
-    rc = sym_buf_puts(&content, a->cfg->system ? a->cfg->system : "");
-    if (!rc && block[0])
-        rc = sym_buf_printf(&content, "\n\n%s", block);
-    if (!rc && strcmp(a->msgs[0].content, sym_buf_str(&content))) {
-        char *s = sym_buf_steal(&content);
-
-        if (!s)
-            return SYM_ERR_NOMEM;
-        free(a->msgs[0].content);
-        a->msgs[0].content = s;
-    }
-    sym_buf_free(&content);
-    return rc;
 }
 
 /* Store the turn (the message as typed, the answer): the first one starts the conversation. A
@@ -608,7 +467,7 @@ static enum sym_status system_blocks(struct sym_assistant *a, const char *recall
     enum sym_status rc = memory_blocks(a, recall_block, &both);
 
     if (!rc)
-        rc = set_system_block(a, sym_buf_str(&both));
+        rc = sym_conv_set_block(a->conv, sym_buf_str(&both));
     sym_buf_free(&both);
     return rc;
 }
@@ -618,7 +477,7 @@ static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
                                     const struct sym_turn_io *io, struct sym_turn *turn,
                                     struct sym_recall *recall)
 {
-    bool in_system = a->n_msgs && !strcmp(a->msgs[0].role, "system");
+    bool in_system = sym_conv_has_system(a->conv);
     size_t i;
 
     if (sym_recall_build(a->store, a->llm, input, recall_budget(a), recall)) {
@@ -649,16 +508,7 @@ static const char *user_content(const struct sym_recall *recall, const char *inp
 static enum sym_status keep_plain_message(struct sym_assistant *a, const char *input,
                                           const struct sym_buf *decorated)
 {
-    char *plain;
-
-    if (!decorated->len)
-        return SYM_OK;
-    plain = strdup(input);
-    if (!plain)
-        return SYM_ERR_NOMEM;
-    free(a->msgs[a->n_msgs - 1].content);
-    a->msgs[a->n_msgs - 1].content = plain;
-    return SYM_OK;
+    return decorated->len ? sym_conv_set_last(a->conv, input) : SYM_OK;
 }
 
 /* The process's peak resident memory in KiB (0 if unknown). */
@@ -721,27 +571,20 @@ static void learn_said(struct sym_assistant *a, const char *input, const struct 
     }
 }
 
-/* The conversation as it stands (fitted) through the local backend: the same prompt that
- * fit_conversation() measured, formatted again by the backend. */
-static enum sym_status local_generate(struct sym_assistant *a, const struct sym_sampling *smp,
-                                      sym_llm_text_fn on_text, void *data,
-                                      struct sym_gen_stats *stats)
+/* The conversation as it stands through the local backend, with the prompt that
+ * fit_conversation() formatted for it: neither formatted again nor copied. */
+static enum sym_status local_generate(struct sym_assistant *a, const struct sym_buf *prompt,
+                                      const struct sym_sampling *smp, sym_llm_text_fn on_text,
+                                      void *data, struct sym_gen_stats *stats)
 {
-    struct sym_chat_msg *chat = malloc(sizeof *chat * (a->n_msgs + 1));
-    enum sym_status rc;
-    size_t i;
+    struct sym_backend_request req;
 
-    if (!chat) {
-        snprintf(a->err, sizeof a->err, "out of memory");
-        return SYM_ERR_NOMEM;
-    }
-    for (i = 0; i < a->n_msgs; i++) {
-        chat[i].role = a->msgs[i].role;
-        chat[i].content = a->msgs[i].content;
-    }
-    rc = sym_backend_chat(a->local, chat, a->n_msgs, smp, a->cfg->max_tokens, on_text, data, stats);
-    free(chat);
-    return rc;
+    memset(&req, 0, sizeof req);
+    req.msgs = sym_conv_msgs(a->conv, &req.n);
+    req.sampling = smp;
+    req.max_tokens = a->cfg->max_tokens;
+    req.prompt = sym_buf_str(prompt);
+    return sym_backend_chat(a->local, &req, on_text, data, stats);
 }
 
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
@@ -767,11 +610,11 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         rc = recall_facts(a, input, io, turn, &recall);
         turn->recall_ms = sym_clock_ms() - t0;
         if (!rc)
-            rc = push_msg(a, "user", user_content(&recall, input, &decorated));
+            rc = sym_conv_push(a->conv, "user", user_content(&recall, input, &decorated));
         if (!rc) {
             rc = fit_conversation(a, &prompt, &turn->n_dropped);
             if (rc)
-                pop_msg(a); /* the conversation is as it was */
+                sym_conv_pop(a->conv); /* the conversation is as it was */
         }
     }
     if (rc)
@@ -791,12 +634,12 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece,
                               &sink, &turn->stats);
     else
-        rc = local_generate(a, &smp, on_piece, &sink, &turn->stats);
+        rc = local_generate(a, &prompt, &smp, on_piece, &sink, &turn->stats);
     if (rc) {
         snprintf(a->err, sizeof a->err, "%s",
                  a->raw ? sym_llm_errmsg(a->llm) : sym_backend_errmsg(a->local));
         if (!a->raw)
-            pop_msg(a);
+            sym_conv_pop(a->conv);
         goto out;
     }
     account(a, turn);
@@ -808,11 +651,11 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     else if (!a->raw)
         rc = keep_plain_message(a, input, &decorated);
     if (!rc && !a->raw)
-        rc = push_msg(a, "assistant", turn->answer);
+        rc = sym_conv_push(a->conv, "assistant", turn->answer);
     if (rc) {
         /* A failed turn leaves the conversation as it was and hands nothing back. */
         if (!a->raw)
-            pop_msg(a);
+            sym_conv_pop(a->conv);
         free(turn->answer);
         turn->answer = NULL;
         goto out;
@@ -862,11 +705,12 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
                                 struct outgoing *o)
 {
     const char *sys = a->cfg->system ? a->cfg->system : "";
-    size_t first = first_turn_index(a), from = first, bytes = 0, i;
+    size_t n_msgs, first = sym_conv_first_turn(a->conv), from = first, bytes = 0, i;
+    const struct sym_chat_msg *msgs = sym_conv_msgs(a->conv, &n_msgs);
     enum sym_status rc = SYM_OK;
 
     memset(o, 0, sizeof *o);
-    o->msgs = malloc(sizeof *o->msgs * (a->n_msgs + 2));
+    o->msgs = malloc(sizeof *o->msgs * (n_msgs + 2));
     if (!o->msgs)
         return SYM_ERR_NOMEM;
     rc = sym_buf_puts(&o->system, sys);
@@ -887,16 +731,16 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
         if (!rc && blocks.len && sys[0])
             rc = sym_buf_printf(&o->system, "\n\n%s", sym_buf_str(&blocks));
         sym_buf_free(&blocks);
-        for (i = a->n_msgs; i > first; i--)
-            bytes += strlen(a->msgs[i - 1].content);
-        while (from < a->n_msgs && bytes > REMOTE_HISTORY_MAX) {
-            bytes -= strlen(a->msgs[from].content);
+        for (i = n_msgs; i > first; i--)
+            bytes += strlen(msgs[i - 1].content);
+        while (from < n_msgs && bytes > REMOTE_HISTORY_MAX) {
+            bytes -= strlen(msgs[from].content);
             from++;
         }
-        if (from < a->n_msgs && strcmp(a->msgs[from].role, "user"))
+        if (from < n_msgs && strcmp(msgs[from].role, "user"))
             from++; /* start with a question, not an answer */
     } else {
-        from = a->n_msgs; /* no history */
+        from = n_msgs; /* no history */
     }
     if (!rc && !o->recall.all && o->recall.n)
         rc = sym_buf_printf(&o->user, "%s\n\n%s", sym_buf_str(&o->recall.block), input);
@@ -908,13 +752,25 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
         o->msgs[o->n].role = "system";
         o->msgs[o->n++].content = sym_buf_str(&o->system);
     }
-    for (i = from; i < a->n_msgs; i++) {
-        o->msgs[o->n].role = a->msgs[i].role;
-        o->msgs[o->n++].content = a->msgs[i].content;
-    }
+    for (i = from; i < n_msgs; i++)
+        o->msgs[o->n++] = msgs[i];
     o->msgs[o->n].role = "user";
     o->msgs[o->n++].content = sym_buf_str(&o->user);
     return SYM_OK;
+}
+
+/* The request for what outgoing() built. */
+static const struct sym_backend_request *outgoing_request(const struct outgoing *o,
+                                                          const struct sym_sampling *smp,
+                                                          int max_tokens,
+                                                          struct sym_backend_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->msgs = o->msgs;
+    req->n = o->n;
+    req->sampling = smp;
+    req->max_tokens = max_tokens;
+    return req;
 }
 
 /* One chat turn answered by the remote backend; the conversation keeps the plain message and
@@ -926,6 +782,7 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
                                c->repeat_penalty, c->repeat_last_n, c->seed};
+    struct sym_backend_request req;
     struct outgoing o;
     double t0 = sym_clock_ms();
     enum sym_status rc;
@@ -935,22 +792,22 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
     rc = outgoing(a, input, turn, &o);
     turn->recall_ms = sym_clock_ms() - t0;
     if (!rc)
-        rc = push_msg(a, "user", input);
+        rc = sym_conv_push(a->conv, "user", input);
     if (rc) {
         snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
         goto out;
     }
     sym_buf_reset(&a->last_prompt);
-    rc = sym_backend_chat(a->remote, o.msgs, o.n, &smp, c->max_tokens, on_piece, &sink,
-                          &turn->stats);
+    rc = sym_backend_chat(a->remote, outgoing_request(&o, &smp, c->max_tokens, &req), on_piece,
+                          &sink, &turn->stats);
     if (rc) {
         snprintf(a->err, sizeof a->err, "%s", sym_backend_errmsg(a->remote));
-        pop_msg(a);
+        sym_conv_pop(a->conv);
         goto out;
     }
     account(a, turn);
     turn->answer = sym_buf_steal(&sink.answer);
-    rc = turn->answer ? push_msg(a, "assistant", turn->answer) : SYM_ERR_NOMEM;
+    rc = turn->answer ? sym_conv_push(a->conv, "assistant", turn->answer) : SYM_ERR_NOMEM;
     if (!rc) {
         a->last_answer_id = 0;
         store_turn(a, input, turn->answer, io);
@@ -989,6 +846,11 @@ bool sym_assistant_routes_remote(const struct sym_assistant *a)
            (a->cfg->backend == SYM_BACKEND_MODE_AUTO && !a->llm);
 }
 
+struct sym_backend *sym_assistant_backend(const struct sym_assistant *a)
+{
+    return sym_assistant_routes_remote(a) ? a->remote : a->local;
+}
+
 static enum sym_status no_remote(struct sym_assistant *a, enum sym_lang lang)
 {
     snprintf(a->err, sizeof a->err, "%s",
@@ -1017,6 +879,7 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
                                c->repeat_penalty, c->repeat_last_n, c->seed};
+    struct sym_backend_request req;
     struct outgoing o;
     enum sym_status rc;
 
@@ -1024,9 +887,16 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
         return no_remote(a, a->lang);
     rc = outgoing(a, text, NULL, &o);
     if (!rc)
-        rc = sym_backend_describe_request(a->remote, o.msgs, o.n, &smp, c->max_tokens, out);
+        rc = sym_backend_describe_request(a->remote,
+                                          outgoing_request(&o, &smp, c->max_tokens, &req), out);
     outgoing_free(&o);
     return rc;
+}
+
+/* Why a chat turn cannot run: the front end says how to get a model (cli_no_model_help). */
+static void no_model(struct sym_assistant *a)
+{
+    snprintf(a->err, sizeof a->err, "no model is loaded, so only commands work");
 }
 
 enum sym_status sym_assistant_chat(struct sym_call *call)
@@ -1036,17 +906,17 @@ enum sym_status sym_assistant_chat(struct sym_call *call)
     if (sym_assistant_routes_remote(a))
         return remote_turn(a, call->input, call->io, call->turn);
     if (!a->llm) {
-        snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
+        no_model(a);
         return SYM_ERR_MODEL;
     }
     return chat_turn(a, call->input, call->io, call->turn);
 }
 
-static const struct sym_module *chat_module(void)
+static const struct sym_module *chat_module(const struct sym_assistant *a)
 {
     const struct sym_module *const *m;
 
-    for (m = sym_modules; *m; m++)
+    for (m = a->modules; *m; m++)
         if (!(*m)->commands)
             return *m;
     return NULL;
@@ -1056,8 +926,8 @@ static void *module_state(struct sym_assistant *a, const struct sym_module *modu
 {
     size_t i;
 
-    for (i = 0; sym_modules[i]; i++)
-        if (sym_modules[i] == module)
+    for (i = 0; a->modules[i]; i++)
+        if (a->modules[i] == module)
             return a->states[i];
     return NULL;
 }
@@ -1144,13 +1014,14 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
 
     /* An intent no module has registered yet (say, a memory phrasing before the memory module
      * exists) is ordinary chat. */
-    if (parse->command && parse->natural && !sym_module_find_command(parse->command, NULL)) {
+    if (parse->command && parse->natural &&
+        !sym_module_find_command(a->modules, parse->command, NULL)) {
         turn->kind = SYM_TURN_CHAT;
-        module = chat_module();
+        module = chat_module(a);
         remember_said(a, input, io);
     } else if (parse->command) {
         turn->kind = SYM_TURN_COMMAND;
-        command = sym_module_find_command(parse->command, &module);
+        command = sym_module_find_command(a->modules, parse->command, &module);
         if (!command)
             return sym_buf_printf(out,
                                   SYM_TR(parse->lang,
@@ -1161,7 +1032,7 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
             return sym_buf_printf(out, "%s: %s", command->usage, parse->error);
     } else {
         turn->kind = SYM_TURN_CHAT;
-        module = chat_module();
+        module = chat_module(a);
         remember_said(a, input, io);
     }
     memset(&call, 0, sizeof call);
@@ -1196,7 +1067,7 @@ enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
         turn->kind = SYM_TURN_CHAT;
         rc = a->llm ? chat_turn(a, sym_buf_str(&clean), io, turn) : SYM_ERR_MODEL;
         if (rc == SYM_ERR_MODEL && !a->llm)
-            snprintf(a->err, sizeof a->err, "%s", sym_assistant_no_model_help());
+            no_model(a);
         goto out;
     }
     rc = sym_parse(sym_buf_str(&clean), a->lang, &parse);

@@ -27,6 +27,7 @@
 
 struct sym_assistant;
 struct sym_call;
+struct sym_module;
 struct sym_store;
 
 enum sym_turn_kind {
@@ -72,10 +73,13 @@ struct sym_assistant_stats {
 /*
  * Create an assistant over cfg (borrowed, must outlive it) and llm (owned from now on, even on
  * failure; may be NULL when no model is configured: commands still work, chat turns fail with
- * SYM_ERR_MODEL). Inputs are routed through the module registry (core/module.h).
+ * SYM_ERR_MODEL). Inputs are routed to modules (core/module.h): the NULL-terminated list given
+ * (borrowed, must outlive it; the program's is sym_modules, modules/registry.h), which must hold
+ * one chat module (the one without commands). Each module's init runs now, its free at
+ * sym_assistant_free().
  */
 enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_config *cfg,
-                                   struct sym_llm *llm);
+                                   struct sym_llm *llm, const struct sym_module *const *modules);
 void sym_assistant_free(struct sym_assistant *a);
 
 /* The language to answer in when an input has no letters to tell (e.g. "/help"). */
@@ -115,7 +119,9 @@ void sym_assistant_set_raw(struct sym_assistant *a, bool raw);
 
 /*
  * Run one turn. On SYM_OK *turn holds the result (a partial answer too, when stopped early). On
- * failure sym_assistant_errmsg() explains, and the conversation is as it was before the turn.
+ * failure sym_assistant_errmsg() explains, and the conversation is as it was before the turn. A
+ * chat turn with no model to answer it (none loaded, none remote) is SYM_ERR_MODEL with
+ * turn->kind SYM_TURN_CHAT: front ends tell the user how to get one.
  */
 enum sym_status sym_assistant_turn(struct sym_assistant *a, const char *input,
                                    const struct sym_turn_io *io, struct sym_turn *turn);
@@ -125,8 +131,8 @@ void sym_turn_clear(struct sym_turn *turn);
 void sym_assistant_reset(struct sym_assistant *a);
 /* For modules: the chat path (conversation, context policy, the model). */
 enum sym_status sym_assistant_chat(struct sym_call *call);
-/* For modules: load the model at path (or the library model of that name, models/library.h) in
- * place of the current one (which stays on failure). */
+/* For modules: load the model file at path in place of the current one, which stays on failure
+ * (sym_llm_init's codes, the reason in sym_assistant_errmsg()). */
 enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *path);
 /* For modules: the reason a handler failed, shown to the user. */
 #if defined(__GNUC__)
@@ -153,6 +159,13 @@ const struct sym_config *sym_assistant_config(const struct sym_assistant *a);
 struct sym_backend *sym_assistant_remote(const struct sym_assistant *a);
 /* True when an ordinary chat turn goes to the remote backend now. */
 bool sym_assistant_routes_remote(const struct sym_assistant *a);
+/*
+ * The backend an ordinary chat turn goes to now: the remote one when sym_assistant_routes_remote(),
+ * else the local model's; NULL when there is neither. For a front end that answers a stateless
+ * conversation of its own (the server's /v1/chat/completions) with the same choice the
+ * assistant makes. Borrowed, valid until the next turn (/model replaces the local one).
+ */
+struct sym_backend *sym_assistant_backend(const struct sym_assistant *a);
 /* For modules (/cloud): answer text with the remote backend, as a chat turn. SYM_ERR_INVALID
  * when there is none. */
 enum sym_status sym_assistant_chat_remote(struct sym_call *call, const char *text);
@@ -166,10 +179,9 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
 struct sym_llm *sym_assistant_llm(const struct sym_assistant *a);
 /* Number of user turns in the conversation now. */
 int sym_assistant_n_turns(const struct sym_assistant *a);
+/* The modules the assistant routes to (for /help). Borrowed, as given to sym_assistant_init(). */
+const struct sym_module *const *sym_assistant_modules(const struct sym_assistant *a);
 /* Detail of the last failure. Borrowed, valid until the next call. */
 const char *sym_assistant_errmsg(const struct sym_assistant *a);
-
-/* The text printed when no model is configured: how to get one and point Symbiot at it. */
-const char *sym_assistant_no_model_help(void);
 
 #endif

@@ -3,8 +3,9 @@
  * its commands and one handler; optionally init/free for state it keeps per assistant.
  *
  * Adding a module is one new file in src/modules/ defining a `const struct sym_module` and one line
- * in src/modules/registry.c. Help, command lookup and routing all read the registry, so a module
- * never needs to be mentioned anywhere else and /help is never out of date.
+ * in src/modules/registry.c. The front end hands that list to sym_assistant_init(); help, command
+ * lookup and routing all read the list the assistant was given, so a module never needs to be
+ * mentioned anywhere else and /help is never out of date. The core sees only this header.
  */
 #ifndef SYM_MODULE_H
 #define SYM_MODULE_H
@@ -46,11 +47,10 @@ struct sym_module {
     void (*free)(void *state);             /* optional */
 };
 
-/* The registry: every module, NULL-terminated. The chat module is the one with no commands. */
-extern const struct sym_module *const sym_modules[];
-
-/* Find the command called `name` (or one of its aliases). NULL when there is none. */
-const struct sym_command *sym_module_find_command(const char *name,
+/* Find the command called `name` (or one of its aliases) in modules (NULL-terminated); *module
+ * (when module is not NULL) gets the module that has it. NULL when there is none. */
+const struct sym_command *sym_module_find_command(const struct sym_module *const *modules,
+                                                  const char *name,
                                                   const struct sym_module **module);
 
 /* Pick the text for lang from a per-language array, falling back to English. */

@@ -3,8 +3,9 @@
  * machine); the remote one is in remote.c.
  *
  * The local backend formats the messages with the model's chat template (or the fallback, with
- * its stop string) and generates, so a conversation that grows by a turn reuses the KV cache
- * exactly as sym_llm_generate() describes. It owns nothing but its small struct.
+ * its stop string), unless the caller hands the prompt it formatted already, and generates, so a
+ * conversation that grows by a turn reuses the KV cache exactly as sym_llm_generate() describes.
+ * It owns nothing but its small struct.
  */
 #include "llm/backend_impl.h"
 
@@ -17,19 +18,37 @@ struct local {
     struct sym_llm *llm; /* borrowed */
 };
 
-static enum sym_status local_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
-                                  const struct sym_sampling *sampling, int max_tokens,
+#define MAX_STOPS 16
+
+/* The template's stop strings, then the request's, NULL-terminated, into stops[cap]. */
+static void merge_stops(const struct local *l, const char *const *extra, const char **stops,
+                        size_t cap)
+{
+    const char *const *t = sym_llm_template_stops(l->llm);
+    size_t n = 0, i;
+
+    for (i = 0; t && t[i] && n + 1 < cap; i++)
+        stops[n++] = t[i];
+    for (i = 0; extra && extra[i] && n + 1 < cap; i++)
+        stops[n++] = extra[i];
+    stops[n] = NULL;
+}
+
+static enum sym_status local_chat(struct sym_backend *b, const struct sym_backend_request *req,
                                   sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
 {
     struct local *l = (struct local *)b;
     struct sym_buf prompt = {0};
-    enum sym_status rc;
+    const char *stops[MAX_STOPS];
+    enum sym_status rc = SYM_OK;
 
     memset(stats, 0, sizeof *stats);
-    rc = sym_llm_format_chat(l->llm, msgs, n, &prompt);
+    merge_stops(l, req->stops, stops, MAX_STOPS);
+    if (!req->prompt)
+        rc = sym_llm_format_chat(l->llm, req->msgs, req->n, &prompt);
     if (!rc)
-        rc = sym_llm_generate(l->llm, sym_buf_str(&prompt), sampling, max_tokens,
-                              sym_llm_template_stops(l->llm), on_text, data, stats);
+        rc = sym_llm_generate(l->llm, req->prompt ? req->prompt : sym_buf_str(&prompt),
+                              req->sampling, req->max_tokens, stops, on_text, data, stats);
     if (rc)
         snprintf(b->err, sizeof b->err, "%s",
                  rc == SYM_ERR_NOMEM ? "out of memory" : sym_llm_errmsg(l->llm));
@@ -43,11 +62,10 @@ static const char *local_describe(const struct sym_backend *b)
 }
 
 static enum sym_status local_describe_request(struct sym_backend *b,
-                                              const struct sym_chat_msg *msgs, size_t n,
-                                              const struct sym_sampling *sampling, int max_tokens,
+                                              const struct sym_backend_request *req,
                                               struct sym_buf *out)
 {
-    (void)msgs, (void)n, (void)sampling, (void)max_tokens, (void)out;
+    (void)req, (void)out;
     snprintf(b->err, sizeof b->err, "the local backend sends nothing anywhere");
     return SYM_ERR_INVALID;
 }
@@ -80,12 +98,11 @@ void sym_backend_free(struct sym_backend *b)
         b->ops->free(b);
 }
 
-enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
-                                 const struct sym_sampling *sampling, int max_tokens,
+enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_backend_request *req,
                                  sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
 {
     b->err[0] = '\0';
-    return b->ops->chat(b, msgs, n, sampling, max_tokens, on_text, data, stats);
+    return b->ops->chat(b, req, on_text, data, stats);
 }
 
 enum sym_backend_kind sym_backend_kind(const struct sym_backend *b)
@@ -108,10 +125,10 @@ const char *sym_backend_errmsg(const struct sym_backend *b)
     return b->err;
 }
 
-enum sym_status sym_backend_describe_request(struct sym_backend *b, const struct sym_chat_msg *msgs,
-                                             size_t n, const struct sym_sampling *sampling,
-                                             int max_tokens, struct sym_buf *out)
+enum sym_status sym_backend_describe_request(struct sym_backend *b,
+                                             const struct sym_backend_request *req,
+                                             struct sym_buf *out)
 {
     b->err[0] = '\0';
-    return b->ops->describe_request(b, msgs, n, sampling, max_tokens, out);
+    return b->ops->describe_request(b, req, out);
 }

@@ -3,7 +3,8 @@
  * and streams an answer; two implementations exist:
  *
  *   local   the model on this machine (llm.h): the messages are formatted with the model's chat
- *           template and generated with KV-cache reuse. It borrows the struct sym_llm.
+ *           template (or the caller hands the prompt it already formatted for its own counting)
+ *           and generated with KV-cache reuse. It borrows the struct sym_llm.
  *   remote  an OpenAI-compatible endpoint (POST BASE/chat/completions with "stream": true) over
  *           HTTPS through the HTTP layer net/http.h (remote.c): Server-Sent Events parsed by
  *           sse.h, a connect timeout and an idle timeout, retries with backoff on 429 and 5xx
@@ -65,15 +66,28 @@ enum sym_status sym_backend_remote_init(struct sym_backend **out,
 
 void sym_backend_free(struct sym_backend *b);
 
+/* One chat request: everything but where the answer goes. Every pointer is borrowed. */
+struct sym_backend_request {
+    const struct sym_chat_msg *msgs; /* the conversation, oldest first */
+    size_t n;
+    const struct sym_sampling *sampling; /* NULL: the backend's defaults */
+    int max_tokens;                      /* -1: no limit */
+    const char *const *stops; /* the caller's stop strings, NULL-terminated; NULL = none */
+    /* msgs already formatted with the local model's template (sym_llm_format_chat on the same
+     * model), when the caller had to format them anyway: the local backend then generates from it
+     * as is, so a turn is formatted once. NULL: the backend formats. Remote backends ignore it. */
+    const char *prompt;
+};
+
 /*
- * Answer the conversation msgs[0..n): stream the answer through on_text (valid UTF-8; return
- * non-zero to stop), fill *stats (tokens as the backend reports them; times measured here). The
+ * Answer the request: stream the answer through on_text (valid UTF-8; return non-zero to stop),
+ * fill *stats (tokens as the backend reports them; times measured here). The local backend adds
+ * its template's stop strings to the request's; a remote one sends the request's as "stop". The
  * stop reasons and return codes are those of sym_llm_generate(); a remote failure is SYM_ERR_IO
  * (network, TLS, HTTP status, a malformed stream) with the reason in sym_backend_errmsg(). A
  * failure after some text arrived keeps that text streamed; the call still fails.
  */
-enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
-                                 const struct sym_sampling *sampling, int max_tokens,
+enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_backend_request *req,
                                  sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats);
 
 enum sym_backend_kind sym_backend_kind(const struct sym_backend *b);
@@ -86,12 +100,12 @@ const char *sym_backend_describe(const struct sym_backend *b);
 const char *sym_backend_errmsg(const struct sym_backend *b);
 
 /*
- * For /privacy: exactly what sym_backend_chat() would send to a remote backend for these
- * messages: the method and URL, the headers (the key shown as "Bearer <hidden: $VAR>") and the
- * JSON body, appended to out. SYM_ERR_INVALID for a local backend.
+ * For /privacy: exactly what sym_backend_chat() would send to a remote backend for this request:
+ * the method and URL, the headers (the key shown as "Bearer <hidden: $VAR>") and the JSON body,
+ * appended to out. SYM_ERR_INVALID for a local backend.
  */
-enum sym_status sym_backend_describe_request(struct sym_backend *b, const struct sym_chat_msg *msgs,
-                                             size_t n, const struct sym_sampling *sampling,
-                                             int max_tokens, struct sym_buf *out);
+enum sym_status sym_backend_describe_request(struct sym_backend *b,
+                                             const struct sym_backend_request *req,
+                                             struct sym_buf *out);
 
 #endif

@@ -10,13 +10,11 @@
 
 struct sym_backend_ops {
     enum sym_backend_kind kind;
-    enum sym_status (*chat)(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
-                            const struct sym_sampling *sampling, int max_tokens,
+    enum sym_status (*chat)(struct sym_backend *b, const struct sym_backend_request *req,
                             sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats);
     const char *(*describe)(const struct sym_backend *b);
-    enum sym_status (*describe_request)(struct sym_backend *b, const struct sym_chat_msg *msgs,
-                                        size_t n, const struct sym_sampling *sampling,
-                                        int max_tokens, struct sym_buf *out);
+    enum sym_status (*describe_request)(struct sym_backend *b,
+                                        const struct sym_backend_request *req, struct sym_buf *out);
     void (*free)(struct sym_backend *b);
 };
 

@@ -203,9 +203,13 @@ static double decimal(float v)
     return strtod(s, NULL);
 }
 
-static char *request_body(const struct remote *r, const struct sym_chat_msg *msgs, size_t n,
-                          const struct sym_sampling *s, int max_tokens, bool pretty)
+static char *request_body(const struct remote *r, const struct sym_backend_request *req,
+                          bool pretty)
 {
+    const struct sym_chat_msg *msgs = req->msgs;
+    const struct sym_sampling *s = req->sampling;
+    const size_t n = req->n;
+    const int max_tokens = req->max_tokens;
     cJSON *root = cJSON_CreateObject(), *arr, *opts;
     char *text = NULL;
     size_t i;
@@ -242,6 +246,13 @@ static char *request_body(const struct remote *r, const struct sym_chat_msg *msg
     }
     if (max_tokens >= 0 && !cJSON_AddNumberToObject(root, "max_tokens", max_tokens))
         goto out;
+    if (req->stops && req->stops[0]) {
+        if (!(arr = cJSON_AddArrayToObject(root, "stop")))
+            goto out;
+        for (i = 0; req->stops[i]; i++)
+            if (!cJSON_AddItemToArray(arr, cJSON_CreateString(req->stops[i])))
+                goto out;
+    }
     text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
 out:
     cJSON_Delete(root);
@@ -552,8 +563,7 @@ static enum sym_status make_headers(const struct remote *r, const char *lines[5]
     return SYM_OK;
 }
 
-static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_msg *msgs, size_t n,
-                                   const struct sym_sampling *sampling, int max_tokens,
+static enum sym_status remote_chat(struct sym_backend *b, const struct sym_backend_request *req,
                                    sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
 {
     struct remote *r = (struct remote *)b;
@@ -568,13 +578,14 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_chat_
 
     memset(stats, 0, sizeof *stats);
     memset(&c, 0, sizeof c);
-    body = request_body(r, msgs, n, sampling, max_tokens, false);
+    body = request_body(r, req, false);
     if (!body || make_headers(r, headers, &auth)) {
         fail(r, "out of memory");
         rc = SYM_ERR_NOMEM;
         goto out;
     }
-    sym_log(SYM_LOG_DEBUG, "remote: POST %s (%zu messages, %zu bytes)", r->shown, n, strlen(body));
+    sym_log(SYM_LOG_DEBUG, "remote: POST %s (%zu messages, %zu bytes)", r->shown, req->n,
+            strlen(body));
     for (attempt = 0;; attempt++) {
         enum sym_status hr;
 
@@ -677,12 +688,11 @@ static const char *remote_describe(const struct sym_backend *b)
 }
 
 static enum sym_status remote_describe_request(struct sym_backend *b,
-                                               const struct sym_chat_msg *msgs, size_t n,
-                                               const struct sym_sampling *sampling, int max_tokens,
+                                               const struct sym_backend_request *req,
                                                struct sym_buf *out)
 {
     struct remote *r = (struct remote *)b;
-    char *body = request_body(r, msgs, n, sampling, max_tokens, true);
+    char *body = request_body(r, req, true);
     enum sym_status rc;
 
     if (!body)

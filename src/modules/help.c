@@ -1,7 +1,7 @@
 /*
- * help.c: the help module: /help lists every module and command from the registry, grouped by
- * module, in the user's language; /help COMMAND shows one command's usage and examples.
- * Because it reads the registry, help cannot fall out of date with the commands.
+ * help.c: the help module: /help lists every module and command the assistant routes to (the
+ * registry it was given), grouped by module, in the user's language; /help COMMAND shows one
+ * command's usage and examples. Because it reads that list, help cannot fall out of date.
  */
 #include <string.h>
 
@@ -14,7 +14,7 @@ static enum sym_status list_all(struct sym_call *call)
     enum sym_status rc = SYM_OK;
 
     rc = sym_buf_puts(call->out, SYM_TR(call->lang, "What I can do:\n", "Что я умею:\n"));
-    for (m = sym_modules; *m && !rc; m++) {
+    for (m = sym_assistant_modules(call->assistant); *m && !rc; m++) {
         rc = sym_buf_printf(call->out, "\n%s: %s\n", (*m)->name,
                             sym_text((*m)->summary, call->lang));
         for (c = (*m)->commands; c && c->name && !rc; c++)
@@ -38,11 +38,11 @@ static enum sym_status show_one(struct sym_call *call, const char *name)
 
     if (name[0] == '/')
         name++;
-    c = sym_module_find_command(name, &module);
+    c = sym_module_find_command(sym_assistant_modules(call->assistant), name, &module);
     if (!c) {
         const struct sym_module *const *m;
 
-        for (m = sym_modules; *m; m++)
+        for (m = sym_assistant_modules(call->assistant); *m; m++)
             if (!strcmp((*m)->name, name))
                 break;
         if (!*m)

@@ -1,6 +1,8 @@
 /*
  * system.c: the system module: the session itself. /reset starts a new conversation, /stats shows
- * the model, the context and the speed of the last answer, /model switches the model, /quit leaves.
+ * the model, the context and the speed of the last answer, /model switches the model (a file, or
+ * a library name resolved here with models/library.h, so the core only ever sees a path), /quit
+ * leaves.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "core/module.h"
 #include "memory/facts.h"
 #include "memory/store.h"
+#include "models/library.h"
 
 static double per_second(int n, double ms)
 {
@@ -102,12 +105,18 @@ static enum sym_status stats(struct sym_call *call)
 
 static enum sym_status switch_model(struct sym_call *call)
 {
+    char path[SYM_MODELS_PATH_MAX], err[1024];
     enum sym_status rc;
 
     if (call->parse->argc != 1)
         return sym_buf_puts(call->out, SYM_TR(call->lang, "Usage: /model PATH|NAME",
                                               "Использование: /model ПУТЬ|ИМЯ"));
-    rc = sym_assistant_switch_model(call->assistant, call->parse->argv[0]);
+    rc = sym_models_resolve(call->parse->argv[0], path, sizeof path, err, sizeof err);
+    if (rc) { /* a name that is neither a file nor in the library */
+        sym_assistant_set_error(call->assistant, "%s", err);
+        return rc;
+    }
+    rc = sym_assistant_switch_model(call->assistant, path);
     if (rc)
         return rc;
     return sym_buf_printf(call->out, SYM_TR(call->lang, "Now using %s.", "Теперь модель: %s."),

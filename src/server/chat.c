@@ -1,13 +1,18 @@
 /*
  * chat.c: the routes that need the model, as jobs for the worker: POST /v1/chat/completions (the
- * OpenAI API over the bare model) and POST /api/chat (the whole assistant: modules, memory
- * recall, the conversation).
+ * OpenAI API: the client's messages, stateless, answered by the backend the assistant would
+ * choose, sym_assistant_backend(): the local model, or the remote endpoint under --backend remote
+ * or auto without a model) and POST /api/chat (the whole assistant: modules, memory recall, the
+ * conversation).
  *
  * Each route parses and checks its request on the connection's thread, so a bad request is a 400
  * before anything is queued; the job then runs on the worker and writes either server-sent events
  * as the answer grows (stream) or one JSON body at the end. Each piece of text checks whether the
  * client went away and, if so, stops the generation (the worker also raises the model's interrupt
  * flag, which stops a long prompt evaluation too).
+ *
+ * A completion on the local model shares its KV cache like every generation, so a client that
+ * resends the history plus a message reuses the prefix.
  *
  * /api/chat keeps one conversation in the assistant: a request for that same conversation goes
  * on from the KV cache; another conversation is loaded from the database first (its prompt is then
@@ -162,20 +167,6 @@ static int completion_text(const char *text, size_t len, void *data)
     return sym_job_cancelled(c->job);
 }
 
-/* The template's stop strings and the request's, NULL-terminated, into stops. */
-static void merge_stops(struct sym_llm *llm, const struct sym_chat_request *req, const char **stops,
-                        size_t cap)
-{
-    const char *const *t = sym_llm_template_stops(llm);
-    size_t n = 0, i;
-
-    for (i = 0; t && t[i] && n + 1 < cap; i++)
-        stops[n++] = t[i];
-    for (i = 0; req->stops[i] && n + 1 < cap; i++)
-        stops[n++] = req->stops[i];
-    stops[n] = NULL;
-}
-
 static void finish_completion(struct completion *c, const struct sym_gen_stats *stats)
 {
     const char *finish = sym_openai_finish_reason(stats->stop);
@@ -194,42 +185,58 @@ static void finish_completion(struct completion *c, const struct sym_gen_stats *
     sym_job_finish(c->job, 200, NULL);
 }
 
+/* The backend's answer to the client's messages, as it is; the backend adds its own stops. */
+static enum sym_status complete(struct completion *c, struct sym_backend *b,
+                                struct sym_gen_stats *stats)
+{
+    struct sym_backend_request req;
+
+    memset(&req, 0, sizeof req);
+    req.msgs = c->req.msgs;
+    req.n = c->req.n_msgs;
+    req.sampling = &c->req.sampling;
+    req.max_tokens = c->req.max_tokens;
+    req.stops = (const char *const *)c->req.stops;
+    if (sym_backend_kind(b) == SYM_BACKEND_REMOTE) /* "model" names what answered */
+        snprintf(c->model, sizeof c->model, "%s",
+                 c->s->cfg->remote_model ? c->s->cfg->remote_model : "remote");
+    return sym_backend_chat(b, &req, completion_text, c, stats);
+}
+
 static void run_completion(struct sym_job *job, void *arg, void *data)
 {
     struct completion *c = arg;
     struct sym_server *s = data;
-    struct sym_llm *llm = sym_assistant_llm(s->assistant);
-    const char *stops[16];
-    struct sym_buf prompt = {0};
+    struct sym_backend *b = sym_assistant_backend(s->assistant);
     struct sym_gen_stats stats;
     struct sym_http_error e;
     enum sym_status rc = SYM_ERR_MODEL;
 
     c->job = job;
     memset(&stats, 0, sizeof stats);
-    if (llm) {
-        merge_stops(llm, &c->req, stops, sizeof stops / sizeof stops[0]);
-        rc = sym_llm_format_chat(llm, c->req.msgs, c->req.n_msgs, &prompt);
-        if (!rc)
-            rc = sym_llm_generate(llm, sym_buf_str(&prompt), &c->req.sampling, c->req.max_tokens,
-                                  stops, completion_text, c, &stats);
+    if (b) {
+        rc = complete(c, b, &stats);
         publish_kv(s);
     }
-    if (llm && (!rc || rc == SYM_ERR_INTERRUPTED))
+    if (b && (!rc || rc == SYM_ERR_INTERRUPTED))
         sym_metrics_generation(s->metrics, "/v1/chat/completions", &stats, sym_job_cancelled(job));
     if (rc) {
-        generation_error(rc, llm ? sym_llm_errmsg(llm) : "", llm != NULL, &e);
+        generation_error(rc, b ? sym_backend_errmsg(b) : "", b != NULL, &e);
         finish_error(job, c->req.stream, true, &e);
     } else {
         finish_completion(c, &stats);
     }
-    sym_buf_free(&prompt);
 }
 
+/* Whether a completion can be answered: a local model, or a remote backend that chat may use
+ * (the worker makes the exact choice, sym_assistant_backend()). The remote backend and the
+ * configuration are fixed while the server runs, so this thread may read them. */
 static bool have_model(struct sym_server *s)
 {
     bool have;
 
+    if (s->cfg->backend != SYM_BACKEND_MODE_LOCAL && sym_assistant_remote(s->assistant))
+        return true;
     pthread_mutex_lock(&s->name_lock);
     have = s->model[0] != '\0';
     pthread_mutex_unlock(&s->name_lock);

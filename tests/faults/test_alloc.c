@@ -27,6 +27,7 @@
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "test.h"
+#include "modules/registry.h"
 
 static const char *model_path;
 static bool trace; /* SYMBIOT_FAULT_TRACE set: say which allocation fails, before it does */
@@ -137,7 +138,7 @@ static void chat_sweep(void)
     sym_config_init(&cfg);
     cfg.temp = 0;
     cfg.max_tokens = 4;
-    CHECK(sym_assistant_init(&a, &cfg, open_model()) == SYM_OK);
+    CHECK(sym_assistant_init(&a, &cfg, open_model(), sym_modules) == SYM_OK);
     if (!a || !sym_assistant_llm(a)) {
         sym_assistant_free(a);
         sym_config_free(&cfg);

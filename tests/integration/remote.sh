@@ -136,6 +136,47 @@ check "/api/chat: only /cloud reached the endpoint" [ "$(requests)" -eq 1 ]
 kill "$srv_pid"
 wait "$srv_pid" 2>/dev/null
 
+# ---- the server: /v1/chat/completions takes the same path (--backend remote, no local model) ----
+serve_remote() { # serve_remote ENDPOINT: `symbiot serve --backend remote`; sets $srv_pid, $sport
+    sport=
+    "$SYMBIOT" serve --port 0 --backend remote --endpoint "$1" --db "$T/srv2.db" >"$T/srv.out" \
+        2>"$T/srv.err" </dev/null &
+    srv_pid=$!
+    for _ in $(seq 300); do
+        sport=$(sed -n 's|^symbiot: listening on http://.*:\([0-9]*\)$|\1|p' "$T/srv.out")
+        [ -n "$sport" ] && break
+        sleep 0.1
+    done
+}
+chat_plain() { # chat_plain PORT: a plain completion of "Say hello", the answer's JSON
+    curl -s -H 'Content-Type: application/json' -d '{"model":"any","temperature":0,"max_tokens":8,
+        "messages":[{"role":"user","content":"Say hello"}]}' "http://127.0.0.1:$1/v1/chat/completions"
+}
+chat_streamed() { # chat_streamed PORT: the same, streamed: the content pieces joined
+    curl -s -N -H 'Content-Type: application/json' -d '{"model":"any","temperature":0,"max_tokens":8,
+        "stream":true,"messages":[{"role":"user","content":"Say hello"}]}' \
+        "http://127.0.0.1:$1/v1/chat/completions" |
+        sed -n 's/^data: \({.*\)$/\1/p' | jq -j '.choices[0].delta.content // empty'
+}
+start_fake
+serve_remote "$URL"
+completion=$(chat_plain "$sport")
+check "/v1/chat/completions under --backend remote: the remote's answer" jqe \
+    '.choices[0].message.content == "Hello from the fake endpoint." and
+     .choices[0].finish_reason == "stop" and .object == "chat.completion"' <<<"$completion"
+check "/v1/chat/completions: the client's messages are sent as they are" jqe \
+    '(.messages | length) == 1 and .messages[0].content == "Say hello" and .max_tokens == 8' \
+    <<<"$(body 1)"
+check "/v1/chat/completions streamed under --backend remote" \
+    test "$(chat_streamed "$sport")" = "Hello from the fake endpoint."
+: >"$T/req.log"
+curl -s -H 'Content-Type: application/json' -d '{"messages":[{"role":"user","content":"hi"}],
+    "stop":["END"]}' "http://127.0.0.1:$sport/v1/chat/completions" >/dev/null
+check "/v1/chat/completions: the client's stop strings go to the remote" jqe '.stop == ["END"]' \
+    <<<"$(body 1)"
+kill "$srv_pid"
+wait "$srv_pid" 2>/dev/null
+
 # ---- the key: sent to the server, shown nowhere ----
 : >"$T/req.log"
 run_sym ask -v --backend remote --endpoint "$URL" --api-key-env SYM_TEST_KEY "keyed question"
@@ -236,6 +277,18 @@ else
         expect_rc 0 "llama-server answers"
         check "llama-server: a streamed answer with usage" jqe '.backend == "remote" and
             .tokens.generated > 0 and .tokens.prompt > 0 and .timings.ttft_ms > 0' <<<"$out"
+        # symbiot serve in front of it: /v1/chat/completions answers with llama-server's text.
+        want=$(chat_plain "$lport" | jq -r '.choices[0].message.content' | sed 's/^[[:space:]]*//')
+        serve_remote "http://127.0.0.1:$lport/v1"
+        completion=$(chat_plain "$sport")
+        check "serve --backend remote over llama-server: /v1/chat/completions answers" jqe \
+            '.choices[0].message.content | length > 0' <<<"$completion"
+        check "serve --backend remote over llama-server: llama-server's own answer" \
+            test "$(jq -r '.choices[0].message.content' <<<"$completion")" = "$want"
+        check "serve --backend remote over llama-server: streamed, the same answer" \
+            test "$(chat_streamed "$sport")" = "$want"
+        kill "$srv_pid"
+        wait "$srv_pid" 2>/dev/null
         kill "$ls_pid"
         wait "$ls_pid" 2>/dev/null
     fi

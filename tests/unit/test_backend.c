@@ -122,6 +122,8 @@ static void test_remote_init(void)
     struct sym_chat_msg msgs[] = {{"system", "Be brief."}, {"user", "Hi \"there\""}};
     struct sym_sampling smp = {0.5f, 40, 0.9f, 0.05f, 1.1f, 64, 0xFFFFFFFFu};
     struct sym_buf out = {0};
+    struct sym_backend_request req;
+    const char *const stops[] = {"END", "\nQ:", NULL};
     char err[512];
 
     CHECK(sym_backend_remote_init(&b, &p, err, sizeof err) == SYM_ERR_INVALID);
@@ -146,7 +148,12 @@ static void test_remote_init(void)
     CHECK(sym_backend_kind(b) == SYM_BACKEND_REMOTE);
     CHECK_STR(sym_backend_name(b), "remote");
     CHECK_STR(sym_backend_describe(b), "small-1 at https://api.example.com/v1");
-    CHECK(sym_backend_describe_request(b, msgs, 2, &smp, 128, &out) == SYM_OK);
+    memset(&req, 0, sizeof req);
+    req.msgs = msgs;
+    req.n = 2;
+    req.sampling = &smp;
+    req.max_tokens = 128;
+    CHECK(sym_backend_describe_request(b, &req, &out) == SYM_OK);
     CHECK_CONTAINS(sym_buf_str(&out),
                    "POST https://api.example.com/v1/chat/completions?<query hidden>\n");
     CHECK_CONTAINS(sym_buf_str(&out), "Authorization: Bearer <hidden: the key in $MY_KEY>");
@@ -155,6 +162,11 @@ static void test_remote_init(void)
     CHECK(!strstr(sym_buf_str(&out), "sk-test"));
     CHECK(!strstr(sym_buf_str(&out), "secret"));
     CHECK(!strstr(sym_buf_str(&out), "token=abc"));
+    CHECK(!strstr(sym_buf_str(&out), "\"stop\""));
+    sym_buf_reset(&out);
+    req.stops = stops; /* the client's stop strings go along */
+    CHECK(sym_backend_describe_request(b, &req, &out) == SYM_OK);
+    CHECK_CONTAINS(sym_buf_str(&out), "\"stop\":\t[\"END\", \"\\nQ:\"]");
     sym_buf_free(&out);
     sym_backend_free(b);
     sym_backend_free(NULL);

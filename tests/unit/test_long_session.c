@@ -20,6 +20,7 @@
 #include "core/assistant.h"
 #include "memory/store.h"
 #include "test.h"
+#include "modules/registry.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
     sym_config_init(&cfg);
     cfg.temp = 0;
     cfg.max_tokens = 8;
-    CHECK(sym_assistant_init(&a, &cfg, llm) == SYM_OK);
+    CHECK(sym_assistant_init(&a, &cfg, llm, sym_modules) == SYM_OK);
     if (!a || !llm || !store) {
         sym_store_close(store);
         sym_assistant_free(a);

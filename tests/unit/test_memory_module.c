@@ -14,6 +14,7 @@
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "test.h"
+#include "modules/registry.h"
 
 #define NOW 1812790800 /* 2027-06-12T09:00:00Z */
 
@@ -156,7 +157,7 @@ static void test_no_store(void)
     char out[1024];
 
     sym_config_init(&cfg);
-    if (sym_assistant_init(&a, &cfg, NULL) == SYM_OK) {
+    if (sym_assistant_init(&a, &cfg, NULL, sym_modules) == SYM_OK) {
         say(a, "/remember my sister is Anna", out, sizeof out);
         CHECK_CONTAINS(out, "Memory is unavailable");
         say(a, "/memories", out, sizeof out);
@@ -184,7 +185,7 @@ int main(void)
     }
     snprintf(db, sizeof db, "%s/memory.db", dir);
     sym_config_init(&cfg);
-    if (sym_assistant_init(&a, &cfg, NULL) == SYM_OK) {
+    if (sym_assistant_init(&a, &cfg, NULL, sym_modules) == SYM_OK) {
         if (sym_store_open(&s, db, err, sizeof err))
             fprintf(stderr, "cannot open %s: %s\n", db, err);
         sym_assistant_set_store(a, s);

@@ -10,6 +10,7 @@
 #include "core/module.h"
 #include "nlp/parse.h"
 #include "test.h"
+#include "modules/registry.h"
 
 static void test_slash(void)
 {
@@ -121,7 +122,7 @@ static void test_registry(void)
     int chat_modules = 0;
 
     sym_config_init(&cfg);
-    CHECK(sym_assistant_init(&a, &cfg, NULL) == SYM_OK);
+    CHECK(sym_assistant_init(&a, &cfg, NULL, sym_modules) == SYM_OK);
     CHECK(sym_assistant_turn(a, "/help", NULL, &t) == SYM_OK);
     for (m = sym_modules; *m; m++) {
         CHECK((*m)->name && (*m)->summary[SYM_LANG_EN] && (*m)->summary[SYM_LANG_RU]);
@@ -131,7 +132,7 @@ static void test_registry(void)
             CHECK(c->usage && c->usage[0] == '/');
             CHECK(c->summary[SYM_LANG_EN] && c->summary[SYM_LANG_RU]);
             /* The name finds this very command: no other module took it. */
-            CHECK(sym_module_find_command(c->name, &found) == c && found == *m);
+            CHECK(sym_module_find_command(sym_modules, c->name, &found) == c && found == *m);
             CHECK_CONTAINS(t.answer, c->usage); /* /help lists it */
             for (m2 = sym_modules; *m2; m2++)
                 for (c2 = (*m2)->commands; c2 && c2->name; c2++)
@@ -139,8 +140,8 @@ static void test_registry(void)
         }
     }
     CHECK(chat_modules == 1);
-    CHECK(sym_module_find_command("?", NULL) != NULL);
-    CHECK(sym_module_find_command("nonesuch", NULL) == NULL);
+    CHECK(sym_module_find_command(sym_modules, "?", NULL) != NULL);
+    CHECK(sym_module_find_command(sym_modules, "nonesuch", NULL) == NULL);
     sym_turn_clear(&t);
     sym_assistant_free(a);
     sym_config_free(&cfg);

@@ -14,6 +14,7 @@
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "test.h"
+#include "modules/registry.h"
 
 static const char *model_path;
 static char db_path[1024];
@@ -57,7 +58,7 @@ static struct sym_assistant *new_assistant(struct sym_config *cfg)
     sym_config_init(cfg);
     cfg->temp = 0;
     cfg->max_tokens = 8;
-    CHECK(sym_assistant_init(&a, cfg, open_model()) == SYM_OK);
+    CHECK(sym_assistant_init(&a, cfg, open_model(), sym_modules) == SYM_OK);
     sym_assistant_set_store(a, open_store());
     return a;
 }

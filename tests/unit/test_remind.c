@@ -14,6 +14,7 @@
 #include "memory/store.h"
 #include "modules/remind.h"
 #include "test.h"
+#include "modules/registry.h"
 
 /* 2027-06-12T09:00:00Z: 12:00 in Moscow, a Saturday. */
 #define NOW 1812790800
@@ -123,7 +124,7 @@ static void test_no_store(void)
     char out[1024];
 
     sym_config_init(&cfg);
-    if (sym_assistant_init(&a, &cfg, NULL) == SYM_OK) {
+    if (sym_assistant_init(&a, &cfg, NULL, sym_modules) == SYM_OK) {
         say(a, "/remind in 10 minutes check the oven", out, sizeof out);
         CHECK_CONTAINS(out, "Reminders are unavailable");
         say(a, "/reminders", out, sizeof out);
@@ -145,7 +146,7 @@ static void test_restart(void)
     struct sym_store *s;
 
     sym_config_init(&cfg);
-    if (sym_assistant_init(&a, &cfg, NULL))
+    if (sym_assistant_init(&a, &cfg, NULL, sym_modules))
         goto out;
     sym_assistant_set_store(a, open_store());
     s = sym_assistant_store(a);
@@ -202,7 +203,7 @@ int main(void)
     }
     snprintf(db, sizeof db, "%s/memory.db", dir);
     sym_config_init(&cfg);
-    if (sym_assistant_init(&a, &cfg, NULL) == SYM_OK) {
+    if (sym_assistant_init(&a, &cfg, NULL, sym_modules) == SYM_OK) {
         sym_assistant_set_store(a, open_store());
         if (sym_assistant_store(a))
             test_commands(a);

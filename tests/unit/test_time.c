@@ -13,6 +13,7 @@
 #include "core/module.h"
 #include "nlp/ru.h"
 #include "test.h"
+#include "modules/registry.h"
 
 #define JUNE_10_2027 1812618000 /* 2027-06-10T09:00:00Z, a Thursday */
 #define JUNE_12_2027 1812776700 /* 2027-06-12T05:05:00Z, a Saturday */
@@ -204,7 +205,7 @@ static const char *ask_natural(const char *command, enum sym_lang lang, const ch
     p.slots.event = (char *)event;
     p.slots.when = when ? *when : none;
     call.assistant = a;
-    call.command = sym_module_find_command(command, &m);
+    call.command = sym_module_find_command(sym_modules, command, &m);
     call.module = m;
     call.parse = &p;
     call.input = "(natural language)";
@@ -269,7 +270,7 @@ int main(void)
     struct sym_config cfg;
 
     sym_config_init(&cfg);
-    if (sym_assistant_init(&a, &cfg, NULL) != SYM_OK) {
+    if (sym_assistant_init(&a, &cfg, NULL, sym_modules) != SYM_OK) {
         fprintf(stderr, "cannot create the assistant\n");
         sym_config_free(&cfg);
         return 1;
