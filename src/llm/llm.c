@@ -438,7 +438,8 @@ const char *const *sym_llm_template_stops(const struct sym_llm *llm)
 }
 
 /*
- * The fallback template, for models without a usable chat template (documented in docs/USAGE.md (Chat template)):
+ * The fallback template, for models without a usable chat template (documented in docs/USAGE.md
+ * (Chat template)):
  *
  *     SYSTEM PROMPT\n\nUser: MESSAGE\nAssistant: ANSWER\nUser: MESSAGE\nAssistant:
  *
