@@ -275,21 +275,25 @@ static int load_model(struct cli *cli, struct sym_llm **llm)
 }
 
 /* Open the memory database (--db, SYMBIOT_DB, `db =` or the default path). NULL with the reason
- * printed when it cannot be opened. */
-static struct sym_store *open_store(const struct cli *cli)
+ * printed when it cannot be opened: for a command that needs it (`memory add`), the reason alone
+ * (a locked database says it is locked); for one that goes on without it, that memory is off. */
+static struct sym_store *open_store(const struct cli *cli, bool required)
 {
+    const char *off =
+        required ? "" : "memory is off (no facts, reminders or saved conversations): ";
     struct sym_store *store = NULL;
     char path[4096], err[1024];
 
     if (cli->cfg.db) {
         snprintf(path, sizeof path, "%s", cli->cfg.db);
     } else if (sym_store_default_path(path, sizeof path)) {
-        cli_error("memory is off (no facts, reminders or saved conversations): no place for the "
-                  "memory database (set XDG_DATA_HOME or HOME, or use --db PATH)");
+        cli_error("%sno place for the memory database (set XDG_DATA_HOME or HOME, or use --db "
+                  "PATH)",
+                  off);
         return NULL;
     }
     if (sym_store_open(&store, path, err, sizeof err)) {
-        cli_error("memory is off (no facts, reminders or saved conversations): %s", err);
+        cli_error("%s%s", off, err);
         return NULL;
     }
     return store;
@@ -375,7 +379,7 @@ static int set_up(struct cli *cli, struct cli_setup *s)
         return CLI_EXIT_USAGE;
     }
     if (needs & (CLI_NEED_STORE | CLI_NEED_STORE_REQUIRED)) {
-        s->store = open_store(cli);
+        s->store = open_store(cli, needs & CLI_NEED_STORE_REQUIRED);
         if (!s->store && needs & CLI_NEED_STORE_REQUIRED)
             return CLI_EXIT_FAIL;
     }

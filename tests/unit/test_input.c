@@ -1,13 +1,16 @@
 /*
  * test_input.c: the ground floor's checks on hostile input: the capped line reader
  * (sym_buf_getline: stops at the cap, keeps NULs, handles a last line without a newline) and the
- * JSON NUL finder (sym_jsontext_find_nul: raw NUL, "\u0000" escapes, the key they are under).
+ * JSON NUL finder (sym_jsontext_find_nul: raw NUL, "\u0000" escapes, the key they are under), and
+ * the server's Host check (sym_host_header_ok) on a table of hostile and good values.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/host.h"
 #include "base/jsontext.h"
 #include "test.h"
 
@@ -105,8 +108,74 @@ static void test_jsontext(void)
     CHECK(at == 11);
 }
 
+static void test_host_header(void)
+{
+    static const struct {
+        const char *value, *configured;
+        bool ok;
+    } cases[] = {
+        {"localhost", NULL, true},
+        {"LOCALHOST:8080", NULL, true},
+        {"127.0.0.1", NULL, true},
+        {"127.0.0.1:1", NULL, true},
+        {"127.1.2.3:65535", NULL, true},
+        {"[::1]", NULL, true},
+        {"[::1]:8080", NULL, true},
+        {"[evil.example]", NULL, false},
+        {"[evil.example]:80", NULL, false},
+        {"[::1].evil.example", NULL, false},
+        {"[::1]evil", NULL, false},
+        {"localhost:80@evil.example", NULL, false},
+        {"localhost@evil.example", NULL, false},
+        {"localhost.evil.example", NULL, false},
+        {"localhost.", NULL, false},
+        {"evil.example", NULL, false},
+        {"127.0.0.1.evil.example", NULL, false},
+        {"127.0.0.1.nip.io:8080", NULL, false},
+        {"127.1", NULL, false},
+        {"127.0.0.256", NULL, false},
+        {"", NULL, false},
+        {":8080", NULL, false},
+        {"localhost:", NULL, false},
+        {"localhost:0", NULL, false},
+        {"localhost:65536", NULL, false},
+        {"localhost:123456", NULL, false},
+        {"localhost:80:80", NULL, false},
+        {"localhost:8a", NULL, false},
+        {"localhost :80", NULL, false},
+        {"[::1", NULL, false},
+        {"10.0.0.5:8080", NULL, false},
+        /* the configured host */
+        {"10.0.0.5:8080", "10.0.0.5", true},
+        {"10.0.0.6:8080", "10.0.0.5", false},
+        {"box.lan:8080", "box.lan", true},
+        {"box.lan.evil.example", "box.lan", false},
+        {"[fe80::1]:8080", "fe80::1", true},
+        {"[fe80::2]:8080", "fe80::1", false},
+        /* a wildcard: any address, never a name */
+        {"192.168.1.5:8080", "0.0.0.0", true},
+        {"evil.example:8080", "0.0.0.0", false},
+        {"[2001:db8::1]:8080", "::", true},
+        {"[evil.example]", "::", false},
+        {"192.168.1.5", "::", true},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool got = sym_host_header_ok(cases[i].value, cases[i].configured);
+
+        if (got != cases[i].ok)
+            fprintf(stderr, "Host \"%s\" (configured %s): %s\n", cases[i].value,
+                    cases[i].configured ? cases[i].configured : "none",
+                    got ? "accepted" : "refused");
+        CHECK(got == cases[i].ok);
+    }
+    CHECK(!sym_host_header_ok(NULL, NULL));
+}
+
 int main(void)
 {
+    test_host_header();
     test_getline();
     test_jsontext();
     return test_report("test_input");
