@@ -7,6 +7,7 @@
 #     /dev/zero stop at the limit at once, with a clear error, in bounded memory.
 #   - A NUL in an import line, raw or as \u0000, is refused naming the line and the field;
 #     nothing of the file is imported.
+#   - What the docs promise: /quit in a pipe, serve options in the config file, export/import.
 . "$(dirname "$0")/lib.sh"
 export NO_COLOR=1
 VOCAB="$LLAMA_PREFIX/share/llama.cpp/models/ggml-vocab-llama-spm.gguf"
@@ -113,4 +114,39 @@ expect_rc 1 "a NUL in a tag is refused"
 expect_in "$err" '"tags" holds a NUL character' "the error names the tags"
 run_sym memory list --db "$T/n.db"
 check "nothing was stored cut short" [ -z "$out" ]
+# ---- 8. what the docs promise ----
+# The man page: /quit in piped input ends the session before the end of the input.
+printf '/help\n/quit\n/nonesuch-after-quit\n' | "$SYMBIOT" --db "$T/q.db" chat >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "/quit in a pipe ends the session cleanly"
+expect_not_in "$(cat "$T/out" "$T/err")" "nonesuch-after-quit" "the lines after /quit are not read"
+# USAGE.md: the serve options, the key among them, are not config settings, and saying so is
+# the error (after the warning about a readable secret, which is true either way).
+cfg="$XDG_CONFIG_HOME/symbiot/config"
+mkdir -p "$(dirname "$cfg")"
+printf 'api-key = sk-very-secret\n' >"$cfg"
+chmod 600 "$cfg"
+run_sym memory stats --db "$T/q.db"
+expect_rc 2 "api-key in the config file is a config error"
+expect_in "$err" "--api-key-file FILE" "the error says where the server's key goes"
+expect_not_in "$err" "unknown setting" "api-key is not called unknown"
+printf 'port = 8081\n' >"$cfg"
+run_sym memory stats --db "$T/q.db"
+expect_in "$err" "an option of \`symbiot serve\`, given on its command line (--port)" \
+    "port in the config says it is a serve option"
+rm -f "$cfg"
+# USAGE.md: export then import into an empty database gives the same facts in the same order,
+# numbered afresh (ids are not kept).
+for f in "first fact about tea" "second fact about cats" "third fact about rain"; do
+    "$SYMBIOT" memory add --db "$T/e.db" "$f" >/dev/null 2>&1
+done
+"$SYMBIOT" memory forget --db "$T/e.db" 2 >/dev/null 2>&1 </dev/null
+"$SYMBIOT" memory export --db "$T/e.db" "$T/e.jsonl" >/dev/null 2>&1
+check "the export holds the two facts left" [ "$(wc -l <"$T/e.jsonl")" = 2 ]
+run_sym memory import --db "$T/e2.db" "$T/e.jsonl"
+expect_rc 0 "the export imports into an empty database"
+"$SYMBIOT" memory list --db "$T/e2.db" --json >"$T/e2.json" 2>/dev/null
+check "the same texts in the same order" \
+    [ "$(jq -r 'sort_by(.id) | map(.text) | join("|")' "$T/e2.json")" = "first fact about tea|third fact about rain" ]
+check "numbered afresh: 1 and 2, not 1 and 3" [ "$(jq -r '[.[].id] | sort | join(",")' "$T/e2.json")" = "1,2" ]
 finish

@@ -2,6 +2,7 @@
 # hostile_http.sh: input made to hurt, over HTTP (issue 17, "Hostile input"), with raw requests
 # from test_rawhttp where curl would not send them:
 #   - a NUL in a JSON body, as "\u0000" or as a raw byte: 400 naming the field, nothing stored;
+#   - invalid UTF-8: a fact is refused (400), a chat message gets U+FFFD, as API.md says;
 #   - a database locked by another program: 503 with Retry-After on the API, not 500;
 #   - the Host check: only what a browser sends for this machine (localhost, 127.x.y.z, [::1],
 #     with a valid port), no empty Host, HTTP/1.1 without Host refused;
@@ -61,6 +62,15 @@ expect_json_error 400 invalid_value "a \\u0000 in a chat message"
 check "the chat error names the field" jqe '.error.param == "content"' <<<"$body"
 code=$(curl -s -o "$T/list" -w '%{http_code}' "http://127.0.0.1:$PORT/api/memory")
 check "nothing was stored, not even cut short" jqe '.total == 0' "$T/list"
+
+# ---- 8. invalid UTF-8, as API.md says: a fact is refused, a chat message gets U+FFFD ----
+post /api/memory $'{"text":"bad \xff bytes"}'
+expect_json_error 400 invalid_value "invalid UTF-8 in a fact's text"
+check "the error names the text" jqe '.error.param == "text"' <<<"$body"
+post /api/chat $'{"message":"/remind in 10 minutes tea \xff"}'
+expect_code 200 "invalid UTF-8 in a chat message is answered"
+curl -s "http://127.0.0.1:$PORT/api/reminders" >"$T/rem"
+check "its bad byte became U+FFFD" grep -qF $'tea \xef\xbf\xbd' "$T/rem"
 
 # ---- 6. the Host check ----
 for h in 'localhost' "localhost:$PORT" '127.0.0.1' "127.0.0.1:$PORT" '127.1.2.3' "[::1]:$PORT"; do
