@@ -130,11 +130,11 @@ expect_code 200 "a half-closed client gets its answer"
 check "with a whole completion" jqe '.choices[0].message.content | length > 0' <<<"$body"
 # Under load: its request waits in the queue behind a long generation.
 curl -sN -H 'Content-Type: application/json' --data-binary \
-    '{"messages":[{"role":"user","content":"Tell me a long story"}],"max_tokens":1500,"stream":true}' \
+    '{"messages":[{"role":"user","content":"Tell me a long story"}],"max_tokens":400,"stream":true}' \
     "http://127.0.0.1:$PORT/v1/chat/completions" >"$T/long.sse" 2>/dev/null &
 long_pid=$!
 for i in $(seq 100); do [ -s "$T/long.sse" ] && break; sleep 0.05; done
-printf "$req_text" | "$RAWHTTP" "$PORT" --half-close 60 >"$T/raw" 2>/dev/null
+printf "$req_text" | "$RAWHTTP" "$PORT" --half-close 240 >"$T/raw" 2>/dev/null
 code=$(head -n1 "$T/raw" | awk '{print $2}')
 body=$(sed '1,/^\r$/d' "$T/raw")
 expect_code 200 "a half-closed client queued behind a long generation gets its answer"
