@@ -144,6 +144,25 @@ static const char bench_usage[] =
     "  symbiot bench -m qwen2.5:0.5b\n"
     "  symbiot bench -m model.gguf --pp 128 --tg 32 --reps 1 --json\n";
 
+static const char tools_usage[] =
+    "Usage: symbiot tools [--json]\n"
+    "       symbiot tools call [--json] NAME [JSON-ARGS]\n"
+    "List the tools a model may call (the modules' commands, as tools), or run one by hand and\n"
+    "print its result. A tool that may remove something (forget, cancel) asks on the terminal\n"
+    "first [y/N]; without a terminal it is refused unless `tools-allow = NAME,...` (or `*`) in\n"
+    "the config allows it. Exit status 2 for an unknown tool or arguments that do not match\n"
+    "its schema, 1 when the tool fails or is refused.\n"
+    "\n"
+    "Options:\n"
+    "      --json               list: every tool with its full JSON schema; call: the result\n"
+    "                           as one JSON object (tool, source, text, is_error)\n"
+    "      --db PATH            the memory database (default $XDG_DATA_HOME/symbiot/memory.db)\n"
+    "\n"
+    "Examples:\n"
+    "  symbiot tools\n"
+    "  symbiot tools call time '{\"place\": \"Tokyo\"}'\n"
+    "  symbiot tools call remind '{\"when\": \"in 10 minutes\", \"text\": \"tea\"}'\n";
+
 static const char help_usage[] =
     "Usage: symbiot help [COMMAND]\n"
     "Print the help: the commands and the global options, or COMMAND's own usage (the same as\n"
@@ -278,6 +297,21 @@ static int parse_bench(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
+/* `tools` and `tools call NAME [JSON-ARGS]`. */
+static int parse_tools(struct cli *cli, int argc, char **argv, int *code)
+{
+    if (argc > 1 && strcmp(argv[1], "call"))
+        return usage_error("tools: unknown subcommand (try `symbiot tools call NAME 'JSON'`)",
+                           code);
+    if (argc > 1 && argc < 3)
+        return usage_error("usage: symbiot tools call NAME [JSON-ARGS]", code);
+    if (argc > 4)
+        return usage_error("tools call: too many arguments; quote the JSON as one argument", code);
+    cli->operands = argv + 1;
+    cli->n_operands = argc - 1;
+    return 0;
+}
+
 /* pull and models: the words after the command, read by their runners. */
 static int parse_operands(struct cli *cli, int argc, char **argv, int *code)
 {
@@ -336,6 +370,11 @@ static int run_ask(struct cli *cli, struct cli_setup *s)
 static int run_reminders(struct cli *cli, struct cli_setup *s)
 {
     return cli_reminders(cli, s->assistant);
+}
+
+static int run_tools(struct cli *cli, struct cli_setup *s)
+{
+    return cli_tools(cli, s->assistant);
 }
 
 static int run_memory(struct cli *cli, struct cli_setup *s)
@@ -413,6 +452,9 @@ static const struct cli_cmd commands[] = {
     {"reminders", CLI_REMINDERS, parse_reminders, run_reminders,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_ASSISTANT, "list the pending reminders", reminders_usage,
      NULL},
+    {"tools", CLI_TOOLS, parse_tools, run_tools,
+     CLI_NEED_STORE | CLI_NEED_EMBEDDER | CLI_NEED_ASSISTANT,
+     "the tools a model may call: list them, or `tools call NAME 'JSON'`", tools_usage, NULL},
     {"conversations", CLI_CONVERSATIONS, parse_conversations, run_conversations,
      CLI_NEED_STORE_REQUIRED, "list the stored conversations, or delete one or all",
      conversations_usage, NULL},
