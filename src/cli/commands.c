@@ -147,11 +147,12 @@ static const char bench_usage[] =
 static const char tools_usage[] =
     "Usage: symbiot tools [--json]\n"
     "       symbiot tools call [--json] NAME [JSON-ARGS]\n"
-    "List the tools a model may call (the modules' commands, as tools), or run one by hand and\n"
-    "print its result. A tool that may remove something (forget, cancel) asks on the terminal\n"
-    "first [y/N]; without a terminal it is refused unless `tools-allow = NAME,...` (or `*`) in\n"
-    "the config allows it. Exit status 2 for an unknown tool or arguments that do not match\n"
-    "its schema, 1 when the tool fails or is refused.\n"
+    "List the tools a model may call (the modules' commands, and the tools of the MCP servers\n"
+    "in $XDG_CONFIG_HOME/symbiot/mcp.json as SERVER__TOOL), or run one by hand and print its\n"
+    "result. A tool that may remove something (forget, cancel, an MCP tool not marked\n"
+    "read-only) asks on the terminal first [y/N]; without a terminal it is refused unless\n"
+    "`tools-allow = NAME,...` (or `*`) in the config allows it. Exit status 2 for an unknown\n"
+    "tool or arguments that do not match its schema, 1 when the tool fails or is refused.\n"
     "\n"
     "Options:\n"
     "      --json               list: every tool with its full JSON schema; call: the result\n"
@@ -161,7 +162,8 @@ static const char tools_usage[] =
     "Examples:\n"
     "  symbiot tools\n"
     "  symbiot tools call time '{\"place\": \"Tokyo\"}'\n"
-    "  symbiot tools call remind '{\"when\": \"in 10 minutes\", \"text\": \"tea\"}'\n";
+    "  symbiot tools call remind '{\"when\": \"in 10 minutes\", \"text\": \"tea\"}'\n"
+    "  symbiot tools call everything__echo '{\"message\": \"hi\"}'\n";
 
 static const char help_usage[] =
     "Usage: symbiot help [COMMAND]\n"

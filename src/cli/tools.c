@@ -17,8 +17,16 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/paths.h"
 #include "modules/registry.h"
 #include "tools/tools.h"
+
+/* One line about an MCP server that failed; the rest goes on. */
+static void warn_line(const char *line, void *data)
+{
+    (void)data;
+    cli_error("%s", line);
+}
 
 /* Ask on the terminal whether to run a tool that may remove something. */
 static int confirm_tty(const struct sym_tool *tool, const char *args, void *data)
@@ -163,16 +171,26 @@ static int call(struct cli *cli, struct sym_tools *t, const char *name, const ch
 int cli_tools(struct cli *cli, struct sym_assistant *a)
 {
     struct sym_tools *t = NULL;
-    int code;
+    char path[4096];
+    enum sym_status rc;
+    int code = CLI_EXIT_FAIL;
 
     if (sym_tools_init(&t, a, sym_modules, &cli->cfg)) {
         cli_error("out of memory");
         return CLI_EXIT_FAIL;
     }
-    if (cli->n_operands >= 1)
+    /* A broken mcp.json is the user's to fix, but the modules' tools still work: one line. */
+    if (!sym_path_config(path, sizeof path, "mcp.json")) {
+        rc = sym_tools_load_mcp(t, path);
+        if (rc && rc != SYM_ERR_NOT_FOUND)
+            cli_error("%s", sym_tools_errmsg(t));
+    }
+    if (cli->n_operands >= 1) {
         code = call(cli, t, cli->operands[1], cli->n_operands > 2 ? cli->operands[2] : NULL);
-    else
+    } else {
+        sym_tools_start_mcp(t, NULL, warn_line, NULL);
         code = cli->json ? list_json(t) : list_text(t);
+    }
     sym_tools_free(t);
     return code;
 }

@@ -10,6 +10,13 @@
  * it. A word that needs quoting is double-quoted with backslash escapes (nlp/parse.h); the last
  * argument is left bare when it can be, so a command that reads its argument text whole sees it
  * as typed. Control characters (a newline from a model) become spaces: a command is one line.
+ *
+ * MCP servers (tools/mcp.h) are read from mcp.json at sym_tools_load_mcp() and started on demand:
+ * all of them when the whole list is wanted (sym_tools_start_mcp), only the one whose tool is
+ * called otherwise. A server that fails is reported in one line and left out; the rest go on.
+ * Its tools are named SERVER__TOOL (two underscores: OpenAI's function names allow no dot), and
+ * their arguments are checked against the server's schema (required properties, unknown ones
+ * when additionalProperties is false, the JSON types of the properties) before the call.
  */
 #include "tools/tools.h"
 
@@ -23,14 +30,24 @@
 #include "core/assistant.h"
 #include "core/config.h"
 #include "core/module.h"
+#include "tools/mcp.h"
 
 #define ARGS_MAX (64 * 1024) /* a call's arguments as JSON text */
 
 /* One tool and what it runs. */
 struct entry {
     struct sym_tool pub;
-    char *schema; /* owned: pub.schema */
-    const struct sym_command *command;
+    char *schema;                      /* owned: pub.schema */
+    const struct sym_command *command; /* a module tool; NULL for an MCP one */
+    size_t server;                     /* an MCP tool: its server, an index of servers */
+    char *name, *description, *remote; /* an MCP tool: owned; remote is the server's name for it */
+};
+
+/* An MCP server from mcp.json. */
+struct server {
+    struct sym_mcp *conn; /* NULL until started */
+    bool tried;           /* started once (perhaps failed): never twice */
+    char err[512];        /* why it failed */
 };
 
 struct sym_tools {
@@ -38,6 +55,9 @@ struct sym_tools {
     const struct sym_config *cfg;
     struct entry *items;
     size_t n, cap;
+    struct sym_mcp_spec *specs;
+    struct server *servers;
+    size_t n_servers;
     char err[512];
 };
 
@@ -159,8 +179,16 @@ void sym_tools_free(struct sym_tools *t)
 
     if (!t)
         return;
-    for (i = 0; i < t->n; i++)
+    for (i = 0; i < t->n; i++) {
         free(t->items[i].schema);
+        free(t->items[i].name);
+        free(t->items[i].description);
+        free(t->items[i].remote);
+    }
+    for (i = 0; i < t->n_servers; i++)
+        sym_mcp_close(t->servers[i].conn);
+    sym_mcp_specs_free(t->specs, t->n_servers);
+    free(t->servers);
     free(t->items);
     free(t);
 }
@@ -322,6 +350,238 @@ static enum sym_status module_line(struct sym_tools *t, const struct sym_command
     return rc;
 }
 
+/* ---- MCP servers ---- */
+
+enum sym_status sym_tools_load_mcp(struct sym_tools *t, const char *path)
+{
+    enum sym_status rc;
+
+    t->err[0] = '\0';
+    if (t->specs)
+        return SYM_OK;
+    rc = sym_mcp_config_load(path, &t->specs, &t->n_servers, t->err, sizeof t->err);
+    if (rc)
+        return rc;
+    t->servers = calloc(t->n_servers + 1, sizeof *t->servers);
+    if (!t->servers) {
+        sym_mcp_specs_free(t->specs, t->n_servers);
+        t->specs = NULL;
+        t->n_servers = 0;
+        set_err(t, "out of memory");
+        return SYM_ERR_NOMEM;
+    }
+    return SYM_OK;
+}
+
+/* Start server i (once) and add its tools. SYM_OK, or its error with the reason in its err. */
+static enum sym_status start_server(struct sym_tools *t, size_t i)
+{
+    struct server *s = &t->servers[i];
+    struct sym_mcp_tool *tools = NULL;
+    size_t n = 0, k;
+    enum sym_status rc;
+
+    if (s->tried)
+        return s->conn ? SYM_OK : SYM_ERR_IO;
+    s->tried = true;
+    rc = sym_mcp_start(&s->conn, &t->specs[i], s->err, sizeof s->err);
+    if (!rc)
+        rc = sym_mcp_list_tools(s->conn, &tools, &n, s->err, sizeof s->err);
+    for (k = 0; !rc && k < n; k++) {
+        struct entry *e;
+        size_t len = strlen(t->specs[i].name) + strlen(tools[k].name) + 3;
+
+        if (grow(t)) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        e = &t->items[t->n];
+        memset(e, 0, sizeof *e);
+        e->name = malloc(len);
+        if (!e->name) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        snprintf(e->name, len, "%s__%s", t->specs[i].name, tools[k].name);
+        e->server = i;
+        e->remote = tools[k].name;
+        e->description = tools[k].description;
+        e->schema = tools[k].schema;
+        tools[k].name = tools[k].description = tools[k].schema = NULL;
+        e->pub.name = e->name;
+        e->pub.description = e->description;
+        e->pub.schema = e->schema;
+        e->pub.source = t->specs[i].name;
+        e->pub.kind = SYM_TOOL_KIND_MCP;
+        e->pub.read_only = tools[k].read_only;
+        e->pub.destructive = tools[k].destructive;
+        t->n++;
+    }
+    if (rc == SYM_ERR_NOMEM)
+        snprintf(s->err, sizeof s->err, "out of memory");
+    if (rc) {
+        /* Its tools, if some were added, go with it: a half-listed server is not offered. */
+        while (t->n && !t->items[t->n - 1].command && t->items[t->n - 1].server == i) {
+            struct entry *e = &t->items[--t->n];
+
+            free(e->name);
+            free(e->description);
+            free(e->remote);
+            free(e->schema);
+        }
+        sym_mcp_close(s->conn);
+        s->conn = NULL;
+    }
+    sym_mcp_tools_free(tools, n);
+    return rc;
+}
+
+size_t sym_tools_start_mcp(struct sym_tools *t, const char *server, sym_tools_warn_fn warn,
+                           void *data)
+{
+    size_t i, failed = 0;
+
+    for (i = 0; i < t->n_servers; i++) {
+        if (server && strcmp(server, t->specs[i].name))
+            continue;
+        if (t->servers[i].tried)
+            continue;
+        if (start_server(t, i)) {
+            failed++;
+            if (warn)
+                warn(t->servers[i].err, data);
+        }
+    }
+    return failed;
+}
+
+size_t sym_tools_mcp_servers(const struct sym_tools *t)
+{
+    return t->n_servers;
+}
+
+/* The JSON type name of a value, as a schema says it. */
+static bool type_matches(const cJSON *v, const char *type)
+{
+    if (!strcmp(type, "string"))
+        return cJSON_IsString(v);
+    if (!strcmp(type, "number"))
+        return cJSON_IsNumber(v);
+    if (!strcmp(type, "integer"))
+        return cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble;
+    if (!strcmp(type, "boolean"))
+        return cJSON_IsBool(v);
+    if (!strcmp(type, "array"))
+        return cJSON_IsArray(v);
+    if (!strcmp(type, "object"))
+        return cJSON_IsObject(v);
+    if (!strcmp(type, "null"))
+        return cJSON_IsNull(v);
+    return true; /* a type this check does not know: the server will judge */
+}
+
+/* Check args against an MCP tool's inputSchema, at the top level. */
+static enum sym_status check_schema(struct sym_tools *t, const struct entry *e, const cJSON *args)
+{
+    cJSON *schema = cJSON_Parse(e->schema), *props, *req, *r, *a;
+    enum sym_status rc = SYM_OK;
+
+    if (!schema)
+        return SYM_OK;
+    props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+    req = cJSON_GetObjectItemCaseSensitive(schema, "required");
+    cJSON_ArrayForEach(r, req)
+    {
+        if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(args, r->valuestring)) {
+            set_err(t, "%s needs the argument \"%s\"", e->pub.name, r->valuestring);
+            rc = SYM_ERR_INVALID;
+            goto out;
+        }
+    }
+    cJSON_ArrayForEach(a, args)
+    {
+        cJSON *p = cJSON_GetObjectItemCaseSensitive(props, a->string), *type, *ty;
+        bool ok = false;
+
+        if (!p) {
+            if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(schema, "additionalProperties"))) {
+                set_err(t, "%s has no argument \"%s\"", e->pub.name, a->string);
+                rc = SYM_ERR_INVALID;
+                goto out;
+            }
+            continue;
+        }
+        type = cJSON_GetObjectItemCaseSensitive(p, "type");
+        if (cJSON_IsString(type))
+            ok = type_matches(a, type->valuestring);
+        else if (cJSON_IsArray(type))
+            cJSON_ArrayForEach(ty, type) ok |=
+                cJSON_IsString(ty) && type_matches(a, ty->valuestring);
+        else
+            ok = true;
+        if (!ok) {
+            char *want = cJSON_PrintUnformatted(type);
+
+            set_err(t, "%s: the argument \"%s\" must be of type %s", e->pub.name, a->string,
+                    want ? want : "?");
+            free(want);
+            rc = SYM_ERR_INVALID;
+            goto out;
+        }
+    }
+out:
+    cJSON_Delete(schema);
+    return rc;
+}
+
+/* Run an MCP tool on its server (started now if need be). */
+static enum sym_status call_mcp(struct sym_tools *t, const struct entry *e, const char *args,
+                                struct sym_tool_result *res)
+{
+    struct server *s = &t->servers[e->server];
+    enum sym_status rc;
+
+    if (!s->conn) {
+        set_err(t, "%s", s->err[0] ? s->err : "the MCP server is not running");
+        return SYM_ERR_IO;
+    }
+    rc = sym_mcp_call(s->conn, e->remote, args, &res->text, &res->structure, &res->is_error, t->err,
+                      sizeof t->err);
+    if (rc == SYM_ERR_IO || rc == SYM_ERR_TIMEOUT || rc == SYM_ERR_TOO_LONG) {
+        /* The session is broken: a later call starts nothing and says why. */
+        snprintf(s->err, sizeof s->err, "%s", t->err);
+        sym_mcp_close(s->conn);
+        s->conn = NULL;
+    }
+    return rc;
+}
+
+/* The tool called name; an MCP tool's server is started when it has not been. NULL with *rc
+ * SYM_ERR_NOT_FOUND (no such tool) or the server's failure, the reason set. */
+static struct entry *find_started(struct sym_tools *t, const char *name, enum sym_status *rc)
+{
+    struct entry *e = find_entry(t, name);
+    size_t i;
+
+    for (i = 0; !e && i < t->n_servers; i++) {
+        size_t len = strlen(t->specs[i].name);
+
+        if (!strncmp(name, t->specs[i].name, len) && !strncmp(name + len, "__", 2) &&
+            !t->servers[i].tried) {
+            *rc = start_server(t, i);
+            if (*rc) {
+                set_err(t, "%s", t->servers[i].err);
+                return NULL;
+            }
+            e = find_entry(t, name);
+        }
+    }
+    *rc = e ? SYM_OK : SYM_ERR_NOT_FOUND;
+    if (!e)
+        set_err(t, "no tool called \"%s\" (`symbiot tools` lists them)", name);
+    return e;
+}
+
 /* Run a module tool: its slash line (module_line) through the assistant, the answer as the
  * result. */
 static enum sym_status call_module(struct sym_tools *t, const struct entry *e, const char *line,
@@ -348,18 +608,17 @@ out:
 enum sym_status sym_tools_call(struct sym_tools *t, const char *name, const char *args,
                                sym_tool_confirm_fn confirm, void *data, struct sym_tool_result *res)
 {
-    struct entry *e = find_entry(t, name);
     struct sym_buf line = {0};
+    struct entry *e;
     cJSON *json = NULL;
     char *text = NULL;
     enum sym_status rc = SYM_OK;
 
     memset(res, 0, sizeof *res);
     t->err[0] = '\0';
-    if (!e) {
-        set_err(t, "no tool called \"%s\" (`symbiot tools` lists them)", name);
-        return SYM_ERR_NOT_FOUND;
-    }
+    e = find_started(t, name, &rc);
+    if (!e)
+        return rc == SYM_ERR_NOT_FOUND || rc == SYM_ERR_NOMEM ? rc : SYM_ERR_IO;
     if (!args || !*args)
         args = "{}";
     if (strlen(args) > ARGS_MAX) {
@@ -373,7 +632,7 @@ enum sym_status sym_tools_call(struct sym_tools *t, const char *name, const char
         goto out;
     }
     /* The arguments are checked before anyone is asked: no yes/no for a call that cannot run. */
-    rc = module_line(t, e->command, json, &line);
+    rc = e->command ? module_line(t, e->command, json, &line) : check_schema(t, e, json);
     if (rc)
         goto out;
     if (sym_tools_asks(t, &e->pub)) {
@@ -396,7 +655,7 @@ enum sym_status sym_tools_call(struct sym_tools *t, const char *name, const char
             goto out;
         }
     }
-    rc = call_module(t, e, sym_buf_str(&line), res);
+    rc = e->command ? call_module(t, e, sym_buf_str(&line), res) : call_mcp(t, e, args, res);
 out:
     if (rc)
         sym_tool_result_clear(res);

@@ -67,6 +67,25 @@ enum sym_status sym_tools_init(struct sym_tools **out, struct sym_assistant *a,
                                const struct sym_config *cfg);
 void sym_tools_free(struct sym_tools *t);
 
+/*
+ * Read the MCP servers configured in the file at path (mcp.h: {"mcpServers": {...}}); none is
+ * started yet. SYM_ERR_NOT_FOUND when there is no such file (no servers), SYM_ERR_INVALID when it
+ * is malformed (the reason, naming the file and the server, in sym_tools_errmsg()), SYM_ERR_IO,
+ * SYM_ERR_NOMEM. A second call does nothing.
+ */
+enum sym_status sym_tools_load_mcp(struct sym_tools *t, const char *path);
+
+/* Told one line about a server that failed (it could not start, exited, hung, answered garbage). */
+typedef void (*sym_tools_warn_fn)(const char *line, void *data);
+
+/* Start the configured MCP servers that have not been started (all of them, or only the one
+ * called server) and add their tools to the list. A server that fails is left out and warn (may
+ * be NULL) gets one line about it; the others go on. Returns the number that failed. */
+size_t sym_tools_start_mcp(struct sym_tools *t, const char *server, sym_tools_warn_fn warn,
+                           void *data);
+/* The number of MCP servers configured. */
+size_t sym_tools_mcp_servers(const struct sym_tools *t);
+
 /* The number of tools listed so far, and the i-th (borrowed). Module tools come first, in the
  * module table's order. */
 size_t sym_tools_count(const struct sym_tools *t);
@@ -77,7 +96,8 @@ const struct sym_tool *sym_tools_find(const struct sym_tools *t, const char *nam
 /*
  * Call the tool called name with args (JSON text of an object; NULL or "" = no arguments).
  * SYM_OK with *res filled (res->is_error when the tool itself failed). Errors, with the reason in
- * sym_tools_errmsg(): SYM_ERR_NOT_FOUND (no such tool), SYM_ERR_INVALID (args is not a JSON
+ * sym_tools_errmsg(): SYM_ERR_NOT_FOUND (no such tool; an MCP tool's server is started first
+ * when it has not been), SYM_ERR_INVALID (args is not a JSON
  * object, or does not match the schema: the reason names the argument), SYM_ERR_DENIED (the tool
  * removes something and confirm said no, or there is no confirm and tools-allow does not name
  * it), SYM_ERR_IO / SYM_ERR_TIMEOUT (an MCP server failed), or the command's own status.

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# mcp.sh: MCP on the real binary against the real thing. The client: `symbiot tools` and `tools
+# call` with the reference server @modelcontextprotocol/server-everything (pinned by
+# tests/mcp/package-lock.json, installed outside the checkout by tests/mcp/setup.sh) configured in
+# $XDG_CONFIG_HOME/symbiot/mcp.json next to servers that hang, answer garbage, exit, do not exist
+# or send an endless line: each gives one clear line and the rest goes on.
+. "$(dirname "$0")/lib.sh"
+
+out=$(SYMBIOT_CACHE="$SYM_CACHE" bash "$(dirname "$0")/../mcp/setup.sh")
+setup_rc=$?
+if [ $setup_rc -ne 0 ]; then
+    skip "${out:-tests/mcp/setup.sh failed (status $setup_rc)}"
+    finish
+    exit
+fi
+NODE_MODULES=${out##*$'\n'}
+EVERYTHING="$NODE_MODULES/@modelcontextprotocol/server-everything/dist/index.js"
+mkdir -p "$XDG_CONFIG_HOME/symbiot"
+MCP_JSON="$XDG_CONFIG_HOME/symbiot/mcp.json"
+
+# --- the client: server-everything alone ---
+jq -n --arg e "$EVERYTHING" \
+    '{mcpServers: {everything: {command: "node", args: [$e, "stdio"], env: {SYMBIOT_TEST: "1"}}}}' \
+    >"$MCP_JSON"
+run_sym tools
+expect_rc 0 "tools with an MCP server"
+expect_in "$out" "everything__echo" "the server's echo tool is listed"
+expect_in "$out" "time" "the modules' tools are still listed"
+check "nothing on stderr with a good server" test -z "$err"
+run_sym tools --json
+check "MCP tools carry their server, kind and schema" \
+    jq -e '.[] | select(.name == "everything__get-sum") | .source == "everything"
+        and .kind == "mcp" and .input_schema.properties.a.type == "number"' <<<"$out"
+run_sym tools call everything__echo '{"message": "hello from symbiot"}'
+expect_rc 0 "tools call everything__echo"
+expect_in "$out" "Echo: hello from symbiot" "echo answers"
+run_sym --json tools call everything__get-sum '{"a": 2, "b": 3}'
+expect_rc 0 "tools call everything__get-sum --json"
+check "get-sum gives 5" jq -e '.text | contains("5")' <<<"$out"
+run_sym --json tools call everything__get-structured-content '{"location": "New York"}'
+check "structuredContent comes through" jq -e '.structured.temperature != null' <<<"$out"
+run_sym tools call everything__get-env
+check "the env of mcp.json reaches the server" grep -q SYMBIOT_TEST <<<"$out"
+run_sym tools call everything__get-sum '{"a": "two", "b": 3}'
+expect_rc 2 "a string for a number"
+expect_in "$err" '"a" must be of type' "the wrong argument is named"
+run_sym tools call everything__get-sum '{"b": 3}'
+expect_rc 2 "a missing argument"
+expect_in "$err" '"a"' "the missing argument is named"
+run_sym tools call everything__nonesuch
+expect_rc 2 "an unknown MCP tool"
+
+# --- broken servers next to the good one ---
+jq -n --arg e "$EVERYTHING" '{mcpServers: {
+    everything: {command: "node", args: [$e, "stdio"]},
+    hang: {command: "sleep", args: ["60"], timeout: 2},
+    garbage: {command: "sh", args: ["-c", "read l; echo Server starting on stdout; sleep 5"],
+              timeout: 2},
+    quits: {command: "sh", args: ["-c", "echo no config file >&2; exit 3"]},
+    missing: {command: "/nonexistent/mcp-server"},
+    endless: {command: "sh", args: ["-c", "read l; head -c 5000000 /dev/zero | tr \"\\\\0\" x"],
+              timeout: 10},
+    web: {url: "https://example.com/mcp"}}}' >"$MCP_JSON"
+run_sym tools
+expect_rc 0 "tools with a bad mcp.json entry"
+expect_in "$err" "has a url" "an HTTP server is refused by name"
+jq 'del(.mcpServers.web)' "$MCP_JSON" >"$T/m.json" && mv "$T/m.json" "$MCP_JSON"
+start=$(date +%s)
+run_sym tools
+took=$(($(date +%s) - start))
+expect_rc 0 "tools with broken servers"
+expect_in "$out" "everything__echo" "the good server's tools are listed next to broken ones"
+expect_in "$err" 'MCP server "hang" did not answer initialize within 2 s' "a hanging server: one line"
+expect_in "$err" 'MCP server "garbage" answered initialize with garbage (not JSON): Server starting' \
+    "a garbage server: one line"
+expect_in "$err" 'MCP server "quits" exited before answering initialize: no config file' \
+    "a server that exits: one line with its last stderr line"
+expect_in "$err" 'MCP server "missing": cannot start /nonexistent/mcp-server' "a missing program"
+expect_in "$err" 'MCP server "endless" sent a line longer than 4 MiB' "an endless line is cut"
+check "one line per broken server" test "$(grep -c . <<<"$err")" -eq 5
+check "the hanging server costs its timeout, not more ($took s)" test "$took" -lt 20
+run_sym tools call hang__anything
+expect_rc 1 "calling a hanging server's tool"
+expect_in "$err" "did not answer initialize" "the call says why"
+run_sym tools call everything__echo '{"message": "still here"}'
+expect_rc 0 "a call to the good server starts only that one"
+check "no line about the broken servers on a call to another" test -z "$err"
+
+printf '{"mcpServers": ' >"$MCP_JSON"
+run_sym tools
+expect_rc 0 "a broken mcp.json leaves the modules' tools"
+expect_in "$err" "mcp.json: not JSON" "a broken mcp.json is named"
+expect_in "$out" "remember" "the modules' tools stay"
+
+finish
