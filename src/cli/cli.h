@@ -24,6 +24,7 @@ enum cli_command {
     CLI_MEMORY,
     CLI_CONVERSATIONS,
     CLI_TOOLS,
+    CLI_MCP,
     CLI_STATS,
     CLI_FEEDBACK_EXPORT,
     CLI_SERVE,
@@ -180,6 +181,9 @@ void cli_free(struct cli *cli);
 /* `symbiot tools [--json]` and `symbiot tools call NAME [JSON]` over a (tools.c). Returns the
  * exit code. */
 int cli_tools(struct cli *cli, struct sym_assistant *a);
+/* `symbiot mcp`: the MCP server over stdin and stdout, offering the modules' tools (tools.c).
+ * Returns the exit code. */
+int cli_mcp(struct cli *cli, struct sym_assistant *a);
 
 /* ---- rendering (render.c) ---- */
 void cli_render_init(struct cli *cli);

@@ -165,6 +165,20 @@ static const char tools_usage[] =
     "  symbiot tools call remind '{\"when\": \"in 10 minutes\", \"text\": \"tea\"}'\n"
     "  symbiot tools call everything__echo '{\"message\": \"hi\"}'\n";
 
+static const char mcp_usage[] =
+    "Usage: symbiot mcp [--db PATH]\n"
+    "Be an MCP server on stdin and stdout (JSON-RPC 2.0, one message per line), so another\n"
+    "assistant or an editor can use Symbiot's tools: your memory (remember, memories, forget,\n"
+    "pin), reminders (remind, reminders, cancel) and the time (time, date, weekday, until).\n"
+    "Only protocol goes to stdout; errors go to stderr. A tool that removes something (forget,\n"
+    "cancel) runs only when `tools-allow` in the config names it: there is no one to ask.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH            the memory database (default $XDG_DATA_HOME/symbiot/memory.db)\n"
+    "\n"
+    "Example, an MCP client's configuration:\n"
+    "  {\"mcpServers\": {\"symbiot\": {\"command\": \"symbiot\", \"args\": [\"mcp\"]}}}\n";
+
 static const char help_usage[] =
     "Usage: symbiot help [COMMAND]\n"
     "Print the help: the commands and the global options, or COMMAND's own usage (the same as\n"
@@ -299,6 +313,16 @@ static int parse_bench(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
+/* `mcp`: no operands. */
+static int parse_mcp(struct cli *cli, int argc, char **argv, int *code)
+{
+    (void)cli;
+    (void)argv;
+    if (argc > 1)
+        return usage_error("mcp takes no arguments (only --db and --config)", code);
+    return 0;
+}
+
 /* `tools` and `tools call NAME [JSON-ARGS]`. */
 static int parse_tools(struct cli *cli, int argc, char **argv, int *code)
 {
@@ -379,6 +403,11 @@ static int run_tools(struct cli *cli, struct cli_setup *s)
     return cli_tools(cli, s->assistant);
 }
 
+static int run_mcp(struct cli *cli, struct cli_setup *s)
+{
+    return cli_mcp(cli, s->assistant);
+}
+
 static int run_memory(struct cli *cli, struct cli_setup *s)
 {
     return cli_memory(cli, s->store);
@@ -457,6 +486,9 @@ static const struct cli_cmd commands[] = {
     {"tools", CLI_TOOLS, parse_tools, run_tools,
      CLI_NEED_STORE | CLI_NEED_EMBEDDER | CLI_NEED_ASSISTANT,
      "the tools a model may call: list them, or `tools call NAME 'JSON'`", tools_usage, NULL},
+    {"mcp", CLI_MCP, parse_mcp, run_mcp,
+     CLI_NEED_STORE_REQUIRED | CLI_NEED_EMBEDDER | CLI_NEED_ASSISTANT,
+     "be an MCP server on stdio: your memory, reminders and time as tools", mcp_usage, NULL},
     {"conversations", CLI_CONVERSATIONS, parse_conversations, run_conversations,
      CLI_NEED_STORE_REQUIRED, "list the stored conversations, or delete one or all",
      conversations_usage, NULL},

@@ -19,7 +19,9 @@
 #include "cli/cli.h"
 #include "base/paths.h"
 #include "modules/registry.h"
+#include "tools/mcp_server.h"
 #include "tools/tools.h"
+#include "version.h"
 
 /* One line about an MCP server that failed; the rest goes on. */
 static void warn_line(const char *line, void *data)
@@ -193,4 +195,23 @@ int cli_tools(struct cli *cli, struct sym_assistant *a)
     }
     sym_tools_free(t);
     return code;
+}
+
+int cli_mcp(struct cli *cli, struct sym_assistant *a)
+{
+    struct sym_tools *t = NULL;
+    enum sym_status rc;
+
+    /* The modules' tools only: offering the MCP servers' tools again could make a loop. */
+    if (sym_tools_init(&t, a, sym_modules, &cli->cfg)) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    rc = sym_mcp_serve(t, stdin, stdout, SYM_VERSION);
+    sym_tools_free(t);
+    if (rc) {
+        cli_error("mcp: %s", rc == SYM_ERR_IO ? "cannot write to stdout" : sym_status_str(rc));
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }

@@ -3,7 +3,9 @@
 # call` with the reference server @modelcontextprotocol/server-everything (pinned by
 # tests/mcp/package-lock.json, installed outside the checkout by tests/mcp/setup.sh) configured in
 # $XDG_CONFIG_HOME/symbiot/mcp.json next to servers that hang, answer garbage, exit, do not exist
-# or send an endless line: each gives one clear line and the rest goes on.
+# or send an endless line: each gives one clear line and the rest goes on. The server: `symbiot
+# mcp` in a session with the SDK's client (tests/mcp/client.mjs), then raw lines: garbage, an
+# overlong line, a request after them, and forget allowed by tools-allow.
 . "$(dirname "$0")/lib.sh"
 
 out=$(SYMBIOT_CACHE="$SYM_CACHE" bash "$(dirname "$0")/../mcp/setup.sh")
@@ -85,6 +87,48 @@ expect_in "$err" "did not answer initialize" "the call says why"
 run_sym tools call everything__echo '{"message": "still here"}'
 expect_rc 0 "a call to the good server starts only that one"
 check "no line about the broken servers on a call to another" test -z "$err"
+
+# --- the server: a session with the official SDK client ---
+rm -f "$MCP_JSON"
+mkdir -p "$T/node"
+cp "$(dirname "$0")/../mcp/client.mjs" "$T/node/"
+ln -sfn "$NODE_MODULES" "$T/node/node_modules"
+SYMBIOT="$SYMBIOT" node "$T/node/client.mjs" >"$T/node.out" 2>"$T/node.err"
+node_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+    "ok - "*) pass ;;
+    "not ok - "*) fail "${line#not ok - }" ;;
+    esac
+done <"$T/node.out"
+check "the SDK client ran to the end (status $node_rc): $(tail -c 500 "$T/node.err")" \
+    test "$node_rc" -eq 0
+check "the SDK session made its checks" grep -q '^ok - tools/call memories finds the fact' "$T/node.out"
+
+# Raw lines: garbage and an overlong line get errors and the session goes on; stdout is protocol.
+{
+    echo 'not json at all'
+    head -c 5000000 /dev/zero | tr '\0' x
+    echo
+    echo '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"memories","arguments":{"query":"dentist"}}}'
+} | "$SYMBIOT" mcp >"$T/mcp.out" 2>"$T/mcp.err"
+rc=$?
+expect_rc 0 "mcp ends with its input"
+check "three answers, one per request line" test "$(wc -l <"$T/mcp.out")" -eq 3
+check "every stdout line is JSON-RPC" jq -se 'all(.[]; .jsonrpc == "2.0")' "$T/mcp.out"
+check "garbage: a parse error" jq -se '.[0].error.code == -32700' "$T/mcp.out"
+check "an overlong line: an invalid request" jq -se '.[1].error.code == -32600' "$T/mcp.out"
+check "the session goes on after them" \
+    jq -se '.[2].id == 7 and (.[2].result.content[0].text | contains("Dr Petrova"))' "$T/mcp.out"
+printf 'tools-allow = forget\n' >"$XDG_CONFIG_HOME/symbiot/config"
+echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"forget","arguments":{"fact":"dentist"}}}' |
+    "$SYMBIOT" mcp >"$T/mcp.out" 2>"$T/mcp.err"
+check "forget allowed by tools-allow runs" jq -e '.result.isError == false' "$T/mcp.out"
+run_sym memory list
+expect_not_in "$out" "Dr Petrova" "the allowed forget removed the fact"
+rm -f "$XDG_CONFIG_HOME/symbiot/config"
+run_sym mcp extra
+expect_rc 2 "mcp takes no arguments"
 
 printf '{"mcpServers": ' >"$MCP_JSON"
 run_sym tools
