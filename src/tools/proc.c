@@ -224,8 +224,9 @@ const char *sym_proc_stderr_tail(struct sym_proc *p)
     return p->last;
 }
 
-/* Hand out the first complete line of rbuf, if there is one: 1 done, 0 none yet. */
-static int next_line(struct sym_proc *p, const char **line)
+/* Hand out the first complete line of rbuf, if there is one: 1 done, 0 none yet, 2 a line
+ * longer than max (dropped), -1 no memory. */
+static int next_line(struct sym_proc *p, size_t max, const char **line)
 {
     char *nlp, *data = p->rbuf.data;
     size_t n;
@@ -247,6 +248,11 @@ static int next_line(struct sym_proc *p, const char **line)
     if (!nlp)
         return 0;
     n = (size_t)(nlp - data);
+    if (n > max) {
+        memmove(data, data + n + 1, p->rbuf.len - n);
+        p->rbuf.len -= n + 1;
+        return 2;
+    }
     free(p->line);
     p->line = malloc(n + 1);
     if (!p->line)
@@ -271,11 +277,11 @@ enum sym_status sym_proc_read_line(struct sym_proc *p, int timeout_ms, size_t ma
     for (;;) {
         struct pollfd fds[2] = {{p->out, POLLIN, 0}, {p->err, POLLIN, 0}};
         long long left;
-        int r = next_line(p, line);
+        int r = next_line(p, max, line);
         ssize_t n;
 
         if (r)
-            return r < 0 ? SYM_ERR_NOMEM : SYM_OK;
+            return r < 0 ? SYM_ERR_NOMEM : r == 2 ? SYM_ERR_TOO_LONG : SYM_OK;
         if (p->rbuf.len > max) {
             sym_buf_reset(&p->rbuf);
             p->skipping = true;
