@@ -52,6 +52,34 @@ expect_in "$err" '"a"' "the missing argument is named"
 run_sym tools call everything__nonesuch
 expect_rc 2 "an unknown MCP tool"
 
+# --- pages, a ping and a log before the answer, annotations, another protocol version ---
+FAKE="$(cd "$(dirname "$0")/../mcp" && pwd)/fake-server.mjs"
+jq -n --arg f "$FAKE" '{mcpServers: {fake: {command: "node", args: [$f, "paged"]},
+    old: {command: "node", args: [$f, "oldversion"]}}}' >"$MCP_JSON"
+run_sym tools --json
+expect_rc 0 "tools with a paging server"
+check "all three pages of tools are listed" \
+    jq -e '[.[] | select(.source == "fake") | .name] ==
+        ["fake__look", "fake__add", "fake__wipe", "fake__plain", "fake__last", "fake__also_last"]' \
+    <<<"$out"
+check "readOnlyHint and destructiveHint decide who asks; unmarked asks" \
+    jq -e '[.[] | select(.source == "fake") | .asks] == [false, false, true, true, false, false]' \
+    <<<"$out"
+expect_in "$err" 'MCP server "old" speaks protocol version 1999-01-01' "another version: one line"
+run_sym tools call fake__last '{"n": 3}'
+expect_rc 0 "a tool from the last page"
+expect_in "$out" 'last got {"n":3}' "its arguments arrive"
+run_sym tools call fake__look '{"n": -1}'
+expect_rc 1 "a result with isError"
+expect_in "$out" "look got" "its text is still shown"
+run_sym tools call fake__wipe '{"n": 1}'
+expect_rc 1 "a destructive MCP tool without a terminal"
+expect_in "$err" "tools-allow = fake__wipe" "the refusal names the tool to allow"
+printf 'tools-allow = fake__wipe\n' >"$XDG_CONFIG_HOME/symbiot/config"
+run_sym tools call fake__wipe '{"n": 1}'
+expect_rc 0 "tools-allow lets an MCP tool run"
+rm -f "$XDG_CONFIG_HOME/symbiot/config"
+
 # --- broken servers next to the good one ---
 jq -n --arg e "$EVERYTHING" '{mcpServers: {
     everything: {command: "node", args: [$e, "stdio"]},
