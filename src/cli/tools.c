@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/buf.h"
 #include "base/paths.h"
 #include "modules/registry.h"
 #include "tools/mcp_server.h"
@@ -55,10 +56,19 @@ static int list_text(const struct sym_tools *t)
         char *args = sym_tools_schema_summary(tool->schema);
         const char *nl = strchr(tool->description, '\n');
         int dlen = nl ? (int)(nl - tool->description) : (int)strlen(tool->description);
+        struct sym_buf line = {0};
 
-        printf("%-*s  %-10s %.*s", (int)width, tool->name, tool->source, dlen, tool->description);
-        printf(" (%s)%s\n", args && *args ? args : "no arguments",
-               sym_tools_asks(t, tool) ? " [asks first]" : "");
+        /* An MCP server's names and descriptions are not ours: written as untrusted text. */
+        if (sym_buf_printf(&line, "%-*s  %-10s %.*s (%s)%s\n", (int)width, tool->name,
+                           tool->source, dlen, tool->description,
+                           args && *args ? args : "no arguments",
+                           sym_tools_asks(t, tool) ? " [asks first]" : "")) {
+            free(args);
+            cli_error("out of memory");
+            return CLI_EXIT_FAIL;
+        }
+        cli_write_text(stdout, line.data, line.len);
+        sym_buf_free(&line);
         free(args);
     }
     return CLI_EXIT_OK;
