@@ -59,9 +59,8 @@ static int list_text(const struct sym_tools *t)
         struct sym_buf line = {0};
 
         /* An MCP server's names and descriptions are not ours: written as untrusted text. */
-        if (sym_buf_printf(&line, "%-*s  %-10s %.*s (%s)%s\n", (int)width, tool->name,
-                           tool->source, dlen, tool->description,
-                           args && *args ? args : "no arguments",
+        if (sym_buf_printf(&line, "%-*s  %-10s %.*s (%s)%s\n", (int)width, tool->name, tool->source,
+                           dlen, tool->description, args && *args ? args : "no arguments",
                            sym_tools_asks(t, tool) ? " [asks first]" : "")) {
             free(args);
             cli_error("out of memory");
