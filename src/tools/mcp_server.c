@@ -12,6 +12,13 @@
  * other side can read why and try again; an unknown tool is a JSON-RPC error (-32602), as the
  * specification shows. Input lines are capped at SYM_MCP_LINE_MAX; a longer one is answered
  * with an invalid-request error and skipped, so memory stays bounded.
+ *
+ * A tool that removes something needs the user's yes. When the client said at initialize that it
+ * can ask its user (the elicitation capability), the server sends elicitation/create with the
+ * call and a yes/no field and waits for the answer, still reading one line at a time: requests
+ * that come meanwhile are told the server is busy, notifications are ignored, and only "accept"
+ * with confirm true runs the tool. Without that capability there is no one to ask, and only
+ * tools-allow lets such a call through.
  */
 #include "tools/mcp_server.h"
 
@@ -23,6 +30,16 @@
 #include "base/buf.h"
 #include "tools/mcp.h"
 #include "tools/tools.h"
+
+/* One stdio session: the line reader and what the client can do. */
+struct session {
+    FILE *in, *out;
+    struct sym_buf line; /* the line being read */
+    bool skipping;       /* dropping the rest of an overlong line */
+    bool elicitation;    /* the client can ask its user (initialize's capabilities) */
+    long asked;          /* elicitation requests sent, for their ids */
+    enum sym_status io;  /* a write failure */
+};
 
 /* A JSON-RPC error response line for id (JSON text; NULL means null). */
 static char *error_line(const char *id, int code, const char *message)
@@ -122,9 +139,72 @@ fail:
     return NULL;
 }
 
+static enum sym_status send_line(FILE *out, const char *line);
+static enum sym_status read_line(struct session *s, const char **line);
+
+/* Ask the client's user (elicitation/create) whether to run tool with args: non-zero for yes. */
+static int confirm_elicit(const struct sym_tool *tool, const char *args, void *data)
+{
+    struct session *s = data;
+    cJSON *req = cJSON_CreateObject(), *params, *schema, *props, *field, *req_list;
+    char id[48], *text = NULL, message[512];
+    const char *line;
+    int yes = 0;
+
+    snprintf(id, sizeof id, "\"symbiot-confirm-%ld\"", ++s->asked);
+    snprintf(message, sizeof message, "Run %s %.300s? It may remove something.", tool->name, args);
+    if (!req || !cJSON_AddStringToObject(req, "jsonrpc", "2.0") ||
+        !cJSON_AddItemToObject(req, "id", cJSON_Parse(id)) ||
+        !cJSON_AddStringToObject(req, "method", "elicitation/create") ||
+        !(params = cJSON_AddObjectToObject(req, "params")) ||
+        !cJSON_AddStringToObject(params, "message", message) ||
+        !(schema = cJSON_AddObjectToObject(params, "requestedSchema")) ||
+        !cJSON_AddStringToObject(schema, "type", "object") ||
+        !(props = cJSON_AddObjectToObject(schema, "properties")) ||
+        !(field = cJSON_AddObjectToObject(props, "confirm")) ||
+        !cJSON_AddStringToObject(field, "type", "boolean") ||
+        !cJSON_AddStringToObject(field, "title", "Run it") ||
+        !(req_list = cJSON_AddArrayToObject(schema, "required")) ||
+        !cJSON_AddItemToArray(req_list, cJSON_CreateString("confirm")) ||
+        !(text = cJSON_PrintUnformatted(req)))
+        goto out;
+    s->io = send_line(s->out, text);
+    while (!s->io && read_line(s, &line) == SYM_OK) {
+        struct sym_jsonrpc msg;
+        char *busy = NULL;
+
+        if (!*line || sym_jsonrpc_parse(line, &msg))
+            continue;
+        if (msg.kind == SYM_JSONRPC_REQUEST) {
+            busy = error_line(msg.id, -32000, "busy: waiting for the user's answer");
+            if (busy)
+                s->io = send_line(s->out, busy);
+            free(busy);
+        } else if ((msg.kind == SYM_JSONRPC_RESULT || msg.kind == SYM_JSONRPC_ERROR) &&
+                   !strcmp(msg.id, id)) {
+            cJSON *r = msg.result ? cJSON_Parse(msg.result) : NULL;
+            const char *action =
+                cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "action"));
+            cJSON *content = cJSON_GetObjectItemCaseSensitive(r, "content");
+
+            yes = action && !strcmp(action, "accept") &&
+                  cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(content, "confirm"));
+            cJSON_Delete(r);
+            sym_jsonrpc_clear(&msg);
+            break;
+        }
+        sym_jsonrpc_clear(&msg);
+    }
+out:
+    free(text);
+    cJSON_Delete(req);
+    return yes;
+}
+
 /* tools/call: a result (isError for the tool's own failures), or *code and *message for a
  * JSON-RPC error. */
-static cJSON *call_tool(struct sym_tools *t, const char *params, int *code, const char **message)
+static cJSON *call_tool(struct sym_tools *t, struct session *s, const char *params, int *code,
+                        const char **message)
 {
     cJSON *p = params ? cJSON_Parse(params) : NULL, *r = NULL, *content, *item;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
@@ -146,7 +226,8 @@ static cJSON *call_tool(struct sym_tools *t, const char *params, int *code, cons
     }
     if (args && cJSON_IsObject(args) && !(args_text = cJSON_PrintUnformatted(args)))
         goto out;
-    rc = sym_tools_call(t, name->valuestring, args_text, NULL, NULL, &res);
+    rc = sym_tools_call(t, name->valuestring, args_text,
+                        s && s->elicitation ? confirm_elicit : NULL, s, &res);
     if (rc == SYM_ERR_NOMEM)
         goto out;
     text = rc ? sym_tools_errmsg(t) : res.text;
@@ -165,8 +246,9 @@ out:
     return r;
 }
 
-enum sym_status sym_mcp_serve_line(struct sym_tools *t, const char *line, const char *version,
-                                   char **reply)
+/* Answer one line in session s (NULL: none, as for the fuzz target: no one to ask). */
+static enum sym_status serve_line(struct sym_tools *t, struct session *s, const char *line,
+                                  const char *version, char **reply)
 {
     struct sym_jsonrpc msg;
     cJSON *result = NULL;
@@ -188,14 +270,21 @@ enum sym_status sym_mcp_serve_line(struct sym_tools *t, const char *line, const 
     }
     if (msg.kind != SYM_JSONRPC_REQUEST)
         goto out; /* notifications and responses: nothing to say */
-    if (!strcmp(msg.method, "initialize"))
+    if (!strcmp(msg.method, "initialize")) {
         result = initialize(msg.params, version);
-    else if (!strcmp(msg.method, "ping"))
+        if (s) {
+            cJSON *p = msg.params ? cJSON_Parse(msg.params) : NULL;
+
+            s->elicitation = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(p, "capabilities"), "elicitation"));
+            cJSON_Delete(p);
+        }
+    } else if (!strcmp(msg.method, "ping"))
         result = cJSON_CreateObject();
     else if (!strcmp(msg.method, "tools/list"))
         result = list_tools(t);
     else if (!strcmp(msg.method, "tools/call"))
-        result = call_tool(t, msg.params, &code, &message);
+        result = call_tool(t, s, msg.params, &code, &message);
     else {
         code = -32601;
         message = "Method not found";
@@ -214,6 +303,12 @@ out:
     return rc;
 }
 
+enum sym_status sym_mcp_serve_line(struct sym_tools *t, const char *line, const char *version,
+                                   char **reply)
+{
+    return serve_line(t, NULL, line, version, reply);
+}
+
 static enum sym_status send_line(FILE *out, const char *line)
 {
     if (fputs(line, out) == EOF || putc('\n', out) == EOF || fflush(out))
@@ -221,47 +316,69 @@ static enum sym_status send_line(FILE *out, const char *line)
     return SYM_OK;
 }
 
-enum sym_status sym_mcp_serve(struct sym_tools *t, FILE *in, FILE *out, const char *version)
+/* The next line from the client, without its newline (and '\r'); *line valid until the next
+ * call. An overlong line is answered with an invalid-request error and skipped. SYM_ERR_IO at the
+ * end of input (or when a write failed), SYM_ERR_NOMEM. */
+static enum sym_status read_line(struct session *s, const char **line)
 {
-    struct sym_buf line;
     char chunk[8192];
-    bool skipping = false;
-    enum sym_status rc = SYM_OK;
 
-    sym_buf_init(&line, SYM_MCP_LINE_MAX);
-    while (!rc && fgets(chunk, sizeof chunk, in)) {
+    sym_buf_reset(&s->line);
+    while (!s->io && fgets(chunk, sizeof chunk, s->in)) {
         size_t n = strlen(chunk);
         bool end = n && chunk[n - 1] == '\n';
-        char *reply = NULL;
+        enum sym_status rc;
 
         if (end)
             chunk[--n] = '\0';
-        if (skipping) {
-            skipping = !end;
+        if (s->skipping) {
+            s->skipping = !end;
             continue;
         }
-        rc = sym_buf_append(&line, chunk, n);
+        rc = sym_buf_append(&s->line, chunk, n);
         if (rc == SYM_ERR_TOO_LONG) {
-            sym_buf_reset(&line);
-            skipping = !end;
-            reply = error_line(NULL, -32600, "Invalid Request: a line longer than 4 MiB");
-            rc = reply ? send_line(out, reply) : SYM_ERR_NOMEM;
+            char *reply = error_line(NULL, -32600, "Invalid Request: a line longer than 4 MiB");
+
+            sym_buf_reset(&s->line);
+            s->skipping = !end;
+            s->io = reply ? send_line(s->out, reply) : SYM_ERR_NOMEM;
             free(reply);
             continue;
         }
         if (rc)
-            break;
-        if (!end && !feof(in))
+            return rc;
+        if (!end && !feof(s->in))
             continue;
-        if (line.len && line.data[line.len - 1] == '\r')
-            line.data[--line.len] = '\0';
-        if (line.len)
-            rc = sym_mcp_serve_line(t, sym_buf_str(&line), version, &reply);
+        if (s->line.len && s->line.data[s->line.len - 1] == '\r')
+            s->line.data[--s->line.len] = '\0';
+        *line = sym_buf_str(&s->line);
+        return SYM_OK;
+    }
+    return s->io ? s->io : SYM_ERR_IO;
+}
+
+enum sym_status sym_mcp_serve(struct sym_tools *t, FILE *in, FILE *out, const char *version)
+{
+    struct session s;
+    const char *line;
+    enum sym_status rc = SYM_OK;
+
+    memset(&s, 0, sizeof s);
+    s.in = in;
+    s.out = out;
+    sym_buf_init(&s.line, SYM_MCP_LINE_MAX);
+    while (!rc && !(rc = read_line(&s, &line))) {
+        char *reply = NULL;
+
+        if (*line)
+            rc = serve_line(t, &s, line, version, &reply);
+        if (!rc && s.io)
+            rc = s.io;
         if (!rc && reply)
             rc = send_line(out, reply);
         free(reply);
-        sym_buf_reset(&line);
     }
-    sym_buf_free(&line);
-    return rc;
+    sym_buf_free(&s.line);
+    /* The end of input is the end of the session, not a failure. */
+    return rc == SYM_ERR_IO && !s.io && feof(in) ? SYM_OK : rc;
 }

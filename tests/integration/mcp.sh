@@ -132,13 +132,14 @@ done <"$T/node.out"
 check "the SDK client ran to the end (status $node_rc): $(tail -c 500 "$T/node.err")" \
     test "$node_rc" -eq 0
 check "the SDK session made its checks" grep -q '^ok - tools/call memories finds the fact' "$T/node.out"
+check "the asking session made its checks" grep -q '^ok - accepted: the fact is gone' "$T/node.out"
 
 # Raw lines: garbage and an overlong line get errors and the session goes on; stdout is protocol.
 {
     echo 'not json at all'
     head -c 5000000 /dev/zero | tr '\0' x
     echo
-    echo '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"memories","arguments":{"query":"dentist"}}}'
+    echo '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"reminders","arguments":{}}}'
 } | "$SYMBIOT" mcp >"$T/mcp.out" 2>"$T/mcp.err"
 rc=$?
 expect_rc 0 "mcp ends with its input"
@@ -147,13 +148,14 @@ check "every stdout line is JSON-RPC" jq -se 'all(.[]; .jsonrpc == "2.0")' "$T/m
 check "garbage: a parse error" jq -se '.[0].error.code == -32700' "$T/mcp.out"
 check "an overlong line: an invalid request" jq -se '.[1].error.code == -32600' "$T/mcp.out"
 check "the session goes on after them" \
-    jq -se '.[2].id == 7 and (.[2].result.content[0].text | contains("Dr Petrova"))' "$T/mcp.out"
-printf 'tools-allow = forget\n' >"$XDG_CONFIG_HOME/symbiot/config"
-echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"forget","arguments":{"fact":"dentist"}}}' |
+    jq -se '.[2].id == 7 and (.[2].result.content[0].text | contains("call the dentist"))' \
+    "$T/mcp.out"
+printf 'tools-allow = cancel\n' >"$XDG_CONFIG_HOME/symbiot/config"
+echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"cancel","arguments":{"id":1}}}' |
     "$SYMBIOT" mcp >"$T/mcp.out" 2>"$T/mcp.err"
-check "forget allowed by tools-allow runs" jq -e '.result.isError == false' "$T/mcp.out"
-run_sym memory list
-expect_not_in "$out" "Dr Petrova" "the allowed forget removed the fact"
+check "cancel allowed by tools-allow runs" jq -e '.result.isError == false' "$T/mcp.out"
+run_sym reminders
+expect_not_in "$out" "call the dentist" "the allowed cancel removed the reminder"
 rm -f "$XDG_CONFIG_HOME/symbiot/config"
 run_sym mcp extra
 expect_rc 2 "mcp takes no arguments"

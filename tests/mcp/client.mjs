@@ -3,9 +3,11 @@
 // what another assistant would notice: the handshake, the tools with their schemas and
 // annotations, remember then memories finding the fact, the reminders and time tools, a bad
 // argument and a refused forget as tool errors the model can read, an unknown tool as a protocol
-// error. Prints "ok - ..." or "not ok - ..." per check.
+// error; then a client that can ask its user (elicitation): forget asks, "decline" keeps the
+// fact, "accept" forgets it. Prints "ok - ..." or "not ok - ..." per check.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 
 let failed = 0;
 function check(what, cond, detail) {
@@ -77,4 +79,31 @@ check("ping is answered", true);
 await client.close();
 check("nothing but protocol on stdout (the SDK parsed every line); stderr quiet", stderr === "",
     stderr);
+
+// A client that can ask its user: forget is put to the user through elicitation/create.
+const asking = new Client({ name: "symbiot-test-asking", version: "1.0.0" },
+    { capabilities: { elicitation: {} } });
+const questions = [];
+let answer = "decline";
+asking.setRequestHandler(ElicitRequestSchema, async (req) => {
+    questions.push(req.params);
+    return answer === "accept" ? { action: "accept", content: { confirm: true } } : { action: answer };
+});
+await asking.connect(new StdioClientTransport({ command: process.env.SYMBIOT, args: ["mcp"],
+    env: { ...process.env }, stderr: "pipe" }));
+r = await asking.callTool({ name: "forget", arguments: { fact: "dentist" } });
+check("forget asks the user through elicitation", questions.length === 1 &&
+    /forget/.test(questions[0].message) && questions[0].requestedSchema?.properties?.confirm,
+    questions);
+check("declined: a tool error that says so", r.isError && /you said no/.test(text(r)), r);
+r = await asking.callTool({ name: "memories", arguments: { query: "dentist" } });
+check("declined: the fact stays", /Dr Petrova/.test(text(r)), r);
+answer = "accept";
+r = await asking.callTool({ name: "forget", arguments: { fact: "dentist" } });
+check("accepted: forget runs", !r.isError && questions.length === 2, r);
+r = await asking.callTool({ name: "memories", arguments: { query: "dentist" } });
+check("accepted: the fact is gone", !/Dr Petrova/.test(text(r)), r);
+r = await asking.callTool({ name: "memories", arguments: {} });
+check("the session goes on after the questions", !r.isError, r);
+await asking.close();
 process.exit(failed ? 1 : 0);
