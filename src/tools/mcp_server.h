@@ -16,9 +16,9 @@ struct sym_tools;
  * Answer MCP messages, one JSON-RPC 2.0 message per line, read from in and written to out
  * (flushed after each), until in ends. Tools come from t (borrowed); a tool that removes
  * something asks the client's user (elicitation/create) when the client has that capability,
- * else runs only when the config's tools-allow names it; a refusal is a result with isError. Only protocol goes to out. version is the server's
- * version for serverInfo. Returns SYM_OK at the end of in, SYM_ERR_IO when out fails,
- * SYM_ERR_NOMEM.
+ * else runs only when the config's tools-allow names it; a refusal is a result with isError. Only
+ * protocol goes to out. version is the server's version for serverInfo. Returns SYM_OK at the end
+ * of in, SYM_ERR_IO when out fails, SYM_ERR_NOMEM.
  */
 enum sym_status sym_mcp_serve(struct sym_tools *t, FILE *in, FILE *out, const char *version);
 
