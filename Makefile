@@ -90,7 +90,7 @@ bench-memory-1m: build
 # `make test` replays them). FUZZ_TARGETS picks some: make fuzz FUZZ_TARGETS="api sse".
 FUZZ_SECONDS ?= 60
 FUZZ_DIR ?= build-fuzz
-FUZZ_TARGETS ?= parse config import when extract llm_facts sse api
+FUZZ_TARGETS ?= parse config import when extract llm_facts sse api mcp
 FUZZ_TMP = $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo /tmp)
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }

@@ -24,6 +24,10 @@ const char *sym_status_str(enum sym_status status)
         return "too long";
     case SYM_ERR_INTERRUPTED:
         return "interrupted";
+    case SYM_ERR_DENIED:
+        return "not allowed";
+    case SYM_ERR_TIMEOUT:
+        return "timed out";
     }
     return "unknown error";
 }

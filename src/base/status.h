@@ -17,6 +17,8 @@ enum sym_status {
     SYM_ERR_CONTEXT,     /* the context cannot hold what was asked */
     SYM_ERR_TOO_LONG,    /* a size limit was reached */
     SYM_ERR_INTERRUPTED, /* the user stopped the operation */
+    SYM_ERR_DENIED,      /* the user (or the rules) said no to an action */
+    SYM_ERR_TIMEOUT,     /* another process did not answer in time */
 };
 
 /* A short English name for a status, for logs. Never NULL. */

@@ -23,6 +23,8 @@ enum cli_command {
     CLI_REMINDERS,
     CLI_MEMORY,
     CLI_CONVERSATIONS,
+    CLI_TOOLS,
+    CLI_MCP,
     CLI_STATS,
     CLI_FEEDBACK_EXPORT,
     CLI_SERVE,
@@ -175,6 +177,13 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUP
  */
 int cli_parse(struct cli *cli, int argc, char **argv, int *code);
 void cli_free(struct cli *cli);
+
+/* `symbiot tools [--json]` and `symbiot tools call NAME [JSON]` over a (tools.c). Returns the
+ * exit code. */
+int cli_tools(struct cli *cli, struct sym_assistant *a);
+/* `symbiot mcp`: the MCP server over stdin and stdout, offering the modules' tools (tools.c).
+ * Returns the exit code. */
+int cli_mcp(struct cli *cli, struct sym_assistant *a);
 
 /* ---- rendering (render.c) ---- */
 void cli_render_init(struct cli *cli);

@@ -144,6 +144,42 @@ static const char bench_usage[] =
     "  symbiot bench -m qwen2.5:0.5b\n"
     "  symbiot bench -m model.gguf --pp 128 --tg 32 --reps 1 --json\n";
 
+static const char tools_usage[] =
+    "Usage: symbiot tools [--json]\n"
+    "       symbiot tools call [--json] NAME [JSON-ARGS]\n"
+    "List the tools a model may call (the modules' commands, and the tools of the MCP servers\n"
+    "in $XDG_CONFIG_HOME/symbiot/mcp.json as SERVER__TOOL), or run one by hand and print its\n"
+    "result. A tool that may remove something (forget, cancel, an MCP tool not marked\n"
+    "read-only) asks on the terminal first [y/N]; without a terminal it is refused unless\n"
+    "`tools-allow = NAME,...` (or `*`) in the config allows it. Exit status 2 for an unknown\n"
+    "tool or arguments that do not match its schema, 1 when the tool fails or is refused.\n"
+    "\n"
+    "Options:\n"
+    "      --json               list: every tool with its full JSON schema; call: the result\n"
+    "                           as one JSON object (tool, source, text, is_error)\n"
+    "      --db PATH            the memory database (default $XDG_DATA_HOME/symbiot/memory.db)\n"
+    "\n"
+    "Examples:\n"
+    "  symbiot tools\n"
+    "  symbiot tools call time '{\"place\": \"Tokyo\"}'\n"
+    "  symbiot tools call remind '{\"when\": \"in 10 minutes\", \"text\": \"tea\"}'\n"
+    "  symbiot tools call everything__echo '{\"message\": \"hi\"}'\n";
+
+static const char mcp_usage[] =
+    "Usage: symbiot mcp [--db PATH]\n"
+    "Be an MCP server on stdin and stdout (JSON-RPC 2.0, one message per line), so another\n"
+    "assistant or an editor can use Symbiot's tools: your memory (remember, memories, forget,\n"
+    "pin), reminders (remind, reminders, cancel) and the time (time, date, weekday, until).\n"
+    "Only protocol goes to stdout; errors go to stderr. A tool that removes something (forget,\n"
+    "cancel) asks the client's user first (MCP elicitation); with a client that cannot ask, it\n"
+    "runs only when `tools-allow` in the config names it.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH            the memory database (default $XDG_DATA_HOME/symbiot/memory.db)\n"
+    "\n"
+    "Example, an MCP client's configuration:\n"
+    "  {\"mcpServers\": {\"symbiot\": {\"command\": \"symbiot\", \"args\": [\"mcp\"]}}}\n";
+
 static const char help_usage[] =
     "Usage: symbiot help [COMMAND]\n"
     "Print the help: the commands and the global options, or COMMAND's own usage (the same as\n"
@@ -278,6 +314,31 @@ static int parse_bench(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
+/* `mcp`: no operands. */
+static int parse_mcp(struct cli *cli, int argc, char **argv, int *code)
+{
+    (void)cli;
+    (void)argv;
+    if (argc > 1)
+        return usage_error("mcp takes no arguments (only --db and --config)", code);
+    return 0;
+}
+
+/* `tools` and `tools call NAME [JSON-ARGS]`. */
+static int parse_tools(struct cli *cli, int argc, char **argv, int *code)
+{
+    if (argc > 1 && strcmp(argv[1], "call"))
+        return usage_error("tools: unknown subcommand (try `symbiot tools call NAME 'JSON'`)",
+                           code);
+    if (argc > 1 && argc < 3)
+        return usage_error("usage: symbiot tools call NAME [JSON-ARGS]", code);
+    if (argc > 4)
+        return usage_error("tools call: too many arguments; quote the JSON as one argument", code);
+    cli->operands = argv + 1;
+    cli->n_operands = argc - 1;
+    return 0;
+}
+
 /* pull and models: the words after the command, read by their runners. */
 static int parse_operands(struct cli *cli, int argc, char **argv, int *code)
 {
@@ -336,6 +397,16 @@ static int run_ask(struct cli *cli, struct cli_setup *s)
 static int run_reminders(struct cli *cli, struct cli_setup *s)
 {
     return cli_reminders(cli, s->assistant);
+}
+
+static int run_tools(struct cli *cli, struct cli_setup *s)
+{
+    return cli_tools(cli, s->assistant);
+}
+
+static int run_mcp(struct cli *cli, struct cli_setup *s)
+{
+    return cli_mcp(cli, s->assistant);
 }
 
 static int run_memory(struct cli *cli, struct cli_setup *s)
@@ -413,6 +484,12 @@ static const struct cli_cmd commands[] = {
     {"reminders", CLI_REMINDERS, parse_reminders, run_reminders,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_ASSISTANT, "list the pending reminders", reminders_usage,
      NULL},
+    {"tools", CLI_TOOLS, parse_tools, run_tools,
+     CLI_NEED_STORE | CLI_NEED_EMBEDDER | CLI_NEED_ASSISTANT,
+     "the tools a model may call: list them, or `tools call NAME 'JSON'`", tools_usage, NULL},
+    {"mcp", CLI_MCP, parse_mcp, run_mcp,
+     CLI_NEED_STORE_REQUIRED | CLI_NEED_EMBEDDER | CLI_NEED_ASSISTANT,
+     "be an MCP server on stdio: your memory, reminders and time as tools", mcp_usage, NULL},
     {"conversations", CLI_CONVERSATIONS, parse_conversations, run_conversations,
      CLI_NEED_STORE_REQUIRED, "list the stored conversations, or delete one or all",
      conversations_usage, NULL},

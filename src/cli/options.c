@@ -60,6 +60,8 @@ static const char usage_options[] =
     "                           `extract = off` in the config does the same\n"
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
+    "      --no-tools           offer no tools to the model (`tools = off`); `symbiot tools\n"
+    "                           call` by hand still works\n"
     "\n";
 
 /* The backends' options. */
@@ -140,6 +142,7 @@ enum {
     OPT_RAW,
     OPT_RESUME,
     OPT_NO_EXTRACT,
+    OPT_NO_TOOLS,
     OPT_NO_LLM_EXTRACT,
     OPT_ALL,
     OPT_DAYS,
@@ -189,6 +192,7 @@ static const struct option long_options[] = {
     {"raw", no_argument, NULL, OPT_RAW},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
+    {"no-tools", no_argument, NULL, OPT_NO_TOOLS},
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
     {"all", no_argument, NULL, OPT_ALL},
     {"days", required_argument, NULL, OPT_DAYS},
@@ -499,6 +503,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_NO_EXTRACT:
             flags[n_flags].key = "extract";
+            flags[n_flags++].value = "off";
+            break;
+        case OPT_NO_TOOLS:
+            flags[n_flags].key = "tools";
             flags[n_flags++].value = "off";
             break;
         case OPT_SHARE_MEMORY:

@@ -57,6 +57,8 @@ static const struct field fields[] = {
     FIELD("remote-timeout", FIELD_INT, remote_timeout, 1, 86400),
     FIELD("remote-allow-http", FIELD_BOOL, remote_allow_http, 0, 0),
     FIELD("rpc", FIELD_STRING, rpc, 0, 0),
+    FIELD("tools", FIELD_BOOL, tools, 0, 0),
+    FIELD("tools-allow", FIELD_STRING, tools_allow, 0, 0),
 };
 
 static const char *const backend_names[] = {"local", "remote", "auto"};
@@ -88,6 +90,7 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->llm_extract = true;
     cfg->backend = SYM_BACKEND_MODE_LOCAL;
     cfg->remote_timeout = 60;
+    cfg->tools = true;
     return SYM_OK;
 }
 
@@ -103,6 +106,8 @@ void sym_config_free(struct sym_config *cfg)
     free(cfg->api_key_env);
     free(cfg->remote_model);
     free(cfg->rpc);
+    free(cfg->tools_allow);
+    cfg->tools_allow = NULL;
     cfg->model = cfg->system = cfg->db = cfg->embed_model = NULL;
     cfg->endpoint = cfg->api_key_env = cfg->remote_model = cfg->rpc = NULL;
 }

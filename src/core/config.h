@@ -55,6 +55,10 @@ struct sym_config {
     int remote_timeout;     /* seconds without a byte from the endpoint before giving up */
     bool remote_allow_http; /* plain http to a host that is not this machine */
     char *rpc;              /* llama.cpp RPC servers, "HOST:PORT[,HOST:PORT...]", or NULL */
+    /* Tools (src/tools/): the modules' commands and MCP servers' tools, for a model to call. */
+    bool tools;        /* offer tools to the model; default on (`--no-tools`, `tools = off`) */
+    char *tools_allow; /* tools that may change something without asking: "forget,cancel",
+                          "*" for all; NULL: every such call asks */
 };
 
 #define SYM_SEED_RANDOM 0xFFFFFFFFu

@@ -14,12 +14,37 @@
 #include "base/buf.h"
 #include "nlp/parse.h"
 
+/* What a command does when a model (or an MCP client) calls it as a tool (src/tools/). */
+enum sym_tool_use {
+    SYM_TOOL_NO = 0,   /* not a tool: it makes no sense for a model (/quit, /model, /help) */
+    SYM_TOOL_READS,    /* only looks: the time, a search, the list of reminders */
+    SYM_TOOL_WRITES,   /* adds or changes something that can be undone: remember, remind, pin */
+    SYM_TOOL_DESTROYS, /* removes something: forget, cancel; asks the user first */
+};
+
+/* The type of a tool argument, for its JSON schema. */
+enum sym_arg_type {
+    SYM_ARG_STRING,
+    SYM_ARG_INTEGER,
+};
+
+/* One argument of a command offered as a tool. A tool call's arguments become the command's
+ * words in this order (argv), as if typed after the slash name. */
+struct sym_arg {
+    const char *name;        /* the JSON property: "place"; NULL ends the list */
+    enum sym_arg_type type;  /* its JSON type */
+    int required;            /* 1: the call must give it */
+    const char *description; /* one line for the model, in English */
+};
+
 struct sym_command {
     const char *name;                 /* slash name without '/': "help" is /help */
     const char *aliases;              /* other slash names, space-separated; may be NULL */
     const char *usage;                /* "/help [COMMAND]" */
     const char *summary[SYM_N_LANGS]; /* one line, per language */
     const char *examples;             /* example inputs, one per line; may be NULL */
+    enum sym_tool_use tool;           /* whether and how it is offered as a tool */
+    const struct sym_arg *args;       /* its arguments as a tool; NULL: none */
 };
 
 /* One call of a module's handler: what was asked, and where the answer goes. */

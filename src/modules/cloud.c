@@ -97,14 +97,18 @@ static const struct sym_command cloud_commands[] = {
      "/cloud QUESTION",
      {"ask the remote backend this one question (backend auto or remote)",
       "задать этот вопрос удалённому серверу (режим auto или remote)"},
-     "/cloud Summarise the theory of relativity in three sentences"},
+     "/cloud Summarise the theory of relativity in three sentences",
+     SYM_TOOL_NO,
+     NULL},
     {"privacy",
      "приватность",
      "/privacy [QUESTION]",
      {"where answers come from, and exactly what a remote request would send",
       "откуда берутся ответы и что именно ушло бы на удалённый сервер"},
-     "/privacy What is my sister's name?"},
-    {NULL, NULL, NULL, {NULL, NULL}, NULL},
+     "/privacy What is my sister's name?",
+     SYM_TOOL_NO,
+     NULL},
+    {NULL, NULL, NULL, {NULL, NULL}, NULL, SYM_TOOL_NO, NULL},
 };
 
 const struct sym_module sym_module_cloud = {

@@ -88,8 +88,10 @@ static const struct sym_command help_commands[] = {
      "? h помощь справка",
      "/help [COMMAND]",
      {"list the commands, or show one command's usage", "список команд или справка по одной"},
-     "/help\n/help stats\n/help system"},
-    {NULL, NULL, NULL, {NULL, NULL}, NULL},
+     "/help\n/help stats\n/help system",
+     SYM_TOOL_NO,
+     NULL},
+    {NULL, NULL, NULL, {NULL, NULL}, NULL, SYM_TOOL_NO, NULL},
 };
 
 const struct sym_module sym_module_help = {

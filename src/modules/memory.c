@@ -379,29 +379,62 @@ static enum sym_status memory_handle(struct sym_call *call)
     return remember(call);
 }
 
+/* The commands' arguments as tools (core/module.h). */
+static const struct sym_arg remember_args[] = {
+    {"text", SYM_ARG_STRING, 1, "the fact about the user, as a sentence: \"my sister is Anna\""},
+    {0},
+};
+static const struct sym_arg forget_args[] = {
+    {"fact", SYM_ARG_STRING, 1,
+     "the fact's number (as the memories tool lists it) or words of its text"},
+    {0},
+};
+static const struct sym_arg memories_args[] = {
+    {"query", SYM_ARG_STRING, 0, "words to search the remembered facts for; omit to list them all"},
+    {0},
+};
+static const struct sym_arg id_args[] = {
+    {"id", SYM_ARG_INTEGER, 1, "the fact's number, as the memories tool lists it"},
+    {0},
+};
+
 static const struct sym_command memory_commands[] = {
     {"remember",
      "запомни запомнить",
      "/remember TEXT",
      {"remember a fact about you", "запомнить факт о вас"},
-     "/remember my sister is Anna\nremember that I prefer tea\nзапомни, что я живу в Казани"},
+     "/remember my sister is Anna\nremember that I prefer tea\nзапомни, что я живу в Казани",
+     SYM_TOOL_WRITES,
+     remember_args},
     {"forget",
      "забудь забыть",
      "/forget ID | TEXT",
      {"forget a fact, by its number or its text", "забыть факт по номеру или по тексту"},
-     "/forget 3\n/forget my sister is Anna"},
+     "/forget 3\n/forget my sister is Anna",
+     SYM_TOOL_DESTROYS,
+     forget_args},
     {"memories",
      "память воспоминания",
      "/memories [QUERY]",
      {"what I remember about you, or about QUERY", "что я помню о вас или о QUERY"},
-     "/memories\n/memories sister\nwhat do you know about me"},
+     "/memories\n/memories sister\nwhat do you know about me",
+     SYM_TOOL_READS,
+     memories_args},
     {"pin",
      "закрепить закрепи",
      "/pin ID",
      {"pin a fact: it ranks higher and is marked", "закрепить факт: он выше в поиске и отмечен"},
-     "/pin 3"},
-    {"unpin", "открепить открепи", "/unpin ID", {"unpin a fact", "открепить факт"}, "/unpin 3"},
-    {NULL, NULL, NULL, {NULL, NULL}, NULL},
+     "/pin 3",
+     SYM_TOOL_WRITES,
+     id_args},
+    {"unpin",
+     "открепить открепи",
+     "/unpin ID",
+     {"unpin a fact", "открепить факт"},
+     "/unpin 3",
+     SYM_TOOL_WRITES,
+     id_args},
+    {NULL, NULL, NULL, {NULL, NULL}, NULL, SYM_TOOL_NO, NULL},
 };
 
 const struct sym_module sym_module_memory = {

@@ -412,6 +412,18 @@ static enum sym_status remind_handle(struct sym_call *call)
     return remind_command(call);
 }
 
+/* The commands' arguments as tools (core/module.h). */
+static const struct sym_arg remind_args[] = {
+    {"when", SYM_ARG_STRING, 1,
+     "when, as a person says it: \"in 10 minutes\", \"tomorrow at 9am\", \"12 June at 18:00\""},
+    {"text", SYM_ARG_STRING, 1, "what to remind the user of"},
+    {0},
+};
+static const struct sym_arg cancel_args[] = {
+    {"id", SYM_ARG_INTEGER, 1, "the reminder's number, as the reminders tool lists it"},
+    {0},
+};
+
 static const struct sym_command remind_commands[] = {
     {"remind",
      "напомни напомнить",
@@ -419,19 +431,25 @@ static const struct sym_command remind_commands[] = {
      {"remind you of TEXT at a time: in 10 minutes, tomorrow at 9am, 12 June at 18:00",
       "напомнить о TEXT в срок: через 10 минут, завтра в 9 утра, 12 июня в 18:00"},
      "/remind in 10 minutes check the oven\n/remind \"tomorrow at 9am\" call Mum\n"
-     "/remind через 2 часа позвонить маме\nremind me at 6pm to water the plants"},
+     "/remind через 2 часа позвонить маме\nremind me at 6pm to water the plants",
+     SYM_TOOL_WRITES,
+     remind_args},
     {"reminders",
      "напоминания",
      "/reminders",
      {"list the pending reminders", "список ожидающих напоминаний"},
+     NULL,
+     SYM_TOOL_READS,
      NULL},
     {"cancel",
      "отменить",
      "/cancel ID",
      {"cancel a reminder by the number /reminders shows",
       "отменить напоминание по номеру из /reminders"},
-     "/cancel 3"},
-    {NULL, NULL, NULL, {NULL, NULL}, NULL},
+     "/cancel 3",
+     SYM_TOOL_DESTROYS,
+     cancel_args},
+    {NULL, NULL, NULL, {NULL, NULL}, NULL, SYM_TOOL_NO, NULL},
 };
 
 const struct sym_module sym_module_remind = {

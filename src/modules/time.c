@@ -573,29 +573,54 @@ static enum sym_status time_handle(struct sym_call *call)
     return cmd_until(call);
 }
 
+/* The commands' arguments as tools (core/module.h). */
+static const struct sym_arg place_arg[] = {
+    {"place", SYM_ARG_STRING, 0,
+     "a city, country or time zone, e.g. \"Tokyo\" or \"UTC\"; omit for the user's own zone"},
+    {0},
+};
+static const struct sym_arg weekday_args[] = {
+    {"date", SYM_ARG_STRING, 0,
+     "a date, absolute or relative: \"12 June 2027\", \"in 3 days\"; omit for today"},
+    {0},
+};
+static const struct sym_arg until_args[] = {
+    {"date", SYM_ARG_STRING, 1,
+     "a date (\"31 December\", \"12 June 2027\") or a holiday (\"New Year\", \"Easter\")"},
+    {0},
+};
+
 static const struct sym_command time_commands[] = {
     {"time",
      "время",
      "/time [PLACE]",
      {"the time here or in a city or country", "время здесь или в городе, стране"},
-     "/time\n/time Tokyo\n/time New York\n/время в Москве"},
+     "/time\n/time Tokyo\n/time New York\n/время в Москве",
+     SYM_TOOL_READS,
+     place_arg},
     {"date",
      "дата",
      "/date [PLACE]",
      {"today's date and day of the week", "сегодняшняя дата и день недели"},
-     "/date\n/date Sydney"},
+     "/date\n/date Sydney",
+     SYM_TOOL_READS,
+     place_arg},
     {"weekday",
      "деньнедели",
      "/weekday [DATE]",
      {"the day of the week of a date", "день недели для даты"},
-     "/weekday 12 June 2027\n/weekday in 3 days\n/weekday через 3 дня"},
+     "/weekday 12 June 2027\n/weekday in 3 days\n/weekday через 3 дня",
+     SYM_TOOL_READS,
+     weekday_args},
     {"until",
      "до",
      "/until DATE|HOLIDAY",
      {"how many days are left until a date or a holiday",
       "сколько дней осталось до даты или праздника"},
-     "/until New Year\n/until 31 December\n/until Нового года\n/until 8 марта"},
-    {NULL, NULL, NULL, {NULL, NULL}, NULL},
+     "/until New Year\n/until 31 December\n/until Нового года\n/until 8 марта",
+     SYM_TOOL_READS,
+     until_args},
+    {NULL, NULL, NULL, {NULL, NULL}, NULL, SYM_TOOL_NO, NULL},
 };
 
 const struct sym_module sym_module_time = {

@@ -25,8 +25,9 @@ declare -A MAY=(
     [core]="base nlp llm memory"
     [stats]="base memory"
     [modules]="base nlp llm memory models core stats"
-    [server]="base nlp net llm memory models core stats modules"
-    [cli]="base nlp net llm memory models core stats modules server"
+    [tools]="base nlp net llm memory models core stats modules"
+    [server]="base nlp net llm memory models core stats modules tools"
+    [cli]="base nlp net llm memory models core stats modules tools server"
 )
 
 may_use() { # may_use ROOM OTHER: true when ROOM may depend on OTHER
