@@ -174,12 +174,24 @@
     box.appendChild(meta);
     setText(role, body, text);
     $('messages').appendChild(box);
-    box.scrollIntoView({block: 'end'});
+    toBottom();
     return {box, body, meta};
   }
 
+  // The messages follow a growing answer only while the user is at the bottom: one who scrolled
+  // up to read stays where they are. Only the messages box scrolls, never the page.
+  let following = true;
+  function toBottom() {
+    const m = $('messages');
+    if (following) m.scrollTop = m.scrollHeight;
+  }
+
+  function mdLabels() {
+    return {copy: t('copy'), copied: t('copied'), copy_failed: t('copy_failed'), code: t('code')};
+  }
+
   function setText(role, body, text) {
-    if (role === 'assistant') body.replaceChildren(window.SymMarkdown.render(text));
+    if (role === 'assistant') body.replaceChildren(window.SymMarkdown.render(text, mdLabels()));
     else body.textContent = text;
   }
 
@@ -318,7 +330,7 @@
     const paint = () => {
       frame = 0;
       setText('assistant', answer.body, got);
-      answer.box.scrollIntoView({block: 'end'});
+      toBottom();
     };
     try {
       const resp = await fetch('/api/chat', {
@@ -377,6 +389,7 @@
   function newConversation() {
     conversationId = null;
     lastBar = null;
+    following = true;
     $('messages').replaceChildren();
     markCurrent();
     $('chat-input').focus();
@@ -388,6 +401,7 @@
       const c = await api('GET', '/api/conversations/' + id);
       conversationId = c.id;
       lastBar = null;
+      following = true;
       $('messages').replaceChildren();
       let last = null;
       for (const m of c.messages) {
@@ -728,6 +742,10 @@
         $('chat-form').requestSubmit();
       }
     });
+    $('messages').addEventListener('scroll', () => {
+      const m = $('messages');
+      following = m.scrollHeight - m.scrollTop - m.clientHeight < 24;
+    }, {passive: true});
     $('stop').addEventListener('click', () => streaming && streaming.controller.abort());
     $('new-conv').addEventListener('click', newConversation);
     $('memory-add').addEventListener('submit', async (ev) => {

@@ -12,7 +12,10 @@ import {chromium} from 'playwright-core';
 import fs from 'node:fs';
 import {check, run} from './check.mjs';
 
-const {URL, MODEL, HOSTILE_CONV, ARTIFACTS} = process.env;
+const {URL, MODEL, HOSTILE_CONV, RICH_CONV, ARTIFACTS} = process.env;
+const PAGE_SCRIPTS = ['i18n.js', 'vendor/markdown-it/markdown-it.min.js', 'vendor/texmath/texmath.js',
+  'vendor/katex/katex.min.js', 'vendor/highlight/highlight.min.js', 'vendor/dompurify/purify.min.js',
+  'markdown.js', 'app.js'].join(',');
 const HOSTILE_FACT = '<img src=x onerror=alert(1)> <script>alert(2)</script> fact';
 const T = 15000; // a generous wait: the server may run under ASan on a busy machine
 
@@ -22,7 +25,7 @@ async function api(method, path, body) {
   return {status: r.status, json: await r.json()};
 }
 
-// No <img> anywhere, and no <script> but the page's own three files.
+// No <img> anywhere, and no <script> but the page's own files.
 async function noInjectedElements(page, what) {
   const found = await page.evaluate(() => ({
     img: document.querySelectorAll('img, iframe, object, embed').length,
@@ -31,7 +34,7 @@ async function noInjectedElements(page, what) {
       [...e.attributes].some((a) => /^on/i.test(a.name))).length,
   }));
   check(`${what}: no injected element or handler`, found.img === 0 && found.handlers === 0 &&
-    found.scripts.join(',') === 'i18n.js,markdown.js,app.js', found);
+    found.scripts.join(',') === PAGE_SCRIPTS, found);
 }
 
 run(async () => {
@@ -129,6 +132,62 @@ run(async () => {
     check('the hostile title is text too', (await page.textContent(
       `#conv-list li[data-id="${HOSTILE_CONV}"] .title`)).includes('<img src=x onerror=alert(8)>'));
     await noInjectedElements(page, 'after a hostile stored answer');
+  }
+
+  // ---- markdown as models write it: a stored answer with a table, code, math, a task list ----
+  if (RICH_CONV) {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: URL});
+    await page.click(`#conv-list li[data-id="${RICH_CONV}"] button`);
+    await page.waitForSelector('.msg.assistant table', {timeout: T});
+    const a = page.locator('.msg.assistant').last();
+    const cells = await a.locator('td').allTextContents();
+    check('a table renders with its header and cells', await a.locator('th').count() === 3 &&
+      cells[0] === 'Ann' && cells[1] === '42' && cells[5] === 'x < y', cells);
+    check('a column\'s alignment is kept', await a.locator('td').nth(1).getAttribute('class') ===
+      'align-right');
+    check('HTML in a table cell is text', cells[2] === '<img src=x onerror=alert(20)>', cells);
+    check('fenced code gets its language label', JSON.stringify(await a.locator('.code-lang')
+      .allTextContents()) === '["python","html"]');
+    check('python is highlighted (keyword, string, comment)', await a.locator(
+      '.codeblock code.hljs .hljs-keyword').first().textContent() === 'def' &&
+      await a.locator('.codeblock code.hljs .hljs-string').count() >= 1 &&
+      await a.locator('.codeblock code.hljs .hljs-comment').count() === 1);
+    const kw = await a.locator('.hljs-keyword').first().evaluate((e) => getComputedStyle(e).color);
+    const plain = await a.locator('.codeblock code.hljs').first().evaluate((e) =>
+      getComputedStyle(e).color);
+    check('highlighted keywords have their own colour', kw !== plain, {kw, plain});
+    const htmlCode = await a.locator('.codeblock code').nth(1).textContent();
+    check('HTML in a code fence shows as the characters it is', htmlCode ===
+      '<img src=x onerror=alert(9)><script>alert(10)</script>', htmlCode);
+    await a.locator('.codeblock .copy').first().click();
+    await page.waitForFunction(() => document.querySelector('.codeblock .copy').textContent ===
+      'Copied', null, {timeout: T});
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    check('the copy button copies the code exactly', clip ===
+      'def greet(name):\n    return "Hello, " + name  # a comment', clip);
+    check('inline math is typeset by KaTeX', await a.locator('span.math .katex').count() === 2 &&
+      await a.locator('span.math annotation').first().textContent() === 'e^{i\\pi} + 1 = 0');
+    check('display math is typeset as a block', await a.locator('.math-display .katex-display')
+      .count() === 1 && await a.locator('.math-display annotation').textContent() ===
+      '\\int_0^1 x^2\\,dx = \\frac{1}{3}');
+    await page.waitForFunction(() => document.fonts.check('16px KaTeX_Main'), null, {timeout: T});
+    check('KaTeX\'s fonts are served by the server and load', true);
+    const boxes = await a.locator('li.task input[type=checkbox]').evaluateAll((els) =>
+      els.map((e) => ({checked: e.checked, disabled: e.disabled})));
+    const taskText = await a.locator('li.task').allTextContents();
+    check('a task list shows its boxes, ticked and not', JSON.stringify(boxes) ===
+      '[{"checked":true,"disabled":true},{"checked":false,"disabled":true}]' &&
+      taskText.join('|') === 'write the tests|ship it', {boxes, taskText});
+    const links = await a.locator('a').evaluateAll((els) => els.map((e) => [e.textContent,
+      e.getAttribute('href'), e.getAttribute('rel')]));
+    check('only the https link is a link, opened without an opener', JSON.stringify(links) ===
+      '[["safe","https://example.org/docs","noopener noreferrer"]]', links);
+    const last = await a.locator('.body p').last().textContent();
+    check('javascript: links and images and hostile HTML stay text', last.includes(
+      '[bad](javascript:alert(11))') && last.includes('<svg onload=alert(14)>') &&
+      last.includes('javascript:alert(12)'), last);
+    await noInjectedElements(page, 'after rich hostile markdown');
+    await page.screenshot({path: `${ARTIFACTS}/web-markdown.png`, fullPage: true});
   }
 
   // ---- memory: list (with the hostile fact as text), add, edit, search, delete ----
