@@ -318,10 +318,12 @@
   }
 
   async function send(text) {
+    following = true; // one who sends wants to see the answer
     const user = addMessage('user', text);
     const answer = addMessage('assistant', '');
     answer.box.classList.add('streaming');
     answer.meta.textContent = t('thinking');
+    toBottom();
     const controller = new AbortController();
     streaming = {controller};
     setBusy(true);
@@ -362,6 +364,7 @@
             answer.meta.textContent = '';
             answer.box.classList.add('command');
           }
+          toBottom(); // the figures and the feedback bar
           if (newConv) loadConversations();
         } else if (ev.type === 'error') {
           finished = true;
@@ -384,6 +387,14 @@
     answer.box.classList.remove('streaming');
     streaming = null;
     setBusy(false);
+  }
+
+  // At phone width the conversation list is a drawer over the chat (style.css).
+  function drawer(open) {
+    document.body.classList.toggle('drawer-open', open);
+    $('menu-button').setAttribute('aria-expanded', open ? 'true' : 'false');
+    $('drawer-backdrop').hidden = !open;
+    if (open) $('new-conv').focus();
   }
 
   function newConversation() {
@@ -443,7 +454,10 @@
       open.type = 'button';
       open.appendChild(el('span', 'title', c.title || t('untitled')));
       open.appendChild(el('span', 'when', localTime(c.updated)));
-      open.addEventListener('click', () => openConversation(c.id));
+      open.addEventListener('click', () => {
+        drawer(false);
+        openConversation(c.id);
+      });
       li.appendChild(open);
       ul.appendChild(li);
     }
@@ -742,12 +756,29 @@
         $('chat-form').requestSubmit();
       }
     });
+    let lastTop = 0; // only a scroll up (the reader's) stops the following; back at the end resumes it
     $('messages').addEventListener('scroll', () => {
       const m = $('messages');
-      following = m.scrollHeight - m.scrollTop - m.clientHeight < 24;
+      if (m.scrollHeight - m.scrollTop - m.clientHeight < 24) following = true;
+      else if (m.scrollTop < lastTop) following = false;
+      lastTop = m.scrollTop;
     }, {passive: true});
     $('stop').addEventListener('click', () => streaming && streaming.controller.abort());
-    $('new-conv').addEventListener('click', newConversation);
+    $('new-conv').addEventListener('click', () => {
+      drawer(false);
+      newConversation();
+    });
+    $('menu-button').addEventListener('click', () => {
+      showView('chat');
+      drawer(!document.body.classList.contains('drawer-open'));
+    });
+    $('drawer-backdrop').addEventListener('click', () => drawer(false));
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && document.body.classList.contains('drawer-open')) {
+        drawer(false);
+        $('menu-button').focus();
+      }
+    });
     $('memory-add').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const text = $('memory-text').value.trim();

@@ -3,6 +3,8 @@
 # with playwright-core and Debian's chromium, installed by tests/web/setup.sh): a streamed
 # answer, thumbs down and a correction, the memory panel, reminders, the stats chart, Russian;
 # markdown as models write it (tables, highlighted code with a copy button, math, task lists);
+# at 390 px the conversation list is a drawer; a long answer streams without the page jumping;
+# screenshots at 1280 and 390 px, light and dark, English and Russian;
 # and hostile markup in a stored fact, a stored answer and a streamed answer shown as text.
 # First, that web/vendor/ holds the pinned libraries unchanged (scripts/vendor-web.sh --check).
 # Screenshots go to the build directory's test-artifacts/ (WEB_ARTIFACTS).
@@ -13,7 +15,7 @@ check "web/vendor/ holds the pinned libraries, unchanged" \
 node_deps browser || { finish; exit; }
 trap 'stop_server 2>/dev/null; rm -rf "$T"' EXIT
 db="$T/srv.db"
-start_server -m "$TINY_MODEL" -c 2048 -n 24 --temp 0 --db "$db" || { finish; exit; }
+start_server -m "$TINY_MODEL" -c 2048 -n 160 --temp 0 --db "$db" || { finish; exit; }
 
 # A stored conversation whose answer is hostile markup, as a compromised model might write it.
 # The server made the schema; sqlite3 adds the rows (the server's connection is WAL: it sees them).

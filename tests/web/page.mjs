@@ -37,17 +37,42 @@ async function noInjectedElements(page, what) {
     found.scripts.join(',') === PAGE_SCRIPTS, found);
 }
 
+// The page is no wider than its viewport (nothing makes it scroll sideways).
+const noOverflow = (p) => p.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+
+// The element is shown and wholly inside the viewport.
+async function onScreen(p, sel) {
+  const box = await p.locator(sel).boundingBox();
+  const vp = p.viewportSize();
+  return !!box && await p.isVisible(sel) && box.x >= 0 && box.y >= 0 &&
+    box.x + box.width <= vp.width && box.y + box.height <= vp.height;
+}
+
+// Relative luminance (0 black, 1 white) of a CSS rgb() colour.
+function luminance(rgb) {
+  const [r, g, b] = rgb.match(/[\d.]+/g).map(Number).slice(0, 3).map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+const dialogs = [];
+const errors = [];
+// Count dialogs, script errors and CSP violations of page p.
+function watch(p) {
+  p.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  p.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
+  p.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+}
+
 run(async () => {
   fs.mkdirSync(ARTIFACTS, {recursive: true});
   const browser = await chromium.launch({executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu']});
   const context = await browser.newContext({locale: 'en-US', viewport: {width: 1200, height: 800}});
   const page = await context.newPage();
-  const dialogs = [];
-  const errors = [];
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+  watch(page);
 
   // A hostile fact, stored before the page loads.
   const planted = await api('POST', '/api/memory', {text: HOSTILE_FACT});
@@ -269,6 +294,143 @@ run(async () => {
   await rpage.goto(URL + '/');
   check('Russian from navigator.language', await rpage.textContent('.tab[data-view=chat]') === 'Чат');
   await ru.close();
+
+  // ---- phone width: the conversation list is a drawer ----
+  const phoneCtx = await browser.newContext({locale: 'en-US', viewport: {width: 390, height: 844},
+    hasTouch: true});
+  const phone = await phoneCtx.newPage();
+  watch(phone);
+  await phone.goto(URL + '/');
+  await phone.waitForSelector('#conv-list li.conv', {state: 'attached', timeout: T});
+  check('390 px: the page is no wider than the screen', await noOverflow(phone));
+  check('390 px: the list is a closed drawer, the composer is on screen',
+    !(await phone.isVisible('#new-conv')) && await onScreen(phone, '#send') &&
+    await onScreen(phone, '#chat-input'));
+  await phone.click('#menu-button');
+  await phone.waitForFunction(() => document.body.classList.contains('drawer-open'));
+  await phone.waitForTimeout(300); // the slide-in
+  check('390 px: the menu opens the drawer with New conversation on screen',
+    await onScreen(phone, '#new-conv') && await phone.getAttribute('#menu-button',
+      'aria-expanded') === 'true');
+  await phone.screenshot({path: `${ARTIFACTS}/web-390-drawer.png`});
+  if (RICH_CONV) {
+    await phone.click(`#conv-list li[data-id="${RICH_CONV}"] button`);
+    await phone.waitForSelector('.msg.assistant table', {timeout: T});
+    check('390 px: a conversation chosen in the drawer opens and the drawer closes',
+      !(await phone.evaluate(() => document.body.classList.contains('drawer-open'))));
+    check('390 px: a wide answer does not widen the page', await noOverflow(phone));
+  }
+  await phone.click('#menu-button');
+  await phone.click('#new-conv');
+  check('390 px: New conversation in the drawer starts one', await phone.locator('.msg').count() === 0 &&
+    !(await phone.evaluate(() => document.body.classList.contains('drawer-open'))));
+  await phone.click('#menu-button');
+  await phone.keyboard.press('Escape');
+  check('390 px: Escape closes the drawer',
+    !(await phone.evaluate(() => document.body.classList.contains('drawer-open'))));
+
+  // ---- a long answer streams without the page jumping ----
+  if (RICH_CONV) {
+    await phone.click('#menu-button');
+    await phone.click(`#conv-list li[data-id="${RICH_CONV}"] button`);
+    await phone.waitForSelector('.msg.assistant table', {timeout: T});
+    // Sample every frame while the answer streams: the page's own scroll, the composer's place,
+    // and how far the messages are from their bottom; and the layout shifts Chromium records.
+    const startSampling = () => phone.evaluate(() => {
+      window.__shift = 0;
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+      }).observe({type: 'layout-shift', buffered: false});
+      window.__samples = [];
+      const m = document.getElementById('messages');
+      const tick = () => {
+        window.__samples.push({page: document.scrollingElement.scrollTop + window.scrollY,
+          composer: document.getElementById('chat-form').getBoundingClientRect().top,
+          gap: m.scrollHeight - m.scrollTop - m.clientHeight, top: m.scrollTop,
+          streaming: !!document.querySelector('.msg.streaming')});
+        if (!window.__stop) requestAnimationFrame(tick);
+      };
+      window.__stop = false;
+      requestAnimationFrame(tick);
+    });
+    const stopSampling = () => phone.evaluate(() => {
+      window.__stop = true;
+      return {samples: window.__samples, shift: window.__shift};
+    });
+    const streamed = async (n) => phone.waitForFunction((k) => {
+      const a = document.querySelectorAll('.msg.assistant');
+      return a.length === k && !a[k - 1].classList.contains('streaming');
+    }, n, {timeout: 4 * T});
+    const before = await phone.locator('.msg.assistant').count();
+    await startSampling();
+    await phone.fill('#chat-input', 'Tell me a long story');
+    await phone.press('#chat-input', 'Enter');
+    await streamed(before + 1);
+    await phone.waitForTimeout(100);
+    let r = await stopSampling();
+    const during = r.samples.filter((s) => s.streaming);
+    const last = r.samples[r.samples.length - 1];
+    const range = (k) => Math.max(...r.samples.map((s) => s[k])) - Math.min(...r.samples.map((s) => s[k]));
+    const grew = (await phone.locator('.msg.assistant').last().boundingBox()).height;
+    check('a long answer: it grew taller than the screen\'s messages area', grew > 300, {grew});
+    check('a long answer streams with the page itself never scrolling and the composer still',
+      range('page') === 0 && range('composer') <= 1, {page: range('page'),
+        composer: range('composer')});
+    check('a long answer: the view follows its end while it streams, and at the end',
+      during.length > 5 && Math.max(...during.map((s) => s.gap)) <= 2 && last.gap <= 2,
+      {frames: during.length, maxGap: Math.max(...during.map((s) => s.gap)), last: last.gap});
+    check(`a long answer: no layout shift (measured ${r.shift.toFixed(4)} over ${during.length} ` +
+      `frames, the end at most ${Math.max(...during.map((s) => s.gap))} px out of view)`,
+    r.shift < 0.01, {shift: r.shift});
+
+    // One who scrolls up to read while it streams stays where they are.
+    await startSampling();
+    await phone.fill('#chat-input', 'And another one');
+    await phone.press('#chat-input', 'Enter');
+    await phone.waitForSelector('.msg.assistant.streaming', {timeout: T});
+    await phone.waitForFunction(() => (document.querySelector('.msg.streaming .body')
+      ?.textContent || '').length > 0, null, {timeout: 2 * T});
+    await phone.mouse.move(195, 400);
+    await phone.mouse.wheel(0, -400);
+    await phone.waitForTimeout(150);
+    const heldAt = await phone.$eval('#messages', (m) => m.scrollTop);
+    const stillStreaming = await phone.locator('.msg.assistant.streaming').count() === 1;
+    await streamed(before + 2);
+    r = await stopSampling();
+    const after = await phone.$eval('#messages', (m) => m.scrollTop);
+    check('scrolled up while it streams: the reader stays where they are',
+      !stillStreaming || (Math.abs(after - heldAt) <= 1 && r.shift < 0.01),
+      {heldAt, after, shift: r.shift, stillStreaming});
+  }
+  await phoneCtx.close();
+
+  // ---- 1280 and 390 px, light and dark, English and Russian: screenshots ----
+  for (const width of [1280, 390]) {
+    for (const scheme of ['light', 'dark']) {
+      for (const locale of ['en-US', 'ru-RU']) {
+        const name = `${width}-${scheme}-${locale.slice(0, 2)}`;
+        const ctx = await browser.newContext({locale, colorScheme: scheme,
+          viewport: {width, height: width > 500 ? 800 : 844}});
+        const p = await ctx.newPage();
+        watch(p);
+        await p.goto(URL + '/');
+        await p.waitForSelector('#conv-list li.conv', {state: 'attached', timeout: T});
+        if (RICH_CONV) {
+          if (width < 500) await p.click('#menu-button');
+          await p.click(`#conv-list li[data-id="${RICH_CONV}"] button`);
+          await p.waitForSelector('.msg.assistant .katex', {timeout: T});
+        }
+        const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const lum = luminance(bg);
+        check(`${name}: the page is ${scheme}`, scheme === 'dark' ? lum < 0.2 : lum > 0.8, bg);
+        check(`${name}: in its language`, await p.textContent('.tab[data-view=chat]') ===
+          (locale === 'ru-RU' ? 'Чат' : 'Chat'));
+        check(`${name}: no wider than the screen`, await noOverflow(p));
+        await p.screenshot({path: `${ARTIFACTS}/web-${name}.png`});
+        await ctx.close();
+      }
+    }
+  }
 
   check('no dialog ever opened', dialogs.length === 0, dialogs);
   check('no script error and no CSP violation', errors.length === 0, errors);
