@@ -165,6 +165,8 @@
   // A message in the chat view: {box, body, meta}. Assistant text is rendered as markdown.
   function addMessage(role, text) {
     const box = el('div', 'msg ' + role);
+    box.dataset.role = role;
+    rawText.set(box, text);
     const who = el('div', 'who', role === 'user' ? t('you') : t('assistant'));
     who.dataset.i18n = role === 'user' ? 'you' : 'assistant';
     box.appendChild(who);
@@ -177,6 +179,9 @@
     toBottom();
     return {box, body, meta};
   }
+
+  // Each message box's text as written (the markdown source of an answer).
+  const rawText = new WeakMap();
 
   // The messages follow a growing answer only while the user is at the bottom: one who scrolled
   // up to read stays where they are. Only the messages box scrolls, never the page.
@@ -208,6 +213,7 @@
   const THUMB = 'M7 10v11H3V10h4zm0 0l4-8c1.7 0 3 1.3 3 3v4h5.5c1.2 0 2.1 1.1 1.9 2.3l-1.3 8' +
     'c-.2 1-1 1.7-2 1.7H7';
   const PENCIL = 'M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4';
+  const REGEN = 'M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5';
   function icon(d, transform) {
     const s = svg('svg', {viewBox: '0 0 24 24', 'aria-hidden': 'true'});
     s.appendChild(svg('path', transform ? {d, transform} : {d}));
@@ -259,6 +265,8 @@
     const bad = button('fb-bad', 'bad', () => ask(-1, 'reason', 'reason_placeholder'), '');
     const fix = button('fb-correct', 'correct', () => ask(0, 'correction', 'correction_placeholder'),
       '');
+    const regen = button('fb-regen', 'regenerate', () => regenerate(msg.box), '');
+    regen.appendChild(icon(REGEN));
     good.appendChild(icon(THUMB));
     bad.appendChild(icon(THUMB, 'rotate(180 12 12)'));
     fix.appendChild(icon(PENCIL));
@@ -268,7 +276,7 @@
       if (pending.rating === 0 && !text) return input.focus();
       give(pending.rating, text, pending.field);
     });
-    bar.append(good, bad, fix, form, status);
+    bar.append(good, bad, fix, regen, form, status);
     msg.box.appendChild(bar);
     retireBar();
     lastBar = bar;
@@ -317,7 +325,9 @@
     $('stop').hidden = !busy;
   }
 
-  async function send(text) {
+  // Send text as the next message; with from, it replaces the stored messages from that one on
+  // (an edited message, or a regenerated answer's question: POST /api/chat's "from").
+  async function send(text, from) {
     following = true; // one who sends wants to see the answer
     const user = addMessage('user', text);
     const answer = addMessage('assistant', '');
@@ -338,7 +348,8 @@
       const resp = await fetch('/api/chat', {
         method: 'POST',
         headers: headers(true),
-        body: JSON.stringify({message: text, conversation_id: conversationId, stream: true}),
+        body: JSON.stringify(Object.assign({message: text, conversation_id: conversationId,
+          stream: true}, from !== undefined ? {from} : {})),
         signal: controller.signal,
       });
       if (!resp.ok) throw await errorOf(resp);
@@ -363,6 +374,7 @@
           } else {
             answer.meta.textContent = '';
             answer.box.classList.add('command');
+            user.box.classList.add('command'); // a command is not stored
           }
           toBottom(); // the figures and the feedback bar
           if (newConv) loadConversations();
@@ -373,6 +385,7 @@
         }
       });
       if (!finished) answer.meta.textContent = t('cancelled');
+      rawText.set(answer.box, got);
     } catch (e) {
       if (frame) cancelAnimationFrame(frame);
       setText('assistant', answer.body, got);
@@ -384,9 +397,127 @@
         if (!got) user.box.classList.add('unsent');
       }
     }
+    rawText.set(answer.box, got);
     answer.box.classList.remove('streaming');
     streaming = null;
     setBusy(false);
+    syncStored();
+  }
+
+  // Number the shown messages as the server stored them (GET /api/conversations/ID), from the
+  // end back, skipping commands and failed turns (not stored), so Edit and Regenerate know which
+  // stored message they replace. A message that cannot be matched gets no such button.
+  async function syncStored() {
+    const id = conversationId;
+    if (id === null) return;
+    let c;
+    try {
+      c = await api('GET', '/api/conversations/' + id);
+    } catch (e) {
+      return;
+    }
+    if (id !== conversationId || streaming) return;
+    let j = c.messages.length - 1;
+    const boxes = [...$('messages').children].reverse();
+    for (const box of boxes) {
+      delete box.dataset.index;
+      if (box.classList.contains('command') || box.classList.contains('failed') ||
+        box.classList.contains('unsent')) continue;
+      if (j >= 0 && c.messages[j].role === box.dataset.role &&
+        (box.dataset.role === 'assistant' || c.messages[j].text === rawText.get(box))) {
+        box.dataset.index = String(j--);
+        if (box.dataset.role === 'user' && !box.querySelector('.msg-edit')) {
+          box.querySelector('.who').after(button('msg-edit', 'edit_message',
+            () => editMessage(box), ''));
+          box.querySelector('.msg-edit').appendChild(icon(PENCIL));
+        }
+      } else {
+        j = -1; // out of step: the older ones stay unnumbered
+      }
+    }
+    document.querySelectorAll('#messages .msg:not([data-index]) .msg-edit').forEach((b) =>
+      b.remove());
+    toBottom();
+  }
+
+  // Replace the stored messages from box's on with text, and answer it again.
+  function resend(box, text) {
+    if (streaming || box.dataset.index === undefined) return;
+    const from = Number(box.dataset.index);
+    let b = box;
+    while (b) { // this message and every one after it
+      const next = b.nextElementSibling;
+      b.remove();
+      b = next;
+    }
+    lastBar = null;
+    send(text, from);
+  }
+
+  // Regenerate the answer in box: its question again, the answer replaced.
+  function regenerate(box) {
+    const q = box.previousElementSibling;
+    if (!q || q.dataset.role !== 'user' || q.dataset.index === undefined) return;
+    resend(q, rawText.get(q));
+  }
+
+  // Edit the user's message in box, then send it in place of the old one and what followed.
+  function editMessage(box) {
+    if (streaming || box.querySelector('.edit-form')) return;
+    const body = box.querySelector('.body');
+    const form = el('form', 'edit-form');
+    const area = el('textarea');
+    area.value = rawText.get(box);
+    area.rows = Math.min(10, area.value.split('\n').length + 1);
+    const save = el('button', null, t('save_send'));
+    save.type = 'submit';
+    save.dataset.i18n = 'save_send';
+    form.append(area, save, button('small', 'cancel', () => {
+      form.remove();
+      body.hidden = false;
+    }));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const text = area.value.trim();
+      if (text) resend(box, text);
+    });
+    area.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        form.requestSubmit();
+      } else if (ev.key === 'Escape') {
+        form.remove();
+        body.hidden = false;
+      }
+    });
+    body.hidden = true;
+    body.after(form);
+    area.focus();
+  }
+
+  // The shown conversation as Markdown, downloaded as a file.
+  async function exportConversation() {
+    if (conversationId === null) return;
+    let c;
+    try {
+      c = await api('GET', '/api/conversations/' + conversationId);
+    } catch (e) {
+      showError(e);
+      return;
+    }
+    const lines = ['# ' + (c.title || t('untitled')), ''];
+    for (const m of c.messages) {
+      lines.push(`## ${m.role === 'user' ? t('you') : t('assistant')} · ${localTime(m.time)}`, '',
+        m.text, '');
+    }
+    const blob = new Blob([lines.join('\n')], {type: 'text/markdown;charset=utf-8'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `symbiot-conversation-${c.id}.md`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
 
   // At phone width the conversation list is a drawer over the chat (style.css).
@@ -425,12 +556,14 @@
         feedbackBar(last, c.id);
       }
       markCurrent();
+      syncStored();
     } catch (e) {
       showError(e);
     }
   }
 
   function markCurrent() {
+    $('chat-head').hidden = conversationId === null;
     document.querySelectorAll('#conv-list li').forEach((li) => {
       li.classList.toggle('current', Number(li.dataset.id) === conversationId);
     });
@@ -768,6 +901,7 @@
       drawer(false);
       newConversation();
     });
+    $('export').addEventListener('click', exportConversation);
     $('menu-button').addEventListener('click', () => {
       showView('chat');
       drawer(!document.body.classList.contains('drawer-open'));

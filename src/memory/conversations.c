@@ -270,6 +270,27 @@ enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversati
     return SYM_OK;
 }
 
+enum sym_status sym_conversation_truncate(struct sym_store *s, long long id, size_t keep)
+{
+    static const char what[] = "cannot cut the conversation";
+    enum sym_status rc;
+    bool owned;
+    int src;
+
+    sym_store_clear_err(s);
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = sym_store_run(s,
+                        "DELETE FROM turns WHERE conversation_id = ?1 AND id NOT IN "
+                        "(SELECT id FROM turns WHERE conversation_id = ?1 ORDER BY id LIMIT ?2)",
+                        "ll", id, (long long)keep);
+    if (src == SQLITE_OK && keep == 0)
+        src = sym_store_run(s, "UPDATE conversations SET title = NULL WHERE id = ?", "l", id);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    return sym_store_write_end(s, owned, rc, what);
+}
+
 enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool *found)
 {
     static const char what[] = "cannot delete the conversation";

@@ -69,6 +69,11 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
                                       struct sym_conversation_turns *out, bool *found);
 /* All conversations, most recent first, into *out (emptied first). */
 enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversations *out);
+/* Keep only the first keep turns of conversation id (in the order stored) and delete the rest,
+ * with the ratings given to them (feedback rows go with their turn): what editing a message or
+ * regenerating an answer replaces. With keep 0 the title goes too (the next user message gives
+ * it again). A conversation with keep turns or fewer is left as it is. */
+enum sym_status sym_conversation_truncate(struct sym_store *s, long long id, size_t keep);
 /* Delete conversation id and its turns. *found false when there is no such conversation. */
 enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool *found);
 

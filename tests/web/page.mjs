@@ -215,6 +215,71 @@ run(async () => {
     await page.screenshot({path: `${ARTIFACTS}/web-markdown.png`, fullPage: true});
   }
 
+  // ---- regenerate an answer, edit a message, stop an answer, export as Markdown ----
+  const stored = async (id) => (await api('GET', '/api/conversations/' + id)).json.messages;
+  const answered = (n) => page.waitForFunction((k) => {
+    const a = document.querySelectorAll('.msg.assistant');
+    return a.length === k && !a[k - 1].classList.contains('streaming') &&
+      document.querySelector('.msg.user[data-index="0"]');
+  }, n, {timeout: 4 * T});
+  await page.click('#new-conv');
+  await page.fill('#chat-input', 'What is two plus two?');
+  await page.press('#chat-input', 'Enter');
+  await answered(1);
+  const convId = await page.evaluate(() => Number(document.querySelector('#conv-list li.current')
+    ?.dataset.id));
+  check('a new conversation is current', convId > 0, convId);
+  await page.click('.msg.assistant .fb-regen');
+  await page.waitForSelector('.msg.assistant.streaming', {timeout: T});
+  await answered(1);
+  let msgs = await stored(convId);
+  check('regenerate replaces the answer, in the page and stored', msgs.length === 2 &&
+    msgs[0].text === 'What is two plus two?' && await page.locator('.msg').count() === 2,
+  msgs.map((m) => m.text));
+  await page.fill('#chat-input', 'And three plus three?');
+  await page.press('#chat-input', 'Enter');
+  await answered(2);
+  check('a second question is stored', (await stored(convId)).length === 4);
+  await page.locator('.msg.user').first().locator('.msg-edit').click();
+  await page.fill('.msg.user .edit-form textarea', 'What is five plus five?');
+  await page.click('.msg.user .edit-form button[type=submit]');
+  await page.waitForSelector('.msg.assistant.streaming', {timeout: T});
+  await answered(1);
+  msgs = await stored(convId);
+  check('an edited message replaces it and what followed, in the page and stored',
+    msgs.length === 2 && msgs[0].text === 'What is five plus five?' &&
+    await page.locator('.msg').count() === 2 &&
+    await page.textContent('.msg.user .body') === 'What is five plus five?', msgs.map((m) => m.text));
+  const bad1 = await api('POST', '/api/chat', {message: 'x', conversation_id: convId, from: 1});
+  const bad2 = await api('POST', '/api/chat', {message: 'x', from: 0});
+  check('"from" must name a user message of the conversation it cuts (400 on param from)',
+    bad1.status === 400 && bad1.json.error.param === 'from' && bad2.status === 400 &&
+    bad2.json.error.param === 'from' && (await stored(convId)).length === 2, {bad1, bad2});
+
+  await page.fill('#chat-input', 'Tell me a long story');
+  await page.press('#chat-input', 'Enter');
+  await page.waitForFunction(() => (document.querySelector('.msg.streaming .body')?.textContent ||
+    '').length > 0, null, {timeout: 2 * T});
+  await page.click('#stop');
+  await page.waitForSelector('.msg.assistant.streaming', {state: 'detached', timeout: T});
+  const stopMeta = await page.locator('.msg.assistant').last().locator('.meta').textContent();
+  check('Stop ends a streaming answer: "(stopped)", Send is back', stopMeta.includes('(stopped)') &&
+    await page.isEnabled('#send') && !(await page.isVisible('#stop')), stopMeta);
+  let idle = false;
+  for (let i = 0; i < 50 && !idle; i++) {
+    idle = (await api('GET', '/health')).json.busy === false;
+    if (!idle) await page.waitForTimeout(100);
+  }
+  check('and the server stops generating', idle);
+
+  const [download] = await Promise.all([page.waitForEvent('download', {timeout: T}),
+    page.click('#export')]);
+  const md = fs.readFileSync(await download.path(), 'utf8');
+  check('Export as Markdown downloads the conversation', download.suggestedFilename() ===
+    `symbiot-conversation-${convId}.md` && md.startsWith('# What is five plus five?\n') &&
+    /^## You · .+\n\nWhat is five plus five\?$/m.test(md) && /^## Symbiot · /m.test(md),
+  {name: download.suggestedFilename(), md: md.slice(0, 300)});
+
   // ---- memory: list (with the hostile fact as text), add, edit, search, delete ----
   await page.click('.tab[data-view=memory]');
   await page.waitForSelector('#memory-list li.fact', {timeout: T});
