@@ -569,17 +569,22 @@
     });
   }
 
+  // The conversation list; with words in the search box, only those whose title or messages
+  // hold them (GET /api/conversations?q=).
   async function loadConversations() {
     let list;
+    const q = $('conv-search').value.trim();
     try {
-      list = (await api('GET', '/api/conversations')).conversations;
+      list = (await api('GET', '/api/conversations' + (q ? '?q=' + encodeURIComponent(q) : '')))
+        .conversations;
+      if (q !== $('conv-search').value.trim()) return; // typed on meanwhile: a newer call follows
     } catch (e) {
       if (e.status !== 503) showError(e); // 503: no memory database, nothing to list
       return;
     }
     const ul = $('conv-list');
     ul.replaceChildren();
-    if (!list.length) ul.appendChild(el('li', 'muted', t('no_conversations')));
+    if (!list.length) ul.appendChild(el('li', 'muted', t(q ? 'no_matches' : 'no_conversations')));
     for (const c of list) {
       const li = el('li', 'conv');
       li.dataset.id = String(c.id);
@@ -902,6 +907,11 @@
       newConversation();
     });
     $('export').addEventListener('click', exportConversation);
+    let searchTimer = 0;
+    $('conv-search').addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(loadConversations, 250);
+    });
     $('menu-button').addEventListener('click', () => {
       showView('chat');
       drawer(!document.body.classList.contains('drawer-open'));

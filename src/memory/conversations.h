@@ -74,6 +74,11 @@ enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversati
  * regenerating an answer replaces. With keep 0 the title goes too (the next user message gives
  * it again). A conversation with keep turns or fewer is left as it is. */
 enum sym_status sym_conversation_truncate(struct sym_store *s, long long id, size_t keep);
+/* The conversations whose title or messages hold query (valid UTF-8), compared normalised (case
+ * folded, ё as е, punctuation as spaces: nlp/text.h), most recent first, into *out (emptied
+ * first). A query with no letters or digits lists them all. */
+enum sym_status sym_conversation_search(struct sym_store *s, const char *query,
+                                        struct sym_conversations *out);
 /* Delete conversation id and its turns. *found false when there is no such conversation. */
 enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool *found);
 

@@ -91,7 +91,7 @@ run(async () => {
   const resp = await chatResp;
   check('the message goes to /api/chat as a stream', resp.headers()['content-type']
     .startsWith('text/event-stream'), resp.headers());
-  await page.waitForSelector('.msg.assistant:not(.streaming) .feedback', {timeout: T});
+  await page.waitForSelector('.msg.assistant:not(.streaming) .feedback', {timeout: 4 * T});
   const events = (await resp.text()).split('\n\n').filter((b) => b.startsWith('data: '))
     .map((b) => JSON.parse(b.slice(6)));
   const texts = events.filter((e) => e.type === 'text');
@@ -136,7 +136,7 @@ run(async () => {
   await page.waitForFunction(() => {
     const m = document.querySelectorAll('.msg.assistant');
     return m.length === 2 && !m[1].classList.contains('streaming');
-  }, null, {timeout: T});
+  }, null, {timeout: 4 * T});
   const echoed = await page.locator('.msg.assistant .body').nth(1).textContent();
   check('a hostile streamed answer shows as text', echoed.includes('<img src=x onerror=alert(3)>') &&
     echoed.includes('<script>alert(4)</script>'), echoed);
@@ -217,10 +217,14 @@ run(async () => {
 
   // ---- regenerate an answer, edit a message, stop an answer, export as Markdown ----
   const stored = async (id) => (await api('GET', '/api/conversations/' + id)).json.messages;
+  // Mark the answers shown now, so that answered() waits for a new one, however fast it came.
+  const markOld = () => page.evaluate(() => document.querySelectorAll('.msg.assistant').forEach(
+    (m) => m.setAttribute('data-old', '')));
   const answered = (n) => page.waitForFunction((k) => {
     const a = document.querySelectorAll('.msg.assistant');
     return a.length === k && !a[k - 1].classList.contains('streaming') &&
-      document.querySelector('.msg.user[data-index="0"]');
+      !a[k - 1].hasAttribute('data-old') && document.querySelector('.msg.user[data-index="0"]') &&
+      a[k - 1].hasAttribute('data-index');
   }, n, {timeout: 4 * T});
   await page.click('#new-conv');
   await page.fill('#chat-input', 'What is two plus two?');
@@ -229,8 +233,8 @@ run(async () => {
   const convId = await page.evaluate(() => Number(document.querySelector('#conv-list li.current')
     ?.dataset.id));
   check('a new conversation is current', convId > 0, convId);
+  await markOld();
   await page.click('.msg.assistant .fb-regen');
-  await page.waitForSelector('.msg.assistant.streaming', {timeout: T});
   await answered(1);
   let msgs = await stored(convId);
   check('regenerate replaces the answer, in the page and stored', msgs.length === 2 &&
@@ -242,8 +246,8 @@ run(async () => {
   check('a second question is stored', (await stored(convId)).length === 4);
   await page.locator('.msg.user').first().locator('.msg-edit').click();
   await page.fill('.msg.user .edit-form textarea', 'What is five plus five?');
+  await markOld();
   await page.click('.msg.user .edit-form button[type=submit]');
-  await page.waitForSelector('.msg.assistant.streaming', {timeout: T});
   await answered(1);
   msgs = await stored(convId);
   check('an edited message replaces it and what followed, in the page and stored',
@@ -256,11 +260,17 @@ run(async () => {
     bad1.status === 400 && bad1.json.error.param === 'from' && bad2.status === 400 &&
     bad2.json.error.param === 'from' && (await stored(convId)).length === 2, {bad1, bad2});
 
+  // A slow line (2 kB/s), so the answer is still streaming when Stop is clicked on any machine.
+  const cdp = await context.newCDPSession(page);
+  const line = (kBps) => cdp.send('Network.emulateNetworkConditions', {offline: false, latency: 0,
+    downloadThroughput: kBps * 1024, uploadThroughput: -1});
+  await line(2);
   await page.fill('#chat-input', 'Tell me a long story');
   await page.press('#chat-input', 'Enter');
   await page.waitForFunction(() => (document.querySelector('.msg.streaming .body')?.textContent ||
     '').length > 0, null, {timeout: 2 * T});
   await page.click('#stop');
+  await line(-1 / 1024);
   await page.waitForSelector('.msg.assistant.streaming', {state: 'detached', timeout: T});
   const stopMeta = await page.locator('.msg.assistant').last().locator('.meta').textContent();
   check('Stop ends a streaming answer: "(stopped)", Send is back', stopMeta.includes('(stopped)') &&
@@ -279,6 +289,28 @@ run(async () => {
     `symbiot-conversation-${convId}.md` && md.startsWith('# What is five plus five?\n') &&
     /^## You · .+\n\nWhat is five plus five\?$/m.test(md) && /^## Symbiot · /m.test(md),
   {name: download.suggestedFilename(), md: md.slice(0, 300)});
+
+  // ---- search conversations: words said in them, case and punctuation aside ----
+  await page.fill('#conv-search', 'FIVE plus');
+  await page.waitForFunction((id) => {
+    const li = [...document.querySelectorAll('#conv-list li.conv')];
+    return li.length === 1 && li[0].dataset.id === String(id);
+  }, convId, {timeout: T});
+  check('searching the conversations finds the one that says it', true);
+  const viaApi = (await api('GET', '/api/conversations?q=' + encodeURIComponent('five PLUS five?')))
+    .json.conversations;
+  check('GET /api/conversations?q= lists only matching conversations', viaApi.length === 1 &&
+    viaApi[0].id === convId, viaApi);
+  const badQ = await fetch(URL + '/api/conversations?q=%FF');
+  check('a query that is not UTF-8 is a 400', badQ.status === 400);
+  await page.fill('#conv-search', 'words nobody said');
+  await page.waitForFunction(() => document.querySelector('#conv-list li.muted')?.textContent ===
+    'No conversation matches.', null, {timeout: T});
+  check('a search that finds nothing says so', true);
+  await page.fill('#conv-search', '');
+  await page.waitForFunction(() => document.querySelectorAll('#conv-list li.conv').length > 2,
+    null, {timeout: T});
+  check('clearing the search lists them all again', true);
 
   // ---- memory: list (with the hostile fact as text), add, edit, search, delete ----
   await page.click('.tab[data-view=memory]');
@@ -403,8 +435,15 @@ run(async () => {
     // and how far the messages are from their bottom; and the layout shifts Chromium records.
     const startSampling = () => phone.evaluate(() => {
       window.__shift = 0;
+      window.__shifts = [];
       new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+        for (const e of l.getEntries()) {
+          if (e.hadRecentInput) continue;
+          window.__shift += e.value;
+          window.__shifts.push({value: +e.value.toFixed(4), what: e.sources.map((s) =>
+            `${s.node?.className || s.node?.nodeName} ${s.previousRect.y}->${s.currentRect.y}` +
+            ` h${s.previousRect.height}->${s.currentRect.height}`)});
+        }
       }).observe({type: 'layout-shift', buffered: false});
       window.__samples = [];
       const m = document.getElementById('messages');
@@ -420,7 +459,7 @@ run(async () => {
     });
     const stopSampling = () => phone.evaluate(() => {
       window.__stop = true;
-      return {samples: window.__samples, shift: window.__shift};
+      return {samples: window.__samples, shift: window.__shift, shifts: window.__shifts};
     });
     const streamed = async (n) => phone.waitForFunction((k) => {
       const a = document.querySelectorAll('.msg.assistant');
@@ -444,11 +483,16 @@ run(async () => {
     check('a long answer: the view follows its end while it streams, and at the end',
       during.length > 5 && Math.max(...during.map((s) => s.gap)) <= 2 && last.gap <= 2,
       {frames: during.length, maxGap: Math.max(...during.map((s) => s.gap)), last: last.gap});
-    check(`a long answer: no layout shift (measured ${r.shift.toFixed(4)} over ${during.length} ` +
-      `frames, the end at most ${Math.max(...during.map((s) => s.gap))} px out of view)`,
-    r.shift < 0.01, {shift: r.shift});
+    // 0.1: the cumulative layout shift web.dev calls "good" (a page that does not jump).
+    check(`a long answer: layout shift under 0.1 (measured ${r.shift.toFixed(4)} over ` +
+      `${during.length} frames, the end at most ${Math.max(...during.map((s) => s.gap))} px ` +
+      'out of view)', r.shift < 0.1, {shift: r.shift, shifts: r.shifts.slice(0, 8)});
 
-    // One who scrolls up to read while it streams stays where they are.
+    // One who scrolls up to read while it streams stays where they are (on a slow line, so it is
+    // still streaming when they scroll, on any machine).
+    const pcdp = await phoneCtx.newCDPSession(phone);
+    await pcdp.send('Network.emulateNetworkConditions', {offline: false, latency: 0,
+      downloadThroughput: 2048, uploadThroughput: -1});
     await startSampling();
     await phone.fill('#chat-input', 'And another one');
     await phone.press('#chat-input', 'Enter');
@@ -464,7 +508,7 @@ run(async () => {
     r = await stopSampling();
     const after = await phone.$eval('#messages', (m) => m.scrollTop);
     check('scrolled up while it streams: the reader stays where they are',
-      !stillStreaming || (Math.abs(after - heldAt) <= 1 && r.shift < 0.01),
+      stillStreaming && heldAt > 0 && Math.abs(after - heldAt) <= 1 && r.shift < 0.1,
       {heldAt, after, shift: r.shift, stillStreaming});
   }
   await phoneCtx.close();
