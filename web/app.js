@@ -120,7 +120,10 @@
       const j = await resp.json();
       if (j && j.error && j.error.message) msg = j.error.message;
     } catch (e) { /* not JSON */ }
-    if (resp.status === 401) $('key-form').hidden = false;
+    if (resp.status === 401) { // the server needs a key: now the button to give one is shown
+      $('key-button').hidden = false;
+      $('key-form').hidden = false;
+    }
     return new ApiError(resp.status, msg);
   }
 
@@ -427,7 +430,7 @@
         (box.dataset.role === 'assistant' || c.messages[j].text === rawText.get(box))) {
         box.dataset.index = String(j--);
         if (box.dataset.role === 'user' && !box.querySelector('.msg-edit')) {
-          box.querySelector('.who').after(button('msg-edit', 'edit_message',
+          box.querySelector('.who').appendChild(button('msg-edit', 'edit_message',
             () => editMessage(box), ''));
           box.querySelector('.msg-edit').appendChild(icon(PENCIL));
         }
@@ -610,7 +613,8 @@
     const text = el('span', 'fact-text', f.text);
     li.appendChild(text);
     const info = el('span', 'fact-info');
-    for (const tag of f.tags) info.appendChild(el('span', 'tag', tag));
+    // Tags like "key:home" are the memory's own bookkeeping (the slot a fact fills), not the user's.
+    for (const tag of f.tags) if (!/^key:/.test(tag)) info.appendChild(el('span', 'tag', tag));
     if (f.pinned) info.appendChild(el('span', 'tag pinned', t('pinned')));
     info.appendChild(el('span', 'when', localTime(f.time)));
     li.appendChild(info);
@@ -740,7 +744,7 @@
   function duration(s) {
     const h = Math.floor(s / 3600);
     const m = Math.floor((s % 3600) / 60);
-    return h ? h + ' h ' + m + ' min' : m ? m + ' min ' + (s % 60) + ' s' : s + ' s';
+    return h ? t('dur_hm', {h, m}) : m ? t('dur_ms', {m, s: s % 60}) : t('dur_s', {s});
   }
 
   // A round upper bound for an axis.
@@ -860,6 +864,7 @@
 
   function init() {
     applyLang();
+    $('key-button').hidden = !apiKey; // shown once a request says a key is needed
     $('lang').addEventListener('change', () => {
       lang = $('lang').value;
       localStorage.setItem('symbiot.lang', lang);

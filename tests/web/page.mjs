@@ -57,6 +57,28 @@ function luminance(rgb) {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
+// Latin words in the page's own texts (not in answers, titles, facts or the model's name), for
+// the Russian page: run in the page.
+function englishLeft() {
+  const skip = '.body, .conv .title, #status, .code-lang, .fact-text, .reminder-text, .notice, ' +
+    '#lang, .edit-form, script, style';
+  const allowed = new Set(['Symbiot', 'API', 'Markdown', 'Enter', 'Shift', 'Esc']); // keys' names
+  const found = new Set();
+  const add = (text) => (text.match(/[A-Za-z]{2,}/g) || []).forEach((w) => {
+    if (!allowed.has(w)) found.add(w);
+  });
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n; (n = walker.nextNode());) {
+    const e = n.parentElement;
+    if (!e.closest(skip) && e.getClientRects().length) add(n.textContent);
+  }
+  document.querySelectorAll('[placeholder], [title], [aria-label], [alt]').forEach((e) => {
+    if (e.closest(skip) || !e.getClientRects().length) return;
+    for (const a of ['placeholder', 'title', 'aria-label', 'alt']) add(e.getAttribute(a) || '');
+  });
+  return [...found];
+}
+
 const dialogs = [];
 const errors = [];
 // Count dialogs, script errors and CSP violations of page p.
@@ -77,6 +99,9 @@ run(async () => {
   // A hostile fact, stored before the page loads.
   const planted = await api('POST', '/api/memory', {text: HOSTILE_FACT});
   check('a hostile fact is stored through the API', planted.status === 201, planted);
+  const keyed = await api('POST', '/api/memory', {text: 'I live in Lisbon', tags: ['key:home',
+    'place']});
+  check('a fact with an internal key tag is stored', keyed.status === 201, keyed);
 
   await page.goto(URL + '/');
   await page.waitForFunction((m) => document.getElementById('status').textContent === m, MODEL,
@@ -317,6 +342,10 @@ run(async () => {
   await page.waitForSelector('#memory-list li.fact', {timeout: T});
   const factTexts = await page.$$eval('#memory-list .fact-text', (els) => els.map((e) => e.textContent));
   check('the hostile fact is listed as text', factTexts.includes(HOSTILE_FACT), factTexts);
+  const lisbonTags = await page.locator('#memory-list li.fact', {hasText: 'I live in Lisbon'})
+    .locator('.tag').allTextContents();
+  check('internal tags (key:home) are hidden, the user\'s shown', JSON.stringify(lisbonTags) ===
+    '["place"]', lisbonTags);
   check('the correction is in memory', factTexts.includes('The answer is forty-two'), factTexts);
   await noInjectedElements(page, 'the memory panel with a hostile fact');
   await page.fill('#memory-text', 'My sister is Anna');
@@ -483,10 +512,11 @@ run(async () => {
     check('a long answer: the view follows its end while it streams, and at the end',
       during.length > 5 && Math.max(...during.map((s) => s.gap)) <= 2 && last.gap <= 2,
       {frames: during.length, maxGap: Math.max(...during.map((s) => s.gap)), last: last.gap});
-    // 0.1: the cumulative layout shift web.dev calls "good" (a page that does not jump).
-    check(`a long answer: layout shift under 0.1 (measured ${r.shift.toFixed(4)} over ` +
+    // 0.02: a fifth of the cumulative layout shift web.dev calls "good" (0.1); a line that
+    // appears above the answer while it streams is about 0.05.
+    check(`a long answer: layout shift under 0.02 (measured ${r.shift.toFixed(4)} over ` +
       `${during.length} frames, the end at most ${Math.max(...during.map((s) => s.gap))} px ` +
-      'out of view)', r.shift < 0.1, {shift: r.shift, shifts: r.shifts.slice(0, 8)});
+      'out of view)', r.shift < 0.02, {shift: r.shift, shifts: r.shifts.slice(0, 8)});
 
     // One who scrolls up to read while it streams stays where they are (on a slow line, so it is
     // still streaming when they scroll, on any machine).
@@ -508,7 +538,7 @@ run(async () => {
     r = await stopSampling();
     const after = await phone.$eval('#messages', (m) => m.scrollTop);
     check('scrolled up while it streams: the reader stays where they are',
-      stillStreaming && heldAt > 0 && Math.abs(after - heldAt) <= 1 && r.shift < 0.1,
+      stillStreaming && heldAt > 0 && Math.abs(after - heldAt) <= 1 && r.shift < 0.02,
       {heldAt, after, shift: r.shift, stillStreaming});
   }
   await phoneCtx.close();
@@ -535,7 +565,46 @@ run(async () => {
         check(`${name}: in its language`, await p.textContent('.tab[data-view=chat]') ===
           (locale === 'ru-RU' ? 'Чат' : 'Chat'));
         check(`${name}: no wider than the screen`, await noOverflow(p));
+        check(`${name}: no API key button (this server needs none)`,
+          !(await p.isVisible('#key-button')));
+        if (locale === 'ru-RU') {
+          const english = await p.evaluate(englishLeft);
+          check(`${name}: nothing of the page's own is left in English`, english.length === 0,
+            english);
+        }
         await p.screenshot({path: `${ARTIFACTS}/web-${name}.png`});
+        // An error toast does not cover the composer.
+        await p.click('.tab[data-view=reminders]');
+        await p.fill('#reminder-text', 'no date given');
+        await p.click('#reminder-add button[type=submit]');
+        await p.waitForSelector('.toast.error', {timeout: T});
+        await p.click('.tab[data-view=chat]');
+        const toastBox = await p.locator('.toast.error').boundingBox();
+        const covered = [];
+        for (const sel of ['#send', '#chat-input']) {
+          const b = await p.locator(sel).boundingBox();
+          if (toastBox.x < b.x + b.width && b.x < toastBox.x + toastBox.width &&
+            toastBox.y < b.y + b.height && b.y < toastBox.y + toastBox.height) covered.push(sel);
+        }
+        check(`${name}: an error toast leaves Send and the message box uncovered`,
+          covered.length === 0, {covered, toastBox});
+        if (width > 500 && locale === 'en-US') { // the history chart follows the theme
+          await p.click('.tab[data-view=stats]');
+          await p.waitForSelector('#history-chart', {timeout: T});
+          const px = await p.$eval('#history-chart', async (img) => {
+            await img.decode();
+            const c = document.createElement('canvas');
+            c.width = img.naturalWidth;
+            c.height = img.naturalHeight;
+            const g = c.getContext('2d');
+            g.drawImage(img, 0, 0);
+            return `rgb(${[...g.getImageData(3, 3, 1, 1).data].slice(0, 3).join(',')})`;
+          });
+          const l = luminance(px);
+          check(`${name}: the history chart is ${scheme} too`, scheme === 'dark' ? l < 0.2 : l > 0.8,
+            px);
+          await p.screenshot({path: `${ARTIFACTS}/web-${name}-stats.png`});
+        }
         await ctx.close();
       }
     }
