@@ -120,7 +120,10 @@
       const j = await resp.json();
       if (j && j.error && j.error.message) msg = j.error.message;
     } catch (e) { /* not JSON */ }
-    if (resp.status === 401) $('key-form').hidden = false;
+    if (resp.status === 401) { // the server needs a key: now the button to give one is shown
+      $('key-button').hidden = false;
+      $('key-form').hidden = false;
+    }
     return new ApiError(resp.status, msg);
   }
 
@@ -165,6 +168,8 @@
   // A message in the chat view: {box, body, meta}. Assistant text is rendered as markdown.
   function addMessage(role, text) {
     const box = el('div', 'msg ' + role);
+    box.dataset.role = role;
+    rawText.set(box, text);
     const who = el('div', 'who', role === 'user' ? t('you') : t('assistant'));
     who.dataset.i18n = role === 'user' ? 'you' : 'assistant';
     box.appendChild(who);
@@ -174,12 +179,27 @@
     box.appendChild(meta);
     setText(role, body, text);
     $('messages').appendChild(box);
-    box.scrollIntoView({block: 'end'});
+    toBottom();
     return {box, body, meta};
   }
 
+  // Each message box's text as written (the markdown source of an answer).
+  const rawText = new WeakMap();
+
+  // The messages follow a growing answer only while the user is at the bottom: one who scrolled
+  // up to read stays where they are. Only the messages box scrolls, never the page.
+  let following = true;
+  function toBottom() {
+    const m = $('messages');
+    if (following) m.scrollTop = m.scrollHeight;
+  }
+
+  function mdLabels() {
+    return {copy: t('copy'), copied: t('copied'), copy_failed: t('copy_failed'), code: t('code')};
+  }
+
   function setText(role, body, text) {
-    if (role === 'assistant') body.replaceChildren(window.SymMarkdown.render(text));
+    if (role === 'assistant') body.replaceChildren(window.SymMarkdown.render(text, mdLabels()));
     else body.textContent = text;
   }
 
@@ -196,6 +216,7 @@
   const THUMB = 'M7 10v11H3V10h4zm0 0l4-8c1.7 0 3 1.3 3 3v4h5.5c1.2 0 2.1 1.1 1.9 2.3l-1.3 8' +
     'c-.2 1-1 1.7-2 1.7H7';
   const PENCIL = 'M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4';
+  const REGEN = 'M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5';
   function icon(d, transform) {
     const s = svg('svg', {viewBox: '0 0 24 24', 'aria-hidden': 'true'});
     s.appendChild(svg('path', transform ? {d, transform} : {d}));
@@ -247,6 +268,8 @@
     const bad = button('fb-bad', 'bad', () => ask(-1, 'reason', 'reason_placeholder'), '');
     const fix = button('fb-correct', 'correct', () => ask(0, 'correction', 'correction_placeholder'),
       '');
+    const regen = button('fb-regen', 'regenerate', () => regenerate(msg.box), '');
+    regen.appendChild(icon(REGEN));
     good.appendChild(icon(THUMB));
     bad.appendChild(icon(THUMB, 'rotate(180 12 12)'));
     fix.appendChild(icon(PENCIL));
@@ -256,7 +279,7 @@
       if (pending.rating === 0 && !text) return input.focus();
       give(pending.rating, text, pending.field);
     });
-    bar.append(good, bad, fix, form, status);
+    bar.append(good, bad, fix, regen, form, status);
     msg.box.appendChild(bar);
     retireBar();
     lastBar = bar;
@@ -305,11 +328,15 @@
     $('stop').hidden = !busy;
   }
 
-  async function send(text) {
+  // Send text as the next message; with from, it replaces the stored messages from that one on
+  // (an edited message, or a regenerated answer's question: POST /api/chat's "from").
+  async function send(text, from) {
+    following = true; // one who sends wants to see the answer
     const user = addMessage('user', text);
     const answer = addMessage('assistant', '');
     answer.box.classList.add('streaming');
     answer.meta.textContent = t('thinking');
+    toBottom();
     const controller = new AbortController();
     streaming = {controller};
     setBusy(true);
@@ -318,13 +345,14 @@
     const paint = () => {
       frame = 0;
       setText('assistant', answer.body, got);
-      answer.box.scrollIntoView({block: 'end'});
+      toBottom();
     };
     try {
       const resp = await fetch('/api/chat', {
         method: 'POST',
         headers: headers(true),
-        body: JSON.stringify({message: text, conversation_id: conversationId, stream: true}),
+        body: JSON.stringify(Object.assign({message: text, conversation_id: conversationId,
+          stream: true}, from !== undefined ? {from} : {})),
         signal: controller.signal,
       });
       if (!resp.ok) throw await errorOf(resp);
@@ -349,7 +377,9 @@
           } else {
             answer.meta.textContent = '';
             answer.box.classList.add('command');
+            user.box.classList.add('command'); // a command is not stored
           }
+          toBottom(); // the figures and the feedback bar
           if (newConv) loadConversations();
         } else if (ev.type === 'error') {
           finished = true;
@@ -358,6 +388,7 @@
         }
       });
       if (!finished) answer.meta.textContent = t('cancelled');
+      rawText.set(answer.box, got);
     } catch (e) {
       if (frame) cancelAnimationFrame(frame);
       setText('assistant', answer.body, got);
@@ -369,14 +400,141 @@
         if (!got) user.box.classList.add('unsent');
       }
     }
+    rawText.set(answer.box, got);
     answer.box.classList.remove('streaming');
     streaming = null;
     setBusy(false);
+    syncStored();
+  }
+
+  // Number the shown messages as the server stored them (GET /api/conversations/ID), from the
+  // end back, skipping commands and failed turns (not stored), so Edit and Regenerate know which
+  // stored message they replace. A message that cannot be matched gets no such button.
+  async function syncStored() {
+    const id = conversationId;
+    if (id === null) return;
+    let c;
+    try {
+      c = await api('GET', '/api/conversations/' + id);
+    } catch (e) {
+      return;
+    }
+    if (id !== conversationId || streaming) return;
+    let j = c.messages.length - 1;
+    const boxes = [...$('messages').children].reverse();
+    for (const box of boxes) {
+      delete box.dataset.index;
+      if (box.classList.contains('command') || box.classList.contains('failed') ||
+        box.classList.contains('unsent')) continue;
+      if (j >= 0 && c.messages[j].role === box.dataset.role &&
+        (box.dataset.role === 'assistant' || c.messages[j].text === rawText.get(box))) {
+        box.dataset.index = String(j--);
+        if (box.dataset.role === 'user' && !box.querySelector('.msg-edit')) {
+          box.querySelector('.who').appendChild(button('msg-edit', 'edit_message',
+            () => editMessage(box), ''));
+          box.querySelector('.msg-edit').appendChild(icon(PENCIL));
+        }
+      } else {
+        j = -1; // out of step: the older ones stay unnumbered
+      }
+    }
+    document.querySelectorAll('#messages .msg:not([data-index]) .msg-edit').forEach((b) =>
+      b.remove());
+    toBottom();
+  }
+
+  // Replace the stored messages from box's on with text, and answer it again.
+  function resend(box, text) {
+    if (streaming || box.dataset.index === undefined) return;
+    const from = Number(box.dataset.index);
+    let b = box;
+    while (b) { // this message and every one after it
+      const next = b.nextElementSibling;
+      b.remove();
+      b = next;
+    }
+    lastBar = null;
+    send(text, from);
+  }
+
+  // Regenerate the answer in box: its question again, the answer replaced.
+  function regenerate(box) {
+    const q = box.previousElementSibling;
+    if (!q || q.dataset.role !== 'user' || q.dataset.index === undefined) return;
+    resend(q, rawText.get(q));
+  }
+
+  // Edit the user's message in box, then send it in place of the old one and what followed.
+  function editMessage(box) {
+    if (streaming || box.querySelector('.edit-form')) return;
+    const body = box.querySelector('.body');
+    const form = el('form', 'edit-form');
+    const area = el('textarea');
+    area.value = rawText.get(box);
+    area.rows = Math.min(10, area.value.split('\n').length + 1);
+    const save = el('button', null, t('save_send'));
+    save.type = 'submit';
+    save.dataset.i18n = 'save_send';
+    form.append(area, save, button('small', 'cancel', () => {
+      form.remove();
+      body.hidden = false;
+    }));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const text = area.value.trim();
+      if (text) resend(box, text);
+    });
+    area.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        form.requestSubmit();
+      } else if (ev.key === 'Escape') {
+        form.remove();
+        body.hidden = false;
+      }
+    });
+    body.hidden = true;
+    body.after(form);
+    area.focus();
+  }
+
+  // The shown conversation as Markdown, downloaded as a file.
+  async function exportConversation() {
+    if (conversationId === null) return;
+    let c;
+    try {
+      c = await api('GET', '/api/conversations/' + conversationId);
+    } catch (e) {
+      showError(e);
+      return;
+    }
+    const lines = ['# ' + (c.title || t('untitled')), ''];
+    for (const m of c.messages) {
+      lines.push(`## ${m.role === 'user' ? t('you') : t('assistant')} · ${localTime(m.time)}`, '',
+        m.text, '');
+    }
+    const blob = new Blob([lines.join('\n')], {type: 'text/markdown;charset=utf-8'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `symbiot-conversation-${c.id}.md`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
+  // At phone width the conversation list is a drawer over the chat (style.css).
+  function drawer(open) {
+    document.body.classList.toggle('drawer-open', open);
+    $('menu-button').setAttribute('aria-expanded', open ? 'true' : 'false');
+    $('drawer-backdrop').hidden = !open;
+    if (open) $('new-conv').focus();
   }
 
   function newConversation() {
     conversationId = null;
     lastBar = null;
+    following = true;
     $('messages').replaceChildren();
     markCurrent();
     $('chat-input').focus();
@@ -388,6 +546,7 @@
       const c = await api('GET', '/api/conversations/' + id);
       conversationId = c.id;
       lastBar = null;
+      following = true;
       $('messages').replaceChildren();
       let last = null;
       for (const m of c.messages) {
@@ -400,28 +559,35 @@
         feedbackBar(last, c.id);
       }
       markCurrent();
+      syncStored();
     } catch (e) {
       showError(e);
     }
   }
 
   function markCurrent() {
+    $('chat-head').hidden = conversationId === null;
     document.querySelectorAll('#conv-list li').forEach((li) => {
       li.classList.toggle('current', Number(li.dataset.id) === conversationId);
     });
   }
 
+  // The conversation list; with words in the search box, only those whose title or messages
+  // hold them (GET /api/conversations?q=).
   async function loadConversations() {
     let list;
+    const q = $('conv-search').value.trim();
     try {
-      list = (await api('GET', '/api/conversations')).conversations;
+      list = (await api('GET', '/api/conversations' + (q ? '?q=' + encodeURIComponent(q) : '')))
+        .conversations;
+      if (q !== $('conv-search').value.trim()) return; // typed on meanwhile: a newer call follows
     } catch (e) {
       if (e.status !== 503) showError(e); // 503: no memory database, nothing to list
       return;
     }
     const ul = $('conv-list');
     ul.replaceChildren();
-    if (!list.length) ul.appendChild(el('li', 'muted', t('no_conversations')));
+    if (!list.length) ul.appendChild(el('li', 'muted', t(q ? 'no_matches' : 'no_conversations')));
     for (const c of list) {
       const li = el('li', 'conv');
       li.dataset.id = String(c.id);
@@ -429,7 +595,10 @@
       open.type = 'button';
       open.appendChild(el('span', 'title', c.title || t('untitled')));
       open.appendChild(el('span', 'when', localTime(c.updated)));
-      open.addEventListener('click', () => openConversation(c.id));
+      open.addEventListener('click', () => {
+        drawer(false);
+        openConversation(c.id);
+      });
       li.appendChild(open);
       ul.appendChild(li);
     }
@@ -444,7 +613,8 @@
     const text = el('span', 'fact-text', f.text);
     li.appendChild(text);
     const info = el('span', 'fact-info');
-    for (const tag of f.tags) info.appendChild(el('span', 'tag', tag));
+    // Tags like "key:home" are the memory's own bookkeeping (the slot a fact fills), not the user's.
+    for (const tag of f.tags) if (!/^key:/.test(tag)) info.appendChild(el('span', 'tag', tag));
     if (f.pinned) info.appendChild(el('span', 'tag pinned', t('pinned')));
     info.appendChild(el('span', 'when', localTime(f.time)));
     li.appendChild(info);
@@ -574,7 +744,7 @@
   function duration(s) {
     const h = Math.floor(s / 3600);
     const m = Math.floor((s % 3600) / 60);
-    return h ? h + ' h ' + m + ' min' : m ? m + ' min ' + (s % 60) + ' s' : s + ' s';
+    return h ? t('dur_hm', {h, m}) : m ? t('dur_ms', {m, s: s % 60}) : t('dur_s', {s});
   }
 
   // A round upper bound for an axis.
@@ -694,6 +864,7 @@
 
   function init() {
     applyLang();
+    $('key-button').hidden = !apiKey; // shown once a request says a key is needed
     $('lang').addEventListener('change', () => {
       lang = $('lang').value;
       localStorage.setItem('symbiot.lang', lang);
@@ -728,8 +899,35 @@
         $('chat-form').requestSubmit();
       }
     });
+    let lastTop = 0; // only a scroll up (the reader's) stops the following; back at the end resumes it
+    $('messages').addEventListener('scroll', () => {
+      const m = $('messages');
+      if (m.scrollHeight - m.scrollTop - m.clientHeight < 24) following = true;
+      else if (m.scrollTop < lastTop) following = false;
+      lastTop = m.scrollTop;
+    }, {passive: true});
     $('stop').addEventListener('click', () => streaming && streaming.controller.abort());
-    $('new-conv').addEventListener('click', newConversation);
+    $('new-conv').addEventListener('click', () => {
+      drawer(false);
+      newConversation();
+    });
+    $('export').addEventListener('click', exportConversation);
+    let searchTimer = 0;
+    $('conv-search').addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(loadConversations, 250);
+    });
+    $('menu-button').addEventListener('click', () => {
+      showView('chat');
+      drawer(!document.body.classList.contains('drawer-open'));
+    });
+    $('drawer-backdrop').addEventListener('click', () => drawer(false));
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && document.body.classList.contains('drawer-open')) {
+        drawer(false);
+        $('menu-button').focus();
+      }
+    });
     $('memory-add').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const text = $('memory-text').value.trim();

@@ -1,163 +1,275 @@
-// markdown.js: a small markdown renderer that cannot inject markup. Model answers and stored
-// facts are untrusted text: a model can be talked into writing "<img src=x onerror=...>" or
-// "<script>", and a fact can hold anything. So this never parses HTML at all: it builds DOM
-// nodes with createElement and puts every piece of text in with createTextNode, which the
-// browser treats as characters, never as tags. HTML in the input therefore shows as written.
+// markdown.js: markdown as chat models write it, rendered so that it cannot inject markup.
+// Model answers and stored facts are untrusted text: a model can be talked into writing
+// "<img src=x onerror=...>" or "<script>", and a fact can hold anything.
 //
-// Supported, as chat models use it: paragraphs (single newlines kept as line breaks), # headings,
-// ``` fenced code (an unclosed fence, as while streaming, runs to the end), > quotes, - * + and
-// 1. lists, `code`, **bold**, __bold__, *italic*, _italic_, and [links](https://...): only http,
-// https and mailto addresses become links (javascript: and data: stay text); they open in a new
-// tab without an opener.
+// Parsing is markdown-it's (web/vendor/markdown-it, html disabled, so HTML in the input is text),
+// with markdown-it-texmath's rules for math ($...$, $$...$$, \(...\), \[...\]). This file never
+// uses markdown-it's HTML renderer: it walks the parser's tokens and builds DOM nodes with
+// createElement and createTextNode, from a fixed set of elements, so the text of the answer is
+// only ever characters. Two libraries return HTML: highlight.js (code colouring) and KaTeX (math).
+// Their HTML goes through DOMPurify (web/vendor/dompurify), which parses it in an inert document
+// and keeps only an allow-list: <span class> for code, KaTeX's spans, MathML and SVG paths for
+// math. Links are kept only for http, https and mailto (javascript: and data: stay text) and open
+// in a new tab without an opener; images become links (the page loads nothing from elsewhere).
+//
+// What it renders: paragraphs (single newlines kept as line breaks), headings, fenced code with
+// highlighting, a language label and a copy button (an unclosed fence, as while streaming, runs
+// to the end), quotes, lists, task lists (- [ ] / - [x]), tables, rules, `code`, bold, italic,
+// strikethrough, links, and math.
+//
+// Blocks are built by small functions keyed by token type (BLOCK, INLINE below): a new kind of
+// block (a model's reasoning, a tool call) is one more entry. Highlighted code and math are cached
+// by their source, so re-rendering a streaming answer every frame costs little.
 'use strict';
 
 (function () {
-  const INLINE = /(`+)([\s\S]*?[^`])\1(?!`)|\*\*(?=\S)([\s\S]*?\S)\*\*|__(?=\S)([\s\S]*?\S)__|\*(?=[^\s*])([^*]*?[^\s*])\*|(^|[^\w])_(?=[^\s_])([^_]*?[^\s_])_(?!\w)|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
+  const md = window.markdownit({html: false, linkify: true, breaks: true, typographer: false})
+    .use(window.texmath, {engine: window.katex, delimiters: ['dollars', 'brackets']});
+
+  // What highlight.js and KaTeX may produce, and nothing else.
+  const CODE_PURIFY = {ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'], RETURN_DOM_FRAGMENT: true};
+  const MATH_PURIFY = {
+    ALLOWED_TAGS: ['span', 'math', 'semantics', 'annotation', 'mrow', 'mi', 'mo', 'mn', 'ms',
+      'mtext', 'mspace', 'msup', 'msub', 'msubsup', 'mfrac', 'msqrt', 'mroot', 'mover', 'munder',
+      'munderover', 'mtable', 'mtr', 'mtd', 'mpadded', 'mphantom', 'menclose', 'mstyle', 'svg',
+      'path', 'line'],
+    ALLOWED_ATTR: ['class', 'style', 'aria-hidden', 'encoding', 'mathvariant', 'stretchy',
+      'fence', 'separator', 'lspace', 'rspace', 'columnalign', 'rowspacing', 'columnspacing',
+      'displaystyle', 'scriptlevel', 'accent', 'accentunder', 'linethickness', 'minsize',
+      'maxsize', 'movablelimits', 'width', 'height', 'depth', 'voffset', 'notation', 'xmlns',
+      'viewBox', 'preserveAspectRatio', 'd', 'x1', 'x2', 'y1', 'y2', 'stroke-width', 'display'],
+    RETURN_DOM_FRAGMENT: true,
+  };
+  const KATEX = {throwOnError: false, trust: false, strict: 'ignore', maxSize: 50, maxExpand: 500,
+    output: 'htmlAndMathml'};
+
+  // A small cache of rendered code and math by source: a fragment to clone.
+  const cache = new Map();
+  function cached(key, make) {
+    let frag = cache.get(key);
+    if (!frag) {
+      frag = make();
+      if (cache.size >= 200) cache.delete(cache.keys().next().value);
+      cache.set(key, frag);
+    }
+    return frag.cloneNode(true);
+  }
+
+  // Inline styles from KaTeX are sizes and offsets; nothing that could cover the page or fetch.
+  function safeStyles(frag) {
+    frag.querySelectorAll('[style]').forEach((e) => {
+      if (/url\s*\(|position\s*:\s*(fixed|absolute|sticky)|expression|@import/i.test(
+        e.getAttribute('style'))) e.removeAttribute('style');
+    });
+    return frag;
+  }
+
+  function math(tex, display) {
+    return cached((display ? 'M' : 'm') + tex, () => {
+      const box = document.createElement(display ? 'div' : 'span');
+      box.className = display ? 'math math-display' : 'math';
+      box.appendChild(safeStyles(window.DOMPurify.sanitize(
+        window.katex.renderToString(tex, Object.assign({displayMode: display}, KATEX)),
+        MATH_PURIFY)));
+      return box;
+    });
+  }
 
   function safeUrl(href) {
     let url;
     try {
-      url = new URL(href);
+      url = new URL(href, 'http://invalid./'); // a relative link resolves here, then is refused
     } catch (e) {
       return null;
     }
+    if (url.hostname === 'invalid.') return null;
     return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : null;
   }
 
-  // Append the inline markup of text to parent.
-  function inline(parent, text) {
-    const re = new RegExp(INLINE.source, 'g'); // its own, as the calls below recurse
-    let last = 0;
-    for (let m; (m = re.exec(text));) {
-      let start = m.index;
-      if (m[6] !== undefined) start += m[6].length; // the character before _italic_
-      if (start > last) parent.appendChild(document.createTextNode(text.slice(last, start)));
-      let el;
-      if (m[1] !== undefined) {
-        el = document.createElement('code');
-        el.textContent = m[2];
-      } else if (m[3] !== undefined || m[4] !== undefined) {
-        el = document.createElement('strong');
-        inline(el, m[3] !== undefined ? m[3] : m[4]);
-      } else if (m[5] !== undefined || m[7] !== undefined) {
-        el = document.createElement('em');
-        inline(el, m[5] !== undefined ? m[5] : m[7]);
-      } else {
-        const href = safeUrl(m[9]);
-        if (href) {
-          el = document.createElement('a');
-          el.setAttribute('href', href);
-          el.setAttribute('target', '_blank');
-          el.setAttribute('rel', 'noopener noreferrer');
-          inline(el, m[8]);
-        } else {
-          el = document.createTextNode(m[0]);
-        }
-      }
-      parent.appendChild(el);
-      last = re.lastIndex;
+  function copyText(text, btn, labels) {
+    const done = (ok) => {
+      btn.textContent = ok ? labels.copied : labels.copy_failed;
+      btn.classList.toggle('copied', ok);
+      setTimeout(() => {
+        btn.textContent = labels.copy;
+        btn.classList.remove('copied');
+      }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(() => done(true), () => done(false));
+      return;
     }
-    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+    // Not a secure context (the page opened over a LAN address): select the code and copy that.
+    const pre = btn.closest('.codeblock').querySelector('pre');
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch (e) { /* refused */ }
+    sel.removeAllRanges();
+    done(ok);
   }
 
-  // Lines of one paragraph or list item, with line breaks between them.
-  function lines(parent, list) {
-    list.forEach((line, i) => {
-      if (i) parent.appendChild(document.createElement('br'));
-      inline(parent, line);
-    });
-  }
-
-  // Render text into a new DocumentFragment.
-  function render(text) {
-    const frag = document.createDocumentFragment();
-    const src = String(text).replace(/\r\n?/g, '\n').split('\n');
-    let para = [];
-    let list = null; // {el, ordered}
-    let quote = null;
-
-    function flushPara() {
-      if (!para.length) return;
-      const p = document.createElement('p');
-      lines(p, para);
-      (quote || frag).appendChild(p);
-      para = [];
-    }
-    function endList() {
-      list = null;
-    }
-    function endQuote() {
-      flushPara();
-      quote = null;
-    }
-
-    for (let i = 0; i < src.length; i++) {
-      const line = src[i];
-      let m;
-      if ((m = /^\s*(```+|~~~+)\s*([\w+-]*)\s*$/.exec(line))) {
-        endQuote();
-        endList();
-        const fence = m[1];
-        const body = [];
-        for (i++; i < src.length && !src[i].trim().startsWith(fence); i++) body.push(src[i]);
-        const pre = document.createElement('pre');
+  // A fenced code block: a header with the language and a copy button, then the code.
+  function codeBlock(text, info, labels) {
+    const lang = (info || '').trim().split(/\s+/)[0].toLowerCase();
+    const box = document.createElement('div');
+    box.className = 'codeblock';
+    const head = document.createElement('div');
+    head.className = 'code-head';
+    const label = document.createElement('span');
+    label.className = 'code-lang';
+    label.textContent = lang || labels.code;
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.className = 'copy';
+    btn.textContent = labels.copy;
+    btn.addEventListener('click', () => copyText(text, btn, labels));
+    head.append(label, btn);
+    const pre = document.createElement('pre');
+    const known = lang && window.hljs && window.hljs.getLanguage(lang);
+    if (known) {
+      pre.appendChild(cached('c' + lang + '\n' + text, () => {
         const code = document.createElement('code');
-        if (m[2]) code.dataset.lang = m[2];
-        code.textContent = body.join('\n');
-        pre.appendChild(code);
-        frag.appendChild(pre);
-        continue;
-      }
-      if (!line.trim()) {
-        flushPara();
-        endList();
-        quote = null;
-        continue;
-      }
-      if ((m = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line))) {
-        endQuote();
-        endList();
-        const h = document.createElement('h' + Math.min(6, m[1].length + 2));
-        inline(h, m[2]);
-        frag.appendChild(h);
-        continue;
-      }
-      if ((m = /^\s*>\s?(.*)$/.exec(line))) {
-        endList();
-        if (!quote) {
-          flushPara();
-          quote = document.createElement('blockquote');
-          frag.appendChild(quote);
-        }
-        para.push(m[1]);
-        continue;
-      }
-      const ul = /^\s*[-*+]\s+(.*)$/.exec(line);
-      const ol = ul ? null : /^\s*(\d{1,9})[.)]\s+(.*)$/.exec(line);
-      if (ul || ol) {
-        endQuote();
-        const ordered = !!ol;
-        if (!list || list.ordered !== ordered) {
-          list = {el: document.createElement(ordered ? 'ol' : 'ul'), ordered};
-          if (ordered && ol[1] !== '1') list.el.setAttribute('start', String(parseInt(ol[1], 10)));
-          frag.appendChild(list.el);
-        }
-        const li = document.createElement('li');
-        inline(li, ordered ? ol[2] : ul[1]);
-        list.el.appendChild(li);
-        continue;
-      }
-      if (list && /^\s{2,}\S/.test(line)) { // a list item's continuation line
-        const li = list.el.lastChild;
-        li.appendChild(document.createElement('br'));
-        inline(li, line.trim());
-        continue;
-      }
-      endList();
-      if (quote) endQuote();
-      para.push(line);
+        code.className = 'hljs language-' + lang;
+        code.dataset.lang = lang;
+        code.appendChild(window.DOMPurify.sanitize(
+          window.hljs.highlight(text, {language: lang, ignoreIllegals: true}).value, CODE_PURIFY));
+        return code;
+      }));
+    } else {
+      const code = document.createElement('code');
+      if (lang) code.dataset.lang = lang;
+      code.textContent = text;
+      pre.appendChild(code);
     }
-    flushPara();
+    box.append(head, pre);
+    return box;
+  }
+
+  // Element names for the parser's open/close tokens; anything else is not built.
+  const TAGS = new Set(['p', 'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th',
+    'td', 'strong', 'em', 's', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+  // Leaf tokens: each returns the node to append (or null).
+  const LEAF = {
+    text: (tok) => document.createTextNode(tok.content),
+    code_inline: (tok) => {
+      const c = document.createElement('code');
+      c.textContent = tok.content;
+      return c;
+    },
+    softbreak: () => document.createElement('br'),
+    hardbreak: () => document.createElement('br'),
+    hr: () => document.createElement('hr'),
+    fence: (tok, labels) => codeBlock(tok.content.replace(/\n$/, ''), tok.info, labels),
+    code_block: (tok, labels) => codeBlock(tok.content.replace(/\n$/, ''), '', labels),
+    math_inline: (tok) => math(tok.content, false),
+    math_inline_double: (tok) => math(tok.content, true),
+    math_block: (tok) => math(tok.content, true),
+    math_block_eqno: (tok) => math(tok.content, true),
+    html_block: (tok) => document.createTextNode(tok.content), // never with html off; as text
+    html_inline: (tok) => document.createTextNode(tok.content),
+    image: (tok) => { // as a link to it, or its text: the page fetches nothing from elsewhere
+      const href = safeUrl(tok.attrGet('src') || '');
+      const alt = tok.content || (href || '');
+      if (!href) return document.createTextNode(alt);
+      const a = link(href);
+      a.textContent = alt;
+      return a;
+    },
+  };
+
+  function link(href) {
+    const a = document.createElement('a');
+    a.setAttribute('href', href);
+    a.setAttribute('target', '_blank');
+    a.setAttribute('rel', 'noopener noreferrer');
+    return a;
+  }
+
+  // The element an open token starts (or null to keep its children in the parent).
+  function open(tok) {
+    if (tok.type === 'link_open') {
+      const href = safeUrl(tok.attrGet('href') || '');
+      return href ? link(href) : null;
+    }
+    if (tok.type === 'paragraph_open' && tok.hidden) return null; // a tight list's item
+    if (!TAGS.has(tok.tag)) return null;
+    let tag = tok.tag;
+    if (/^h[1-6]$/.test(tag)) tag = 'h' + Math.min(6, Number(tag[1]) + 2); // below the page's own
+    const e = document.createElement(tag);
+    if (tag === 'ol') {
+      const start = Number(tok.attrGet('start'));
+      if (start > 1 && start < 1e9) e.setAttribute('start', String(start));
+    }
+    const align = /text-align:(left|right|center)/.exec(tok.attrGet('style') || '');
+    if (align) e.className = 'align-' + align[1];
+    if (tok.meta && tok.meta.task) {
+      e.className = 'task';
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.disabled = true;
+      box.checked = tok.meta.task === 'done';
+      e.appendChild(box);
+    }
+    return e;
+  }
+
+  // Mark "- [ ] text" and "- [x] text" list items as tasks and take the box out of their text.
+  function tasks(tokens) {
+    for (let i = 0; i + 2 < tokens.length; i++) {
+      if (tokens[i].type !== 'list_item_open' || tokens[i + 1].type !== 'paragraph_open') continue;
+      const inline = tokens[i + 2];
+      const m = inline.type === 'inline' && /^\[([ xX])\][ \t]/.exec(inline.content);
+      const first = m && inline.children[0];
+      if (!first || first.type !== 'text' || !first.content.startsWith(m[0])) continue;
+      first.content = first.content.slice(m[0].length);
+      tokens[i].meta = Object.assign({}, tokens[i].meta, {task: m[1] === ' ' ? 'todo' : 'done'});
+    }
+  }
+
+  // Append the nodes of tokens to root; a token's children (inline content) recursively.
+  function build(root, tokens, labels) {
+    const stack = [root];
+    for (const tok of tokens) {
+      const parent = stack[stack.length - 1];
+      if (tok.nesting === 1) {
+        const e = open(tok);
+        if (e) parent.appendChild(e);
+        stack.push(e || parent);
+        if (e && e.tagName === 'TABLE') { // wide tables scroll on their own
+          const wrap = document.createElement('div');
+          wrap.className = 'table-wrap';
+          parent.replaceChild(wrap, e);
+          wrap.appendChild(e);
+        }
+      } else if (tok.nesting === -1) {
+        if (stack.length > 1) stack.pop();
+      } else if (tok.type === 'inline') {
+        build(parent, tok.children || [], labels);
+      } else if (LEAF[tok.type]) {
+        const node = LEAF[tok.type](tok, labels);
+        if (node) parent.appendChild(node);
+      } else if (tok.content) {
+        parent.appendChild(document.createTextNode(tok.content)); // unknown: its text, as text
+      }
+    }
+  }
+
+  const LABELS = {copy: 'Copy', copied: 'Copied', copy_failed: 'Copy failed', code: 'code'};
+
+  // Render text into a new DocumentFragment. labels: the copy button's and code label's texts
+  // ({copy, copied, copy_failed, code}) in the page's language; English when absent.
+  function render(text, labels) {
+    const frag = document.createDocumentFragment();
+    const tokens = md.parse(String(text), {});
+    tasks(tokens);
+    build(frag, tokens, Object.assign({}, LABELS, labels));
     return frag;
   }
 

@@ -6,6 +6,9 @@
  * stored rather than derived on every listing: it is set once, from the first user message, with
  * SQLite's substr() (which counts characters, not bytes, so a title never ends inside a UTF-8
  * sequence). Appending a turn and touching the conversation's updated time are one transaction.
+ * A search reads each conversation's title and messages as one text and matches the normalised
+ * query (nlp/text.h: case folded, punctuation as spaces) inside its normalised form: a scan, fine
+ * for one person's conversations, with no index to keep in step.
  */
 #include "memory/conversations.h"
 
@@ -17,6 +20,7 @@
 #include "base/clock.h"
 #include "base/utf8.h"
 #include "memory/store_internal.h"
+#include "nlp/text.h"
 
 void sym_conversations_free(struct sym_conversations *list)
 {
@@ -217,7 +221,10 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
     return SYM_OK;
 }
 
-enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversations *out)
+/* The conversations, most recent first; with q (normalised, non-empty) only those whose title or
+ * messages hold it. */
+static enum sym_status list_conversations(struct sym_store *s, const char *q,
+                                          struct sym_conversations *out)
 {
     static const char what[] = "cannot read the conversations";
     sqlite3_stmt *st = NULL;
@@ -228,12 +235,31 @@ enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversati
     sym_conversations_free(out);
     src = sym_store_query(s, &st,
                           "SELECT c.id, c.started, c.updated, coalesce(c.title, ''),"
-                          "  (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) "
+                          "  (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id),"
+                          "  CASE WHEN ?1 THEN coalesce(c.title, '') || char(10) || coalesce("
+                          "    (SELECT group_concat(t.text, char(10)) FROM turns t"
+                          "     WHERE t.conversation_id = c.id), '') END "
                           "FROM conversations c ORDER BY c.started DESC, c.id DESC",
-                          "");
+                          "i", q != NULL);
     while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         struct sym_conversation *c;
         const char *title = (const char *)sqlite3_column_text(st, 3);
+
+        if (q) {
+            const char *all = (const char *)sqlite3_column_text(st, 5);
+            char *norm = sym_normalize(all && sym_utf8_valid(all, strlen(all)) ? all : "");
+            bool hit = norm && strstr(norm, q);
+
+            if (!norm) {
+                src = SQLITE_NOMEM;
+                break;
+            }
+            free(norm);
+            if (!hit) {
+                src = SQLITE_OK;
+                continue;
+            }
+        }
 
         if (out->n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
@@ -268,6 +294,45 @@ enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversati
         return sym_store_fail(s, src, what);
     }
     return SYM_OK;
+}
+
+enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversations *out)
+{
+    return list_conversations(s, NULL, out);
+}
+
+enum sym_status sym_conversation_search(struct sym_store *s, const char *query,
+                                        struct sym_conversations *out)
+{
+    char *q = sym_normalize(query);
+    enum sym_status rc;
+
+    if (!q)
+        return SYM_ERR_NOMEM;
+    rc = q[0] ? list_conversations(s, q, out) : list_conversations(s, NULL, out);
+    free(q);
+    return rc;
+}
+
+enum sym_status sym_conversation_truncate(struct sym_store *s, long long id, size_t keep)
+{
+    static const char what[] = "cannot cut the conversation";
+    enum sym_status rc;
+    bool owned;
+    int src;
+
+    sym_store_clear_err(s);
+    rc = sym_store_write_begin(s, &owned, what);
+    if (rc)
+        return rc;
+    src = sym_store_run(s,
+                        "DELETE FROM turns WHERE conversation_id = ?1 AND id NOT IN "
+                        "(SELECT id FROM turns WHERE conversation_id = ?1 ORDER BY id LIMIT ?2)",
+                        "ll", id, (long long)keep);
+    if (src == SQLITE_OK && keep == 0)
+        src = sym_store_run(s, "UPDATE conversations SET title = NULL WHERE id = ?", "l", id);
+    rc = src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, what);
+    return sym_store_write_end(s, owned, rc, what);
 }
 
 enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool *found)

@@ -69,6 +69,16 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
                                       struct sym_conversation_turns *out, bool *found);
 /* All conversations, most recent first, into *out (emptied first). */
 enum sym_status sym_conversation_list(struct sym_store *s, struct sym_conversations *out);
+/* Keep only the first keep turns of conversation id (in the order stored) and delete the rest,
+ * with the ratings given to them (feedback rows go with their turn): what editing a message or
+ * regenerating an answer replaces. With keep 0 the title goes too (the next user message gives
+ * it again). A conversation with keep turns or fewer is left as it is. */
+enum sym_status sym_conversation_truncate(struct sym_store *s, long long id, size_t keep);
+/* The conversations whose title or messages hold query (valid UTF-8), compared normalised (case
+ * folded, ё as е, punctuation as spaces: nlp/text.h), most recent first, into *out (emptied
+ * first). A query with no letters or digits lists them all. */
+enum sym_status sym_conversation_search(struct sym_store *s, const char *query,
+                                        struct sym_conversations *out);
 /* Delete conversation id and its turns. *found false when there is no such conversation. */
 enum sym_status sym_conversation_delete(struct sym_store *s, long long id, bool *found);
 

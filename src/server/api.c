@@ -14,6 +14,7 @@
 
 #include "stats/chart.h"
 #include "base/clock.h"
+#include "base/utf8.h"
 #include "core/fact_json.h"
 #include "llm/embed.h"
 #include "memory/conversations.h"
@@ -754,10 +755,14 @@ void sym_route_conversations_list(struct sym_server *s, const struct sym_request
     cJSON *obj, *arr;
     size_t i;
 
-    (void)req;
+    if (req->q && !sym_utf8_valid(req->q, strlen(req->q))) {
+        error_reply(r, 400, "invalid_value", "q", "the query argument \"q\" is not valid UTF-8");
+        return;
+    }
     if (!lock_store(s, r))
         return;
-    rc = sym_conversation_list(s->store, &list);
+    rc = req->q ? sym_conversation_search(s->store, req->q, &list)
+                : sym_conversation_list(s->store, &list);
     if (rc)
         store_error(s, rc, NULL, r);
     unlock_store(s);

@@ -25,6 +25,7 @@
 
 #include "core/assistant.h"
 #include "core/turn_json.h"
+#include "memory/conversations.h"
 #include "base/buf.h"
 #include "server/internal.h"
 #include "server/openai.h"
@@ -292,6 +293,7 @@ struct chat {
     struct sym_job *job;
     char *message;
     long long conversation_id; /* 0: a new conversation */
+    long long from;            /* replace the conversation's messages from this one; -1: none */
     bool stream;
     cJSON *notices;
 };
@@ -360,7 +362,36 @@ static cJSON *turn_json(struct chat *c, const struct sym_turn *turn)
     return obj;
 }
 
-/* Make the assistant's conversation the one asked for. False with e set (404: not stored). */
+/* "from": cut the stored conversation before its message c->from, which must be a user message
+ * (an edited message, or the question of an answer to regenerate). False with e set. */
+static bool cut_conversation(struct chat *c, struct sym_http_error *e)
+{
+    struct sym_store *store = sym_assistant_store(c->s->assistant);
+    struct sym_conversation_turns turns = {0};
+    enum sym_status rc;
+    bool found = false, ok = true;
+
+    if (!store)
+        return sym_http_error_set(e, 503, "no_memory", NULL, "there is no memory database");
+    rc = sym_conversation_load(store, c->conversation_id, &turns, &found);
+    if (!rc && !found)
+        ok = sym_http_error_set(e, 404, "not_found", "conversation_id",
+                                "there is no conversation %lld", c->conversation_id);
+    else if (!rc && ((size_t)c->from >= turns.n || strcmp(turns.items[c->from].role, "user")))
+        ok = sym_http_error_set(e, 400, "invalid_value", "from",
+                                "message %lld of conversation %lld is not a user message (it has "
+                                "%zu messages, counted from 0)",
+                                c->from, c->conversation_id, turns.n);
+    else if (!rc)
+        rc = sym_conversation_truncate(store, c->conversation_id, (size_t)c->from);
+    sym_conversation_turns_free(&turns);
+    if (ok && rc)
+        ok = sym_http_error_set(e, 500, "internal_error", NULL, "%s", sym_store_errmsg(store));
+    return ok;
+}
+
+/* Make the assistant's conversation the one asked for (cut first with "from"). False with e set
+ * (404: not stored). */
 static bool enter_conversation(struct chat *c, struct sym_http_error *e)
 {
     struct sym_assistant *a = c->s->assistant;
@@ -373,7 +404,9 @@ static bool enter_conversation(struct chat *c, struct sym_http_error *e)
         sym_assistant_reset(a);
         return true;
     }
-    if (c->conversation_id == now)
+    if (c->from >= 0 && !cut_conversation(c, e))
+        return false;
+    if (c->conversation_id == now && c->from < 0)
         return true; /* the KV cache holds it already */
     rc = sym_assistant_resume(a, c->conversation_id);
     if (rc == SYM_ERR_NOT_FOUND)
@@ -441,14 +474,20 @@ static bool parse_chat(const struct sym_request *req, struct chat *c, struct sym
 {
     cJSON *obj = sym_json_parse_object(req->body, req->body_len, e);
     const char *message = NULL;
-    bool ok;
+    bool ok, has_from = false;
 
     if (!obj)
         return false;
     ok =
         sym_json_string(obj, "message", true, &message, NULL, e) &&
         sym_json_int(obj, "conversation_id", 1, (long long)1 << 53, &c->conversation_id, NULL, e) &&
-        sym_json_bool(obj, "stream", &c->stream, NULL, e);
+        sym_json_bool(obj, "stream", &c->stream, NULL, e) &&
+        sym_json_int(obj, "from", 0, (long long)1 << 53, &c->from, &has_from, e);
+    if (ok && has_from && !c->conversation_id)
+        ok = sym_http_error_set(e, 400, "invalid_value", "from",
+                                "\"from\" needs the \"conversation_id\" it cuts");
+    if (!has_from)
+        c->from = -1;
     if (ok && !message[0])
         ok = sym_http_error_set(e, 400, "invalid_value", "message", "\"message\" is empty");
     if (ok && strlen(message) > MAX_MESSAGE)

@@ -125,7 +125,8 @@ static void svg_panel(FILE *f, const struct layout *l, int top, const struct sca
 
         format_tick(v, tick, sizeof tick);
         fprintf(f,
-                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
+                "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                "stroke=\"#ddd\"/>\n"
                 "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">%s</text>\n",
                 LEFT, y, CHART_WIDTH - RIGHT, y, LEFT - 8, y + 4, tick);
     }
@@ -137,8 +138,8 @@ static void svg_panel(FILE *f, const struct layout *l, int top, const struct sca
     for (i = 0; i < l->n && l->n <= 200; i++)
         fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", x_of(l, i),
                 y_of(which ? l->p[i].ttft_ms : l->p[i].gen_tps, s, top), color);
-    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", LEFT,
-            top + PANEL_H, CHART_WIDTH - RIGHT, top + PANEL_H);
+    fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
+            LEFT, top + PANEL_H, CHART_WIDTH - RIGHT, top + PANEL_H);
 }
 
 static int write_svg(FILE *f, const struct layout *l)
@@ -152,7 +153,12 @@ static int write_svg(FILE *f, const struct layout *l)
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
             "<title>Symbiot: speed per chat turn</title>\n"
-            "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
+            /* Dark when the viewer is (the web page shows it in an <img>, which follows the
+             * page's colour scheme); the attributes stay for renderers without CSS. */
+            "<style>@media (prefers-color-scheme: dark) {"
+            " .bg { fill: #1d2129 } text { fill: #e4e7ec } .grid { stroke: #2f3542 }"
+            " .axis { stroke: #9aa3b2 } }</style>\n"
+            "<rect class=\"bg\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
             CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT);
     svg_panel(f, l, TOP1, &l->gen, "Generation speed (tokens/s)", "#1f77b4", 0);
     svg_panel(f, l, TOP2, &l->ttft, "Time to first token (ms)", "#d62728", 1);

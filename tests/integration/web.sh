@@ -2,18 +2,25 @@
 # web.sh: the web page in headless Chromium against a real `symbiot serve` (tests/web/page.mjs,
 # with playwright-core and Debian's chromium, installed by tests/web/setup.sh): a streamed
 # answer, thumbs down and a correction, the memory panel, reminders, the stats chart, Russian;
+# markdown as models write it (tables, highlighted code with a copy button, math, task lists);
+# at 390 px the conversation list is a drawer; a long answer streams without the page jumping;
+# screenshots at 1280 and 390 px, light and dark, English and Russian;
 # and hostile markup in a stored fact, a stored answer and a streamed answer shown as text.
+# First, that web/vendor/ holds the pinned libraries unchanged (scripts/vendor-web.sh --check).
 # Screenshots go to the build directory's test-artifacts/ (WEB_ARTIFACTS).
 . "$(dirname "$0")/lib.sh"
 
+check "web/vendor/ holds the pinned libraries, unchanged" \
+    bash "$(dirname "$0")/../../scripts/vendor-web.sh" --check
 node_deps browser || { finish; exit; }
 trap 'stop_server 2>/dev/null; rm -rf "$T"' EXIT
 db="$T/srv.db"
-start_server -m "$TINY_MODEL" -c 2048 -n 24 --temp 0 --db "$db" || { finish; exit; }
+start_server -m "$TINY_MODEL" -c 2048 -n 160 --temp 0 --db "$db" || { finish; exit; }
 
 # A stored conversation whose answer is hostile markup, as a compromised model might write it.
 # The server made the schema; sqlite3 adds the rows (the server's connection is WAL: it sees them).
 hostile_conv=
+rich_conv=
 if command -v sqlite3 >/dev/null; then
     now=$(date +%s)
     sqlite3 "$db" "PRAGMA busy_timeout = 5000;
@@ -25,12 +32,49 @@ if command -v sqlite3 >/dev/null; then
 **bold**, \`<b>code</b>\` and [click](javascript:alert(7))', $now);" >/dev/null &&
         hostile_conv=9000
     check "a hostile stored answer is planted" [ -n "$hostile_conv" ]
+    # An answer in the markdown models write, with hostile parts: the page must render the
+    # table, code, math and task list, and keep the HTML, javascript: links and images as text.
+    cat >"$T/rich.md" <<'MD'
+Here is a summary table:
+
+| Name | Score | Note |
+|:-----|------:|:----:|
+| Ann  | 42    | <img src=x onerror=alert(20)> |
+| Bob  | 7     | `x < y` |
+
+```python
+def greet(name):
+    return "Hello, " + name  # a comment
+```
+
+```html
+<img src=x onerror=alert(9)><script>alert(10)</script>
+```
+
+Euler: $e^{i\pi} + 1 = 0$ and a display formula:
+
+$$\int_0^1 x^2\,dx = \frac{1}{3}$$
+
+- [x] write the tests
+- [ ] ship it
+
+Links: [safe](https://example.org/docs), [bad](javascript:alert(11)), ![pic](javascript:alert(12)), $\href{javascript:alert(13)}{x}$ and <svg onload=alert(14)>.
+MD
+    sqlite3 "$db" "PRAGMA busy_timeout = 5000;
+        INSERT INTO conversations (id, started, updated, title)
+            VALUES (9001, $now, $now, 'Markdown as models write it');
+        INSERT INTO turns (conversation_id, role, text, created)
+            VALUES (9001, 'user', 'Show me everything', $now),
+                   (9001, 'assistant', CAST(readfile('$T/rich.md') AS TEXT), $now);" >/dev/null &&
+        rich_conv=9001
+    check "a markdown answer is planted" [ -n "$rich_conv" ]
 else
     skip "sqlite3 is not installed: no hostile stored answer (scripts/deps.sh installs it)"
 fi
 
 artifacts=${WEB_ARTIFACTS:-$T/artifacts}
-URL=$URL MODEL=$(basename "$TINY_MODEL") HOSTILE_CONV=$hostile_conv ARTIFACTS=$artifacts \
+URL=$URL MODEL=$(basename "$TINY_MODEL") HOSTILE_CONV=$hostile_conv RICH_CONV=$rich_conv \
+    ARTIFACTS=$artifacts \
     run_node page.mjs
 check "a screenshot is saved" [ -s "$artifacts/web-stats.png" ]
 echo "screenshots: $artifacts/web-{answer,stats,chat}.png"

@@ -82,6 +82,33 @@ static void test_store_api(void)
         CHECK_STR(list.items[1].title, "Привет, меня зовут Аня");
         CHECK(strlen(list.items[0].title) == SYM_CONVERSATION_TITLE_CHARS);
     }
+    /* Search: in titles and messages, case folded (Russian too), punctuation ignored. */
+    CHECK(sym_conversation_search(s, "ANYA", &list) == SYM_OK && list.n == 1 &&
+          list.items[0].id == a);
+    CHECK(sym_conversation_search(s, "меня ЗОВУТ", &list) == SYM_OK && list.n == 1 &&
+          list.items[0].id == a);
+    CHECK(sym_conversation_search(s, "second question?", &list) == SYM_OK && list.n == 1);
+    CHECK(sym_conversation_search(s, "no such words", &list) == SYM_OK && list.n == 0);
+    CHECK(sym_conversation_search(s, " ?! ", &list) == SYM_OK && list.n == 2);
+    /* Cut after the first answer (an edit of the second question): the rest goes, the title
+     * stays; cut to nothing: the next user message titles it again; b is untouched. */
+    CHECK(sym_conversation_truncate(s, a, 2) == SYM_OK);
+    CHECK(sym_conversation_load(s, a, &turns, &found) == SYM_OK && found && turns.n == 2);
+    if (turns.n == 2)
+        CHECK_STR(turns.items[1].text, "Hello Anya");
+    CHECK(sym_conversation_truncate(s, a, 5) == SYM_OK);
+    CHECK(sym_conversation_load(s, a, &turns, &found) == SYM_OK && turns.n == 2);
+    CHECK(sym_conversation_truncate(s, a, 0) == SYM_OK);
+    CHECK(sym_conversation_append(s, a, "user", "a new start", 1010) == SYM_OK);
+    CHECK(sym_conversation_load(s, a, &turns, &found) == SYM_OK && turns.n == 1);
+    CHECK(sym_conversation_list(s, &list) == SYM_OK && list.n == 2);
+    for (size_t i = 0; i < list.n; i++)
+        if (list.items[i].id == a) {
+            CHECK_STR(list.items[i].title, "a new start");
+            CHECK(list.items[i].n_turns == 1);
+        } else {
+            CHECK(list.items[i].n_turns == 1 && list.items[i].id == b);
+        }
     CHECK(sym_conversation_delete(s, a, &found) == SYM_OK && found);
     CHECK(sym_conversation_delete(s, a, &found) == SYM_OK && !found);
     CHECK(sym_conversation_load(s, a, &turns, &found) == SYM_OK && !found && turns.n == 0);
