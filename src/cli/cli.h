@@ -178,11 +178,36 @@ void cli_free(struct cli *cli);
 
 /* ---- rendering (render.c) ---- */
 void cli_render_init(struct cli *cli);
-void cli_error(const char *fmt, ...)
+
+/* The "type" of an error object (docs/USAGE.md, "JSON output"): a stable, documented set. */
+#define CLI_ERR_USAGE "usage"             /* a bad command line: exit status 2 */
+#define CLI_ERR_NOT_FOUND "not_found"     /* no such model, fact, conversation, file */
+#define CLI_ERR_MODEL "model"             /* the model could not be loaded */
+#define CLI_ERR_DATABASE "database"       /* the memory database failed */
+#define CLI_ERR_INTERRUPTED "interrupted" /* Ctrl-C: exit status 130 */
+#define CLI_ERR_FAILED "error"            /* anything else */
+
 #if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
 #endif
-    ;
+/* An error: "symbiot: error: MESSAGE" on stderr; with --json (once cli_render_init has seen it)
+ * also {"error":{"message":MESSAGE,"type":"error"}} on stdout: the first error of a command, or
+ * each one in piped chat (a skipped line, in its place among the turns). */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* cli_error with the object's type (CLI_ERR_*). */
+void cli_error_as(const char *type, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* A usage error: "symbiot: MESSAGE" on stderr, type "usage" on stdout with --json. Before
+ * cli_render_init (while the command line is parsed) the message is kept for cli_json_exit. */
+void cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* With --json, at exit: a failed run (code != 0) that printed no error object prints one now,
+ * with the first error reported (or a generic message), so stdout always has the outcome. */
+void cli_json_exit(int code);
+struct cJSON;
+/* Print j (consumed) on one line of stdout. Returns CLI_EXIT_OK, or CLI_EXIT_FAIL (reported)
+ * when it cannot be printed (out of memory; j NULL counts as that). */
+int cli_json_out(struct cJSON *j);
 void cli_notice(const char *message, void *data);
 /* Write untrusted text to f: as it is, or without its control characters (but tab and newline)
  * when f is a terminal (base/utf8.h, sym_utf8_terminal_safe). */
@@ -192,9 +217,10 @@ void cli_progress(float fraction, void *data);
 /* After a chat answer, when a remote backend is configured: which backend produced it, as a
  * notice on stderr ("[answered by remote: MODEL at URL]"). Nothing otherwise. */
 void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *turn);
-/* Print one turn of a as a JSON line (core/turn_json.h; error may be NULL). */
-void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_assistant *a,
-                    const char *const *notices, int n_notices);
+/* Print one turn of a as a JSON line (core/turn_json.h). error (NULL when the turn worked)
+ * becomes "error": {"message": error, "type": error_type (CLI_ERR_*; NULL = "error")}. */
+void cli_print_json(const struct sym_turn *turn, const char *error, const char *error_type,
+                    const struct sym_assistant *a, const char *const *notices, int n_notices);
 const char *cli_color(const char *code);
 
 /* ---- the interactive loop (repl.c) ---- */

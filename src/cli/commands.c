@@ -164,7 +164,7 @@ static const char version_usage[] = "Usage: symbiot version\n"
 /* Report a usage error: "symbiot: MESSAGE" on stderr; -1 with *code set to USAGE. */
 static int usage_error(const char *message, int *code)
 {
-    fprintf(stderr, "symbiot: %s\n", message);
+    cli_usage_error("%s", message);
     *code = CLI_EXIT_USAGE;
     return -1;
 }
@@ -302,7 +302,7 @@ static int parse_help(struct cli *cli, int argc, char **argv, int *code)
     }
     cmd = cli_command_find(argv[1]);
     if (!cmd) {
-        fprintf(stderr, "symbiot: unknown command '%s' (try `symbiot --help`)\n", argv[1]);
+        cli_usage_error("unknown command '%s' (try `symbiot --help`)", argv[1]);
         *code = CLI_EXIT_USAGE;
         return -1;
     }

@@ -20,6 +20,12 @@
 
 static bool use_color;
 static bool stderr_tty, stdout_tty;
+static bool json_mode;         /* --json: errors go to stdout as JSON objects too */
+static bool json_error_shown;  /* an error object (or a turn with an error) is on stdout */
+static bool json_each_error;   /* piped chat: one object per failed line, not one per run */
+static bool json_result_shown; /* a JSON result is on stdout */
+static char first_error[1024]; /* the first error, for an object printed later (cli_json_exit) */
+static const char *first_type;
 
 void cli_render_init(struct cli *cli)
 {
@@ -29,6 +35,8 @@ void cli_render_init(struct cli *cli)
     stdout_tty = isatty(STDOUT_FILENO);
     use_color = isatty(STDOUT_FILENO) && stderr_tty && !(no_color && no_color[0]);
     cli->color = use_color;
+    json_mode = cli->json;
+    json_each_error = cli->command == CLI_CHAT;
 }
 
 const char *cli_color(const char *code)
@@ -36,15 +44,100 @@ const char *cli_color(const char *code)
     return use_color ? code : "";
 }
 
+/* {"error":{"message":MESSAGE,"type":TYPE}} on one line of stdout. */
+static cJSON *error_object(const char *type, const char *message);
+
+static void json_error_out(const char *type, const char *message)
+{
+    cJSON *o = cJSON_CreateObject(), *e = error_object(type, message);
+    char *text = NULL;
+
+    if (o && e && cJSON_AddItemToObject(o, "error", e))
+        text = cJSON_PrintUnformatted(o);
+    else
+        cJSON_Delete(e);
+    puts(text ? text : "{\"error\":{\"message\":\"out of memory\",\"type\":\"error\"}}");
+    fflush(stdout);
+    free(text);
+    cJSON_Delete(o);
+    json_error_shown = true;
+}
+
+/* Format the message, keep the first one, and show it as JSON when --json is known to be on. */
+static void report(const char *type, bool usage, const char *fmt, va_list ap)
+{
+    char message[sizeof first_error];
+
+    vsnprintf(message, sizeof message, fmt, ap);
+    if (usage)
+        fprintf(stderr, "symbiot: %s\n", message);
+    else
+        fprintf(stderr, "%ssymbiot: error: %s%s\n", cli_color("\033[31m"), message,
+                cli_color("\033[0m"));
+    if (!first_type) {
+        snprintf(first_error, sizeof first_error, "%s", message);
+        first_type = type;
+    }
+    if (json_mode && (json_each_error || !json_error_shown))
+        json_error_out(type, message);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%ssymbiot: error: ", cli_color("\033[31m"));
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    report(CLI_ERR_FAILED, false, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s\n", cli_color("\033[0m"));
+}
+
+void cli_error_as(const char *type, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report(type, false, fmt, ap);
+    va_end(ap);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report(CLI_ERR_USAGE, true, fmt, ap);
+    va_end(ap);
+}
+
+void cli_json_exit(int code)
+{
+    if (!code || json_error_shown || (json_result_shown && code == CLI_EXIT_INTERRUPTED))
+        return;
+    if (first_type) {
+        json_error_out(first_type, first_error);
+        return;
+    }
+    if (code == CLI_EXIT_INTERRUPTED)
+        json_error_out(CLI_ERR_INTERRUPTED, "interrupted");
+    else
+        json_error_out(code == CLI_EXIT_USAGE ? CLI_ERR_USAGE : CLI_ERR_FAILED,
+                       "the command failed (see stderr)");
+}
+
+int cli_json_out(cJSON *j)
+{
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+
+    cJSON_Delete(j);
+    if (!text) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    puts(text);
+    fflush(stdout);
+    free(text);
+    json_result_shown = true;
+    return CLI_EXIT_OK;
 }
 
 void cli_write_text(FILE *f, const char *text, size_t len)
@@ -108,11 +201,25 @@ void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *tur
     cli_notice(msg, NULL);
 }
 
-/* The turn's object (core/turn_json.h) on one line; {"error":"out of memory"} when it cannot. */
-void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_assistant *a,
-                    const char *const *notices, int n_notices)
+/* {"message": MESSAGE, "type": TYPE}, or NULL when out of memory. */
+static cJSON *error_object(const char *type, const char *message)
 {
-    cJSON *obj = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *s;
+    cJSON *e = cJSON_CreateObject();
+
+    if (e && (!cJSON_AddStringToObject(e, "message", message) ||
+              !cJSON_AddStringToObject(e, "type", type))) {
+        cJSON_Delete(e);
+        e = NULL;
+    }
+    return e;
+}
+
+/* The turn's object (core/turn_json.h) on one line; a failed turn's "error" is the same object
+ * as a failed command's, {"message", "type"}. */
+void cli_print_json(const struct sym_turn *turn, const char *error, const char *error_type,
+                    const struct sym_assistant *a, const char *const *notices, int n_notices)
+{
+    cJSON *obj = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *s, *e;
     char *text = NULL;
     int i;
 
@@ -126,12 +233,21 @@ void cli_print_json(const struct sym_turn *turn, const char *error, const struct
             arr = NULL;
         }
     }
-    if (obj && arr && sym_turn_json(obj, turn, a, error, arr, NULL) == SYM_OK)
-        text = cJSON_PrintUnformatted(obj);
-    else if (!obj)
+    /* sym_turn_json writes "error" as a string: the placeholder is replaced by the object. */
+    if (obj && arr && sym_turn_json(obj, turn, a, error, arr, NULL) == SYM_OK) {
+        e = error ? error_object(error_type ? error_type : CLI_ERR_FAILED, error) : NULL;
+        if (!error || (e && cJSON_ReplaceItemInObjectCaseSensitive(obj, "error", e)))
+            text = cJSON_PrintUnformatted(obj);
+        else
+            cJSON_Delete(e);
+    } else if (!obj) {
         cJSON_Delete(arr);
+    }
     cJSON_Delete(obj);
-    puts(text ? text : "{\"error\":\"out of memory\"}");
+    puts(text ? text : "{\"error\":{\"message\":\"out of memory\",\"type\":\"error\"}}");
     fflush(stdout);
     free(text);
+    json_result_shown = true;
+    if (error || !text)
+        json_error_shown = true;
 }
