@@ -72,8 +72,8 @@ struct cli {
     bool json;                 /* one JSON object per turn */
     bool raw;                  /* plain completion, no chat template */
     bool resume;               /* chat: go on with the most recent stored conversation */
-    bool all;                  /* `conversations delete --all` */
-    long long delete_id;       /* `conversations delete ID`; 0 = none */
+    bool all;                  /* `conversations rm --all` */
+    long long delete_id;       /* `conversations rm ID`; 0 = none */
     int stats_days;            /* stats: --days (default 7; 0 = everything kept) */
     const char *plot;          /* stats: --plot FILE; borrowed from argv */
     const char *export_path;   /* `feedback export FILE`; NULL = stdout; borrowed */
@@ -241,7 +241,7 @@ void cli_iso_local(time_t t, char *out, size_t size);
 
 /* ---- conversations (conversations.c) ---- */
 /* `symbiot conversations`: list the stored conversations (text, or a JSON array with --json);
- * `conversations delete ID` or `delete --all` deletes, asking nothing. Returns the exit code. */
+ * `conversations rm ID` or `rm --all` (alias `delete`) deletes, asking nothing. Returns the exit code. */
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);

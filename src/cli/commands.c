@@ -65,18 +65,18 @@ static const char reminders_usage[] =
 
 static const char conversations_usage[] =
     "Usage: symbiot conversations [--json] [--db PATH]\n"
-    "       symbiot conversations delete ID | --all\n"
+    "       symbiot conversations rm ID | --all\n"
     "List the stored conversations, newest first (number, start time, turns, title), or delete\n"
-    "one conversation or all of them, asking nothing.\n"
+    "one conversation or all of them, asking nothing (`delete` is the same as `rm`).\n"
     "\n"
     "Options:\n"
     "      --json               a JSON array of objects: id, started, updated, turns, title\n"
-    "      --all                with delete: every conversation\n"
+    "      --all                with rm: every conversation\n"
     "      --db PATH            the memory database (default $XDG_DATA_HOME/symbiot/memory.db)\n"
     "\n"
     "Examples:\n"
     "  symbiot conversations\n"
-    "  symbiot conversations delete 3\n";
+    "  symbiot conversations rm 3\n";
 
 static const char stats_usage[] =
     "Usage: symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
@@ -218,7 +218,7 @@ static int parse_reminders(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
-/* `conversations`, `conversations delete ID`, `conversations delete --all`. */
+/* `conversations`, `conversations rm ID`, `conversations rm --all` (`delete`: an alias). */
 static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
 {
     const char *id;
@@ -227,10 +227,10 @@ static int parse_conversations(struct cli *cli, int argc, char **argv, int *code
     if (argc == 1) {
         if (!cli->all)
             return 0;
-        return usage_error("--all is for `symbiot conversations delete --all`", code);
+        return usage_error("--all is for `symbiot conversations rm --all`", code);
     }
-    if (strcmp(argv[1], "delete"))
-        return usage_error("conversations takes no arguments but `delete` (and --json)", code);
+    if (strcmp(argv[1], "rm") && strcmp(argv[1], "delete"))
+        return usage_error("conversations takes no arguments but `rm` (and --json)", code);
     if (cli->all && argc == 2)
         return 0;
     id = argc == 3 && !cli->all ? argv[2] : "";
@@ -239,7 +239,7 @@ static int parse_conversations(struct cli *cli, int argc, char **argv, int *code
     if (*id >= '0' && *id <= '9')
         cli->delete_id = strtoll(id, &end, 10);
     if (cli->delete_id <= 0 || *end)
-        return usage_error("usage: symbiot conversations delete ID | --all", code);
+        return usage_error("usage: symbiot conversations rm ID | --all", code);
     return 0;
 }
 
@@ -409,7 +409,7 @@ static const struct cli_cmd commands[] = {
      "answer one question (the arguments, or stdin) and exit", ask_usage, NULL},
     {"memory", CLI_MEMORY, cli_memory_parse, run_memory,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_EMBEDDER | CLI_OWN_OPTIONS,
-     "what Symbiot remembers: add, list, search, forget, export, ...", NULL, cli_memory_help},
+     "what Symbiot remembers: add, list, search, rm, export, ...", NULL, cli_memory_help},
     {"reminders", CLI_REMINDERS, parse_reminders, run_reminders,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_ASSISTANT, "list the pending reminders", reminders_usage,
      NULL},

@@ -1,7 +1,7 @@
 /*
  * conversations.c: the CLI's side of the stored conversations: `symbiot conversations` (text, or
- * a JSON array with --json), `conversations delete ID | --all`, and --resume, which puts the most
- * recent conversation back into the assistant before the first input.
+ * a JSON array with --json), `conversations rm ID | --all` (alias `delete`), and --resume, which
+ * puts the most recent conversation back into the assistant before the first input.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>

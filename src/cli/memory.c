@@ -1,7 +1,8 @@
 /*
  * memory.c: `symbiot memory ...`: the user's own view of what Symbiot remembers, without loading
- * the model: add, list, search, forget, edit, pin, unpin, import, export and stats over
- * memory/facts.h.
+ * the model: add, list, search, rm (alias forget), edit, pin, unpin, import, export and stats
+ * over memory/facts.h. `rm` is the one verb for deleting across the commands (memory, models,
+ * conversations); the older words stay as aliases.
  *
  * Export writes JSON Lines, one fact a line, oldest (lowest id) first, so importing the file into
  * an empty database gives the same ids in the same order. Import is all or nothing: every line is
@@ -36,7 +37,7 @@ static const char memory_usage[] =
     "  search [-k N] [--json] QUERY...\n"
     "                         the N best matches (default 10); with --embed-model (or\n"
     "                         `embed-model =`) by meaning too, fused with the word matches\n"
-    "  forget ID              delete a fact and its history for good\n"
+    "  rm ID                  delete a fact and its history for good (`forget` is the same)\n"
     "  edit ID TEXT...        replace a fact's text (the old text is kept as history)\n"
     "  pin ID, unpin ID       pin a fact (it ranks higher in search), or unpin it\n"
     "  import FILE            add the facts of a JSON Lines file (as written by export);\n"
@@ -152,7 +153,7 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
         *code = CLI_EXIT_USAGE;
         return -1;
     }
-    if (!strstr(" add list search forget edit pin unpin import export stats ", m->pos[0]) ||
+    if (!strstr(" add list search rm forget edit pin unpin import export stats ", m->pos[0]) ||
         strchr(m->pos[0], ' ') || !m->pos[0][0])
         return usage_error("unknown subcommand", m->pos[0], code);
     return 0;
@@ -331,7 +332,7 @@ static int mem_forget_edit(const struct cli *cli, struct sym_store *store, char 
     long long id;
 
     if (n < 1 || (edit ? n < 2 : n != 1) || !parse_id_arg(w[0], &id)) {
-        cli_usage_error("usage: symbiot memory %s", edit ? "edit ID TEXT..." : "forget ID");
+        cli_usage_error("usage: symbiot memory %s", edit ? "edit ID TEXT..." : "rm ID");
         return CLI_EXIT_USAGE;
     }
     if (edit) {
@@ -598,7 +599,7 @@ int cli_memory(struct cli *cli, struct sym_store *store)
         return mem_add(cli, store, w, n);
     if (!strcmp(sub, "list") || !strcmp(sub, "search"))
         return mem_list(cli, store, w, n);
-    if (!strcmp(sub, "forget") || !strcmp(sub, "edit"))
+    if (!strcmp(sub, "rm") || !strcmp(sub, "forget") || !strcmp(sub, "edit"))
         return mem_forget_edit(cli, store, w, n);
     if (!strcmp(sub, "pin") || !strcmp(sub, "unpin"))
         return mem_pin(cli, store, w, n);

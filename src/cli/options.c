@@ -556,7 +556,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         flags[n_flags++].value = cli->memory.embed_model;
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
-        cli_usage_error("--all is for `symbiot conversations delete --all`");
+        cli_usage_error("--all is for `symbiot conversations rm --all`");
         *code = CLI_EXIT_USAGE;
         goto out;
     }

@@ -136,8 +136,8 @@ expect_json_error database "reminders --json without a database"
 run_sym conversations --json --db "$DB"
 expect_json "conversations --json"
 cid=$(printf '%s' "$out" | jq -r '.[0].id')
-run_sym conversations delete "$cid" --json --db "$DB"
-expect_json "conversations delete --json"
+run_sym conversations rm "$cid" --json --db "$DB"
+expect_json "conversations rm --json"
 check "conversations delete --json says what" test "$(printf '%s' "$out" | jq -r .deleted)" = 1
 run_sym conversations delete 999 --json --db "$DB"
 expect_json_error not_found "conversations delete --json of no such conversation"
