@@ -241,7 +241,8 @@ void cli_iso_local(time_t t, char *out, size_t size);
 
 /* ---- conversations (conversations.c) ---- */
 /* `symbiot conversations`: list the stored conversations (text, or a JSON array with --json);
- * `conversations rm ID` or `rm --all` (alias `delete`) deletes, asking nothing. Returns the exit code. */
+ * `conversations rm ID` or `rm --all` (alias `delete`) deletes, asking nothing. Returns the exit
+ * code. */
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);
