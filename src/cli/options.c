@@ -110,8 +110,8 @@ static const char usage_more[] =
     "The config file holds `key = value` lines with the long option names, for example\n"
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
-    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME, "
-    "NO_COLOR.\n";
+    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME,\n"
+    "XDG_STATE_HOME (the history), NO_COLOR.\n";
 
 void cli_usage(FILE *out)
 {

@@ -4,7 +4,9 @@
  *
  * Ctrl-C while an answer streams raises cli_interrupted; the model stops at the next token and
  * the prompt comes back. Ctrl-C at the prompt discards the line and says how to leave; a second
- * one in a row leaves. The history file ($XDG_DATA_HOME/symbiot/history) is created 0600.
+ * one in a row leaves. The history file ($XDG_STATE_HOME/symbiot/history, as the XDG spec says
+ * for history) is created 0600; one kept at the old place ($XDG_DATA_HOME/symbiot/history) is
+ * moved there once.
  *
  * Reminders: those that fell due while Symbiot was closed are announced first, then any that
  * fall due are announced before each prompt. While the user sits at the prompt, alarm() is armed
@@ -71,14 +73,49 @@ static void reminders_before_prompt(struct sym_assistant *a, bool missed)
     alarm(0);
 }
 
+/* Move the history from its old place (the data directory) to path, once: when path does not
+ * exist yet. Across file systems, rename() cannot: the file is copied, then removed. */
+static void history_migrate(const char *path)
+{
+    char old[4096], buf[8192];
+    struct stat st;
+    FILE *in, *out = NULL;
+    size_t n;
+    bool ok;
+    int fd;
+
+    if (!stat(path, &st) || sym_path_data(old, sizeof old, "history") || stat(old, &st))
+        return;
+    if (!rename(old, path))
+        return;
+    in = fopen(old, "r");
+    if (!in)
+        return;
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0 && !(out = fdopen(fd, "w")))
+        close(fd);
+    ok = out != NULL;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    ok = ok && !ferror(in);
+    fclose(in);
+    if (out && fclose(out))
+        ok = false;
+    if (ok)
+        unlink(old);
+    else if (out)
+        unlink(path);
+}
+
 static void history_open(char *path, size_t size)
 {
     int fd;
 
-    if (sym_path_data(path, size, "history") || sym_path_make_parent(path)) {
+    if (sym_path_state(path, size, "history") || sym_path_make_parent(path)) {
         path[0] = '\0';
         return;
     }
+    history_migrate(path);
     /* Create it owner-only before libedit touches it. */
     fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # repl.sh: the interactive session in a real terminal (tmux): banner and help without a model,
 # Ctrl-C stops an answer and the prompt comes back, Ctrl-C twice at the prompt leaves, Ctrl-D
-# leaves, the history file is private.
+# leaves, the history file is private and lives in $XDG_STATE_HOME (moved there once from its old
+# place in $XDG_DATA_HOME).
 . "$(dirname "$0")/lib.sh"
 
 if ! use_tmux repl; then
@@ -11,7 +12,7 @@ if ! use_tmux repl; then
 fi
 start() { # start COMMAND: run it in a fresh tmux session, then echo its exit status to a file
     rm -f "$T/rc"
-    tm_start "env HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' $1; echo \$? > '$T/rc'; sleep 600"
+    tm_start "env HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' $1; echo \$? > '$T/rc'; sleep 600"
 }
 exited() { # exited WANT_RC
     local i
@@ -22,17 +23,25 @@ exited() { # exited WANT_RC
     return 1
 }
 
+# A history file at the old place (before XDG_STATE_HOME) is moved, not lost.
+mkdir -p "$XDG_DATA_HOME/symbiot"
+printf '_HiStOrY_V2_\n/privacy\n' >"$XDG_DATA_HOME/symbiot/history" # libedit's format
 # Without a model: the banner says how to get one; /help works; Ctrl-D leaves with status 0.
 start "'$SYMBIOT'"
 check "no-model banner" wait_for "symbiot -m /path/to/model.gguf"
+tm send-keys -t s Up
+check "the old history file's lines are there" wait_for "> /privacy"
+tm send-keys -t s C-u
 tm send-keys -t s "/help" Enter
 check "/help in the REPL" wait_for "forget this conversation"
 tm send-keys -t s "hello" Enter
 check "chat without a model explains" wait_for "only commands work"
 tm send-keys -t s C-d
 check "Ctrl-D leaves" exited 0
-check "history file is owner-only" [ "$(stat -c %a "$XDG_DATA_HOME/symbiot/history")" = 600 ]
-check "history kept the lines" grep -q "/help" "$XDG_DATA_HOME/symbiot/history"
+check "history file is owner-only" [ "$(stat -c %a "$XDG_STATE_HOME/symbiot/history")" = 600 ]
+check "history kept the lines" grep -q "/help" "$XDG_STATE_HOME/symbiot/history"
+check "history kept the old file's lines" grep -q "/privacy" "$XDG_STATE_HOME/symbiot/history"
+check "the old history file is gone" [ ! -e "$XDG_DATA_HOME/symbiot/history" ]
 
 # With a model: Ctrl-C stops a never-ending answer and the prompt returns.
 start "'$SYMBIOT' -m '$TINY_MODEL' -c 32768 -n -1 --temp 0 --repeat-penalty 1"
