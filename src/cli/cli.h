@@ -142,6 +142,11 @@ struct cli_cmd {
 
 /* The row named name, or NULL when there is no such command. */
 const struct cli_cmd *cli_command_find(const char *name);
+/* "Did you mean": the word of words (NULL-terminated) nearest to name within a typo or two
+ * (core/module.h, sym_typo_limit), or NULL. */
+const char *cli_suggest(const char *name, const char *const *words);
+/* Report an unknown command word as a usage error, with the nearest command when one is near. */
+void cli_unknown_command(const char *name);
 /* The row that is run when no command is named (chat). */
 const struct cli_cmd *cli_command_default(void);
 /* Print cmd's own usage (`symbiot NAME --help`) to out. */

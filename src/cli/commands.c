@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/module.h"
+#include "nlp/text.h"
 #include "version.h"
 
 /* The line that sends a command's help to the options every chat-like command shares. */
@@ -302,7 +304,7 @@ static int parse_help(struct cli *cli, int argc, char **argv, int *code)
     }
     cmd = cli_command_find(argv[1]);
     if (!cmd) {
-        cli_usage_error("unknown command '%s' (try `symbiot --help`)", argv[1]);
+        cli_unknown_command(argv[1]);
         *code = CLI_EXIT_USAGE;
         return -1;
     }
@@ -443,6 +445,37 @@ const struct cli_cmd *cli_command_find(const char *name)
         if (!strcmp(commands[i].name, name))
             return &commands[i];
     return NULL;
+}
+
+const char *cli_suggest(const char *name, const char *const *words)
+{
+    const char *near = NULL;
+    int best = sym_typo_limit(name) + 1, d;
+
+    for (; *words; words++) {
+        d = sym_edit_distance(name, *words, best - 1);
+        if (d < best) {
+            best = d;
+            near = *words;
+        }
+    }
+    return near;
+}
+
+void cli_unknown_command(const char *name)
+{
+    const char *words[N_COMMANDS + 1], *near;
+    size_t i;
+
+    for (i = 0; i < N_COMMANDS; i++)
+        words[i] = commands[i].name;
+    words[i] = NULL;
+    near = cli_suggest(name, words);
+    if (near)
+        cli_usage_error("unknown command '%s'; did you mean `symbiot %s`? (try `symbiot --help`)",
+                        name, near);
+    else
+        cli_usage_error("unknown command '%s' (try `symbiot --help`)", name);
 }
 
 const struct cli_cmd *cli_command_default(void)

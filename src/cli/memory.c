@@ -154,8 +154,19 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
         return -1;
     }
     if (!strstr(" add list search rm forget edit pin unpin import export stats ", m->pos[0]) ||
-        strchr(m->pos[0], ' ') || !m->pos[0][0])
+        strchr(m->pos[0], ' ') || !m->pos[0][0]) {
+        static const char *const subs[] = {"add", "list",  "search", "rm",     "forget", "edit",
+                                           "pin", "unpin", "import", "export", "stats",  NULL};
+        const char *near = cli_suggest(m->pos[0], subs);
+
+        if (near) {
+            cli_usage_error("memory: unknown subcommand '%s'; did you mean `symbiot memory %s`?",
+                            m->pos[0], near);
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
         return usage_error("unknown subcommand", m->pos[0], code);
+    }
     return 0;
 }
 

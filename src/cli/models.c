@@ -544,9 +544,16 @@ int cli_models(struct cli *cli)
     else if (!strcmp(sub, "catalog") || !strcmp(sub, "list"))
         want = 0;
     if (want < 0 || cli->n_operands != want + 1) {
+        static const char *const subs[] = {"info", "rm", "default", "catalog", "list", NULL};
+        const char *near = want < 0 ? cli_suggest(sub, subs) : NULL;
+
         fputs(models_usage, stderr);
-        cli_usage_error("models: %s '%s'", want < 0 ? "unknown subcommand" : "wrong operands for",
-                        sub);
+        if (near)
+            cli_usage_error("models: unknown subcommand '%s'; did you mean `symbiot models %s`?",
+                            sub, near);
+        else
+            cli_usage_error("models: %s '%s'",
+                            want < 0 ? "unknown subcommand" : "wrong operands for", sub);
         return CLI_EXIT_USAGE;
     }
     if (!strcmp(sub, "info"))

@@ -539,7 +539,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         optind = cmd_at;
     cli->cmd = optind < argc ? cli_command_find(argv[optind]) : cli_command_default();
     if (!cli->cmd) {
-        cli_usage_error("unknown command '%s' (try `symbiot --help`)", argv[optind]);
+        cli_unknown_command(argv[optind]);
         goto out;
     }
     cli->command = cli->cmd->id;

@@ -36,6 +36,8 @@ tm send-keys -t s "/help" Enter
 check "/help in the REPL" wait_for "forget this conversation"
 tm send-keys -t s "hello" Enter
 check "chat without a model explains" wait_for "only commands work"
+tm send-keys -t s "/remmber" Enter
+check "a mistyped /command gets a suggestion" wait_for "Did you mean /remember?"
 tm send-keys -t s C-d
 check "Ctrl-D leaves" exited 0
 check "history file is owner-only" [ "$(stat -c %a "$XDG_STATE_HOME/symbiot/history")" = 600 ]
