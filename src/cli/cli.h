@@ -165,6 +165,12 @@ int cli_chat(struct cli *cli, struct sym_assistant *a);
  * code. */
 int cli_ask(struct cli *cli, struct sym_assistant *a);
 
+/* Ctrl-C before the first token: the turn failed with SYM_ERR_INTERRUPTED and said nothing.
+ * Make it what Ctrl-C during the answer is, a stopped turn with an empty answer (*rc SYM_OK,
+ * stop SYM_STOP_INTERRUPT), so it shows as "[stopped]", not as an error. Anything else is left
+ * as it is. */
+void cli_stopped_early(enum sym_status *rc, struct sym_turn *turn);
+
 /* Set by the SIGINT handler; the LLM polls it. */
 extern volatile sig_atomic_t cli_interrupted;
 /* `serve`: the flag the model polls instead (the server raises and clears it per request); SIGINT

@@ -83,6 +83,17 @@ static const char *turn_error_type(enum sym_status rc)
     }
 }
 
+void cli_stopped_early(enum sym_status *rc, struct sym_turn *turn)
+{
+    if (*rc != SYM_ERR_INTERRUPTED || turn->kind != SYM_TURN_CHAT || turn->answer)
+        return;
+    turn->answer = strdup("");
+    if (!turn->answer)
+        return;
+    turn->stats.stop = SYM_STOP_INTERRUPT;
+    *rc = SYM_OK;
+}
+
 /*
  * Run one turn and print it: streamed text, or one JSON object. Returns the exit status this turn
  * deserves: OK, FAIL or INTERRUPTED.
@@ -101,6 +112,7 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
         io.data = &jt;
     }
     rc = sym_assistant_turn(a, input, &io, &turn);
+    cli_stopped_early(&rc, &turn);
     if (cli->json) {
         cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, turn_error_type(rc), a,
                        (const char *const *)jt.notices, jt.n);

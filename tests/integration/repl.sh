@@ -38,8 +38,22 @@ tm send-keys -t s "hello" Enter
 check "chat without a model explains" wait_for "only commands work"
 tm send-keys -t s "/remmber" Enter
 check "a mistyped /command gets a suggestion" wait_for "Did you mean /remember?"
+# A pasted block (bracketed paste) is one message: its newlines are marked while it is edited.
+tm set-buffer $'/remember pasted one\npasted two\tand a tab'
+tm paste-buffer -p -t s
+check "a pasted block waits at the prompt as one line" wait_for "> /remember pasted one↵pasted two"
+tm send-keys -t s Enter
+check "the pasted block is one message" wait_for "Remembered (#1): Pasted one"
+# """ opens and closes a multi-line message.
+tm send-keys -t s '"""' Enter "/remember quoted one" Enter 'quoted two"""' Enter
+check "a continuation prompt inside \"\"\"" wait_for "... quoted two"
+check "the lines between \"\"\" are one message" wait_for "Remembered (#2): Quoted one"
 tm send-keys -t s C-d
 check "Ctrl-D leaves" exited 0
+run_sym memory list --json
+check "the pasted message kept its newline and tab" \
+    jq -e 'any(.[]; .text == "Pasted one\npasted two\tand a tab")' <<<"$out"
+check "the quoted message kept its newline" jq -e 'any(.[]; .text == "Quoted one\nquoted two")' <<<"$out"
 check "history file is owner-only" [ "$(stat -c %a "$XDG_STATE_HOME/symbiot/history")" = 600 ]
 check "history kept the lines" grep -q "/help" "$XDG_STATE_HOME/symbiot/history"
 check "history kept the old file's lines" grep -q "/privacy" "$XDG_STATE_HOME/symbiot/history"
