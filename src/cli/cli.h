@@ -220,6 +220,11 @@ struct cJSON;
  * when it cannot be printed (out of memory; j NULL counts as that). */
 int cli_json_out(struct cJSON *j);
 void cli_notice(const char *message, void *data);
+/* While a turn waits for its first token: a spinner and the seconds so far on stderr, when it
+ * is a terminal and --json is off (else nothing). Stopped (and wiped) by cli_spinner_stop(),
+ * which cli_print_text, cli_notice and the error functions call first; stopping twice is fine. */
+void cli_spinner_start(void);
+void cli_spinner_stop(void);
 /* Write untrusted text to f: as it is, or without its control characters (but tab and newline)
  * when f is a terminal (base/utf8.h, sym_utf8_terminal_safe). */
 void cli_write_text(FILE *f, const char *text, size_t len);

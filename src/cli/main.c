@@ -111,7 +111,9 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
         io.on_notice = collect_notice;
         io.data = &jt;
     }
+    cli_spinner_start();
     rc = sym_assistant_turn(a, input, &io, &turn);
+    cli_spinner_stop();
     cli_stopped_early(&rc, &turn);
     if (cli->json) {
         cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, turn_error_type(rc), a,

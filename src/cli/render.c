@@ -6,17 +6,28 @@
  * so `symbiot ask ... > file` captures the answer alone. Untrusted text (answers, notices that
  * quote facts, facts listed) reaches a terminal without its control characters: an escape
  * sequence from a model or an imported fact could otherwise rewrite the screen or the clipboard.
+ *
+ * While a turn waits for its first token (the prompt evaluated, a remote endpoint thinking), a
+ * spinner with the seconds so far turns on stderr, drawn by a thread of its own and only when
+ * stderr is a terminal and --json and -v are off. It shows after SPIN_DELAY_MS (commands answer
+ * sooner and never see it) and is wiped before anything else is written: the first piece of the
+ * answer, a notice, an error, or the end of the turn.
  */
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "base/utf8.h"
 #include "core/turn_json.h"
+
+#define SPIN_DELAY_MS 250 /* before the spinner shows */
+#define SPIN_STEP_MS 100  /* between its frames */
 
 static bool use_color;
 static bool stderr_tty, stdout_tty;
@@ -26,6 +37,79 @@ static bool json_each_error;   /* piped chat: one object per failed line, not on
 static bool json_result_shown; /* a JSON result is on stdout */
 static char first_error[1024]; /* the first error, for an object printed later (cli_json_exit) */
 static const char *first_type;
+
+/* The spinner: its thread, and stop, which the thread waits on between frames. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool running, stop, enabled;
+} spin = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, false, false};
+
+/* now + ms on CLOCK_REALTIME (what pthread_cond_timedwait counts in). */
+static struct timespec after_ms(long ms)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static void *spin_main(void *arg)
+{
+    static const char *const frames[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    struct timespec until = after_ms(SPIN_DELAY_MS), t0;
+    bool drawn = false;
+    unsigned i = 0;
+
+    (void)arg;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_mutex_lock(&spin.mu);
+    while (!spin.stop) {
+        struct timespec now;
+
+        if (pthread_cond_timedwait(&spin.cv, &spin.mu, &until) == 0 || spin.stop)
+            continue;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        fprintf(stderr, "\r\033[2K%s %.1fs", frames[i++ % 10],
+                (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
+        fflush(stderr);
+        drawn = true;
+        until = after_ms(SPIN_STEP_MS);
+    }
+    if (drawn) {
+        fputs("\r\033[2K", stderr);
+        fflush(stderr);
+    }
+    pthread_mutex_unlock(&spin.mu);
+    return NULL;
+}
+
+void cli_spinner_start(void)
+{
+    if (!spin.enabled || spin.running)
+        return;
+    spin.stop = false;
+    spin.running = !pthread_create(&spin.thread, NULL, spin_main, NULL);
+}
+
+void cli_spinner_stop(void)
+{
+    if (!spin.running)
+        return;
+    pthread_mutex_lock(&spin.mu);
+    spin.stop = true;
+    pthread_cond_signal(&spin.cv);
+    pthread_mutex_unlock(&spin.mu);
+    pthread_join(spin.thread, NULL); /* the line is wiped when this returns */
+    spin.running = false;
+}
 
 void cli_render_init(struct cli *cli)
 {
@@ -37,6 +121,7 @@ void cli_render_init(struct cli *cli)
     cli->color = use_color;
     json_mode = cli->json;
     json_each_error = cli->command == CLI_CHAT;
+    spin.enabled = stderr_tty && !cli->json && !cli->verbose; /* -v: llama.cpp's log is there */
 }
 
 const char *cli_color(const char *code)
@@ -68,6 +153,7 @@ static void report(const char *type, bool usage, const char *fmt, va_list ap)
 {
     char message[sizeof first_error];
 
+    cli_spinner_stop();
     vsnprintf(message, sizeof message, fmt, ap);
     if (usage)
         fprintf(stderr, "symbiot: %s\n", message);
@@ -156,6 +242,7 @@ void cli_write_text(FILE *f, const char *text, size_t len)
 void cli_notice(const char *message, void *data)
 {
     (void)data;
+    cli_spinner_stop();
     fprintf(stderr, "%s[", cli_color("\033[33m"));
     cli_write_text(stderr, message, strlen(message));
     fprintf(stderr, "]%s\n", cli_color("\033[0m"));
@@ -164,6 +251,7 @@ void cli_notice(const char *message, void *data)
 int cli_print_text(const char *text, size_t len, void *data)
 {
     (void)data;
+    cli_spinner_stop();
     cli_write_text(stdout, text, len);
     fflush(stdout);
     return 0;

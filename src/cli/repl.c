@@ -480,7 +480,9 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
         line = replace_all(line, "\n", NEWLINE_MARK_UTF8);
         add_history(line);
         line = replace_all(line, NEWLINE_MARK_UTF8, "\n");
+        cli_spinner_start();
         rc = sym_assistant_turn(a, line, &io, &turn);
+        cli_spinner_stop();
         free(line);
         cli_stopped_early(&rc, &turn);
         if (rc == SYM_ERR_MODEL && !sym_assistant_llm(a)) {

@@ -80,6 +80,27 @@ tm send-keys -t s Up
 check "history is loaded (Up shows the last line)" wait_for "> /stats"
 tm send-keys -t s C-u "/quit" Enter
 check "/quit leaves" exited 0
+# While a long prompt is evaluated: a spinner with the seconds on a terminal (stderr), wiped
+# before the answer; never into a pipe, never with --json.
+python3 -c "print(' '.join(['apple banana'] * 2000))" >"$T/long"
+spun() { # spun SECONDS: a spinner frame and its seconds ("⠹ 1.2s") showed within SECONDS
+    local i
+    for i in $(seq 1 $(($1 * 20))); do
+        screen | grep -qE '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] [0-9]+\.[0-9]s$' && return 0
+        [ -f "$T/rc" ] && return 1
+        sleep 0.05
+    done
+    return 1
+}
+start "'$SYMBIOT' ask -m '$TINY_MODEL' -c 32768 -n 2 --temp 0 --db '$T/spin.db' <'$T/long'"
+check "a spinner and the seconds while the prompt is evaluated" spun 60
+check "the ask ends" exited 0
+check "the spinner is wiped" bash -c "! tmux -L '$sock' capture-pane -p -t s | grep -qE '[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]'"
+start "'$SYMBIOT' ask --json -m '$TINY_MODEL' -c 32768 -n 2 --temp 0 --db '$T/spin.db' <'$T/long'"
+if spun 60; then fail "a spinner with --json"; else pass; fi
+check "the ask --json ends" exited 0
+"$SYMBIOT" ask -m "$TINY_MODEL" -c 32768 -n 2 --temp 0 --db "$T/spin.db" <"$T/long" >/dev/null 2>"$T/err"
+check "no spinner into a pipe" bash -c "! grep -qE $'\r|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' '$T/err'"
 # NO_COLOR: no colour codes even on a terminal.
 start "NO_COLOR=1 '$SYMBIOT'"
 wait_for "Type /help" >/dev/null
