@@ -18,6 +18,10 @@
  * the reminder and redraws the prompt with the half-typed line. A message may also span lines
  * between two `"""`, as in Ollama.
  *
+ * Tab completes a /command from the modules' own table (sym_modules), and the arguments that
+ * come from a fixed set: /model's library names (or a path), /help's commands and modules.
+ * Chat text is never completed (no file names in the middle of a sentence).
+ *
  * Reminders: those that fell due while Symbiot was closed are announced first, then any that
  * fall due are announced before each prompt, and alarm() is armed for the next due time.
  */
@@ -36,6 +40,8 @@
 #include "base/clock.h"
 #include "base/buf.h"
 #include "base/paths.h"
+#include "models/library.h"
+#include "modules/registry.h"
 #include "nlp/parse.h"
 #include "version.h"
 
@@ -267,6 +273,152 @@ static char *replace_all(char *s, const char *from, const char *to)
     return out;
 }
 
+/* ---- Tab completion ---- */
+
+/* The words a completion chooses from, built for each Tab (owned strings). */
+static struct {
+    char **words;
+    size_t n, cap;
+} cands;
+
+static void cands_clear(void)
+{
+    size_t i;
+
+    for (i = 0; i < cands.n; i++)
+        free(cands.words[i]);
+    cands.n = 0;
+}
+
+/* Add prefix + word (len bytes of it) when it starts with text (the word typed so far). */
+static void cands_add(const char *prefix, const char *word, size_t len, const char *text)
+{
+    size_t lp = strlen(prefix), lt = strlen(text), i;
+    char *w;
+
+    if (lp + len < lt || cands.n >= 4096)
+        return;
+    w = malloc(lp + len + 1);
+    if (!w)
+        return;
+    memcpy(w, prefix, lp);
+    memcpy(w + lp, word, len);
+    w[lp + len] = '\0';
+    for (i = 0; i < cands.n; i++)
+        if (!strcmp(cands.words[i], w))
+            break;
+    if (strncmp(w, text, lt) || i < cands.n) {
+        free(w);
+        return;
+    }
+    if (cands.n == cands.cap) {
+        size_t cap = cands.cap ? cands.cap * 2 : 64;
+        char **p = realloc(cands.words, cap * sizeof *p);
+
+        if (!p) {
+            free(w);
+            return;
+        }
+        cands.words = p;
+        cands.cap = cap;
+    }
+    cands.words[cands.n++] = w;
+}
+
+/* Every command name of the modules, with prefix ("/" or ""); the aliases too when no name
+ * matches (so /запо completes to /запомни, but /h does not list "h"). */
+static void add_commands(const char *prefix, const char *text)
+{
+    const struct sym_module *const *m;
+    const struct sym_command *c;
+
+    for (m = sym_modules; *m; m++)
+        for (c = (*m)->commands; c && c->name; c++)
+            cands_add(prefix, c->name, strlen(c->name), text);
+    if (cands.n)
+        return;
+    for (m = sym_modules; *m; m++)
+        for (c = (*m)->commands; c && c->name; c++) {
+            const char *list = c->aliases;
+
+            while (list && *list) {
+                size_t len = strcspn(list, " ");
+
+                cands_add(prefix, list, len, text);
+                list += len;
+                list += strspn(list, " ");
+            }
+        }
+}
+
+/* rl_completion_matches' generator: the candidates one by one (libedit frees them). */
+static char *next_candidate(const char *text, int state)
+{
+    static size_t i;
+
+    (void)text;
+    if (!state)
+        i = 0;
+    return i < cands.n ? strdup(cands.words[i++]) : NULL;
+}
+
+/* The first word of the line (the command, without '/') into out; false when the line does not
+ * start with a /command that ends before start. */
+static bool line_command(int start, char *out, size_t size)
+{
+    const char *p = rl_line_buffer + strspn(rl_line_buffer, " \t");
+    size_t n;
+
+    if (*p != '/' || p - rl_line_buffer >= start)
+        return false;
+    p++;
+    n = strcspn(p, " \t");
+    if (n >= size)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}
+
+/* rl_attempted_completion_function: a /command at the start of the line, or its argument. */
+static char **repl_complete(const char *text, int start, int end)
+{
+    const struct sym_command *c;
+    char cmd[64];
+
+    (void)end;
+    rl_attempted_completion_over = 1; /* no file names unless asked for below */
+    cands_clear();
+    if (start == (int)strspn(rl_line_buffer, " \t") && text[0] == '/') {
+        add_commands("/", text);
+    } else if (line_command(start, cmd, sizeof cmd) &&
+               (c = sym_module_find_command(sym_modules, cmd, NULL))) {
+        if (!strcmp(c->name, "model")) {
+            struct sym_model_file *list;
+            size_t n, i;
+
+            if (text[0] && strchr("/~.", text[0])) {
+                rl_attempted_completion_over = 0; /* a path: libedit's file names */
+                return NULL;
+            }
+            if (!sym_models_list(&list, &n)) {
+                for (i = 0; i < n; i++)
+                    cands_add("", list[i].name, strlen(list[i].name), text);
+                sym_models_list_free(list, n);
+            }
+        } else if (!strcmp(c->name, "help")) {
+            const struct sym_module *const *m;
+
+            add_commands("", text);
+            for (m = sym_modules; *m; m++)
+                cands_add("", (*m)->name, strlen((*m)->name), text);
+        }
+    }
+    if (!cands.n)
+        return NULL;
+    return rl_completion_matches(text, next_candidate);
+}
+
 /* What reading a message gave. */
 enum input { INPUT_MESSAGE, INPUT_EMPTY, INPUT_EOF, INPUT_INTERRUPT };
 
@@ -439,6 +591,7 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
 
     keys.a = a;
     rl_getc_function = repl_getc; /* before libedit starts (history_open starts it) */
+    rl_attempted_completion_function = repl_complete;
     history_open(history, sizeof history);
     banner(llm);
     install_sigalrm();
@@ -509,5 +662,7 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
     }
     alarm(0);
     history_save(history);
+    cands_clear();
+    free(cands.words);
     return CLI_EXIT_OK;
 }

@@ -110,4 +110,33 @@ start "'$SYMBIOT'"
 wait_for "Type /help" >/dev/null
 check "colours on a terminal" bash -c "tmux -L '$sock' capture-pane -e -p -t s | grep -q $'\\033\\['"
 tm send-keys -t s C-d
+# Tab completes /commands, /model's library names and /help's topics; never chat text.
+mkdir -p "$XDG_DATA_HOME/symbiot/models"
+cp "$CHATML_MODEL" "$XDG_DATA_HOME/symbiot/models/tiny-chatml.gguf"
+touch "$T/worldly-file" # a file name that chat text must not complete to
+cd "$T" || exit 1 # the session runs in the directory that has that file
+start "NO_COLOR=1 '$SYMBIOT' -m '$TINY_MODEL'"
+cd - >/dev/null || exit 1
+wait_for "Type /help" >/dev/null
+last_line() { screen | grep -v '^$' | tail -n 1; }
+completes() { # completes TYPED WANT: Tab after TYPED leaves WANT on the prompt line (the pane
+    # drops trailing spaces)
+    local i
+    tm send-keys -t s C-u "$1" Tab
+    for i in $(seq 1 50); do
+        [ "$(last_line)" = "> $2" ] && return 0
+        sleep 0.1
+    done
+    echo "--- after '$1' Tab: '$(last_line)', expected '> $2'" >&2
+    return 1
+}
+check "Tab completes a /command" completes "/remem" "/remember"
+check "Tab completes /model's library names" completes "/model tiny-c" "/model tiny-chatml"
+check "Tab completes /help's topics" completes "/help sta" "/help stats"
+check "Tab completes a Russian alias" completes "/запо" "/запомни"
+check "Tab leaves chat text alone" completes "hello wor" "hello wor"
+tm send-keys -t s C-u "/re" Tab Tab
+check "Tab twice lists the choices" wait_for "/reminders"
+tm send-keys -t s C-u C-d
+check "the completing session leaves" exited 0
 finish
