@@ -9,6 +9,7 @@
 #ifndef SYM_CLI_H
 #define SYM_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ enum cli_command {
     CLI_MODELS,
     CLI_HELP,
     CLI_VERSION,
+    CLI_COMPLETION,
 };
 
 /* `symbiot bench` settings. */
@@ -147,6 +149,8 @@ const struct cli_cmd *cli_command_find(const char *name);
 const char *cli_suggest(const char *name, const char *const *words);
 /* Report an unknown command word as a usage error, with the nearest command when one is near. */
 void cli_unknown_command(const char *name);
+/* The table's row number i (from 0), or NULL past the end. */
+const struct cli_cmd *cli_command_at(size_t i);
 /* The row that is run when no command is named (chat). */
 const struct cli_cmd *cli_command_default(void);
 /* Print cmd's own usage (`symbiot NAME --help`) to out. */
@@ -156,6 +160,12 @@ void cli_commands_list(FILE *out);
 /* Print the global help (`symbiot --help`): the commands from the table and the global options;
  * in options.c. */
 void cli_usage(FILE *out);
+
+/* getopt_long's table of the global options (options.c), ending with a zero row. */
+const struct option *cli_long_options(void);
+/* Write the completion script for shell ("bash", "zsh" or "fish") to out; -1 for another shell
+ * (completion.c). */
+int cli_completion_script(const char *shell, FILE *out);
 
 /* ---- chat and ask (main.c) ---- */
 /* `symbiot chat`: the interactive session on a terminal (without --json), else one turn per

@@ -155,6 +155,17 @@ static const char help_usage[] =
     "  symbiot help\n"
     "  symbiot help serve\n";
 
+static const char completion_usage[] =
+    "Usage: symbiot completion bash|zsh|fish\n"
+    "Print a completion script for the shell: commands, options, subcommands and the\n"
+    "catalogue's model names, generated from the program's own tables. `make install` installs\n"
+    "all three; to use one without installing, load it from your shell's startup file.\n"
+    "\n"
+    "Examples:\n"
+    "  source <(symbiot completion bash)          # in ~/.bashrc\n"
+    "  symbiot completion zsh > ~/.zfunc/_symbiot  # a directory in $fpath\n"
+    "  symbiot completion fish > ~/.config/fish/completions/symbiot.fish\n";
+
 static const char version_usage[] = "Usage: symbiot version\n"
                                     "Print the version (as --version does) and exit.\n"
                                     "\n"
@@ -313,6 +324,16 @@ static int parse_help(struct cli *cli, int argc, char **argv, int *code)
     return -1;
 }
 
+/* `completion SHELL`: the script is printed here, like help, before any setup. */
+static int parse_completion(struct cli *cli, int argc, char **argv, int *code)
+{
+    (void)cli;
+    if (argc != 2 || cli_completion_script(argv[1], stdout))
+        return usage_error("usage: symbiot completion bash|zsh|fish", code);
+    *code = CLI_EXIT_OK;
+    return -1;
+}
+
 static int parse_version(struct cli *cli, int argc, char **argv, int *code)
 {
     (void)cli;
@@ -432,6 +453,8 @@ static const struct cli_cmd commands[] = {
      "the downloaded models; info, rm, default, catalog", NULL, models_help},
     {"help", CLI_HELP, parse_help, NULL, 0, "this help, or a command's own (`help COMMAND`)",
      help_usage, NULL},
+    {"completion", CLI_COMPLETION, parse_completion, NULL, 0,
+     "print a shell completion script: bash, zsh or fish", completion_usage, NULL},
     {"version", CLI_VERSION, parse_version, NULL, 0, "print the version", version_usage, NULL},
 };
 
@@ -476,6 +499,11 @@ void cli_unknown_command(const char *name)
                         name, near);
     else
         cli_usage_error("unknown command '%s' (try `symbiot --help`)", name);
+}
+
+const struct cli_cmd *cli_command_at(size_t i)
+{
+    return i < N_COMMANDS ? &commands[i] : NULL;
 }
 
 const struct cli_cmd *cli_command_default(void)

@@ -219,6 +219,11 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct option *cli_long_options(void)
+{
+    return long_options;
+}
+
 /* A flag that maps onto a config setting, kept until the config file has been read. */
 struct pending {
     const char *key;
