@@ -33,6 +33,7 @@ enum cli_command {
     CLI_HELP,
     CLI_VERSION,
     CLI_COMPLETION,
+    CLI_RUN,
 };
 
 /* `symbiot bench` settings. */
@@ -87,8 +88,9 @@ struct cli {
     struct cli_serve serve;
     char **operands; /* pull and models: the words after the command; borrowed from argv */
     int n_operands;
-    const char *sha256; /* pull: --sha256 HEX */
-    bool allow_http;    /* pull: --allow-http */
+    const char *run_model; /* `run NAME`: the model; borrowed from argv */
+    const char *sha256;    /* pull: --sha256 HEX */
+    bool allow_http;       /* pull: --allow-http */
 };
 
 /* ---- the command table (commands.c) ---- */

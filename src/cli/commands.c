@@ -51,6 +51,18 @@ static const char ask_usage[] =
     "  symbiot ask -m model.gguf --temp 0 \"What is the capital of France?\"\n"
     "  echo \"/reminders\" | symbiot ask\n";
 
+static const char run_usage[] =
+    "Usage: symbiot run [OPTIONS] MODEL [TEXT...]\n"
+    "Chat with MODEL (a library name, a catalogue name or a GGUF path), as `symbiot -m MODEL`\n"
+    "does; with TEXT, answer it once and exit, as `symbiot ask` does. A catalogue model that is\n"
+    "not downloaded yet is offered for download first on a terminal (elsewhere the error names\n"
+    "`symbiot pull MODEL`).\n"
+    "\n"
+    "Options:\n" SHARED_OPTIONS "\n"
+    "Examples:\n"
+    "  symbiot run qwen2.5:0.5b\n"
+    "  symbiot run qwen2.5:0.5b \"Why is the sky blue?\"\n";
+
 static const char reminders_usage[] =
     "Usage: symbiot reminders [--json] [--db PATH]\n"
     "List the pending reminders (number, due time, text) and exit; exit status 1 when the\n"
@@ -222,6 +234,15 @@ static int parse_ask(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
+/* `run MODEL [TEXT...]`: the model is applied after the config file, as -m would be. */
+static int parse_run(struct cli *cli, int argc, char **argv, int *code)
+{
+    if (argc < 2)
+        return usage_error("usage: symbiot run MODEL [TEXT...] (see `symbiot models`)", code);
+    cli->run_model = argv[1];
+    return parse_ask(cli, argc - 1, argv + 1, code);
+}
+
 static int parse_reminders(struct cli *cli, int argc, char **argv, int *code)
 {
     (void)cli;
@@ -356,6 +377,11 @@ static int run_ask(struct cli *cli, struct cli_setup *s)
     return cli_ask(cli, s->assistant);
 }
 
+static int run_run(struct cli *cli, struct cli_setup *s)
+{
+    return cli->ask_text ? cli_ask(cli, s->assistant) : cli_chat(cli, s->assistant);
+}
+
 static int run_reminders(struct cli *cli, struct cli_setup *s)
 {
     return cli_reminders(cli, s->assistant);
@@ -430,6 +456,8 @@ static const struct cli_cmd commands[] = {
      "talk: a session, or one turn per line of stdin (the default)", chat_usage, NULL},
     {"ask", CLI_ASK, parse_ask, run_ask, CHAT_NEEDS | CLI_NEED_QUESTION,
      "answer one question (the arguments, or stdin) and exit", ask_usage, NULL},
+    {"run", CLI_RUN, parse_run, run_run, CHAT_NEEDS | CLI_NEED_MODEL_REQUIRED,
+     "chat with MODEL (pulled first if need be), or answer TEXT with it", run_usage, NULL},
     {"memory", CLI_MEMORY, cli_memory_parse, run_memory,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_EMBEDDER | CLI_OWN_OPTIONS,
      "what Symbiot remembers: add, list, search, rm, export, ...", NULL, cli_memory_help},

@@ -570,14 +570,53 @@ int cli_models(struct cli *cli)
     return CLI_EXIT_OK;
 }
 
+/* A catalogue model that is not in the library yet, on a terminal: ask whether to pull it now,
+ * as `ollama run` does, and pull it. Returns -1 when the user says no or it is not asked (stdin
+ * or stderr not a terminal, --json), else the pull's exit code. */
+static int offer_pull(struct cli *cli, const char *name)
+{
+    const struct sym_catalog_entry *e = sym_catalog_find(name);
+    char *saved_name = (char *)name, *operands[1], answer[64] = "", n[64];
+    char **saved_ops = cli->operands;
+    int saved_n = cli->n_operands, code;
+
+    if (!e || cli->json || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return -1;
+    fprintf(stderr, "%s is not downloaded yet (%s, %s, about %.1f GB).\nPull it now? [Y/n] ",
+            sym_catalog_name(e, n, sizeof n), e->repo, e->quant, (double)e->approx_size / 1e9);
+    fflush(stderr);
+    if (!fgets(answer, sizeof answer, stdin) || cli_interrupted) {
+        fputc('\n', stderr);
+        return -1;
+    }
+    answer[strcspn(answer, "\r\n")] = '\0';
+    if (answer[0] && strcasecmp(answer, "y") && strcasecmp(answer, "yes") && strcmp(answer, "д") &&
+        strcmp(answer, "да"))
+        return -1;
+    operands[0] = saved_name;
+    cli->operands = operands;
+    cli->n_operands = 1;
+    code = cli_pull(cli);
+    cli->operands = saved_ops;
+    cli->n_operands = saved_n;
+    return code;
+}
+
 int cli_resolve_model(struct cli *cli)
 {
     char path[PATH_LEN], err[1024];
 
     if (cli->cfg.model) {
         if (sym_models_resolve(cli->cfg.model, path, sizeof path, err, sizeof err)) {
-            cli_error_as(CLI_ERR_NOT_FOUND, "%s", err);
-            return CLI_EXIT_FAIL;
+            int code = offer_pull(cli, cli->cfg.model);
+
+            if (code > 0)
+                return code; /* the pull said why */
+            if (code < 0 ||
+                sym_models_resolve(cli->cfg.model, path, sizeof path, err, sizeof err)) {
+                cli_error_as(CLI_ERR_NOT_FOUND, "%s", err);
+                return CLI_EXIT_FAIL;
+            }
         }
     } else {
         enum sym_status rc = sym_models_default(path, sizeof path, err, sizeof err);

@@ -577,7 +577,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         goto out;
     }
     if (cli->allow_http && cli->command != CLI_PULL && cli->command != CLI_CHAT &&
-        cli->command != CLI_ASK && cli->command != CLI_SERVE) {
+        cli->command != CLI_RUN && cli->command != CLI_ASK && cli->command != CLI_SERVE) {
         cli_usage_error("--allow-http is for `symbiot pull` and a remote --endpoint");
         *code = CLI_EXIT_USAGE;
         goto out;
@@ -586,6 +586,17 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         cli_usage_error("--sha256 wants 64 hex digits, not '%s'", cli->sha256);
         *code = CLI_EXIT_USAGE;
         goto out;
+    }
+    if (cli->run_model) {
+        for (i = 0; i < n_flags; i++)
+            if (!strcmp(flags[i].key, "model")) {
+                cli_usage_error("run names its model: give it once (`symbiot run MODEL`), not "
+                                "with -m too");
+                *code = CLI_EXIT_USAGE;
+                goto out;
+            }
+        flags[n_flags].key = "model";
+        flags[n_flags++].value = cli->run_model;
     }
     if (cli->resume && cli->command != CLI_CHAT) {
         cli_usage_error("--resume is for chat (`symbiot chat --resume`)");

@@ -120,7 +120,7 @@ void cli_render_init(struct cli *cli)
     use_color = isatty(STDOUT_FILENO) && stderr_tty && !(no_color && no_color[0]);
     cli->color = use_color;
     json_mode = cli->json;
-    json_each_error = cli->command == CLI_CHAT;
+    json_each_error = cli->command == CLI_CHAT || (cli->command == CLI_RUN && !cli->ask_text);
     spin.enabled = stderr_tty && !cli->json && !cli->verbose; /* -v: llama.cpp's log is there */
 }
 

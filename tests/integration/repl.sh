@@ -62,6 +62,7 @@ check "the old history file is gone" [ ! -e "$XDG_DATA_HOME/symbiot/history" ]
 # With a model: Ctrl-C stops a never-ending answer and the prompt returns.
 start "'$SYMBIOT' -m '$TINY_MODEL' -c 32768 -n -1 --temp 0 --repeat-penalty 1"
 check "banner names the model" wait_for "tiny-spm.gguf"
+check "banner shows the parameter count, not ?B" wait_for "with llama 4M all F32"
 tm send-keys -t s "Tell me everything" Enter
 sleep 1
 tm send-keys -t s C-c
