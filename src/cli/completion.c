@@ -8,7 +8,7 @@
  * others with their shells when installed.
  *
  * Options that take a file (--model, --db, ...) complete file names; the other values complete
- * nothing. The catalogue's names are offered after `pull`.
+ * nothing. The catalogue's names are offered after `pull` and `run`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -149,7 +149,7 @@ static void bash_script(FILE *out)
           "    case $cmd in\n"
           "    '') words=$commands ;;\n"
           "    help) ((n == at + 1)) && words=$commands ;;\n"
-          "    pull) ((n == at + 1)) && words='",
+          "    pull | run) ((n == at + 1)) && words='",
           out);
     put_catalog(out, false);
     fputs("' ;;\n", out);
@@ -207,7 +207,7 @@ static void zsh_script(FILE *out)
           "        (( CURRENT == 2 )) || return\n"
           "        case $line[1] in\n"
           "        help) _describe 'command' commands ;;\n"
-          "        pull) _values 'model' ",
+          "        pull | run) _values 'model' ",
           out);
     put_catalog(out, true);
     fputs(" ;;\n", out);
@@ -249,7 +249,7 @@ static void fish_script(FILE *out)
           "complete -c symbiot -n '__fish_seen_subcommand_from help' -a '",
           out);
     put_commands(out, " ");
-    fputs("'\ncomplete -c symbiot -n '__fish_seen_subcommand_from pull' -a '", out);
+    fputs("'\ncomplete -c symbiot -n '__fish_seen_subcommand_from pull run' -a '", out);
     put_catalog(out, false);
     fputs("'\n", out);
     for (i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)

@@ -48,6 +48,7 @@ if use_tmux completion; then
     check "bash: a catalogue name with a colon" tab s "symbiot pull qwen2.5:0.5b-" \
         "symbiot pull qwen2.5:0.5b-q8"
     check "bash: help's commands" tab s "symbiot help ser" "symbiot help serve"
+    check "bash: run's catalogue names" tab s "symbiot run llama3.2:3b-" "symbiot run llama3.2:3b-q8"
     if command -v zsh >/dev/null; then
         mkdir -p "$T/zfunc"
         cp "$T/symbiot.zsh" "$T/zfunc/_symbiot"
