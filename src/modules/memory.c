@@ -237,10 +237,10 @@ static enum sym_status forget_text(struct sym_call *call, struct sym_store *stor
                                    "Я не помню ничего похожего на «%s»."),
                             text);
     } else {
-        rc = sym_buf_puts(call->out, hits.n == 1 ? SYM_TR(call->lang, "Is this the one to forget?",
-                                                          "Забыть вот это?")
-                                                 : SYM_TR(call->lang, "Which one should I forget?",
-                                                          "Что из этого забыть?"));
+        rc = sym_buf_puts(
+            call->out,
+            hits.n == 1 ? SYM_TR(call->lang, "Is this the one to forget?", "Забыть вот это?")
+                        : SYM_TR(call->lang, "Which one should I forget?", "Что из этого забыть?"));
         if (!rc)
             rc = list_facts(call, &hits);
         if (!rc)

@@ -2,8 +2,8 @@
  * test_memory_module.c: the memory module through the real assistant with a temporary database:
  * /remember (and its duplicate), the natural "remember that ..." and "запомни, что ...",
  * /memories with and without a query, "what do you know about me", /forget by id, by text and
- * with an ambiguous or a near text (asked about, not deleted), a plan's event time from a fixed clock, /pin and /unpin (and their
- * Russian aliases), and no database at all.
+ * with an ambiguous or a near text (asked about, not deleted), a plan's event time from a fixed
+ * clock, /pin and /unpin (and their Russian aliases), and no database at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
