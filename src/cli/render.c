@@ -93,10 +93,17 @@ static void *spin_main(void *arg)
 
 void cli_spinner_start(void)
 {
+    sigset_t all, old;
+
     if (!spin.enabled || spin.running)
         return;
     spin.stop = false;
+    /* The thread blocks every signal (it inherits the mask): SIGINT and SIGALRM must reach the
+     * main thread, whose reads they interrupt. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     spin.running = !pthread_create(&spin.thread, NULL, spin_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void cli_spinner_stop(void)
