@@ -14,7 +14,8 @@
 #   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
 #   make long-session  1000 chat turns: flat memory (build/), no leak (ASan build)
 #   make format        clang-format the sources (make format-check: fail if one is not)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local  (the program, the man page, bash/zsh/fish completions)
+#   make uninstall     remove what the last make install installed
 #   make clean         remove build/, build-asan/ and build-fuzz/ (the llama.cpp cache stays)
 #
 # Variables: BUILD_TYPE (default RelWithDebInfo), GGML_CUDA=1 (GPU build of llama.cpp),
@@ -34,7 +35,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz fuzz-merge crash-long long-session format format-check install clean deps llama
+.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz fuzz-merge crash-long long-session format format-check install uninstall clean deps llama
 
 all: build
 
@@ -144,6 +145,13 @@ format-check:
 
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# CMake lists what it installed in install_manifest.txt: remove exactly those files.
+uninstall:
+	@test -f $(BUILD_DIR)/install_manifest.txt || \
+		{ echo "make uninstall: nothing installed from $(BUILD_DIR) (no install_manifest.txt)"; exit 1; }
+	@while IFS= read -r f || [ -n "$$f" ]; do rm -fv "$$f"; done < $(BUILD_DIR)/install_manifest.txt
+	@rm -f $(BUILD_DIR)/install_manifest.txt
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -2,7 +2,9 @@
  * paths.h: where Symbiot keeps its files (XDG base directories).
  *
  * Config: $XDG_CONFIG_HOME/symbiot (default ~/.config/symbiot). Data (history, later the memory
- * database): $XDG_DATA_HOME/symbiot (default ~/.local/share/symbiot). Directories are created
+ * database): $XDG_DATA_HOME/symbiot (default ~/.local/share/symbiot). State that is neither
+ * (the REPL's history): $XDG_STATE_HOME/symbiot (default ~/.local/state/symbiot). Directories
+ * are created
  * with owner-only permissions (0700): what the user says to their assistant is private.
  */
 #ifndef SYM_PATHS_H
@@ -17,6 +19,8 @@
 enum sym_status sym_path_config(char *out, size_t size, const char *name);
 /* The same under the data directory. */
 enum sym_status sym_path_data(char *out, size_t size, const char *name);
+/* The same under the state directory. */
+enum sym_status sym_path_state(char *out, size_t size, const char *name);
 /* Create the directory that holds `file` (and its parents) with mode 0700. */
 enum sym_status sym_path_make_parent(const char *file);
 

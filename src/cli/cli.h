@@ -9,6 +9,7 @@
 #ifndef SYM_CLI_H
 #define SYM_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@ enum cli_command {
     CLI_MODELS,
     CLI_HELP,
     CLI_VERSION,
+    CLI_COMPLETION,
+    CLI_RUN,
 };
 
 /* `symbiot bench` settings. */
@@ -74,8 +77,8 @@ struct cli {
     bool json;                 /* one JSON object per turn */
     bool raw;                  /* plain completion, no chat template */
     bool resume;               /* chat: go on with the most recent stored conversation */
-    bool all;                  /* `conversations delete --all` */
-    long long delete_id;       /* `conversations delete ID`; 0 = none */
+    bool all;                  /* `conversations rm --all` */
+    long long delete_id;       /* `conversations rm ID`; 0 = none */
     int stats_days;            /* stats: --days (default 7; 0 = everything kept) */
     const char *plot;          /* stats: --plot FILE; borrowed from argv */
     const char *export_path;   /* `feedback export FILE`; NULL = stdout; borrowed */
@@ -87,8 +90,9 @@ struct cli {
     struct cli_serve serve;
     char **operands; /* pull and models: the words after the command; borrowed from argv */
     int n_operands;
-    const char *sha256; /* pull: --sha256 HEX */
-    bool allow_http;    /* pull: --allow-http */
+    const char *run_model; /* `run NAME`: the model; borrowed from argv */
+    const char *sha256;    /* pull: --sha256 HEX */
+    bool allow_http;       /* pull: --allow-http */
 };
 
 /* ---- the command table (commands.c) ---- */
@@ -144,6 +148,13 @@ struct cli_cmd {
 
 /* The row named name, or NULL when there is no such command. */
 const struct cli_cmd *cli_command_find(const char *name);
+/* "Did you mean": the word of words (NULL-terminated) nearest to name within a typo or two
+ * (core/module.h, sym_typo_limit), or NULL. */
+const char *cli_suggest(const char *name, const char *const *words);
+/* Report an unknown command word as a usage error, with the nearest command when one is near. */
+void cli_unknown_command(const char *name);
+/* The table's row number i (from 0), or NULL past the end. */
+const struct cli_cmd *cli_command_at(size_t i);
 /* The row that is run when no command is named (chat). */
 const struct cli_cmd *cli_command_default(void);
 /* Print cmd's own usage (`symbiot NAME --help`) to out. */
@@ -154,6 +165,12 @@ void cli_commands_list(FILE *out);
  * in options.c. */
 void cli_usage(FILE *out);
 
+/* getopt_long's table of the global options (options.c), ending with a zero row. */
+const struct option *cli_long_options(void);
+/* Write the completion script for shell ("bash", "zsh" or "fish") to out; -1 for another shell
+ * (completion.c). */
+int cli_completion_script(const char *shell, FILE *out);
+
 /* ---- chat and ask (main.c) ---- */
 /* `symbiot chat`: the interactive session on a terminal (without --json), else one turn per
  * input line. Returns the exit code. */
@@ -161,6 +178,12 @@ int cli_chat(struct cli *cli, struct sym_assistant *a);
 /* `symbiot ask`: one question (the arguments, or all of stdin), one answer. Returns the exit
  * code. */
 int cli_ask(struct cli *cli, struct sym_assistant *a);
+
+/* Ctrl-C before the first token: the turn failed with SYM_ERR_INTERRUPTED and said nothing.
+ * Make it what Ctrl-C during the answer is, a stopped turn with an empty answer (*rc SYM_OK,
+ * stop SYM_STOP_INTERRUPT), so it shows as "[stopped]", not as an error. Anything else is left
+ * as it is. */
+void cli_stopped_early(enum sym_status *rc, struct sym_turn *turn);
 
 /* Set by the SIGINT handler; the LLM polls it. */
 extern volatile sig_atomic_t cli_interrupted;
@@ -187,22 +210,46 @@ int cli_mcp(struct cli *cli, struct sym_assistant *a);
 
 /* ---- rendering (render.c) ---- */
 void cli_render_init(struct cli *cli);
-/* "symbiot: error: MESSAGE" on stderr. The formatted message goes through cli_write_text, so a
- * model's name, a path or a database value quoted in it cannot send escape sequences. */
-void cli_error(const char *fmt, ...)
+
+/* The "type" of an error object (docs/USAGE.md, "JSON output"): a stable, documented set. */
+#define CLI_ERR_USAGE "usage"             /* a bad command line: exit status 2 */
+#define CLI_ERR_NOT_FOUND "not_found"     /* no such model, fact, conversation, file */
+#define CLI_ERR_MODEL "model"             /* the model could not be loaded */
+#define CLI_ERR_DATABASE "database"       /* the memory database failed */
+#define CLI_ERR_INTERRUPTED "interrupted" /* Ctrl-C: exit status 130 */
+#define CLI_ERR_FAILED "error"            /* anything else */
+
 #if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
 #endif
-    ;
+/* An error: "symbiot: error: MESSAGE" on stderr; with --json (once cli_render_init has seen it)
+ * also {"error":{"message":MESSAGE,"type":"error"}} on stdout: the first error of a command, or
+ * each one in piped chat (a skipped line, in its place among the turns). */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* cli_error with the object's type (CLI_ERR_*). */
+void cli_error_as(const char *type, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* A usage error: "symbiot: MESSAGE" on stderr, type "usage" on stdout with --json. Before
+ * cli_render_init (while the command line is parsed) the message is kept for cli_json_exit. */
+void cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* With --json, at exit: a failed run (code != 0) that printed no error object prints one now,
+ * with the first error reported (or a generic message), so stdout always has the outcome. */
+void cli_json_exit(int code);
+struct cJSON;
+/* Print j (consumed) on one line of stdout. Returns CLI_EXIT_OK, or CLI_EXIT_FAIL (reported)
+ * when it cannot be printed (out of memory; j NULL counts as that). */
+int cli_json_out(struct cJSON *j);
 /* printf to f through cli_write_text: for lines that quote what came from a file, a model, the
  * network or the database (a GGUF's name, a conversation's title). The format itself must not
  * hold escape sequences (colours go out with a separate fputs). */
-void cli_printf(FILE *f, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+void cli_printf(FILE *f, const char *fmt, ...) CLI_PRINTF(2, 3);
 void cli_notice(const char *message, void *data);
+/* While a turn waits for its first token: a spinner and the seconds so far on stderr, when it
+ * is a terminal and --json is off (else nothing). Stopped (and wiped) by cli_spinner_stop(),
+ * which cli_print_text, cli_notice and the error functions call first; stopping twice is fine. */
+void cli_spinner_start(void);
+void cli_spinner_stop(void);
 /* Write untrusted text to f: as it is, or without its control characters (but tab and newline)
  * when f is a terminal (base/utf8.h, sym_utf8_terminal_safe). */
 void cli_write_text(FILE *f, const char *text, size_t len);
@@ -211,9 +258,10 @@ void cli_progress(float fraction, void *data);
 /* After a chat answer, when a remote backend is configured: which backend produced it, as a
  * notice on stderr ("[answered by remote: MODEL at URL]"). Nothing otherwise. */
 void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *turn);
-/* Print one turn of a as a JSON line (core/turn_json.h; error may be NULL). */
-void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_assistant *a,
-                    const char *const *notices, int n_notices);
+/* Print one turn of a as a JSON line (core/turn_json.h). error (NULL when the turn worked)
+ * becomes "error": {"message": error, "type": error_type (CLI_ERR_*; NULL = "error")}. */
+void cli_print_json(const struct sym_turn *turn, const char *error, const char *error_type,
+                    const struct sym_assistant *a, const char *const *notices, int n_notices);
 const char *cli_color(const char *code);
 
 /* ---- the interactive loop (repl.c) ---- */
@@ -234,7 +282,8 @@ void cli_iso_local(time_t t, char *out, size_t size);
 
 /* ---- conversations (conversations.c) ---- */
 /* `symbiot conversations`: list the stored conversations (text, or a JSON array with --json);
- * `conversations delete ID` or `delete --all` deletes, asking nothing. Returns the exit code. */
+ * `conversations rm ID` or `rm --all` (alias `delete`) deletes, asking nothing. Returns the exit
+ * code. */
 int cli_conversations(struct cli *cli, struct sym_store *store);
 /* --resume: load the most recent conversation into a (or say on stderr that there is none). */
 void cli_resume(struct sym_assistant *a);

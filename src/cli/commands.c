@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/module.h"
+#include "nlp/text.h"
 #include "version.h"
 
 /* The line that sends a command's help to the options every chat-like command shares. */
@@ -49,6 +51,18 @@ static const char ask_usage[] =
     "  symbiot ask -m model.gguf --temp 0 \"What is the capital of France?\"\n"
     "  echo \"/reminders\" | symbiot ask\n";
 
+static const char run_usage[] =
+    "Usage: symbiot run [OPTIONS] MODEL [TEXT...]\n"
+    "Chat with MODEL (a library name, a catalogue name or a GGUF path), as `symbiot -m MODEL`\n"
+    "does; with TEXT, answer it once and exit, as `symbiot ask` does. A catalogue model that is\n"
+    "not downloaded yet is offered for download first on a terminal (elsewhere the error names\n"
+    "`symbiot pull MODEL`).\n"
+    "\n"
+    "Options:\n" SHARED_OPTIONS "\n"
+    "Examples:\n"
+    "  symbiot run qwen2.5:0.5b\n"
+    "  symbiot run qwen2.5:0.5b \"Why is the sky blue?\"\n";
+
 static const char reminders_usage[] =
     "Usage: symbiot reminders [--json] [--db PATH]\n"
     "List the pending reminders (number, due time, text) and exit; exit status 1 when the\n"
@@ -65,18 +79,18 @@ static const char reminders_usage[] =
 
 static const char conversations_usage[] =
     "Usage: symbiot conversations [--json] [--db PATH]\n"
-    "       symbiot conversations delete ID | --all\n"
+    "       symbiot conversations rm ID | --all\n"
     "List the stored conversations, newest first (number, start time, turns, title), or delete\n"
-    "one conversation or all of them, asking nothing.\n"
+    "one conversation or all of them, asking nothing (`delete` is the same as `rm`).\n"
     "\n"
     "Options:\n"
     "      --json               a JSON array of objects: id, started, updated, turns, title\n"
-    "      --all                with delete: every conversation\n"
+    "      --all                with rm: every conversation\n"
     "      --db PATH            the memory database (default $XDG_DATA_HOME/symbiot/memory.db)\n"
     "\n"
     "Examples:\n"
     "  symbiot conversations\n"
-    "  symbiot conversations delete 3\n";
+    "  symbiot conversations rm 3\n";
 
 static const char stats_usage[] =
     "Usage: symbiot stats [--days N] [--json] [--plot FILE.svg|FILE.png]\n"
@@ -189,6 +203,17 @@ static const char help_usage[] =
     "  symbiot help\n"
     "  symbiot help serve\n";
 
+static const char completion_usage[] =
+    "Usage: symbiot completion bash|zsh|fish\n"
+    "Print a completion script for the shell: commands, options, subcommands and the\n"
+    "catalogue's model names, generated from the program's own tables. `make install` installs\n"
+    "all three; to use one without installing, load it from your shell's startup file.\n"
+    "\n"
+    "Examples:\n"
+    "  source <(symbiot completion bash)          # in ~/.bashrc\n"
+    "  symbiot completion zsh > ~/.zfunc/_symbiot  # a directory in $fpath\n"
+    "  symbiot completion fish > ~/.config/fish/completions/symbiot.fish\n";
+
 static const char version_usage[] = "Usage: symbiot version\n"
                                     "Print the version (as --version does) and exit.\n"
                                     "\n"
@@ -200,7 +225,7 @@ static const char version_usage[] = "Usage: symbiot version\n"
 /* Report a usage error: "symbiot: MESSAGE" on stderr; -1 with *code set to USAGE. */
 static int usage_error(const char *message, int *code)
 {
-    fprintf(stderr, "symbiot: %s\n", message);
+    cli_usage_error("%s", message);
     *code = CLI_EXIT_USAGE;
     return -1;
 }
@@ -245,6 +270,15 @@ static int parse_ask(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
+/* `run MODEL [TEXT...]`: the model is applied after the config file, as -m would be. */
+static int parse_run(struct cli *cli, int argc, char **argv, int *code)
+{
+    if (argc < 2)
+        return usage_error("usage: symbiot run MODEL [TEXT...] (see `symbiot models`)", code);
+    cli->run_model = argv[1];
+    return parse_ask(cli, argc - 1, argv + 1, code);
+}
+
 static int parse_reminders(struct cli *cli, int argc, char **argv, int *code)
 {
     (void)cli;
@@ -254,7 +288,7 @@ static int parse_reminders(struct cli *cli, int argc, char **argv, int *code)
     return 0;
 }
 
-/* `conversations`, `conversations delete ID`, `conversations delete --all`. */
+/* `conversations`, `conversations rm ID`, `conversations rm --all` (`delete`: an alias). */
 static int parse_conversations(struct cli *cli, int argc, char **argv, int *code)
 {
     const char *id;
@@ -263,10 +297,10 @@ static int parse_conversations(struct cli *cli, int argc, char **argv, int *code
     if (argc == 1) {
         if (!cli->all)
             return 0;
-        return usage_error("--all is for `symbiot conversations delete --all`", code);
+        return usage_error("--all is for `symbiot conversations rm --all`", code);
     }
-    if (strcmp(argv[1], "delete"))
-        return usage_error("conversations takes no arguments but `delete` (and --json)", code);
+    if (strcmp(argv[1], "rm") && strcmp(argv[1], "delete"))
+        return usage_error("conversations takes no arguments but `rm` (and --json)", code);
     if (cli->all && argc == 2)
         return 0;
     id = argc == 3 && !cli->all ? argv[2] : "";
@@ -275,7 +309,7 @@ static int parse_conversations(struct cli *cli, int argc, char **argv, int *code
     if (*id >= '0' && *id <= '9')
         cli->delete_id = strtoll(id, &end, 10);
     if (cli->delete_id <= 0 || *end)
-        return usage_error("usage: symbiot conversations delete ID | --all", code);
+        return usage_error("usage: symbiot conversations rm ID | --all", code);
     return 0;
 }
 
@@ -363,11 +397,21 @@ static int parse_help(struct cli *cli, int argc, char **argv, int *code)
     }
     cmd = cli_command_find(argv[1]);
     if (!cmd) {
-        fprintf(stderr, "symbiot: unknown command '%s' (try `symbiot --help`)\n", argv[1]);
+        cli_unknown_command(argv[1]);
         *code = CLI_EXIT_USAGE;
         return -1;
     }
     cli_command_help(cmd, stdout);
+    *code = CLI_EXIT_OK;
+    return -1;
+}
+
+/* `completion SHELL`: the script is printed here, like help, before any setup. */
+static int parse_completion(struct cli *cli, int argc, char **argv, int *code)
+{
+    (void)cli;
+    if (argc != 2 || cli_completion_script(argv[1], stdout))
+        return usage_error("usage: symbiot completion bash|zsh|fish", code);
     *code = CLI_EXIT_OK;
     return -1;
 }
@@ -392,6 +436,11 @@ static int run_chat(struct cli *cli, struct cli_setup *s)
 static int run_ask(struct cli *cli, struct cli_setup *s)
 {
     return cli_ask(cli, s->assistant);
+}
+
+static int run_run(struct cli *cli, struct cli_setup *s)
+{
+    return cli->ask_text ? cli_ask(cli, s->assistant) : cli_chat(cli, s->assistant);
 }
 
 static int run_reminders(struct cli *cli, struct cli_setup *s)
@@ -478,9 +527,11 @@ static const struct cli_cmd commands[] = {
      "talk: a session, or one turn per line of stdin (the default)", chat_usage, NULL},
     {"ask", CLI_ASK, parse_ask, run_ask, CHAT_NEEDS | CLI_NEED_QUESTION,
      "answer one question (the arguments, or stdin) and exit", ask_usage, NULL},
+    {"run", CLI_RUN, parse_run, run_run, CHAT_NEEDS | CLI_NEED_MODEL_REQUIRED,
+     "chat with MODEL (pulled first if need be), or answer TEXT with it", run_usage, NULL},
     {"memory", CLI_MEMORY, cli_memory_parse, run_memory,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_EMBEDDER | CLI_OWN_OPTIONS,
-     "what Symbiot remembers: add, list, search, forget, export, ...", NULL, cli_memory_help},
+     "what Symbiot remembers: add, list, search, rm, export, ...", NULL, cli_memory_help},
     {"reminders", CLI_REMINDERS, parse_reminders, run_reminders,
      CLI_NEED_STORE_REQUIRED | CLI_NEED_ASSISTANT, "list the pending reminders", reminders_usage,
      NULL},
@@ -507,6 +558,8 @@ static const struct cli_cmd commands[] = {
      "the downloaded models; info, rm, default, catalog", NULL, models_help},
     {"help", CLI_HELP, parse_help, NULL, 0, "this help, or a command's own (`help COMMAND`)",
      help_usage, NULL},
+    {"completion", CLI_COMPLETION, parse_completion, NULL, 0,
+     "print a shell completion script: bash, zsh or fish", completion_usage, NULL},
     {"version", CLI_VERSION, parse_version, NULL, 0, "print the version", version_usage, NULL},
 };
 
@@ -520,6 +573,42 @@ const struct cli_cmd *cli_command_find(const char *name)
         if (!strcmp(commands[i].name, name))
             return &commands[i];
     return NULL;
+}
+
+const char *cli_suggest(const char *name, const char *const *words)
+{
+    const char *near = NULL;
+    int best = sym_typo_limit(name) + 1, d;
+
+    for (; *words; words++) {
+        d = sym_edit_distance(name, *words, best - 1);
+        if (d < best) {
+            best = d;
+            near = *words;
+        }
+    }
+    return near;
+}
+
+void cli_unknown_command(const char *name)
+{
+    const char *words[N_COMMANDS + 1], *near;
+    size_t i;
+
+    for (i = 0; i < N_COMMANDS; i++)
+        words[i] = commands[i].name;
+    words[i] = NULL;
+    near = cli_suggest(name, words);
+    if (near)
+        cli_usage_error("unknown command '%s'; did you mean `symbiot %s`? (try `symbiot --help`)",
+                        name, near);
+    else
+        cli_usage_error("unknown command '%s' (try `symbiot --help`)", name);
+}
+
+const struct cli_cmd *cli_command_at(size_t i)
+{
+    return i < N_COMMANDS ? &commands[i] : NULL;
 }
 
 const struct cli_cmd *cli_command_default(void)

@@ -1,7 +1,7 @@
 /*
  * conversations.c: the CLI's side of the stored conversations: `symbiot conversations` (text, or
- * a JSON array with --json), `conversations delete ID | --all`, and --resume, which puts the most
- * recent conversation back into the assistant before the first input.
+ * a JSON array with --json), `conversations rm ID | --all` (alias `delete`), and --resume, which
+ * puts the most recent conversation back into the assistant before the first input.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -46,6 +46,19 @@ out:
     return code;
 }
 
+/* --json after a delete: {"id": ID, "deleted": 1}, or {"deleted": N} for --all (id 0). */
+static int deleted_json(long long id, size_t n)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o && ((id && !cJSON_AddNumberToObject(o, "id", (double)id)) ||
+              !cJSON_AddNumberToObject(o, "deleted", (double)n))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return cli_json_out(o);
+}
+
 /* Delete one conversation (cli->delete_id) or, with --all, every one in one transaction. */
 static int delete_conversations(struct cli *cli, struct sym_store *store)
 {
@@ -57,9 +70,11 @@ static int delete_conversations(struct cli *cli, struct sym_store *store)
         if (sym_conversation_delete(store, cli->delete_id, &found))
             goto fail;
         if (!found) {
-            cli_error("no conversation #%lld", cli->delete_id);
+            cli_error_as(CLI_ERR_NOT_FOUND, "no conversation #%lld", cli->delete_id);
             return CLI_EXIT_FAIL;
         }
+        if (cli->json)
+            return deleted_json(cli->delete_id, 1);
         printf("#%lld deleted\n", cli->delete_id);
         return CLI_EXIT_OK;
     }
@@ -74,8 +89,10 @@ static int delete_conversations(struct cli *cli, struct sym_store *store)
         sym_store_rollback(store);
         goto fail;
     }
-    printf("deleted %zu conversation%s\n", list.n, list.n == 1 ? "" : "s");
     sym_conversations_free(&list);
+    if (cli->json)
+        return deleted_json(0, i);
+    printf("deleted %zu conversation%s\n", i, i == 1 ? "" : "s");
     return CLI_EXIT_OK;
 fail:
     cli_error("%s", sym_store_errmsg(store));

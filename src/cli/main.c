@@ -69,6 +69,32 @@ static void collect_notice(const char *message, void *data)
         jt->notices[jt->n++] = strdup(message);
 }
 
+/* The "type" of a failed turn's error object (docs/USAGE.md, "JSON output"). */
+static const char *turn_error_type(enum sym_status rc)
+{
+    switch (rc) {
+    case SYM_ERR_MODEL:
+        return CLI_ERR_MODEL;
+    case SYM_ERR_NOT_FOUND:
+        return CLI_ERR_NOT_FOUND;
+    case SYM_ERR_INTERRUPTED:
+        return CLI_ERR_INTERRUPTED;
+    default:
+        return CLI_ERR_FAILED;
+    }
+}
+
+void cli_stopped_early(enum sym_status *rc, struct sym_turn *turn)
+{
+    if (*rc != SYM_ERR_INTERRUPTED || turn->kind != SYM_TURN_CHAT || turn->answer)
+        return;
+    turn->answer = strdup("");
+    if (!turn->answer)
+        return;
+    turn->stats.stop = SYM_STOP_INTERRUPT;
+    *rc = SYM_OK;
+}
+
 /*
  * Run one turn and print it: streamed text, or one JSON object. Returns the exit status this turn
  * deserves: OK, FAIL or INTERRUPTED.
@@ -86,9 +112,12 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
         io.on_notice = collect_notice;
         io.data = &jt;
     }
+    cli_spinner_start();
     rc = sym_assistant_turn(a, input, &io, &turn);
+    cli_spinner_stop();
+    cli_stopped_early(&rc, &turn);
     if (cli->json) {
-        cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, a,
+        cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, turn_error_type(rc), a,
                        (const char *const *)jt.notices, jt.n);
     } else if (rc) {
         cli_error("%s", cli_turn_error(a, rc, &turn));
@@ -197,7 +226,7 @@ int cli_ask(struct cli *cli, struct sym_assistant *a)
         cli->ask_text = text;
     }
     if (!text || !text[0]) {
-        cli_error("ask needs a question: symbiot ask TEXT...");
+        cli_error_as(CLI_ERR_USAGE, "ask needs a question: symbiot ask TEXT...");
         return CLI_EXIT_USAGE;
     }
     cli_announce_due(a, true, sym_lang_from_env());
@@ -268,7 +297,7 @@ static int load_model(struct cli *cli, struct sym_llm **llm)
     if (rc == SYM_ERR_INTERRUPTED)
         return CLI_EXIT_INTERRUPTED;
     if (rc) {
-        cli_error("%s", err);
+        cli_error_as(CLI_ERR_MODEL, "%s", err);
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -287,13 +316,14 @@ static struct sym_store *open_store(const struct cli *cli, bool required)
     if (cli->cfg.db) {
         snprintf(path, sizeof path, "%s", cli->cfg.db);
     } else if (sym_store_default_path(path, sizeof path)) {
-        cli_error("%sno place for the memory database (set XDG_DATA_HOME or HOME, or use --db "
-                  "PATH)",
-                  off);
+        cli_error_as(CLI_ERR_DATABASE,
+                     "%sno place for the memory database (set XDG_DATA_HOME or HOME, or use --db "
+                     "PATH)",
+                     off);
         return NULL;
     }
     if (sym_store_open(&store, path, err, sizeof err)) {
-        cli_error("%s%s", off, err);
+        cli_error_as(CLI_ERR_DATABASE, "%s%s", off, err);
         return NULL;
     }
     return store;
@@ -310,7 +340,7 @@ static int open_embedder(const struct cli *cli, struct sym_store *store, struct 
     if (!cli->cfg.embed_model || !store)
         return CLI_EXIT_OK;
     if (sym_embedder_init(out, cli->cfg.embed_model, cli->cfg.threads, err, sizeof err)) {
-        cli_error("embedding model: %s", err);
+        cli_error_as(CLI_ERR_MODEL, "embedding model: %s", err);
         return CLI_EXIT_FAIL;
     }
     sym_embedding_attach(store, *out);
@@ -368,14 +398,15 @@ static int set_up(struct cli *cli, struct cli_setup *s)
     int code;
 
     if (needs & CLI_NEED_QUESTION && !cli->ask_text && cli->interactive) {
-        cli_error("%s needs a question: symbiot %s TEXT... (or pipe it on stdin)", cli->cmd->name,
-                  cli->cmd->name);
+        cli_error_as(CLI_ERR_USAGE, "%s needs a question: symbiot %s TEXT... (or pipe it on stdin)",
+                     cli->cmd->name, cli->cmd->name);
         return CLI_EXIT_USAGE;
     }
     if (needs & CLI_NEED_MODEL && (code = choose_model(cli, needs)))
         return code;
     if (needs & CLI_NEED_MODEL_REQUIRED && !cli->cfg.model) {
-        cli_error("%s needs a model: symbiot %s -m MODEL.gguf", cli->cmd->name, cli->cmd->name);
+        cli_error_as(CLI_ERR_USAGE, "%s needs a model: symbiot %s -m MODEL.gguf", cli->cmd->name,
+                     cli->cmd->name);
         return CLI_EXIT_USAGE;
     }
     if (needs & (CLI_NEED_STORE | CLI_NEED_STORE_REQUIRED)) {
@@ -394,6 +425,18 @@ static int set_up(struct cli *cli, struct cli_setup *s)
     return CLI_EXIT_OK;
 }
 
+/* --json on the command line (before `--`): a command line that failed to parse still gets its
+ * error as JSON. */
+static bool wants_json(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--json"))
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_setup s = {NULL, NULL, NULL, NULL, NULL};
@@ -402,6 +445,8 @@ int main(int argc, char **argv)
 
     setlocale(LC_CTYPE, "");
     if (cli_parse(&cli, argc, argv, &code)) {
+        if (wants_json(argc, argv))
+            cli_json_exit(code);
         cli_free(&cli);
         return code;
     }
@@ -417,6 +462,8 @@ int main(int argc, char **argv)
     sym_llm_free(s.llm);
     sym_store_close(s.store);
     sym_embedder_free(s.embedder); /* after the store that borrowed it */
+    if (cli.json)
+        cli_json_exit(code);
     cli_free(&cli);
     return code;
 }

@@ -1,7 +1,8 @@
 /*
  * memory.c: `symbiot memory ...`: the user's own view of what Symbiot remembers, without loading
- * the model: add, list, search, forget, edit, pin, unpin, import, export and stats over
- * memory/facts.h.
+ * the model: add, list, search, rm (alias forget), edit, pin, unpin, import, export and stats
+ * over memory/facts.h. `rm` is the one verb for deleting across the commands (memory, models,
+ * conversations); the older words stay as aliases.
  *
  * Export writes JSON Lines, one fact a line, oldest (lowest id) first, so importing the file into
  * an empty database gives the same ids in the same order. Import is all or nothing: every line is
@@ -36,7 +37,7 @@ static const char memory_usage[] =
     "  search [-k N] [--json] QUERY...\n"
     "                         the N best matches (default 10); with --embed-model (or\n"
     "                         `embed-model =`) by meaning too, fused with the word matches\n"
-    "  forget ID              delete a fact and its history for good\n"
+    "  rm ID                  delete a fact and its history for good (`forget` is the same)\n"
     "  edit ID TEXT...        replace a fact's text (the old text is kept as history)\n"
     "  pin ID, unpin ID       pin a fact (it ranks higher in search), or unpin it\n"
     "  import FILE            add the facts of a JSON Lines file (as written by export);\n"
@@ -88,8 +89,8 @@ static int add_tag(char **tags, const char *tag)
 
 static int usage_error(const char *msg, const char *what, int *code)
 {
-    fprintf(stderr, "symbiot: memory: %s%s%s (try `symbiot memory --help`)\n", msg, what ? " " : "",
-            what ? what : "");
+    cli_usage_error("memory: %s%s%s (try `symbiot memory --help`)", msg, what ? " " : "",
+                    what ? what : "");
     *code = CLI_EXIT_USAGE;
     return -1;
 }
@@ -152,9 +153,20 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
         *code = CLI_EXIT_USAGE;
         return -1;
     }
-    if (!strstr(" add list search forget edit pin unpin import export stats ", m->pos[0]) ||
-        strchr(m->pos[0], ' ') || !m->pos[0][0])
+    if (!strstr(" add list search rm forget edit pin unpin import export stats ", m->pos[0]) ||
+        strchr(m->pos[0], ' ') || !m->pos[0][0]) {
+        static const char *const subs[] = {"add", "list",  "search", "rm",     "forget", "edit",
+                                           "pin", "unpin", "import", "export", "stats",  NULL};
+        const char *near = cli_suggest(m->pos[0], subs);
+
+        if (near) {
+            cli_usage_error("memory: unknown subcommand '%s'; did you mean `symbiot memory %s`?",
+                            m->pos[0], near);
+            *code = CLI_EXIT_USAGE;
+            return -1;
+        }
         return usage_error("unknown subcommand", m->pos[0], code);
+    }
     return 0;
 }
 
@@ -177,7 +189,6 @@ static char *join_words(char **w, int n)
 static int print_json(const struct sym_facts *list, bool score)
 {
     cJSON *arr = cJSON_CreateArray();
-    char *text = NULL;
     size_t i;
 
     for (i = 0; arr && i < list->n; i++) {
@@ -185,20 +196,11 @@ static int print_json(const struct sym_facts *list, bool score)
 
         if (!o || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);
-            goto nomem;
+            cJSON_Delete(arr);
+            arr = NULL;
         }
     }
-    text = arr ? cJSON_PrintUnformatted(arr) : NULL;
-    if (!text)
-        goto nomem;
-    puts(text);
-    free(text);
-    cJSON_Delete(arr);
-    return CLI_EXIT_OK;
-nomem:
-    cJSON_Delete(arr);
-    cli_error("out of memory");
-    return CLI_EXIT_FAIL;
+    return cli_json_out(arr);
 }
 
 static void print_text(const struct sym_facts *list)
@@ -228,8 +230,26 @@ static void print_text(const struct sym_facts *list)
 
 static int store_failed(struct sym_store *store)
 {
-    cli_error("%s", sym_store_errmsg(store));
+    cli_error_as(CLI_ERR_DATABASE, "%s", sym_store_errmsg(store));
     return CLI_EXIT_FAIL;
+}
+
+/* What a change did, as a line of text or with --json as {"id": ID, "status": STATUS}. */
+static int print_done(const struct cli *cli, long long id, const char *status)
+{
+    cJSON *o;
+
+    if (!cli->json) {
+        printf("#%lld %s\n", id, status);
+        return CLI_EXIT_OK;
+    }
+    o = cJSON_CreateObject();
+    if (o && (!cJSON_AddNumberToObject(o, "id", (double)id) ||
+              !cJSON_AddStringToObject(o, "status", status))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return cli_json_out(o);
 }
 
 /* ---- subcommands ---- */
@@ -243,11 +263,11 @@ static int mem_add(struct cli *cli, struct sym_store *store, char **w, int n)
     char *text;
 
     if (n < 1) {
-        fprintf(stderr, "symbiot: memory add needs the text of a fact\n");
+        cli_usage_error("memory add needs the text of a fact");
         return CLI_EXIT_USAGE;
     }
     if (cli->memory.time && !cli_parse_time(cli->memory.time, &in.now)) {
-        fprintf(stderr, "symbiot: memory add: --time wants ISO 8601, not '%s'\n", cli->memory.time);
+        cli_usage_error("memory add: --time wants ISO 8601, not '%s'", cli->memory.time);
         return CLI_EXIT_USAGE;
     }
     text = join_words(w, n);
@@ -266,8 +286,7 @@ static int mem_add(struct cli *cli, struct sym_store *store, char **w, int n)
     }
     if (rc)
         return store_failed(store);
-    printf(existed ? "#%lld already known\n" : "#%lld added\n", id);
-    return CLI_EXIT_OK;
+    return print_done(cli, id, existed ? "already known" : "added");
 }
 
 static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
@@ -278,11 +297,11 @@ static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
     int code = CLI_EXIT_OK;
 
     if (search && n < 1) {
-        fprintf(stderr, "symbiot: memory search needs a query\n");
+        cli_usage_error("memory search needs a query");
         return CLI_EXIT_USAGE;
     }
     if (!search && n) {
-        fprintf(stderr, "symbiot: memory list takes no arguments (only --json)\n");
+        cli_usage_error("memory list takes no arguments (only --json)");
         return CLI_EXIT_USAGE;
     }
     if (search) {
@@ -316,7 +335,7 @@ static bool parse_id_arg(const char *s, long long *id)
     return !*end && *id > 0;
 }
 
-static int mem_forget_edit(struct sym_store *store, char **w, int n)
+static int mem_forget_edit(const struct cli *cli, struct sym_store *store, char **w, int n)
 {
     bool edit = !strcmp(w[-1], "edit"), found = false;
     enum sym_status rc;
@@ -324,8 +343,7 @@ static int mem_forget_edit(struct sym_store *store, char **w, int n)
     long long id;
 
     if (n < 1 || (edit ? n < 2 : n != 1) || !parse_id_arg(w[0], &id)) {
-        fprintf(stderr, edit ? "symbiot: usage: symbiot memory edit ID TEXT...\n"
-                             : "symbiot: usage: symbiot memory forget ID\n");
+        cli_usage_error("usage: symbiot memory %s", edit ? "edit ID TEXT..." : "rm ID");
         return CLI_EXIT_USAGE;
     }
     if (edit) {
@@ -346,31 +364,28 @@ static int mem_forget_edit(struct sym_store *store, char **w, int n)
     if (rc)
         return store_failed(store);
     if (!found) {
-        cli_error("no memory #%lld", id);
+        cli_error_as(CLI_ERR_NOT_FOUND, "no memory #%lld", id);
         return CLI_EXIT_FAIL;
     }
-    printf(edit ? "#%lld edited\n" : "#%lld forgotten\n", id);
-    return CLI_EXIT_OK;
+    return print_done(cli, id, edit ? "edited" : "forgotten");
 }
 
-static int mem_pin(struct sym_store *store, char **w, int n)
+static int mem_pin(const struct cli *cli, struct sym_store *store, char **w, int n)
 {
     bool pin = !strcmp(w[-1], "pin"), found = false;
     long long id;
 
     if (n != 1 || !parse_id_arg(w[0], &id)) {
-        fprintf(stderr, pin ? "symbiot: usage: symbiot memory pin ID\n"
-                            : "symbiot: usage: symbiot memory unpin ID\n");
+        cli_usage_error("usage: symbiot memory %s ID", pin ? "pin" : "unpin");
         return CLI_EXIT_USAGE;
     }
     if (sym_fact_pin(store, id, pin, &found))
         return store_failed(store);
     if (!found) {
-        cli_error("no memory #%lld", id);
+        cli_error_as(CLI_ERR_NOT_FOUND, "no memory #%lld", id);
         return CLI_EXIT_FAIL;
     }
-    printf(pin ? "#%lld pinned\n" : "#%lld unpinned\n", id);
-    return CLI_EXIT_OK;
+    return print_done(cli, id, pin ? "pinned" : "unpinned");
 }
 
 static int by_id(const void *a, const void *b)
@@ -391,7 +406,7 @@ static int mem_export(struct sym_store *store, char **w, int n)
     size_t i;
 
     if (n > 1) {
-        fprintf(stderr, "symbiot: usage: symbiot memory export [FILE]\n");
+        cli_usage_error("usage: symbiot memory export [FILE]");
         return CLI_EXIT_USAGE;
     }
     if (sym_fact_list(store, 0, 0, &list))
@@ -448,7 +463,7 @@ static void lines_free(struct lines *l)
     free(l->items);
 }
 
-static int mem_import(struct sym_store *store, char **w, int n)
+static int mem_import(const struct cli *cli, struct sym_store *store, char **w, int n)
 {
     struct lines lines = {0};
     struct sym_buf tags = {0};
@@ -461,13 +476,14 @@ static int mem_import(struct sym_store *store, char **w, int n)
     FILE *f;
 
     if (n != 1) {
-        fprintf(stderr, "symbiot: usage: symbiot memory import FILE\n");
+        cli_usage_error("usage: symbiot memory import FILE");
         return CLI_EXIT_USAGE;
     }
     path = w[0];
     f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) {
-        cli_error("%s: %s", path, strerror(errno));
+        cli_error_as(errno == ENOENT ? CLI_ERR_NOT_FOUND : CLI_ERR_FAILED, "%s: %s", path,
+                     strerror(errno));
         return CLI_EXIT_FAIL;
     }
     /* Pass 1: read and check every line; nothing is written yet. A line is read only up to its
@@ -533,6 +549,17 @@ static int mem_import(struct sym_store *store, char **w, int n)
         sym_store_rollback(store);
         goto out;
     }
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+
+        if (o && (!cJSON_AddNumberToObject(o, "imported", (double)added) ||
+                  !cJSON_AddNumberToObject(o, "known", (double)known))) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
+        code = cli_json_out(o);
+        goto out;
+    }
     printf("imported %zu fact(s)", added);
     if (known)
         printf(", %zu already known", known);
@@ -547,20 +574,34 @@ out:
     return code;
 }
 
-static int mem_stats(struct sym_store *store, int n)
+static int mem_stats(const struct cli *cli, struct sym_store *store, int n)
 {
     const char *path = sym_store_path(store);
     long long count = 0;
     struct stat st;
+    bool sized;
 
     if (n) {
-        fprintf(stderr, "symbiot: memory stats takes no arguments\n");
+        cli_usage_error("memory stats takes no arguments");
         return CLI_EXIT_USAGE;
     }
     if (sym_fact_count(store, &count))
         return store_failed(store);
+    sized = !stat(path, &st);
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+
+        if (o && (!cJSON_AddNumberToObject(o, "facts", (double)count) ||
+                  !cJSON_AddStringToObject(o, "database", path) ||
+                  !(sized ? cJSON_AddNumberToObject(o, "size", (double)st.st_size)
+                          : cJSON_AddNullToObject(o, "size")))) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
+        return cli_json_out(o);
+    }
     printf("facts: %lld\ndatabase: %s\n", count, path);
-    if (!stat(path, &st))
+    if (sized)
         printf("size: %lld bytes\n", (long long)st.st_size);
     return CLI_EXIT_OK;
 }
@@ -575,17 +616,16 @@ int cli_memory(struct cli *cli, struct sym_store *store)
         return mem_add(cli, store, w, n);
     if (!strcmp(sub, "list") || !strcmp(sub, "search"))
         return mem_list(cli, store, w, n);
-    if (!strcmp(sub, "forget") || !strcmp(sub, "edit"))
-        return mem_forget_edit(store, w, n);
+    if (!strcmp(sub, "rm") || !strcmp(sub, "forget") || !strcmp(sub, "edit"))
+        return mem_forget_edit(cli, store, w, n);
     if (!strcmp(sub, "pin") || !strcmp(sub, "unpin"))
-        return mem_pin(store, w, n);
+        return mem_pin(cli, store, w, n);
     if (!strcmp(sub, "export"))
         return mem_export(store, w, n);
     if (!strcmp(sub, "import"))
-        return mem_import(store, w, n);
+        return mem_import(cli, store, w, n);
     if (!strcmp(sub, "stats"))
-        return mem_stats(store, n);
-    fprintf(stderr, "symbiot: memory: unknown subcommand '%s' (try `symbiot memory --help`)\n",
-            sub);
+        return mem_stats(cli, store, n);
+    cli_usage_error("memory: unknown subcommand '%s' (try `symbiot memory --help`)", sub);
     return CLI_EXIT_USAGE;
 }

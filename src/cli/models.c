@@ -59,6 +59,35 @@ static void print_catalog(FILE *out)
     }
 }
 
+/* The catalogue as a JSON array: name, params, quant, size (approximate bytes), license, repo,
+ * file, url, recommended. */
+static int catalog_json(void)
+{
+    const struct sym_catalog_entry *e, *rec = sym_catalog_recommend(sym_catalog_ram_bytes());
+    cJSON *arr = cJSON_CreateArray(), *o;
+    char name[64], url[PATH_LEN];
+    size_t n, i;
+
+    e = sym_catalog_entries(&n);
+    for (i = 0; arr && i < n; i++) {
+        o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o) ||
+            !cJSON_AddStringToObject(o, "name", sym_catalog_name(&e[i], name, sizeof name)) ||
+            !cJSON_AddStringToObject(o, "params", e[i].params) ||
+            !cJSON_AddStringToObject(o, "quant", e[i].quant) ||
+            !cJSON_AddNumberToObject(o, "size", (double)e[i].approx_size) ||
+            !cJSON_AddStringToObject(o, "license", e[i].license) ||
+            !cJSON_AddStringToObject(o, "repo", e[i].repo) ||
+            !cJSON_AddStringToObject(o, "file", e[i].file) ||
+            !cJSON_AddStringToObject(o, "url", sym_catalog_url(&e[i], url, sizeof url)) ||
+            !cJSON_AddBoolToObject(o, "recommended", &e[i] == rec)) {
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    return cli_json_out(arr);
+}
+
 static const char pull_usage[] =
     "Usage: symbiot pull NAME | hf:OWNER/REPO/FILE.gguf | https://ADDRESS/FILE.gguf\n"
     "                    [--sha256 HEX] [--allow-http]\n"
@@ -87,26 +116,21 @@ static int pull_spec(struct cli *cli, const char *what, struct pull_spec *s)
     if (!strncmp(what, "hf:", 3)) {
         if (!sym_catalog_hf_url(what, s->url, sizeof s->url, s->file, sizeof s->file))
             return 0;
-        fprintf(stderr,
-                "symbiot: pull: write a Hugging Face file as hf:OWNER/REPO/FILE.gguf, not "
-                "%s\n",
-                what);
+        cli_usage_error("pull: write a Hugging Face file as hf:OWNER/REPO/FILE.gguf, not %s", what);
         return -1;
     }
     if (!strstr(what, "://")) {
-        fprintf(stderr,
-                "symbiot: pull: '%s' is not in the catalogue (see `symbiot pull --help`); give "
-                "hf:OWNER/REPO/FILE.gguf or an https:// address for other models\n",
-                what);
+        cli_usage_error("pull: '%s' is not in the catalogue (see `symbiot pull --help`); give "
+                        "hf:OWNER/REPO/FILE.gguf or an https:// address for other models",
+                        what);
         return -1;
     }
     if (sym_download_check_url(what, cli->allow_http, err, sizeof err)) {
-        fprintf(stderr, "symbiot: pull: %s\n", err);
+        cli_usage_error("pull: %s", err);
         return -1;
     }
     if (sym_download_file_name(what, s->file, sizeof s->file) || !has_suffix(s->file, ".gguf")) {
-        fprintf(stderr, "symbiot: pull: the address must end in a file name ending in .gguf: %s\n",
-                what);
+        cli_usage_error("pull: the address must end in a file name ending in .gguf: %s", what);
         return -1;
     }
     snprintf(s->url, sizeof s->url, "%s", what);
@@ -153,6 +177,26 @@ static void on_notice(const char *message, void *data)
     fprintf(stderr, "symbiot: %s\n", message);
 }
 
+/* --json after pull: {"name", "path", "size", "sha256", "verified", "already"}; r NULL when
+ * the file was already in the library. */
+static int pulled_json(const char *name, const char *path, const struct sym_download_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o &&
+        (!cJSON_AddStringToObject(o, "name", name) || !cJSON_AddStringToObject(o, "path", path) ||
+         !(r ? cJSON_AddNumberToObject(o, "size", (double)r->size)
+             : cJSON_AddNullToObject(o, "size")) ||
+         !(r ? cJSON_AddStringToObject(o, "sha256", r->sha256)
+             : cJSON_AddNullToObject(o, "sha256")) ||
+         !cJSON_AddBoolToObject(o, "verified", r && r->checked != SYM_SHA_NONE) ||
+         !cJSON_AddBoolToObject(o, "already", !r))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return cli_json_out(o);
+}
+
 /* The lines after a successful pull: what was saved, how it was checked, how to use it. */
 static void pull_report(struct cli *cli, const struct pull_spec *s, const char *dest,
                         const struct sym_download_result *r)
@@ -166,7 +210,10 @@ static void pull_report(struct cli *cli, const struct pull_spec *s, const char *
     sym_human_bytes(r->seconds > 0 ? (uint64_t)((double)r->received / r->seconds) : 0, rate,
                     sizeof rate);
     snprintf(name, sizeof name, "%.*s", (int)(strlen(s->file) - 5), s->file);
-    printf("saved %s (%s) to %s\n", name, size, dest);
+    if (cli->json)
+        pulled_json(name, dest, r);
+    else
+        printf("saved %s (%s) to %s\n", name, size, dest);
     fprintf(stderr, "received %s in %.1f s (%s/s)", got, r->seconds, rate);
     if (r->resumed_from) {
         sym_human_bytes(r->resumed_from, got, sizeof got);
@@ -214,6 +261,12 @@ int cli_pull(struct cli *cli)
     }
     snprintf(dest, sizeof dest, "%s/%s", dir, s.file);
     if (access(dest, F_OK) == 0) {
+        if (cli->json) {
+            char name[512];
+
+            snprintf(name, sizeof name, "%.*s", (int)(strlen(s.file) - 5), s.file);
+            return pulled_json(name, dest, NULL);
+        }
         printf("%s is already in the library: %s\n", s.file, dest);
         return CLI_EXIT_OK;
     }
@@ -282,16 +335,6 @@ static cJSON *info_json(const char *name, const char *path, const struct sym_ggu
     return o;
 }
 
-static void print_json(cJSON *j)
-{
-    char *text = cJSON_PrintUnformatted(j);
-
-    if (text)
-        puts(text);
-    free(text);
-    cJSON_Delete(j);
-}
-
 static void print_empty_library(void)
 {
     const struct sym_catalog_entry *e = sym_catalog_recommend(sym_catalog_ram_bytes());
@@ -343,11 +386,11 @@ static int models_list(struct cli *cli)
                    list[i].name, in.arch, sym_gguf_params_str(in.n_params, params, sizeof params),
                    in.quant, size, in.ctx_len ? ctx : "?", in.has_template ? "yes" : "no");
     }
-    if (arr)
-        print_json(arr);
-    else if (n && def[0])
-        cli_printf(stdout, "* the default model\n");
     sym_models_list_free(list, n);
+    if (arr)
+        return cli_json_out(arr);
+    if (n && def[0])
+        printf("* the default model\n");
     return CLI_EXIT_OK;
 }
 
@@ -359,22 +402,20 @@ static int models_info(struct cli *cli, const char *what)
     const char *base;
 
     if (sym_models_resolve(what, path, sizeof path, err, sizeof err)) {
-        cli_error("%s", err);
+        cli_error_as(CLI_ERR_NOT_FOUND, "%s", err);
         return CLI_EXIT_FAIL;
     }
     if (sym_gguf_read_info(path, &in, err, sizeof err)) {
-        cli_error("%s", err);
+        cli_error_as(CLI_ERR_MODEL, "%s", err);
         return CLI_EXIT_FAIL;
     }
     base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - (has_suffix(base, ".gguf") ? 5 : 0)),
              base);
     default_name(def, sizeof def);
-    if (cli->json) {
-        print_json(info_json(name, path, &in, NULL,
-                             sym_models_name_of(path, err, sizeof err) && !strcmp(err, def)));
-        return CLI_EXIT_OK;
-    }
+    if (cli->json)
+        return cli_json_out(info_json(
+            name, path, &in, NULL, sym_models_name_of(path, err, sizeof err) && !strcmp(err, def)));
     sym_human_bytes(in.file_size, size, sizeof size);
     cli_printf(stdout, "name:            %s\n", name);
     cli_printf(stdout, "path:            %s\n", path);
@@ -403,12 +444,27 @@ static int models_info(struct cli *cli, const char *what)
 }
 
 /* `models rm NAME`: the model, or else a partial download of it. */
-static int models_rm(const char *what)
+/* --json after rm: {"removed": PATH, "partial": BOOL}. */
+static int removed_json(const char *path, bool partial)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o && (!cJSON_AddStringToObject(o, "removed", path) ||
+              !cJSON_AddBoolToObject(o, "partial", partial))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return cli_json_out(o);
+}
+
+static int models_rm(const struct cli *cli, const char *what)
 {
     char removed[PATH_LEN], err[1024], dir[PATH_LEN], part[PATH_LEN + 600];
     const struct sym_catalog_entry *e = sym_catalog_find(what);
 
     if (!sym_models_remove(what, removed, sizeof removed, err, sizeof err)) {
+        if (cli->json)
+            return removed_json(removed, false);
         printf("removed %s\n", removed);
         return CLI_EXIT_OK;
     }
@@ -416,12 +472,32 @@ static int models_rm(const char *what)
         snprintf(part, sizeof part, "%s/%s%s.part", dir, e ? e->file : what,
                  e || has_suffix(what, ".gguf") ? "" : ".gguf");
         if (!unlink(part)) {
+            if (cli->json)
+                return removed_json(part, true);
             printf("removed the partial download %s\n", part);
             return CLI_EXIT_OK;
         }
     }
-    cli_error("%s", err);
+    cli_error_as(CLI_ERR_NOT_FOUND, "%s", err);
     return CLI_EXIT_FAIL;
+}
+
+/* --json for `models default`: {"default": NAME or null, "path": PATH or null, "reason": WHY
+ * there is none, or null}. */
+static int default_json(const char *name, const char *path, const char *reason)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o &&
+        (!(name ? cJSON_AddStringToObject(o, "default", name)
+                : cJSON_AddNullToObject(o, "default")) ||
+         !(path ? cJSON_AddStringToObject(o, "path", path) : cJSON_AddNullToObject(o, "path")) ||
+         !(reason ? cJSON_AddStringToObject(o, "reason", reason)
+                  : cJSON_AddNullToObject(o, "reason")))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return cli_json_out(o);
 }
 
 static int models_default(struct cli *cli, const char *what)
@@ -430,22 +506,32 @@ static int models_default(struct cli *cli, const char *what)
 
     if (!what) {
         if (sym_models_default(path, sizeof path, err, sizeof err)) {
+            if (cli->json)
+                return default_json(NULL, NULL, err);
             printf("none: %s\n", err);
             return CLI_EXIT_OK;
         }
         sym_models_default_name(name, sizeof name);
+        if (cli->json) {
+            if (!name[0] && !sym_models_name_of(path, name, sizeof name))
+                return default_json(path, path, NULL);
+            return default_json(name, path, NULL);
+        }
         printf("%s%s\n", path, name[0] ? "" : " (the only model in the library)");
         return CLI_EXIT_OK;
     }
     if (sym_models_set_default(what, err, sizeof err)) {
-        cli_error("%s", err);
+        cli_error_as(CLI_ERR_NOT_FOUND, "%s", err);
         return CLI_EXIT_FAIL;
     }
     sym_models_default_name(name, sizeof name);
-    printf("the default model is now %s\n", name);
     if (cli->cfg.model)
         fprintf(stderr, "note: a configured model (-m, SYMBIOT_MODEL or `model =` in the config) "
                         "still comes first\n");
+    if (cli->json)
+        return default_json(
+            name, sym_models_default(path, sizeof path, err, sizeof err) ? NULL : path, NULL);
+    printf("the default model is now %s\n", name);
     return CLI_EXIT_OK;
 }
 
@@ -463,19 +549,62 @@ int cli_models(struct cli *cli)
     else if (!strcmp(sub, "catalog") || !strcmp(sub, "list"))
         want = 0;
     if (want < 0 || cli->n_operands != want + 1) {
+        static const char *const subs[] = {"info", "rm", "default", "catalog", "list", NULL};
+        const char *near = want < 0 ? cli_suggest(sub, subs) : NULL;
+
         fputs(models_usage, stderr);
+        if (near)
+            cli_usage_error("models: unknown subcommand '%s'; did you mean `symbiot models %s`?",
+                            sub, near);
+        else
+            cli_usage_error("models: %s '%s'",
+                            want < 0 ? "unknown subcommand" : "wrong operands for", sub);
         return CLI_EXIT_USAGE;
     }
     if (!strcmp(sub, "info"))
         return models_info(cli, cli->operands[1]);
     if (!strcmp(sub, "rm"))
-        return models_rm(cli->operands[1]);
+        return models_rm(cli, cli->operands[1]);
     if (!strcmp(sub, "default"))
         return models_default(cli, want ? cli->operands[1] : NULL);
     if (!strcmp(sub, "list"))
         return models_list(cli);
+    if (cli->json)
+        return catalog_json();
     print_catalog(stdout);
     return CLI_EXIT_OK;
+}
+
+/* A catalogue model that is not in the library yet, on a terminal: ask whether to pull it now,
+ * as `ollama run` does, and pull it. Returns -1 when the user says no or it is not asked (stdin
+ * or stderr not a terminal, --json), else the pull's exit code. */
+static int offer_pull(struct cli *cli, const char *name)
+{
+    const struct sym_catalog_entry *e = sym_catalog_find(name);
+    char *saved_name = (char *)name, *operands[1], answer[64] = "", n[64];
+    char **saved_ops = cli->operands;
+    int saved_n = cli->n_operands, code;
+
+    if (!e || cli->json || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return -1;
+    fprintf(stderr, "%s is not downloaded yet (%s, %s, about %.1f GB).\nPull it now? [Y/n] ",
+            sym_catalog_name(e, n, sizeof n), e->repo, e->quant, (double)e->approx_size / 1e9);
+    fflush(stderr);
+    if (!fgets(answer, sizeof answer, stdin) || cli_interrupted) {
+        fputc('\n', stderr);
+        return -1;
+    }
+    answer[strcspn(answer, "\r\n")] = '\0';
+    if (answer[0] && strcasecmp(answer, "y") && strcasecmp(answer, "yes") && strcmp(answer, "д") &&
+        strcmp(answer, "да"))
+        return -1;
+    operands[0] = saved_name;
+    cli->operands = operands;
+    cli->n_operands = 1;
+    code = cli_pull(cli);
+    cli->operands = saved_ops;
+    cli->n_operands = saved_n;
+    return code;
 }
 
 int cli_resolve_model(struct cli *cli)
@@ -484,8 +613,15 @@ int cli_resolve_model(struct cli *cli)
 
     if (cli->cfg.model) {
         if (sym_models_resolve(cli->cfg.model, path, sizeof path, err, sizeof err)) {
-            cli_error("%s", err);
-            return CLI_EXIT_FAIL;
+            int code = offer_pull(cli, cli->cfg.model);
+
+            if (code > 0)
+                return code; /* the pull said why */
+            if (code < 0 ||
+                sym_models_resolve(cli->cfg.model, path, sizeof path, err, sizeof err)) {
+                cli_error_as(CLI_ERR_NOT_FOUND, "%s", err);
+                return CLI_EXIT_FAIL;
+            }
         }
     } else {
         enum sym_status rc = sym_models_default(path, sizeof path, err, sizeof err);

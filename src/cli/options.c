@@ -112,8 +112,8 @@ static const char usage_more[] =
     "The config file holds `key = value` lines with the long option names, for example\n"
     "  model = /home/me/models/model.gguf\n"
     "  ctx-size = 8192\n"
-    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME, "
-    "NO_COLOR.\n";
+    "Environment: SYMBIOT_MODEL, SYMBIOT_DB, SYMBIOT_API_KEY, XDG_CONFIG_HOME, XDG_DATA_HOME,\n"
+    "XDG_STATE_HOME (the history), NO_COLOR.\n";
 
 void cli_usage(FILE *out)
 {
@@ -223,6 +223,11 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct option *cli_long_options(void)
+{
+    return long_options;
+}
+
 /* A flag that maps onto a config setting, kept until the config file has been read. */
 struct pending {
     const char *key;
@@ -306,7 +311,7 @@ static int load_config(struct cli *cli, const char *explicit_path)
     if (rc == SYM_ERR_NOT_FOUND && !explicit_path)
         return 0;
     if (rc) {
-        fprintf(stderr, "symbiot: config: %s\n", err);
+        cli_usage_error("config: %s", err);
         return -1;
     }
     return 0;
@@ -318,7 +323,7 @@ static int apply(struct cli *cli, const char *key, const char *value, const char
 
     if (!sym_config_set(&cli->cfg, key, value, err, sizeof err))
         return 0;
-    fprintf(stderr, "symbiot: %s: %s\n", origin, err);
+    cli_usage_error("%s: %s", origin, err);
     return -1;
 }
 
@@ -329,8 +334,7 @@ static long ranged(const char *opt, const char *v, long min, long max)
     long n = strtol(v, &end, 10);
 
     if (!*v || *end || n < min || n > max) {
-        fprintf(stderr, "symbiot: %s wants a whole number from %ld to %ld, not '%s'\n", opt, min,
-                max, v);
+        cli_usage_error("%s wants a whole number from %ld to %ld, not '%s'", opt, min, max, v);
         return -1;
     }
     return n;
@@ -358,8 +362,8 @@ static int bench_option(struct cli_bench *b, int opt, const char *arg)
     if (i == sizeof spec / sizeof spec[0])
         return -1;
     if (end == arg || *end || v < spec[i].min || v > spec[i].max) {
-        fprintf(stderr, "symbiot: --%s: '%s' is not a number from %ld to %ld\n", spec[i].name, arg,
-                spec[i].min, spec[i].max);
+        cli_usage_error("--%s: '%s' is not a number from %ld to %ld", spec[i].name, arg,
+                        spec[i].min, spec[i].max);
         return -1;
     }
     *slot[i] = (int)v;
@@ -393,7 +397,7 @@ static int serve_option(struct cli_serve *sv, int opt, const char *arg)
         return 0;
     }
     if (sv->api_key && sv->api_key_file) {
-        fprintf(stderr, "symbiot: give --api-key or --api-key-file, not both\n");
+        cli_usage_error("give --api-key or --api-key-file, not both");
         return -1;
     }
     return 0;
@@ -438,7 +442,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     cli->stats_days = 7;
     cli->bench = (struct cli_bench){512, 128, 3, 10, 10000};
     if (!flags || sym_config_init(&cli->cfg)) {
-        fprintf(stderr, "symbiot: out of memory\n");
+        cli_usage_error("out of memory");
         *code = CLI_EXIT_FAIL;
         goto out;
     }
@@ -456,8 +460,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         if (opt == '?' || opt == ':') {
             const char *what = argv[optind - 1];
 
-            fprintf(stderr, "symbiot: %s '%s' (try `symbiot --help`)\n",
-                    opt == '?' ? "unknown option" : "missing value for", what);
+            cli_usage_error("%s '%s' (try `symbiot --help`)",
+                            opt == '?' ? "unknown option" : "missing value for", what);
             goto out;
         }
         if (setting_for(opt)) {
@@ -522,8 +526,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             long d = strtol(optarg, &end, 10);
 
             if (end == optarg || *end || d < 0 || d > 100000) {
-                fprintf(stderr, "symbiot: --days: '%s' is not a number of days (0 = all)\n",
-                        optarg);
+                cli_usage_error("--days: '%s' is not a number of days (0 = all)", optarg);
                 goto out;
             }
             cli->stats_days = (int)d;
@@ -549,7 +552,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         optind = cmd_at;
     cli->cmd = optind < argc ? cli_command_find(argv[optind]) : cli_command_default();
     if (!cli->cmd) {
-        fprintf(stderr, "symbiot: unknown command '%s' (try `symbiot --help`)\n", argv[optind]);
+        cli_unknown_command(argv[optind]);
         goto out;
     }
     cli->command = cli->cmd->id;
@@ -566,34 +569,45 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         flags[n_flags++].value = cli->memory.embed_model;
     }
     if (cli->all && cli->command != CLI_CONVERSATIONS) {
-        fprintf(stderr, "symbiot: --all is for `symbiot conversations delete --all`\n");
+        cli_usage_error("--all is for `symbiot conversations rm --all`");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
     if (cli->serve.given && cli->command != CLI_SERVE) {
-        fprintf(stderr, "symbiot: --host, --port, --api-key, --api-key-file, --queue and "
-                        "--request-timeout are for `symbiot serve`\n");
+        cli_usage_error("--host, --port, --api-key, --api-key-file, --queue and "
+                        "--request-timeout are for `symbiot serve`");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
     if (cli->sha256 && cli->command != CLI_PULL) {
-        fprintf(stderr, "symbiot: --sha256 is for `symbiot pull`\n");
+        cli_usage_error("--sha256 is for `symbiot pull`");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
     if (cli->allow_http && cli->command != CLI_PULL && cli->command != CLI_CHAT &&
-        cli->command != CLI_ASK && cli->command != CLI_SERVE) {
-        fprintf(stderr, "symbiot: --allow-http is for `symbiot pull` and a remote --endpoint\n");
+        cli->command != CLI_RUN && cli->command != CLI_ASK && cli->command != CLI_SERVE) {
+        cli_usage_error("--allow-http is for `symbiot pull` and a remote --endpoint");
         *code = CLI_EXIT_USAGE;
         goto out;
     }
     if (cli->sha256 && !sym_sha256_is_hex(cli->sha256)) {
-        fprintf(stderr, "symbiot: --sha256 wants 64 hex digits, not '%s'\n", cli->sha256);
+        cli_usage_error("--sha256 wants 64 hex digits, not '%s'", cli->sha256);
         *code = CLI_EXIT_USAGE;
         goto out;
     }
+    if (cli->run_model) {
+        for (i = 0; i < n_flags; i++)
+            if (!strcmp(flags[i].key, "model")) {
+                cli_usage_error("run names its model: give it once (`symbiot run MODEL`), not "
+                                "with -m too");
+                *code = CLI_EXIT_USAGE;
+                goto out;
+            }
+        flags[n_flags].key = "model";
+        flags[n_flags++].value = cli->run_model;
+    }
     if (cli->resume && cli->command != CLI_CHAT) {
-        fprintf(stderr, "symbiot: --resume is for chat (`symbiot chat --resume`)\n");
+        cli_usage_error("--resume is for chat (`symbiot chat --resume`)");
         *code = CLI_EXIT_USAGE;
         goto out;
     }

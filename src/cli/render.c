@@ -6,20 +6,117 @@
  * so `symbiot ask ... > file` captures the answer alone. Untrusted text (answers, notices that
  * quote facts, facts listed) reaches a terminal without its control characters: an escape
  * sequence from a model or an imported fact could otherwise rewrite the screen or the clipboard.
+ *
+ * While a turn waits for its first token (the prompt evaluated, a remote endpoint thinking), a
+ * spinner with the seconds so far turns on stderr, drawn by a thread of its own and only when
+ * stderr is a terminal and --json and -v are off. It shows after SPIN_DELAY_MS (commands answer
+ * sooner and never see it) and is wiped before anything else is written: the first piece of the
+ * answer, a notice, an error, or the end of the turn.
  */
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "base/utf8.h"
 #include "core/turn_json.h"
 
+#define SPIN_DELAY_MS 250 /* before the spinner shows */
+#define SPIN_STEP_MS 100  /* between its frames */
+
 static bool use_color;
 static bool stderr_tty, stdout_tty;
+static bool json_mode;         /* --json: errors go to stdout as JSON objects too */
+static bool json_error_shown;  /* an error object (or a turn with an error) is on stdout */
+static bool json_each_error;   /* piped chat: one object per failed line, not one per run */
+static bool json_result_shown; /* a JSON result is on stdout */
+static char first_error[1024]; /* the first error, for an object printed later (cli_json_exit) */
+static const char *first_type;
+
+/* The spinner: its thread, and stop, which the thread waits on between frames. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool running, stop, enabled;
+} spin = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, false, false};
+
+/* now + ms on CLOCK_REALTIME (what pthread_cond_timedwait counts in). */
+static struct timespec after_ms(long ms)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static void *spin_main(void *arg)
+{
+    static const char *const frames[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    struct timespec until = after_ms(SPIN_DELAY_MS), t0;
+    bool drawn = false;
+    unsigned i = 0;
+
+    (void)arg;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_mutex_lock(&spin.mu);
+    while (!spin.stop) {
+        struct timespec now;
+
+        if (pthread_cond_timedwait(&spin.cv, &spin.mu, &until) == 0 || spin.stop)
+            continue;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        fprintf(stderr, "\r\033[2K%s %.1fs", frames[i++ % 10],
+                (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
+        fflush(stderr);
+        drawn = true;
+        until = after_ms(SPIN_STEP_MS);
+    }
+    if (drawn) {
+        fputs("\r\033[2K", stderr);
+        fflush(stderr);
+    }
+    pthread_mutex_unlock(&spin.mu);
+    return NULL;
+}
+
+void cli_spinner_start(void)
+{
+    sigset_t all, old;
+
+    if (!spin.enabled || spin.running)
+        return;
+    spin.stop = false;
+    /* The thread blocks every signal (it inherits the mask): SIGINT and SIGALRM must reach the
+     * main thread, whose reads they interrupt. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    spin.running = !pthread_create(&spin.thread, NULL, spin_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void cli_spinner_stop(void)
+{
+    if (!spin.running)
+        return;
+    pthread_mutex_lock(&spin.mu);
+    spin.stop = true;
+    pthread_cond_signal(&spin.cv);
+    pthread_mutex_unlock(&spin.mu);
+    pthread_join(spin.thread, NULL); /* the line is wiped when this returns */
+    spin.running = false;
+}
 
 void cli_render_init(struct cli *cli)
 {
@@ -29,6 +126,9 @@ void cli_render_init(struct cli *cli)
     stdout_tty = isatty(STDOUT_FILENO);
     use_color = isatty(STDOUT_FILENO) && stderr_tty && !(no_color && no_color[0]);
     cli->color = use_color;
+    json_mode = cli->json;
+    json_each_error = cli->command == CLI_CHAT || (cli->command == CLI_RUN && !cli->ask_text);
+    spin.enabled = stderr_tty && !cli->json && !cli->verbose; /* -v: llama.cpp's log is there */
 }
 
 const char *cli_color(const char *code)
@@ -60,15 +160,106 @@ static void write_formatted(FILE *f, const char *fmt, va_list ap)
         free(text);
 }
 
+/* {"error":{"message":MESSAGE,"type":TYPE}} on one line of stdout. */
+static cJSON *error_object(const char *type, const char *message);
+
+static void json_error_out(const char *type, const char *message)
+{
+    cJSON *o = cJSON_CreateObject(), *e = error_object(type, message);
+    char *text = NULL;
+
+    if (o && e && cJSON_AddItemToObject(o, "error", e))
+        text = cJSON_PrintUnformatted(o);
+    else
+        cJSON_Delete(e);
+    puts(text ? text : "{\"error\":{\"message\":\"out of memory\",\"type\":\"error\"}}");
+    fflush(stdout);
+    free(text);
+    cJSON_Delete(o);
+    json_error_shown = true;
+}
+
+/* Format the message, keep the first one, and show it as JSON when --json is known to be on. */
+static void report(const char *type, bool usage, const char *fmt, va_list ap)
+{
+    char message[sizeof first_error];
+
+    cli_spinner_stop();
+    vsnprintf(message, sizeof message, fmt, ap);
+    /* The message may quote a model's name, a path or a database value: through the filter. */
+    if (usage) {
+        fputs("symbiot: ", stderr);
+        cli_write_text(stderr, message, strlen(message));
+        fputs("\n", stderr);
+    } else {
+        fprintf(stderr, "%ssymbiot: error: ", cli_color("\033[31m"));
+        cli_write_text(stderr, message, strlen(message));
+        fprintf(stderr, "%s\n", cli_color("\033[0m"));
+    }
+    if (!first_type) {
+        snprintf(first_error, sizeof first_error, "%s", message);
+        first_type = type;
+    }
+    if (json_mode && (json_each_error || !json_error_shown))
+        json_error_out(type, message);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%ssymbiot: error: ", cli_color("\033[31m"));
     va_start(ap, fmt);
-    write_formatted(stderr, fmt, ap);
+    report(CLI_ERR_FAILED, false, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s\n", cli_color("\033[0m"));
+}
+
+void cli_error_as(const char *type, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report(type, false, fmt, ap);
+    va_end(ap);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report(CLI_ERR_USAGE, true, fmt, ap);
+    va_end(ap);
+}
+
+void cli_json_exit(int code)
+{
+    if (!code || json_error_shown || (json_result_shown && code == CLI_EXIT_INTERRUPTED))
+        return;
+    if (first_type) {
+        json_error_out(first_type, first_error);
+        return;
+    }
+    if (code == CLI_EXIT_INTERRUPTED)
+        json_error_out(CLI_ERR_INTERRUPTED, "interrupted");
+    else
+        json_error_out(code == CLI_EXIT_USAGE ? CLI_ERR_USAGE : CLI_ERR_FAILED,
+                       "the command failed (see stderr)");
+}
+
+int cli_json_out(cJSON *j)
+{
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+
+    cJSON_Delete(j);
+    if (!text) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    puts(text);
+    fflush(stdout);
+    free(text);
+    json_result_shown = true;
+    return CLI_EXIT_OK;
 }
 
 void cli_printf(FILE *f, const char *fmt, ...)
@@ -96,6 +287,7 @@ void cli_write_text(FILE *f, const char *text, size_t len)
 void cli_notice(const char *message, void *data)
 {
     (void)data;
+    cli_spinner_stop();
     fprintf(stderr, "%s[", cli_color("\033[33m"));
     cli_write_text(stderr, message, strlen(message));
     fprintf(stderr, "]%s\n", cli_color("\033[0m"));
@@ -104,6 +296,7 @@ void cli_notice(const char *message, void *data)
 int cli_print_text(const char *text, size_t len, void *data)
 {
     (void)data;
+    cli_spinner_stop();
     cli_write_text(stdout, text, len);
     fflush(stdout);
     return 0;
@@ -141,11 +334,25 @@ void cli_print_backend(const struct sym_assistant *a, const struct sym_turn *tur
     cli_notice(msg, NULL);
 }
 
-/* The turn's object (core/turn_json.h) on one line; {"error":"out of memory"} when it cannot. */
-void cli_print_json(const struct sym_turn *turn, const char *error, const struct sym_assistant *a,
-                    const char *const *notices, int n_notices)
+/* {"message": MESSAGE, "type": TYPE}, or NULL when out of memory. */
+static cJSON *error_object(const char *type, const char *message)
 {
-    cJSON *obj = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *s;
+    cJSON *e = cJSON_CreateObject();
+
+    if (e && (!cJSON_AddStringToObject(e, "message", message) ||
+              !cJSON_AddStringToObject(e, "type", type))) {
+        cJSON_Delete(e);
+        e = NULL;
+    }
+    return e;
+}
+
+/* The turn's object (core/turn_json.h) on one line; a failed turn's "error" is the same object
+ * as a failed command's, {"message", "type"}. */
+void cli_print_json(const struct sym_turn *turn, const char *error, const char *error_type,
+                    const struct sym_assistant *a, const char *const *notices, int n_notices)
+{
+    cJSON *obj = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *s, *e;
     char *text = NULL;
     int i;
 
@@ -159,12 +366,21 @@ void cli_print_json(const struct sym_turn *turn, const char *error, const struct
             arr = NULL;
         }
     }
-    if (obj && arr && sym_turn_json(obj, turn, a, error, arr, NULL) == SYM_OK)
-        text = cJSON_PrintUnformatted(obj);
-    else if (!obj)
+    /* sym_turn_json writes "error" as a string: the placeholder is replaced by the object. */
+    if (obj && arr && sym_turn_json(obj, turn, a, error, arr, NULL) == SYM_OK) {
+        e = error ? error_object(error_type ? error_type : CLI_ERR_FAILED, error) : NULL;
+        if (!error || (e && cJSON_ReplaceItemInObjectCaseSensitive(obj, "error", e)))
+            text = cJSON_PrintUnformatted(obj);
+        else
+            cJSON_Delete(e);
+    } else if (!obj) {
         cJSON_Delete(arr);
+    }
     cJSON_Delete(obj);
-    puts(text ? text : "{\"error\":\"out of memory\"}");
+    puts(text ? text : "{\"error\":{\"message\":\"out of memory\",\"type\":\"error\"}}");
     fflush(stdout);
     free(text);
+    json_result_shown = true;
+    if (error || !text)
+        json_error_shown = true;
 }

@@ -88,7 +88,7 @@ static void print_text(const struct sym_turn_records *list, const struct sym_sum
     printf("peak memory: %.1f MiB\n", (double)sum->peak_rss_kb / 1024.0);
 }
 
-static int plot(const char *path, const struct sym_turn_records *list)
+static int plot(const char *path, const struct sym_turn_records *list, bool json)
 {
     struct chart_point *p;
     int rc;
@@ -109,6 +109,16 @@ static int plot(const char *path, const struct sym_turn_records *list)
                                   : "cannot write %s: %s",
                   path, strerror(errno));
         return CLI_EXIT_FAIL;
+    }
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+
+        if (o && (!cJSON_AddStringToObject(o, "plot", path) ||
+                  !cJSON_AddNumberToObject(o, "turns", (double)list->n))) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
+        return cli_json_out(o);
     }
     fprintf(stderr, "symbiot: wrote %s (%zu turn%s)\n", path, list->n, list->n == 1 ? "" : "s");
     return CLI_EXIT_OK;
@@ -131,7 +141,7 @@ int cli_stats(struct cli *cli, struct sym_store *store)
         return CLI_EXIT_FAIL;
     }
     if (cli->plot)
-        code = plot(cli->plot, &list);
+        code = plot(cli->plot, &list, cli->json);
     else if (cli->json)
         code = print_json(&sum, cli->stats_days);
     else {

@@ -1011,6 +1011,7 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
     const struct sym_module *module = NULL;
     const struct sym_command *command = NULL;
     struct sym_call call;
+    char near[64];
 
     /* An intent no module has registered yet (say, a memory phrasing before the memory module
      * exists) is ordinary chat. */
@@ -1022,6 +1023,14 @@ static enum sym_status route(struct sym_assistant *a, const char *input,
     } else if (parse->command) {
         turn->kind = SYM_TURN_COMMAND;
         command = sym_module_find_command(a->modules, parse->command, &module);
+        if (!command && sym_module_suggest(a->modules, parse->command, near, sizeof near))
+            return sym_buf_printf(out,
+                                  SYM_TR(parse->lang,
+                                         "Unknown command /%s. Did you mean /%s? Type /help for "
+                                         "the list.",
+                                         "Неизвестная команда /%s. Может быть, /%s? Список "
+                                         "команд: /help."),
+                                  parse->command, near);
         if (!command)
             return sym_buf_printf(out,
                                   SYM_TR(parse->lang,

@@ -252,6 +252,24 @@ static char *trim(char *s)
     return s;
 }
 
+/* Cut a comment off a value in place: a `#` at its start or after a space or tab starts one,
+ * unless it is inside double quotes ("temp = 0.7  # warmer"; "system = \"You are #1\"" keeps
+ * its `#`, as does "endpoint = http://host/#x"). */
+static void strip_comment(char *value)
+{
+    bool quoted = false;
+    char *p;
+
+    for (p = value; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == '#' && !quoted && (p == value || p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
 bool sym_config_secret_key(const char *key)
 {
     char norm[64];
@@ -316,6 +334,7 @@ static enum sym_status read_config(struct sym_config *cfg, FILE *f, const char *
         key = trim(key);
         if (!*secret_line && sym_config_secret_key(key))
             *secret_line = lineno;
+        strip_comment(eq + 1);
         rc = sym_config_set(cfg, key, trim(eq + 1), msg, sizeof msg);
         if (rc)
             snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);

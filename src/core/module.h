@@ -78,6 +78,14 @@ const struct sym_command *sym_module_find_command(const struct sym_module *const
                                                   const char *name,
                                                   const struct sym_module **module);
 
+/* "Did you mean": the command name or alias in modules nearest to name (a mistyped command),
+ * within sym_typo_limit(name) edits, into out. False (out empty) when none is that near. */
+bool sym_module_suggest(const struct sym_module *const *modules, const char *name, char *out,
+                        size_t size);
+/* How many edits (Damerau-Levenshtein) still count as a typo of word: 1 for up to 4 bytes, else
+ * 2. The CLI uses it for its own command names too. */
+int sym_typo_limit(const char *word);
+
 /* Pick the text for lang from a per-language array, falling back to English. */
 const char *sym_text(const char *const texts[SYM_N_LANGS], enum sym_lang lang);
 /* Pick one of two literals: SYM_TR(lang, "English", "Русский"). A macro, so that printf-style

@@ -33,6 +33,7 @@
 
 #include "base/log.h"
 #include "base/utf8.h"
+#include "llm/gguf_info.h"
 #include "llm/guard.h"
 #include "llm/load.h"
 
@@ -301,12 +302,23 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
     return SYM_OK;
 }
 
+/* "ARCH SIZE QUANT (FILE)", from llama_model_desc(). llama.cpp writes the size as "?B" for a model
+ * type it has no name for (most fine-tunes and small models): the parameter count is put there
+ * instead, as `symbiot models` shows it ("llama 4M all F32", "qwen2 494M Q4_K - Medium"). */
 static void describe(struct sym_llm *llm, const char *path)
 {
-    char desc[200];
+    char desc[200], params[32];
     const char *base = strrchr(path, '/');
+    char *unknown;
 
     llama_model_desc(llm->model, desc, sizeof desc);
+    unknown = strstr(desc, " ?B");
+    if (unknown && (unknown[3] == ' ' || !unknown[3])) {
+        sym_gguf_params_str(llama_model_n_params(llm->model), params, sizeof params);
+        snprintf(llm->desc, sizeof llm->desc, "%.*s %s%s (%s)", (int)(unknown - desc), desc, params,
+                 unknown + 3, base ? base + 1 : path);
+        return;
+    }
     snprintf(llm->desc, sizeof llm->desc, "%s (%s)", desc, base ? base + 1 : path);
 }
 

@@ -5,8 +5,8 @@
  * Facts live in the memory database through memory/facts.h; this file only talks to the user.
  *
  * Forgetting by text is the risky path: it deletes for good, so it acts only when the match is
- * certain (one search hit, or a hit whose normalised text equals the request) and otherwise
- * lists the candidates and asks for /forget ID. A fact is stored as said, with its first letter
+ * certain (a hit whose normalised text equals the request) and otherwise lists the candidates,
+ * even a single one, and asks for /forget ID. A fact is stored as said, with its first letter
  * capitalised; the person is not shifted ("my sister" stays "my sister").
  */
 #include <stdio.h>
@@ -227,8 +227,8 @@ static enum sym_status forget_text(struct sym_call *call, struct sym_store *stor
             pick = i;
             break;
         }
-    if (pick == (size_t)-1 && hits.n == 1)
-        pick = 0;
+    /* Only the fact's own words delete at once; a near match, even a single one, is asked
+     * about first, as several are. */
     if (pick != (size_t)-1) {
         rc = forget_id(call, store, hits.items[pick].id);
     } else if (!hits.n) {
@@ -237,8 +237,10 @@ static enum sym_status forget_text(struct sym_call *call, struct sym_store *stor
                                    "Я не помню ничего похожего на «%s»."),
                             text);
     } else {
-        rc = sym_buf_puts(call->out,
-                          SYM_TR(call->lang, "Which one should I forget?", "Что из этого забыть?"));
+        rc = sym_buf_puts(
+            call->out,
+            hits.n == 1 ? SYM_TR(call->lang, "Is this the one to forget?", "Забыть вот это?")
+                        : SYM_TR(call->lang, "Which one should I forget?", "Что из этого забыть?"));
         if (!rc)
             rc = list_facts(call, &hits);
         if (!rc)

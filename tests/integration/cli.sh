@@ -22,6 +22,14 @@ expect_in "$err" "unknown option '--no-such-option'" "unknown option is named"
 run_sym frobnicate
 expect_rc 2 "unknown command"
 expect_in "$err" "unknown command 'frobnicate'" "unknown command is named"
+expect_not_in "$err" "did you mean" "no suggestion when nothing is near"
+run_sym memroy
+expect_rc 2 "a mistyped command"
+expect_in "$err" "did you mean \`symbiot memory\`?" "a mistyped command gets a suggestion"
+run_sym memory lsit
+expect_in "$err" "did you mean \`symbiot memory list\`?" "a mistyped memory subcommand too"
+run_sym models catalgo
+expect_in "$err" "did you mean \`symbiot models catalog\`?" "and a models subcommand"
 run_sym ask --temp hot "x"
 expect_rc 2 "bad number"
 expect_in "$err" "not a number" "bad number explained"

@@ -2,7 +2,7 @@
 # conversations.sh: every chat turn is stored. Two piped turns with --db, then `chat --resume`
 # with a third: one conversation of 6 turns; a fresh `chat` starts a second one; --resume with
 # no conversation says so and starts one; `symbiot conversations` lists them; `conversations
-# delete ID` and `delete --all` delete them.
+# rm ID` (and its alias `delete`) and `rm --all` delete them.
 . "$(dirname "$0")/lib.sh"
 
 db="$T/conv/memory.db"
@@ -48,12 +48,12 @@ run_sym conversations --db "$T/other.db" --json
 check "it started one" jq -e 'length == 1 and .[0].turns == 2' <<<"$out"
 
 # Deleting: one by id, then all at once (asking nothing, saying how many).
-run_sym conversations delete --db "$db" 1
-expect_rc 0 "conversations delete ID"
+run_sym conversations rm --db "$db" 1
+expect_rc 0 "conversations rm ID (the one verb for deleting)"
 expect_in "$out" "#1 deleted" "delete reply"
 run_sym conversations --db "$db" --json
 check "one conversation left" jq -e 'length == 1 and .[0].id == 2' <<<"$out"
-run_sym conversations delete --db "$db" 1
+run_sym conversations rm --db "$db" 1
 expect_rc 1 "deleting a missing conversation"
 run_sym conversations delete --db "$db" abc
 expect_rc 2 "delete without an id"
@@ -62,7 +62,7 @@ expect_rc 2 "delete without an id or --all"
 run_sym conversations --all --db "$db"
 expect_rc 2 "--all without delete"
 printf 'One more\n' | chat >"$T/out" 2>"$T/err"
-run_sym conversations delete --all --db "$db" </dev/null
+run_sym conversations delete --all --db "$db" </dev/null # `delete` stays an alias of `rm`
 expect_rc 0 "conversations delete --all"
 expect_in "$out" "deleted 2 conversations" "how many were deleted"
 run_sym conversations --db "$db" --json

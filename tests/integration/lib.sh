@@ -11,7 +11,7 @@ T=$(mktemp -d "${SCRATCH:-/tmp}/it.XXXXXX")
 SYM_CACHE="${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}"
 trap 'rm -rf "$T"' EXIT
 # Keep the user's real config, history and models out of the tests.
-export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" HOME="$T/home"
+export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" XDG_STATE_HOME="$T/state" HOME="$T/home"
 unset SYMBIOT_MODEL SYMBIOT_DB SYMBIOT_NOW NO_COLOR LC_ALL LC_MESSAGES
 # Answers come in the user's language (LANG): the tests expect English unless they say otherwise.
 export LANG=C.UTF-8

@@ -64,9 +64,9 @@ run_sym memory pin --db "$db" abc
 expect_rc 2 "pin without an id"
 
 run_sym memory add --db "$db" "temporary fact"
-run_sym memory forget --db "$db" 4
-expect_rc 0 "memory forget"
-run_sym memory forget --db "$db" 4
+run_sym memory rm --db "$db" 4
+expect_rc 0 "memory rm (the one verb for deleting)"
+run_sym memory forget --db "$db" 4 # `forget` stays an alias
 expect_rc 1 "forgetting twice"
 
 run_sym memory stats --db "$db"

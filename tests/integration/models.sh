@@ -121,4 +121,43 @@ expect_rc 2 "an unknown models subcommand"
 run_sym models catalog
 expect_in "$out" "llama3.2:3b-q8" "models catalog"
 
+# ---- symbiot run MODEL [TEXT]: chat or answer with that model ----
+run_sym run "$TINY_MODEL" --temp 0 -n 6 "Once upon a time"
+expect_rc 0 "run MODEL TEXT answers"
+check "run MODEL TEXT answers as ask -m MODEL does" test "$out" = "$want_spm"
+printf 'Once upon a time\n' | "$SYMBIOT" run "$TINY_MODEL" --temp 0 -n 6 --json >"$T/out" 2>"$T/err"
+check "run MODEL with piped lines chats" jq -e '.answer != null' "$T/out"
+run_sym run
+expect_rc 2 "run without a model"
+run_sym run -m "$TINY_MODEL" "$TINY_MODEL"
+expect_rc 2 "run with -m too"
+expect_in "$err" "give it once" "run with -m says why"
+# A catalogue model not downloaded yet: in a pipe, an error naming the pull; no network.
+export NETGUARD_LOG="$T/net.log"
+: >"$NETGUARD_LOG"
+LD_PRELOAD="$NETGUARD" "$SYMBIOT" run qwen2.5:0.5b hello >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+expect_rc 1 "run of a catalogue model not pulled, in a pipe"
+expect_in "$(cat "$T/err")" "get it with \`symbiot pull qwen2.5:0.5b\`" "the error names the pull"
+expect_not_in "$(cat "$T/err")" "Pull it now" "nothing is asked in a pipe"
+check "no network in a pipe" test ! -s "$NETGUARD_LOG"
+# On a terminal it asks: no leaves it be, yes (Enter) pulls (refused here by the network guard).
+if use_tmux models; then
+    tm_start "LD_PRELOAD='$NETGUARD' NETGUARD_LOG='$NETGUARD_LOG' HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$SYMBIOT' run qwen2.5:0.5b; echo EXIT=\$?; sleep 60"
+    check "run asks to pull a catalogue model" wait_for "Pull it now? [Y/n]"
+    check "and says what it is" wait_for "qwen2.5:0.5b is not downloaded yet (Qwen/Qwen2.5-0.5B"
+    tm send-keys -t s n Enter
+    check "no: the error names the pull" wait_for "get it with \`symbiot pull qwen2.5:0."
+    check "no: exit status 1" wait_for "EXIT=1"
+    check "no: nothing was fetched" test ! -s "$NETGUARD_LOG"
+    tm_start "LD_PRELOAD='$NETGUARD' NETGUARD_LOG='$NETGUARD_LOG' HOME='$HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$SYMBIOT' -m qwen2.5:0.5b; echo EXIT=\$?; sleep 60"
+    check "-m NAME asks too" wait_for "Pull it now? [Y/n]"
+    tm send-keys -t s Enter
+    check "yes: the pull starts from Hugging Face" wait_for "from https://huggingface.co/Qwen/"
+    check "yes: and fails here without a network" wait_for "EXIT=1"
+    check "yes: the download was tried" grep -q "huggingface.co" "$NETGUARD_LOG"
+else
+    skip "run on a terminal: tmux is missing"
+fi
+
 finish

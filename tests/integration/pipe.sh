@@ -43,7 +43,9 @@ rc=$?
 expect_rc 1 "a skipped line makes the exit status 1"
 expect_in "$(cat "$T/err")" "longer than" "huge line reported"
 check "invalid UTF-8 line answered" jq -e 'select(.answer != null)' <(sed -n 1p "$T/out")
-check "the turn after the huge line answered" jq -e '.answer != null' <(sed -n 2p "$T/out")
+check "the huge line is an error object in its place" \
+    jq -e '.error.message | test("longer than")' <(sed -n 2p "$T/out")
+check "the turn after the huge line answered" jq -e '.answer != null' <(sed -n 3p "$T/out")
 check "output is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$T/out" -o /dev/null
 
 # --raw: plain completion, no template; each line is its own prompt.

@@ -80,5 +80,15 @@ check "REPL confirms" wait_for "I'll remind you"
 check "announced at the prompt" wait_for "⏰ Reminder: stretch" 8
 tm send-keys -t s "/reminders" Enter
 check "the REPL still works after the alarm" wait_for "No reminders"
+# One that falls due while the user is typing: announced, and the half-typed line is drawn again
+# and kept (typing goes on where it was).
+tm send-keys -t s "/remind in 2 seconds drink water" Enter
+check "the second reminder is set" wait_for "drink water."
+tm send-keys -t s "/remin"
+check "announced while typing" wait_for "⏰ Reminder: drink water" 8
+check "the half-typed line is drawn again below it" \
+    bash -c "tmux -L '$sock' capture-pane -p -t s | grep -v '^\$' | tail -n 1 | grep -qx '> /remin'"
+tm send-keys -t s "ders" Enter
+check "the half-typed line was kept" wait_for "No reminders" 5
 tm send-keys -t s C-d
 finish

@@ -66,7 +66,7 @@ expect_in "$(cat "$T/err")" "[answered locally: " "the CLI marks a local answer 
 run_sym ask --json --backend auto --endpoint "$URL" "no local model here"
 check "auto without a local model goes remote" jqe '.backend == "remote"' <<<"$out"
 run_sym ask --json -m "$TINY_MODEL" --temp 0 -n 2 "/cloud anything"
-check "/cloud without a remote backend says so" jqe '.error | test("no remote backend is configured")' <<<"$out"
+check "/cloud without a remote backend says so" jqe '.error.message | test("no remote backend is configured")' <<<"$out"
 run_sym ask -m "$TINY_MODEL" "/privacy"
 expect_in "$out" "Nothing you type is sent anywhere" "/privacy in local mode"
 run_sym ask --backend remote "hi"

@@ -7,8 +7,8 @@
 
 # wait_file FILE TEXT [SECONDS]: wait up to 60 s until FILE contains TEXT ("" = anything), then
 # SECONDS more (default 0.3) so that generation is well on its way. After the prompt shows in the
-# -v log, the prompt is still to be evaluated: a signal before the first token makes the turn an
-# error ("interrupted") instead of a partial answer, so those waits are longer.
+# -v log, the prompt is still to be evaluated: a signal before the first token stops the turn
+# with an empty answer instead of a partial one, so those waits are longer.
 wait_file() {
     local i
     for i in $(seq 1 600); do
@@ -62,4 +62,28 @@ rc=$?
 exec 4>&-
 expect_rc 130 "piped chat after SIGINT"
 check "piped turn reported as interrupted" jq -e '.stop == "interrupted"' <(head -1 "$T/out")
+
+# Ctrl-C before the first token (a long prompt still being evaluated) stops the turn as Ctrl-C
+# during the answer does: "[stopped]" and status 130, not an error; with --json a turn object
+# with stop = interrupted and no error.
+python3 -c "print(' '.join(['apple banana'] * 6000))" >"$T/long"
+"$SYMBIOT" ask -v -m "$TINY_MODEL" -c 32768 -n 8 --temp 0 <"$T/long" >"$T/out" 2>"$T/err" &
+pid=$!
+check "the long prompt is being evaluated" wait_file "$T/err" "prompt (" 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+expect_rc 130 "ask stopped before its first token"
+expect_in "$(cat "$T/err")" "[stopped]" "stopped before the first token says [stopped]"
+expect_not_in "$(cat "$T/err")" "symbiot: error" "and no error"
+check "nothing was answered" [ ! -s "$T/out" ]
+"$SYMBIOT" ask -v --json -m "$TINY_MODEL" -c 32768 -n 8 --temp 0 <"$T/long" >"$T/out" 2>"$T/err" &
+pid=$!
+check "the long --json prompt is being evaluated" wait_file "$T/err" "prompt (" 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+expect_rc 130 "ask --json stopped before its first token"
+check "--json: a stopped turn, not an error" \
+    jq -e '.stop == "interrupted" and .answer == "" and (has("error") | not)' "$T/out"
 finish

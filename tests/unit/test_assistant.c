@@ -75,6 +75,13 @@ static void test_commands_without_model(void)
     sym_turn_clear(&t);
     CHECK(sym_assistant_turn(a, "/frobnicate now", &io, &t) == SYM_OK);
     CHECK_CONTAINS(t.answer, "Unknown command /frobnicate");
+    CHECK(!strstr(t.answer, "Did you mean")); /* nothing is near it */
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/remmber my cat is Tom", &io, &t) == SYM_OK);
+    CHECK_CONTAINS(t.answer, "Unknown command /remmber. Did you mean /remember?");
+    sym_turn_clear(&t);
+    CHECK(sym_assistant_turn(a, "/stast", &io, &t) == SYM_OK); /* a swap is one typo */
+    CHECK_CONTAINS(t.answer, "Did you mean /stats?");
     sym_turn_clear(&t);
     CHECK(sym_assistant_turn(a, "/quit", &io, &t) == SYM_OK);
     CHECK(t.quit);

@@ -78,6 +78,16 @@ static void test_config(void)
     CHECK(c.seed == 7);
     CHECK_STR(c.system, "Be brief.");
 
+    /* A comment after a value; a `#` in quotes or inside a word stays. */
+    write_file(path, "temp = 0.25  # warmer\nseed = 9\t# fixed\nsystem = \"You are #1\"  # q\n"
+                     "endpoint = http://127.0.0.1:8/v1#x\nremote-model = # none yet\n");
+    CHECK(sym_config_load(&c, path, err, sizeof err) == SYM_OK);
+    CHECK(c.temp == 0.25f);
+    CHECK(c.seed == 9);
+    CHECK_STR(c.system, "You are #1");
+    CHECK_STR(c.endpoint, "http://127.0.0.1:8/v1#x");
+    CHECK(c.remote_model == NULL);
+
     write_file(path, "temp = 0.5\nbogus = 1\n");
     CHECK(sym_config_load(&c, path, err, sizeof err) == SYM_ERR_INVALID);
     CHECK_CONTAINS(err, ":2: unknown setting 'bogus'");

@@ -2,8 +2,8 @@
  * test_memory_module.c: the memory module through the real assistant with a temporary database:
  * /remember (and its duplicate), the natural "remember that ..." and "запомни, что ...",
  * /memories with and without a query, "what do you know about me", /forget by id, by text and
- * with an ambiguous text, a plan's event time from a fixed clock, /pin and /unpin (and their
- * Russian aliases), and no database at all.
+ * with an ambiguous or a near text (asked about, not deleted), a plan's event time from a fixed
+ * clock, /pin and /unpin (and their Russian aliases), and no database at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +96,11 @@ static void test_commands(struct sym_assistant *a)
     CHECK_CONTAINS(out, "#5  My brother lives in Oslo");
     CHECK_CONTAINS(out, "#6  My brother likes chess");
     CHECK_CONTAINS(out, "/forget ID");
+    CHECK(n_facts(a) == 5);
+    say(a, "/forget Oslo", out, sizeof out); /* one near match: asked about, not deleted */
+    CHECK_CONTAINS(out, "Is this the one to forget?");
+    CHECK_CONTAINS(out, "#5  My brother lives in Oslo");
+    CHECK_CONTAINS(out, "Say /forget ID.");
     CHECK(n_facts(a) == 5);
     say(a, "/forget zeppelin", out, sizeof out);
     CHECK_CONTAINS(out, "I don't remember anything like \"zeppelin\".");
