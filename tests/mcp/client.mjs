@@ -99,8 +99,15 @@ check("declined: a tool error that says so", r.isError && /you said no/.test(tex
 r = await asking.callTool({ name: "memories", arguments: { query: "dentist" } });
 check("declined: the fact stays", /Dr Petrova/.test(text(r)), r);
 answer = "accept";
+// A near match is only named, as /forget TEXT does (issue 17): the fact's own words, or its
+// number, remove it.
 r = await asking.callTool({ name: "forget", arguments: { fact: "dentist" } });
-check("accepted: forget runs", !r.isError && questions.length === 2, r);
+check("accepted, a near match: the candidate is named, nothing removed", !r.isError &&
+    questions.length === 2 && /Is this the one to forget\?[\s\S]*Dr Petrova/.test(text(r)), r);
+r = await asking.callTool({ name: "memories", arguments: { query: "dentist" } });
+check("accepted, a near match: the fact stays", /Dr Petrova/.test(text(r)), r);
+r = await asking.callTool({ name: "forget", arguments: { fact: "my dentist is Dr Petrova" } });
+check("accepted: forget runs", !r.isError && questions.length === 3, r);
 r = await asking.callTool({ name: "memories", arguments: { query: "dentist" } });
 check("accepted: the fact is gone", !/Dr Petrova/.test(text(r)), r);
 r = await asking.callTool({ name: "memories", arguments: {} });
