@@ -41,6 +41,11 @@ static const char memory_usage[] =
     "  pin ID, unpin ID       pin a fact (it ranks higher in search), or unpin it\n"
     "  import FILE            add the facts of a JSON Lines file (as written by export);\n"
     "                         all or nothing: one bad line and nothing is written\n"
+    "  import --conversations FILE [--extract]\n"
+    "                         add a conversation history as episodic memory: JSON Lines,\n"
+    "                         one turn a line ({\"conversation\", \"speaker\", \"text\",\n"
+    "                         \"time\", \"session\"}), or ChatGPT's conversations.json;\n"
+    "                         --extract: the user's facts too, by the extraction rules\n"
     "  export [FILE]          every fact as JSON Lines, to FILE or stdout\n"
     "  stats                  number of facts, database path and size\n"
     "Export fields: id, text, source, time (created), updated, event_time (when set), tags\n"
@@ -48,7 +53,17 @@ static const char memory_usage[] =
     "Times are ISO 8601: 2027-06-12T09:00:00Z, 2027-06-12T12:00:00+03:00, 2027-06-12 (local).\n"
     "Exit status: 0 ok, 1 failure, 2 usage.\n";
 
-enum { OPT_SOURCE = 256, OPT_TIME, OPT_TAG, OPT_DB, OPT_CONFIG, OPT_JSON, OPT_EMBED_MODEL };
+enum {
+    OPT_SOURCE = 256,
+    OPT_TIME,
+    OPT_TAG,
+    OPT_DB,
+    OPT_CONFIG,
+    OPT_JSON,
+    OPT_EMBED_MODEL,
+    OPT_CONVERSATIONS,
+    OPT_EXTRACT,
+};
 
 static const struct option memory_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
@@ -58,6 +73,8 @@ static const struct option memory_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"embed-model", required_argument, NULL, OPT_EMBED_MODEL},
     {"json", no_argument, NULL, OPT_JSON},
+    {"conversations", required_argument, NULL, OPT_CONVERSATIONS},
+    {"extract", no_argument, NULL, OPT_EXTRACT},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -135,6 +152,12 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_JSON:
             cli->json = true;
+            break;
+        case OPT_CONVERSATIONS:
+            m->conversations = optarg;
+            break;
+        case OPT_EXTRACT:
+            m->extract = true;
             break;
         case 'v':
             cli->verbose = true;
@@ -448,7 +471,7 @@ static void lines_free(struct lines *l)
     free(l->items);
 }
 
-static int mem_import(struct sym_store *store, char **w, int n)
+static int mem_import(struct cli *cli, struct sym_store *store, char **w, int n)
 {
     struct lines lines = {0};
     struct sym_buf tags = {0};
@@ -461,8 +484,12 @@ static int mem_import(struct sym_store *store, char **w, int n)
     const char *why, *path;
     FILE *f;
 
-    if (n != 1) {
-        fprintf(stderr, "symbiot: usage: symbiot memory import FILE\n");
+    if (cli->memory.conversations && !n)
+        return cli_memory_import_conversations(store, cli->memory.conversations,
+                                               cli->memory.extract);
+    if (n != 1 || cli->memory.conversations || cli->memory.extract) {
+        fprintf(stderr, "symbiot: usage: symbiot memory import FILE\n"
+                        "       symbiot memory import --conversations FILE [--extract]\n");
         return CLI_EXIT_USAGE;
     }
     path = w[0];
@@ -576,7 +603,7 @@ int cli_memory(struct cli *cli, struct sym_store *store)
     if (!strcmp(sub, "export"))
         return mem_export(store, w, n);
     if (!strcmp(sub, "import"))
-        return mem_import(store, w, n);
+        return mem_import(cli, store, w, n);
     if (!strcmp(sub, "stats"))
         return mem_stats(store, n);
     fprintf(stderr, "symbiot: memory: unknown subcommand '%s' (try `symbiot memory --help`)\n",

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "nlp/text.h"
 
 /* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
@@ -304,6 +305,43 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
     return rc;
 }
 
+enum sym_status sym_terms_dates(time_t t, char **out)
+{
+    static const char *const months[12] = {
+        "january январь",  "february февраль", "march март",
+        "april апрель",    "may май",          "june июнь",
+        "july июль",       "august август",    "september сентябрь",
+        "october октябрь", "november ноябрь",  "december декабрь",
+    };
+    static const char *const seasons[4] = {"winter зима", "spring весна", "summer лето",
+                                           "autumn осень"};
+    char words[128];
+    struct tm tm;
+
+    *out = NULL;
+    if (!t || !sym_clock_local(t, NULL, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11) {
+        *out = strdup("");
+        return *out ? SYM_OK : SYM_ERR_NOMEM;
+    }
+    snprintf(words, sizeof words, "%s %s %d", months[tm.tm_mon], seasons[(tm.tm_mon + 1) % 12 / 3],
+             tm.tm_year + 1900);
+    return sym_terms_extract(words, out, NULL, NULL);
+}
+
+/* SQL function symbiot_dates(time): a turn's `dates` column, for the migration that indexes the
+ * stored turns. */
+static void sql_dates_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char *terms = NULL;
+
+    (void)argc;
+    if (sym_terms_dates((time_t)sqlite3_value_int64(argv[0]), &terms)) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, terms, -1, free);
+}
+
 /* SQL function symbiot_search(text): a fact's `search` column, for the migration that re-indexes
  * every fact when what is indexed changes (store.c registers it on each connection). */
 static void sql_search_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -325,7 +363,13 @@ static void sql_search_terms(sqlite3_context *ctx, int argc, sqlite3_value **arg
 
 int sym_terms_register_sql(struct sqlite3 *db)
 {
-    return sqlite3_create_function(db, "symbiot_search", 1,
-                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
-                                   sql_search_terms, NULL, NULL);
+    int src = sqlite3_create_function(db, "symbiot_search", 1,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                      sql_search_terms, NULL, NULL);
+
+    /* Not deterministic: the local zone may change between calls. */
+    return src != SQLITE_OK
+               ? src
+               : sqlite3_create_function(db, "symbiot_dates", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                         NULL, sql_dates_terms, NULL, NULL);
 }

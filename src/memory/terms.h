@@ -7,6 +7,8 @@
 #ifndef SYM_TERMS_H
 #define SYM_TERMS_H
 
+#include <time.h>
+
 #include "base/status.h"
 
 struct sqlite3;
@@ -22,9 +24,15 @@ struct sqlite3;
 enum sym_status sym_terms_extract(const char *text, char **content, char **function,
                                   char **norm_out);
 
-/* Register the SQL function symbiot_search(text) (a fact's `search` column, as
- * sym_terms_extract() makes it) on db, for the migration that re-indexes every fact. SQLite's
- * code. */
+/* The search terms of a moment's local date (in the zone of TZ): its month, season and year in
+ * English and Russian, as the dates column of the turns' index holds them, stemmed as
+ * sym_terms_extract() stems ("juli июл summer лет 2025"). *out (caller frees) is "" for t 0.
+ * SYM_ERR_NOMEM is the only failure. */
+enum sym_status sym_terms_dates(time_t t, char **out);
+
+/* Register the SQL functions symbiot_search(text) (a fact's `search` column, as
+ * sym_terms_extract() makes it) and symbiot_dates(time) (sym_terms_dates()) on db, for the
+ * migrations that re-index facts and turns. SQLite's code. */
 int sym_terms_register_sql(struct sqlite3 *db);
 
 #endif
