@@ -51,6 +51,7 @@ struct cli_memory {
     long k;                    /* search: -k (default 10) */
     const char *conversations; /* import: --conversations FILE */
     bool extract;              /* import --conversations: --extract */
+    bool facts, turns;         /* search: --facts, --turns (neither: both) */
 };
 
 /* `symbiot serve` options; strings borrowed from argv. */

@@ -3,7 +3,8 @@
 # --conversations` reads JSON Lines (the dev half of the episodic test set) and ChatGPT's
 # conversations.json (a branch that was regenerated is left out, as are system messages);
 # importing twice adds nothing; a bad file reports FILE:LINE and writes nothing; stdin works;
-# --extract stores the user's facts.
+# --extract stores the user's facts. Search: `memory search` finds turns (which conversation, who,
+# when) next to facts, --facts and --turns filter, and /memories QUERY shows the turns.
 . "$(dirname "$0")/lib.sh"
 
 export TZ=UTC
@@ -71,7 +72,33 @@ expect_in "$err" "broken.json:1: the conversation's thread names a message it do
     "a broken thread named"
 expect_in "$err" "broken.json:2: expected a conversation object" "a stray value named"
 
+# Search: a turn says which conversation, who said it and when.
+run_sym memory add --db "$db" "My dog is a beagle"
+run_sym memory search --db "$db" --json --turns beagle
+expect_rc 0 "search --turns"
+check "turns only, with conversation, speaker and time" jq -e 'length > 0 and
+    all(.[]; .kind == "turn") and
+    (map(select(.text | startswith("A beagle. We named him Biscuit")))[0] |
+     .speaker == "Maya" and .time == "2025-03-08T18:34:00+00:00" and .conversation > 0 and
+     .source == "conversation \(.conversation)" and .session == "maya-tom-s1" and
+     .conversation_title == "Hey Tom! Long time no see. How have you been?" and .score > 0)' \
+    <<<"$out"
+run_sym memory search --db "$db" --json beagle
+check "facts and turns together, the fact first" jq -e '.[0].kind == "fact" and
+    .[0].text == "My dog is a beagle" and (map(.kind) | index("turn")) != null' <<<"$out"
+run_sym memory search --db "$db" --json --facts beagle
+check "--facts: facts only" jq -e 'length == 1 and .[0].kind == "fact"' <<<"$out"
+run_sym memory search --db "$db" Biscuit
+expect_in "$out" "[conversation 1, Maya] A beagle. We named him Biscuit" "a turn in the text list"
+run_sym memory stats --db "$db"
+expect_in "$out" "turns: 256" "stats counts the turns"
+out=$(printf '/memories Biscuit\n' | "$SYMBIOT" --db "$db" 2>&1)
+expect_in "$out" "From our conversations:" "/memories shows turns"
+expect_in "$out" "Maya, 2025-03-08: A beagle. We named him Biscuit" "who and when"
+
 # Usage.
+run_sym memory list --db "$db" --turns
+expect_rc 2 "--turns is for search"
 run_sym memory import --db "$db" --extract
 expect_rc 2 "--extract alone is a usage error"
 finish
