@@ -13,8 +13,10 @@
  * that is not a letter or a digit, no stemming, no stop words) plus its date written out ("8
  * March 2025"), scored by Okapi BM25 with k1 1.2 and b 0.75 over the conversation's turns.
  *
- * Usage: bench_episodic [--import N] [DIR...]   (default: the dev and holdout halves)
- *   --import N: also time the import of N generated turns (turns/s) and exit.
+ * Usage: bench_episodic [--verbose] [DIR...]   (default: the dev and holdout halves)
+ *        bench_episodic --import N
+ *   --verbose: each question, with the rank of each evidence turn ("-": not in the top 10).
+ *   --import N: time the import of N generated turns (turns/s) instead.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -59,6 +61,7 @@ struct score {
     int n[KINDS + 1];
 };
 
+static bool verbose; /* --verbose: each question, with where its evidence ranked */
 static struct turn *turns;
 static size_t n_turns;
 static struct question *questions;
@@ -386,6 +389,17 @@ static int run_half(const char *dir, const char *scratch)
                 ranked[n++] = (int)(hits.items[i].id - base_id);
             sym_turn_hits_free(&hits);
             add_score(&ours, q->kind, ranked, n, q);
+            if (verbose) {
+                int e, r;
+
+                printf("%-12s %-60.60s", kinds[q->kind], q->text);
+                for (e = 0; e < q->n_evidence; e++) {
+                    for (r = 0; r < n && ranked[r] != q->evidence[e]; r++)
+                        ;
+                    printf(r < n ? " %d" : " -", r + 1);
+                }
+                putchar('\n');
+            }
             n = bm25(docs, (int)(last - first), q->text, ranked);
             add_score(&base, q->kind, ranked, n, q);
         }
@@ -464,6 +478,11 @@ int main(int argc, char **argv)
     turns = calloc(MAX_TURNS, sizeof *turns);
     if (argc > 2 && !strcmp(argv[1], "--import"))
         return time_import(atol(argv[2]), scratch);
+    if (argc > 1 && !strcmp(argv[1], "--verbose")) {
+        verbose = true;
+        argv++;
+        argc--;
+    }
     if (argc > 1) {
         for (i = 1; i < argc; i++)
             rc |= run_half(argv[i], scratch);

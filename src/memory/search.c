@@ -160,7 +160,8 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
     int src;
 
     *match = NULL;
-    rc = sym_terms_extract(query, &content, &function, NULL);
+    rc = idx == SYM_SEARCH_TURNS ? sym_terms_extract_turn_query(query, &content, &function)
+                                 : sym_terms_extract(query, &content, &function, NULL);
     if (rc)
         return rc;
     /* Document counts come from an fts5vocab table, made per connection; on any failure every

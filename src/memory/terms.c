@@ -54,6 +54,18 @@ static const char person_words[] =
     "я меня мне мной мой моя мое мои моего моей моему моим моих мою "
     "мы нас нам нами наш наша наше наши нашего нашей нашему нашим наших нашу ";
 
+/* Words that ask rather than tell: interrogatives, auxiliaries and modals, and the words of
+ * "what kind of", "how many". A stored text keeps them (an answer can say "we did"), but in a
+ * query of the conversations' turns, half of which are questions, they only weigh in, as the
+ * first person does: "what did she do in July?" would otherwise find every other question with
+ * "what" and "did" before the turn that says what she did. Facts are statements: their queries
+ * keep these words as they were. */
+static const char question_words[] =
+    " what when where who whom whose which why how did does doing done will would can could "
+    "should shall may might must kind sort many much "
+    "какое какие каким какую каких каком какого какому какой какая сколько почему откуда "
+    "чей чья чье чьи чьего чьей ";
+
 static bool in_list(const char *list, const char *w)
 {
     char key[64];
@@ -226,8 +238,9 @@ static enum sym_status put_synonyms(struct sym_buf *b, const char *stem, size_t 
     return SYM_OK;
 }
 
-enum sym_status sym_terms_extract(const char *text, char **content, char **function,
-                                  char **norm_out)
+/* sym_terms_extract(), and with asks, a query of the turns: question words weigh only. */
+static enum sym_status extract(const char *text, char **content, char **function, char **norm_out,
+                               bool questions)
 {
     struct stemmers st = {NULL, NULL};
     struct sym_words w = {0};
@@ -249,9 +262,10 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
         const char *term = w.word[i];
         size_t len = strlen(term);
         bool person = is_person_word(term);
-        struct sym_buf *to = &b[function && person];
+        bool asks = questions && function && !person && in_list(question_words, term);
+        struct sym_buf *to = &b[function && (person || asks)];
 
-        if (!person && is_stop_word(term))
+        if (!person && !asks && is_stop_word(term))
             continue;
 
         stem = stemmer_for(&st, term, &nomem);
@@ -326,6 +340,17 @@ enum sym_status sym_terms_dates(time_t t, char **out)
     snprintf(words, sizeof words, "%s %s %d", months[tm.tm_mon], seasons[(tm.tm_mon + 1) % 12 / 3],
              tm.tm_year + 1900);
     return sym_terms_extract(words, out, NULL, NULL);
+}
+
+enum sym_status sym_terms_extract(const char *text, char **content, char **function,
+                                  char **norm_out)
+{
+    return extract(text, content, function, norm_out, false);
+}
+
+enum sym_status sym_terms_extract_turn_query(const char *text, char **content, char **function)
+{
+    return extract(text, content, function, NULL, true);
 }
 
 /* SQL function symbiot_dates(time): a turn's `dates` column, for the migration that indexes the

@@ -24,6 +24,11 @@ struct sqlite3;
 enum sym_status sym_terms_extract(const char *text, char **content, char **function,
                                   char **norm_out);
 
+/* sym_terms_extract() for a query of the conversations' turns (episodes.c): interrogatives,
+ * auxiliaries and modals in English and Russian ("what", "did", "would", "какие", "сколько") go
+ * to *function with the first-person words, so they weigh in but never match on their own. */
+enum sym_status sym_terms_extract_turn_query(const char *text, char **content, char **function);
+
 /* The search terms of a moment's local date (in the zone of TZ): its month, season and year in
  * English and Russian, as the dates column of the turns' index holds them, stemmed as
  * sym_terms_extract() stems ("juli июл summer лет 2025"). *out (caller frees) is "" for t 0.
