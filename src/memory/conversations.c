@@ -104,7 +104,8 @@ static int insert_turn(struct sym_store *s, long long id, const struct sym_turn_
     char *search = NULL, *dates = NULL;
     int src;
 
-    if (sym_terms_extract(t->text, &search, NULL, NULL) || sym_terms_dates(t->time, &dates)) {
+    if (sym_terms_extract(t->text, &search, NULL, NULL) ||
+        sym_terms_dates(t->time, t->text, &dates)) {
         free(search);
         return SQLITE_NOMEM;
     }

@@ -15,12 +15,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/clock.h"
 #include "base/utf8.h"
+#include "nlp/text.h"
+#include "nlp/when.h"
 #include "memory/facts_internal.h"
 #include "memory/store_internal.h"
+#include "memory/terms.h"
 
 /* BM25's weight of each column of turns_fts. */
 #define TURN_WEIGHTS "bm25(1.0, 0.5, 0.5)"
+
+/* A turn said within the period the query names scores this many times more. */
+#define PERIOD_BOOST_SQL "3.0"
+
+/* What the query says of time: the period it names (nlp/when.h), read against now (*period
+ * false when none), and whether it asks when (*when: "when did ...", "когда ...", "what year
+ * ..."). */
+static void query_time(const char *query, time_t now, bool *period, time_t *from, time_t *to,
+                       bool *when)
+{
+    struct sym_words w = {0};
+    size_t first, count, k;
+    char *norm = sym_normalize(query);
+
+    *period = *when = false;
+    if (!norm || sym_words_split(norm, &w)) {
+        free(norm);
+        return;
+    }
+    *period = sym_when_period(&w, now ? now : sym_clock_now(), NULL, from, to, &first, &count);
+    for (k = 0; k < w.n && !*when; k++) {
+        const char *a = w.word[k], *b = k + 1 < w.n ? w.word[k + 1] : "";
+
+        *when = !strcmp(a, "when") || !strcmp(a, "когда") ||
+                ((!strcmp(a, "what") || !strcmp(a, "which")) &&
+                 (!strcmp(b, "year") || !strcmp(b, "month") || !strcmp(b, "date") ||
+                  !strcmp(b, "day"))) ||
+                (!strcmp(a, "в") && (!strcmp(b, "каком") || !strcmp(b, "какой"))) ||
+                (!strcmp(a, "какого") && !strcmp(b, "числа"));
+    }
+    sym_words_free(&w);
+    free(norm);
+}
 
 void sym_turn_hits_free(struct sym_turn_hits *list)
 {
@@ -93,6 +131,8 @@ enum sym_status sym_turn_search(struct sym_store *s, const char *query, size_t k
     static const struct sym_turn_filter all = {0, 0, 0};
     sqlite3_stmt *st = NULL;
     char *match = NULL;
+    time_t from = 0, to = 0;
+    bool period, when;
     long long kk = k > (size_t)1 << 20 ? 1LL << 20 : (long long)k;
     int src;
 
@@ -110,6 +150,21 @@ enum sym_status sym_turn_search(struct sym_store *s, const char *query, size_t k
         free(match);
         return SYM_OK;
     }
+    /* A period in the query ("in July 2022", "two weeks ago") multiplies the score of the turns
+     * said within it. */
+    query_time(query, f->now, &period, &from, &to, &when);
+    /* "When did ...": a turn that tells a time (terms.h) weighs in, as the first person does. */
+    if (when) {
+        struct sym_buf m = {0};
+
+        if (sym_buf_printf(&m, "(%s) AND ((%s) OR \"" SYM_TERMS_TELLS_TIME "\")", match, match)) {
+            free(match);
+            sym_buf_free(&m);
+            return sym_store_fail(s, SQLITE_NOMEM, what);
+        }
+        free(match);
+        match = sym_buf_steal(&m);
+    }
     /* A filter by conversation reads the matches of every conversation, the best of the whole
      * index first, so it asks for more of them: all of them for one conversation, a margin for
      * the conversation left out (the recall's, whose turns are in the prompt already). */
@@ -119,15 +174,17 @@ enum sym_status sym_turn_search(struct sym_store *s, const char *query, size_t k
         "              WHERE turns_fts MATCH ?1 AND rank MATCH '" TURN_WEIGHTS "' "
         "              ORDER BY rank LIMIT ?2) "
         "SELECT t.id, t.conversation_id, coalesce(c.title, ''), t.role, t.speaker, t.session, "
-        "  t.text, t.created, h.rel "
+        "  t.text, t.created, h.rel * (CASE WHEN t.created >= ?6 AND t.created < ?7 "
+        "    THEN " PERIOD_BOOST_SQL " ELSE 1.0 END) AS score "
         "FROM hits h JOIN turns t ON t.id = h.id JOIN conversations c ON c.id = t.conversation_id "
         "WHERE (?3 = 0 OR t.conversation_id = ?3) AND (?4 = 0 OR t.conversation_id <> ?4) "
-        "ORDER BY h.rel DESC, t.id DESC LIMIT ?5",
-        "tllll", match,
-        f->only_conversation   ? -1LL
-        : f->skip_conversation ? kk * 4 + 256
-                               : kk,
-        f->only_conversation, f->skip_conversation, kk);
+        "ORDER BY score DESC, t.id DESC LIMIT ?5",
+        "tllllll", match,
+        f->only_conversation             ? -1LL
+        : f->skip_conversation || period ? kk * 4 + 256
+                                         : kk,
+        f->only_conversation, f->skip_conversation, kk, period ? (long long)from : 0LL,
+        period ? (long long)to : 0LL);
     if (src == SQLITE_OK)
         src = read_hits(st, out);
     sqlite3_finalize(st);

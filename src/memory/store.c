@@ -161,7 +161,7 @@ static const char *const migrations[] = {
     "ALTER TABLE turns ADD COLUMN search TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE turns ADD COLUMN context TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE turns ADD COLUMN dates TEXT NOT NULL DEFAULT '';"
-    "UPDATE turns SET search = symbiot_search(text), dates = symbiot_dates(created);"
+    "UPDATE turns SET search = symbiot_search(text), dates = symbiot_dates(created, text);"
     "UPDATE turns SET context = coalesce((SELECT p.search FROM turns p "
     "  WHERE p.conversation_id = turns.conversation_id AND p.id < turns.id "
     "  ORDER BY p.id DESC LIMIT 1), '');"

@@ -25,6 +25,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "nlp/text.h"
+#include "nlp/when.h"
 
 /* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
  * spaces so that one strstr() finds a whole word. English, then Russian. */
@@ -319,7 +320,29 @@ static enum sym_status extract(const char *text, char **content, char **function
     return rc;
 }
 
-enum sym_status sym_terms_dates(time_t t, char **out)
+/* Whether the normalised words of a text tell a time: a date, a weekday, a time of day, an
+ * offset ("next month"), a month or a season (nlp/when.h). */
+static bool tells_time(const char *text)
+{
+    struct sym_words w = {0};
+    struct sym_when when;
+    char *norm = sym_normalize(text);
+    time_t from, to, now = 86400 * 365 * 50;
+    size_t k, first, count;
+    bool yes = false;
+
+    if (norm && !sym_words_split(norm, &w)) {
+        for (k = 0; k < w.n && !yes; k++)
+            yes = sym_when_parse(&w, k, 0, &when) && (when.dated || when.month || when.hour >= 0);
+        if (!yes)
+            yes = sym_when_period(&w, now, "UTC", &from, &to, &first, &count);
+    }
+    sym_words_free(&w);
+    free(norm);
+    return yes;
+}
+
+enum sym_status sym_terms_dates(time_t t, const char *text, char **out)
 {
     static const char *const months[12] = {
         "january январь",  "february февраль", "march март",
@@ -337,8 +360,9 @@ enum sym_status sym_terms_dates(time_t t, char **out)
         *out = strdup("");
         return *out ? SYM_OK : SYM_ERR_NOMEM;
     }
-    snprintf(words, sizeof words, "%s %s %d", months[tm.tm_mon], seasons[(tm.tm_mon + 1) % 12 / 3],
-             tm.tm_year + 1900);
+    snprintf(words, sizeof words, "%s %s %d%s", months[tm.tm_mon],
+             seasons[(tm.tm_mon + 1) % 12 / 3], tm.tm_year + 1900,
+             text && tells_time(text) ? " " SYM_TERMS_TELLS_TIME : "");
     return sym_terms_extract(words, out, NULL, NULL);
 }
 
@@ -353,14 +377,15 @@ enum sym_status sym_terms_extract_turn_query(const char *text, char **content, c
     return extract(text, content, function, NULL, true);
 }
 
-/* SQL function symbiot_dates(time): a turn's `dates` column, for the migration that indexes the
- * stored turns. */
+/* SQL function symbiot_dates(time, text): a turn's `dates` column, for the migration that indexes
+ * the stored turns. */
 static void sql_dates_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     char *terms = NULL;
 
     (void)argc;
-    if (sym_terms_dates((time_t)sqlite3_value_int64(argv[0]), &terms)) {
+    if (sym_terms_dates((time_t)sqlite3_value_int64(argv[0]),
+                        (const char *)sqlite3_value_text(argv[1]), &terms)) {
         sqlite3_result_error_nomem(ctx);
         return;
     }
@@ -395,6 +420,6 @@ int sym_terms_register_sql(struct sqlite3 *db)
     /* Not deterministic: the local zone may change between calls. */
     return src != SQLITE_OK
                ? src
-               : sqlite3_create_function(db, "symbiot_dates", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+               : sqlite3_create_function(db, "symbiot_dates", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                          NULL, sql_dates_terms, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * result says which conversation, who said it and when; filters by conversation hold. A query's
  * question words and auxiliaries ("what did", "какие") never match on their own: a query of only
  * such words finds nothing, and the turn that answers ranks above the other questions that share
- * them.
+ * them. Time: a period in the query ("in March 2025", "в прошлом году") puts the turns said
+ * within it first; "when did ..." puts the turn that tells a time first.
  *
  * Usage: test_episodes SCRATCH_DIR
  */
@@ -111,6 +112,32 @@ static void test_search(void)
     CHECK(sym_turn_search(s, "", 5, NULL, &hits) == SYM_OK && hits.n == 0);
 }
 
+static void test_time(void)
+{
+    static const char *const march[] = {"Lena: We went skiing with Raj, it was freezing."};
+    static const char *const june[] = {"Lena: We went skiing again, this time in the Alps."};
+    static const char *const plan[] = {
+        "Tom: I love the marathon, I run along the river every evening.",
+        "Tom: The Chicago marathon is in October, I am training hard.",
+    };
+    struct sym_turn_filter f = {0, 0, 0};
+
+    conversation("march", march, 1, 1741000000); /* 2025-03-03 */
+    conversation("june", june, 1, 1717500000);   /* 2024-06-04 */
+    conversation("plan", plan, 2, 1749100000);
+    f.now = 1757000000; /* 2025-09-04 */
+    CHECK_STR(best("skiing in March 2025", &f), "We went skiing with Raj, it was freezing.");
+    CHECK_STR(best("skiing in June 2024", &f), "We went skiing again, this time in the Alps.");
+    CHECK_STR(best("Когда мы катались на лыжах? skiing в марте", &f),
+              "We went skiing with Raj, it was freezing.");
+    CHECK_STR(best("skiing last year", &f), "We went skiing again, this time in the Alps.");
+    CHECK_STR(best("лыжи skiing в прошлом году", &f),
+              "We went skiing again, this time in the Alps.");
+    /* "When is the marathon": the turn that says a time. */
+    CHECK_STR(best("When is Tom's marathon?", &f),
+              "The Chicago marathon is in October, I am training hard.");
+}
+
 int main(int argc, char **argv)
 {
     char err[512];
@@ -127,6 +154,7 @@ int main(int argc, char **argv)
         return 1;
     }
     test_search();
+    test_time();
     sym_store_close(s);
     unlink(db_path);
     return test_report("test_episodes");
