@@ -72,8 +72,8 @@ static sqlite3_int64 term_docs(sqlite3_stmt *st, const char *term, size_t len)
     return doc;
 }
 
-/* A word's alternatives counted at most (the synonym groups have far fewer). */
-#define MAX_ALTS 16
+/* A word's alternatives counted at most (the synonym groups and categories have fewer). */
+#define MAX_ALTS 32
 
 /* Append "(alt OR alt ...)" to b, op before it when b has something: the alternatives of a
  * word (see sym_terms_extract) that some fact has (docs[i] != 0; -1 is unknown). */

@@ -170,18 +170,77 @@ static const char *const synonym_words[] = {
 };
 #define N_SYNONYMS (sizeof synonym_words / sizeof synonym_words[0])
 
+/*
+ * Everyday categories, for queries of the conversations' turns only (a question names the kind,
+ * "does she have pets?", the answer the thing, "we adopted a beagle"): the first word of a line
+ * is the category, and a query word whose stem is the category's also looks for the members'.
+ * Not the other way round: "dog" does not look for every pet. Several lines may share a
+ * category word.
+ */
+static const char *const category_words[] = {
+    "pet dog puppy cat kitten tortoise turtle hamster parrot rabbit fish guinea",
+    "pets dog puppy cat kitten tortoise turtle hamster parrot rabbit fish guinea",
+    "animal dog puppy cat kitten tortoise turtle hamster parrot rabbit horse",
+    "family sister brother mother mom father dad son daughter wife husband grandmother "
+    "grandfather parents aunt uncle cousin",
+    "relatives sister brother mother father son daughter grandmother grandfather aunt uncle "
+    "cousin",
+    "children son daughter kid baby twins",
+    "kids son daughter baby twins",
+    "sibling sister brother",
+    "siblings sister brother",
+    "job work teacher engineer nurse programmer driver doctor manager designer developer "
+    "promoted office",
+    "career work teacher engineer nurse programmer driver manager promoted",
+    "profession teacher engineer nurse programmer driver doctor lawyer",
+    "hobby class lessons pottery guitar drums piano baking cycling painting knitting",
+    "hobbies class lessons pottery guitar drums piano baking cycling painting knitting",
+    "fun class lessons guitar drums piano games cycling",
+    "sport running cycling marathon football tennis swimming gym yoga",
+    "sporty running cycling marathon football tennis swimming gym yoga",
+    "food eat ate cake pizza pasta soup salad breakfast dinner lunch cooked baked",
+    "diet vegetarian vegan eat",
+    "health sick ill flu doctor pain hurt injury allergy",
+    "illness sick ill flu pain hurt injury",
+    "country city town village moved moving abroad",
+    "travel trip flew flight vacation",
+    "instrument guitar drums piano violin",
+    "music band song guitar drums piano concert",
+    "питомцы кот кошка котенок собака щенок пес черепаха попугай хомяк рыбки",
+    "питомец кот кошка котенок собака щенок пес черепаха попугай хомяк",
+    "животные кот кошка котенок собака щенок пес черепаха попугай хомяк",
+    "дети сын дочь дочка сынок ребенок малыш",
+    "ребенок сын дочь дочка сынок малыш",
+    "семья сестра брат мама мать папа отец сын дочь жена муж бабушка дедушка теща свекровь",
+    "родственники сестра брат мама папа сын дочь бабушка дедушка теща свекровь",
+    "работа работаю работает программист водитель медсестра учитель врач инженер",
+    "профессия программист водитель медсестра учитель врач инженер",
+    "хобби увлекается огород рисование гитара вязание рыбалка",
+    "увлекается огород рисование гитара вязание рыбалка",
+    "спорт бег бегать футбол плавание теннис марафон полумарафон",
+    "спортом бег бегать футбол плавание теннис марафон полумарафон",
+    "здоровье болит болел травма врач простуда",
+    "дочь дочка доченька",
+    "сын сынок сыночек",
+    "стоматолог зубной",
+    "врач ортопед стоматолог доктор терапевт",
+};
+#define N_CATEGORIES (sizeof category_words / sizeof category_words[0])
+
 /* The groups' stems, each " stem stem ... " (NULL when that group could not be made). */
 static char *synonym_stems[N_SYNONYMS];
+static char *category_stems[N_CATEGORIES];
 static pthread_once_t synonyms_once = PTHREAD_ONCE_INIT;
 
-static void synonyms_make(void)
+/* Stem each of the n lines of words into stems[]. */
+static void groups_make(const char *const *words, char **stems, size_t n)
 {
     struct stemmers st = {NULL, NULL};
     size_t g;
 
-    for (g = 0; g < N_SYNONYMS; g++) {
+    for (g = 0; g < n; g++) {
         struct sym_buf b = {0};
-        const char *w = synonym_words[g], *end;
+        const char *w = words[g], *end;
         enum sym_status rc = sym_buf_puts(&b, " ");
 
         for (; !rc && *w; w = *end ? end + 1 : end) {
@@ -204,9 +263,46 @@ static void synonyms_make(void)
         if (rc)
             sym_buf_free(&b);
         else
-            synonym_stems[g] = sym_buf_steal(&b);
+            stems[g] = sym_buf_steal(&b);
     }
     stemmers_free(&st);
+}
+
+static void synonyms_make(void)
+{
+    groups_make(synonym_words, synonym_stems, N_SYNONYMS);
+    groups_make(category_words, category_stems, N_CATEGORIES);
+}
+
+/* Append to b the stems of the members of the categories stem (len bytes) names, each after a
+ * '|' (one already there from a synonym costs nothing but a repeat in the query). */
+static enum sym_status put_members(struct sym_buf *b, const char *stem, size_t len)
+{
+    char key[128];
+    size_t g;
+
+    if (len + 3 > sizeof key)
+        return SYM_OK;
+    pthread_once(&synonyms_once, synonyms_make);
+    snprintf(key, sizeof key, " %.*s ", (int)len, stem);
+    for (g = 0; g < N_CATEGORIES; g++) {
+        const char *t, *end;
+        enum sym_status rc = SYM_OK;
+
+        if (!category_stems[g] || strncmp(category_stems[g], key, len + 2))
+            continue;
+        for (t = category_stems[g] + len + 2; !rc && *t; t = end + 1) {
+            end = strchr(t, ' ');
+            if ((size_t)(end - t) == len && !memcmp(t, stem, len))
+                continue;
+            rc = sym_buf_puts(b, "|");
+            if (!rc)
+                rc = sym_buf_append(b, t, (size_t)(end - t));
+        }
+        if (rc)
+            return rc;
+    }
+    return SYM_OK;
 }
 
 /* Append to b the stems that mean what stem (len bytes) means, each after a '|'. */
@@ -290,6 +386,8 @@ static enum sym_status extract(const char *text, char **content, char **function
             rc = sym_buf_append(to, term, len);
         if (!rc && function && to == &b[0])
             rc = put_synonyms(to, term, len);
+        if (!rc && function && to == &b[0] && questions)
+            rc = put_members(to, term, len);
     }
     for (i = 0; !rc && i < 2; i++) {
         char **out = i ? function : content;

@@ -5,7 +5,8 @@
  * question words and auxiliaries ("what did", "какие") never match on their own: a query of only
  * such words finds nothing, and the turn that answers ranks above the other questions that share
  * them. Time: a period in the query ("in March 2025", "в прошлом году") puts the turns said
- * within it first; "when did ..." puts the turn that tells a time first.
+ * within it first; "when did ..." puts the turn that tells a time first. Everyday categories:
+ * "pets" finds the kitten, "дети" the daughter ("дочка"), and not the other way round.
  *
  * Usage: test_episodes SCRATCH_DIR
  */
@@ -138,6 +139,25 @@ static void test_time(void)
               "The Chicago marathon is in October, I am training hard.");
 }
 
+static void test_categories(void)
+{
+    static const char *const c[] = {
+        "Ann: We adopted a kitten from the shelter.",
+        "Ира: Дочка пошла во второй класс.",
+        "Ann: I saw a lovely pet shop today.",
+    };
+    struct sym_turn_hits hits = {0};
+
+    conversation("categories", c, 3, 1751328000);
+    CHECK_STR(best("Does Ann have any pets?", NULL), "We adopted a kitten from the shelter.");
+    CHECK_STR(best("Есть ли у Иры дети?", NULL), "Дочка пошла во второй класс.");
+    /* A member does not bring its category: "kitten" does not find the pet shop. */
+    CHECK(sym_turn_search(s, "kitten", 5, NULL, &hits) == SYM_OK && hits.n >= 1);
+    for (size_t i = 0; i < hits.n; i++)
+        CHECK(!strstr(hits.items[i].text, "pet shop"));
+    sym_turn_hits_free(&hits);
+}
+
 int main(int argc, char **argv)
 {
     char err[512];
@@ -155,6 +175,7 @@ int main(int argc, char **argv)
     }
     test_search();
     test_time();
+    test_categories();
     sym_store_close(s);
     unlink(db_path);
     return test_report("test_episodes");
