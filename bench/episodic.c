@@ -14,9 +14,10 @@
  * March 2025"), scored by Okapi BM25 with k1 1.2 and b 0.75 over the conversation's turns.
  *
  * Usage: bench_episodic [--verbose] [DIR...]   (default: the dev and holdout halves)
- *        bench_episodic --import N
+ *        bench_episodic --import N | --speed N
  *   --verbose: each question, with the rank of each evidence turn ("-": not in the top 10).
  *   --import N: time the import of N generated turns (turns/s) instead.
+ *   --speed N: search time (p50, p99) at N items, half facts and half turns (see time_search).
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -30,6 +31,7 @@
 #include "base/utf8.h"
 #include "memory/conversations.h"
 #include "memory/episodes.h"
+#include "memory/facts.h"
 #include "memory/store.h"
 
 #define MAX_TURNS 20000
@@ -432,6 +434,7 @@ static int time_import(long n, const char *scratch)
     struct sym_store *s = NULL;
     long long conv = 0;
     double t0;
+    clock_t c0;
     bool existed;
     long i;
 
@@ -440,6 +443,7 @@ static int time_import(long n, const char *scratch)
     if (sym_store_open(&s, db, err, sizeof err))
         return fprintf(stderr, "%s\n", err), 1;
     t0 = sym_clock_ms();
+    c0 = clock();
     sym_store_begin(s);
     for (i = 0; i < n; i++) {
         struct sym_turn_input t = {0};
@@ -460,8 +464,137 @@ static int time_import(long n, const char *scratch)
             return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
     }
     sym_store_commit(s);
-    printf("import: %ld turns in %.0f ms: %.0f turns/s\n", n, sym_clock_ms() - t0,
-           n / ((sym_clock_ms() - t0) / 1000.0));
+    printf("import: %ld turns in %.0f ms: %.0f turns/s (CPU time %.0f ms: %.0f turns/s)\n", n,
+           sym_clock_ms() - t0, n / ((sym_clock_ms() - t0) / 1000.0),
+           (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC,
+           n / ((double)(clock() - c0) / CLOCKS_PER_SEC));
+    sym_store_close(s);
+    unlink(db);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Search speed at n items, half facts and half turns, made of the dev half's words drawn at their
+ * own frequencies (12 words a turn, 8 a fact): the dev questions searched as `memory search`
+ * does (facts, then turns), p50 and p99 over all of them, three rounds. */
+static int time_search(long n, const char *dev, const char *scratch)
+{
+    char db[1100], err[512], text[512];
+    struct sym_store *s = NULL;
+    char **words = NULL;
+    size_t n_words = 0, cap = 0, i, qi;
+    double *ms, *fact_ms, *turn_ms, *cpu_ms, t0;
+    clock_t c0;
+    long long conv = 0, fact = 0;
+    bool existed;
+    int round, m = 0;
+
+    if (!load(dev))
+        return 1;
+    for (i = 0; i < n_turns; i++) {
+        struct doc d;
+        int j;
+
+        tokenize(turns[i].text, &d);
+        for (j = 0; j < d.n; j++) {
+            if (n_words == cap)
+                words = realloc(words, sizeof *words * (cap = cap ? cap * 2 : 1024));
+            words[n_words++] = d.words[j];
+        }
+        free(d.words);
+    }
+    snprintf(db, sizeof db, "%s/episodic-speed-%d.db", scratch, (int)getpid());
+    unlink(db);
+    if (sym_store_open(&s, db, err, sizeof err))
+        return fprintf(stderr, "%s\n", err), 1;
+    srand(42);
+    t0 = sym_clock_ms();
+    sym_store_begin(s);
+    for (i = 0; i < (size_t)n; i++) {
+        int j, len = 0, nw = i % 2 ? 8 : 12;
+
+        for (j = 0; j < nw; j++)
+            len += snprintf(text + len, sizeof text - (size_t)len, "%s%s", j ? " " : "",
+                            words[(size_t)rand() % n_words]);
+        if (i % 2) {
+            struct sym_fact_input in = {0};
+
+            snprintf(text + len, sizeof text - (size_t)len, " %zu", i); /* each fact unique */
+            in.text = text;
+            in.now = 1700000000;
+            if (sym_fact_add(s, &in, &fact, &existed))
+                return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+        } else {
+            struct sym_turn_input t = {0};
+            char origin[32];
+
+            if (i % 200 == 0) {
+                snprintf(origin, sizeof origin, "c%zu", i / 200);
+                sym_conversation_import_start(s, origin, NULL, 1700000000 + (time_t)i * 60, &conv,
+                                              &existed);
+            }
+            t.role = i % 4 ? "assistant" : "user";
+            t.text = text;
+            t.time = 1700000000 + (time_t)i * 60;
+            if (sym_conversation_import_turn(s, conv, &t))
+                return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+        }
+        if (i % 100000 == 99999) {
+            sym_store_commit(s);
+            sym_store_begin(s);
+        }
+    }
+    sym_store_commit(s);
+    printf("search speed: %ld facts+turns (half each) written in %.1f s\n", n,
+           (sym_clock_ms() - t0) / 1000.0);
+    ms = malloc(sizeof *ms * n_questions * 3);
+    fact_ms = malloc(sizeof *ms * n_questions * 3);
+    turn_ms = malloc(sizeof *ms * n_questions * 3);
+    cpu_ms = malloc(sizeof *ms * n_questions * 3);
+    for (round = 0; round < 3; round++)
+        for (qi = 0; qi < n_questions; qi++) {
+            struct sym_facts facts = {0};
+            struct sym_turn_hits hits = {0};
+            struct sym_turn_filter f = {0, 0, 0};
+
+            f.now = questions[qi].asked;
+            c0 = clock();
+            t0 = sym_clock_ms();
+            if (sym_fact_search(s, questions[qi].text, 10, &facts))
+                return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+            fact_ms[m] = sym_clock_ms() - t0;
+            if (sym_turn_search(s, questions[qi].text, 10, &f, &hits))
+                return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+            ms[m] = sym_clock_ms() - t0;
+            turn_ms[m] = ms[m] - fact_ms[m];
+            cpu_ms[m] = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
+            m++;
+            sym_facts_free(&facts);
+            sym_turn_hits_free(&hits);
+        }
+    qsort(ms, (size_t)m, sizeof *ms, cmp_double);
+    qsort(fact_ms, (size_t)m, sizeof *ms, cmp_double);
+    qsort(turn_ms, (size_t)m, sizeof *ms, cmp_double);
+    qsort(cpu_ms, (size_t)m, sizeof *ms, cmp_double);
+    printf("search (facts and turns, k 10) at %ld: p50 %.2f ms, p99 %.2f ms over %d queries "
+           "(facts alone p99 %.2f ms, turns alone p99 %.2f ms)\n",
+           n, ms[m / 2], ms[m * 99 / 100], m, fact_ms[m * 99 / 100], turn_ms[m * 99 / 100]);
+    printf("  CPU time per search (what a loaded machine does not inflate): p50 %.2f ms, p99 %.2f "
+           "ms\n",
+           cpu_ms[m / 2], cpu_ms[m * 99 / 100]);
+    free(ms);
+    free(fact_ms);
+    free(turn_ms);
+    free(cpu_ms);
+    for (i = 0; i < n_words; i++)
+        free(words[i]);
+    free(words);
     sym_store_close(s);
     unlink(db);
     return 0;
@@ -478,6 +611,8 @@ int main(int argc, char **argv)
     turns = calloc(MAX_TURNS, sizeof *turns);
     if (argc > 2 && !strcmp(argv[1], "--import"))
         return time_import(atol(argv[2]), scratch);
+    if (argc > 2 && !strcmp(argv[1], "--speed"))
+        return time_search(atol(argv[2]), halves[0], scratch);
     if (argc > 1 && !strcmp(argv[1], "--verbose")) {
         verbose = true;
         argv++;
