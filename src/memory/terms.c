@@ -419,7 +419,8 @@ static enum sym_status extract(const char *text, char **content, char **function
 }
 
 /* Whether the normalised words of a text tell a time: a date, a weekday, a time of day, an
- * offset ("next month"), a month or a season (nlp/when.h). */
+ * offset ("next month"), a month or a season (nlp/when.h). Only whether: the local zone (no
+ * switch of TZ per turn) and any "now" do. */
 static bool tells_time(const char *text)
 {
     struct sym_words w = {0};
@@ -433,7 +434,7 @@ static bool tells_time(const char *text)
         for (k = 0; k < w.n && !yes; k++)
             yes = sym_when_parse(&w, k, 0, &when) && (when.dated || when.month || when.hour >= 0);
         if (!yes)
-            yes = sym_when_period(&w, now, "UTC", &from, &to, &first, &count);
+            yes = sym_when_period(&w, now, NULL, &from, &to, &first, &count);
     }
     sym_words_free(&w);
     free(norm);
