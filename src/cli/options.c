@@ -60,6 +60,8 @@ static const char usage_options[] =
     "                           `extract = off` in the config does the same\n"
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
+    "      --recall-conversations  also put the best-matching turns of earlier\n"
+    "                           conversations into the prompt (`recall-conversations = on`)\n"
     "\n";
 
 /* The backends' options. */
@@ -164,6 +166,7 @@ enum {
     OPT_REMOTE_MODEL,
     OPT_REMOTE_TIMEOUT,
     OPT_SHARE_MEMORY,
+    OPT_RECALL_CONVERSATIONS,
     OPT_RPC,
 };
 
@@ -212,6 +215,7 @@ static const struct option long_options[] = {
     {"remote-model", required_argument, NULL, OPT_REMOTE_MODEL},
     {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
     {"share-memory", no_argument, NULL, OPT_SHARE_MEMORY},
+    {"recall-conversations", no_argument, NULL, OPT_RECALL_CONVERSATIONS},
     {"rpc", required_argument, NULL, OPT_RPC},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -503,6 +507,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_SHARE_MEMORY:
             flags[n_flags].key = "share-memory";
+            flags[n_flags++].value = "on";
+            break;
+        case OPT_RECALL_CONVERSATIONS:
+            flags[n_flags].key = "recall-conversations";
             flags[n_flags++].value = "on";
             break;
         case OPT_NO_LLM_EXTRACT:

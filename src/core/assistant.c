@@ -480,7 +480,8 @@ static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
     bool in_system = sym_conv_has_system(a->conv);
     size_t i;
 
-    if (sym_recall_build(a->store, a->llm, input, recall_budget(a), a->conv_id, recall)) {
+    if (sym_recall_build(a->store, a->llm, input, recall_budget(a), a->cfg->recall_turns,
+                         a->conv_id, recall)) {
         notice(io, "memory recall failed; answering without remembered facts");
         sym_recall_free(recall);
         memset(recall, 0, sizeof *recall);
@@ -718,7 +719,8 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
         struct sym_buf blocks = {0};
         int budget = a->llm ? recall_budget(a) : REMOTE_RECALL_BUDGET;
 
-        if (sym_recall_build(a->store, a->llm, input, budget, a->conv_id, &o->recall)) {
+        if (sym_recall_build(a->store, a->llm, input, budget, a->cfg->recall_turns, a->conv_id,
+                             &o->recall)) {
             sym_recall_free(&o->recall);
             memset(&o->recall, 0, sizeof o->recall);
         }

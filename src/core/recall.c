@@ -148,7 +148,8 @@ static enum sym_status fill(struct sym_llm *llm, const struct sym_facts *facts, 
 }
 
 enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, const char *message,
-                                 int budget, long long conversation, struct sym_recall *out)
+                                 int budget, bool turns, long long conversation,
+                                 struct sym_recall *out)
 {
     struct sym_facts facts = {0};
     enum sym_status rc;
@@ -170,7 +171,7 @@ enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, c
             return rc;
         if (out->n + skipped == (size_t)count) {
             out->all = true;
-            return recall_turns(store, llm, message, budget, conversation, out);
+            return turns ? recall_turns(store, llm, message, budget, conversation, out) : SYM_OK;
         }
         sym_recall_free(out);
         memset(out, 0, sizeof *out);
@@ -180,7 +181,7 @@ enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, c
     if (!rc)
         rc = fill(llm, &facts, budget, out, &skipped);
     sym_facts_free(&facts);
-    if (!rc)
+    if (!rc && turns)
         rc = recall_turns(store, llm, message, budget, conversation, out);
     return rc;
 }

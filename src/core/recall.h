@@ -10,7 +10,8 @@
  * Episodic memory: the turns of earlier conversations that best match the message
  * (memory/episodes.h) follow the facts under the same budget, in a block of their own in front of
  * the message (they depend on the message, so never in the system message), each with which
- * conversation, who said it and when. The facts come first: the turns get what they leave.
+ * conversation, who said it and when. The facts come first: the turns get what they leave. Only
+ * when the caller asks (the `recall-conversations` setting, off by default).
  */
 #ifndef SYM_RECALL_H
 #define SYM_RECALL_H
@@ -38,12 +39,13 @@ struct sym_recall {
 /*
  * Build the recall for a user message: all facts when they fit budget tokens (counted with llm's
  * tokenizer; llm may be NULL, for a remote backend: then about 4 bytes a token), else the best
- * search matches that fit; then the best matching turns of stored conversations other than
- * conversation (the one under way, 0 = none), in what is left of the budget. An empty store or no
- * match leaves out->n and out->n_turns 0. Release with sym_recall_free().
+ * search matches that fit; then, with turns, the best matching turns of stored conversations
+ * other than conversation (the one under way, 0 = none), in what is left of the budget. An empty
+ * store or no match leaves out->n and out->n_turns 0. Release with sym_recall_free().
  */
 enum sym_status sym_recall_build(struct sym_store *store, struct sym_llm *llm, const char *message,
-                                 int budget, long long conversation, struct sym_recall *out);
+                                 int budget, bool turns, long long conversation,
+                                 struct sym_recall *out);
 /* The user's message as the model sees it, into out (reset first): the facts' block in front when
  * it is not in the system message (not r->all), then the turns' block, then input. */
 enum sym_status sym_recall_message(const struct sym_recall *r, const char *input,

@@ -4,7 +4,7 @@
  * the message, in front of it only; a restarted session still has them. Episodic memory: a turn
  * of an earlier conversation that matches the message goes in front of it, with its speaker and
  * date, and the history keeps the plain message; the conversation under way is not recalled to
- * itself; a small budget takes no turn.
+ * itself; a small budget takes no turn; without recall-conversations (the default) no turn.
  *
  * Usage: test_recall MODEL.gguf SCRATCH_DIR
  */
@@ -148,6 +148,7 @@ static void test_turns(void)
     int turn = 0;
     bool existed;
 
+    cfg.recall_turns = true; /* off by default */
     add(s, "My name is Ann");
     CHECK(sym_conversation_import_start(s, "old", NULL, 1751328000, &id, &existed) == SYM_OK);
     in.role = "user";
@@ -176,13 +177,15 @@ static void test_turns(void)
     /* The conversation under way is left out, and a budget of 8 tokens holds no turn. */
     sym_assistant_conversation(a, &now, &turn);
     CHECK(now > id);
-    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, id, &r) == SYM_OK && r.n_turns >= 1);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, true, id, &r) == SYM_OK && r.n_turns >= 1);
     CHECK(r.n_turns && r.turn_ids[0] != 1); /* only the chat's own turns, not the old one */
     sym_recall_free(&r);
-    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, now, &r) == SYM_OK && r.n_turns == 1 &&
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, true, now, &r) == SYM_OK && r.n_turns == 1 &&
           r.turn_ids[0] == 1);
     sym_recall_free(&r);
-    CHECK(sym_recall_build(s, NULL, "Biscuit", 8, now, &r) == SYM_OK && r.n_turns == 0);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 8, true, now, &r) == SYM_OK && r.n_turns == 0);
+    sym_recall_free(&r);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, false, now, &r) == SYM_OK && r.n_turns == 0);
     sym_recall_free(&r);
     sym_assistant_free(a);
     sym_config_free(&cfg);
