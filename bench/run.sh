@@ -47,7 +47,11 @@
 # on) and on tests/data/retrieval-holdout.tsv (written apart from the search code, never tuned
 # on) next to plain SQLite FTS5, insert rates, search latency p50/p99/max and the database size
 # (`make bench-memory-1m`: 1M; `bench_memory --no-speed --distractors 100000`: quality among
-# 100,000 generated facts).
+# 100,000 generated facts). Then `bench_episodic` (bench/episodic.c): recall@1/5/10 per kind of
+# question of the turn search on the episodic test set (tests/data/episodic: the dev half, tuned
+# on, and the held-out half, written blind and never tuned on) next to Okapi BM25 with dates over
+# the same turns; the import rate of 100,000 turns; search p50/p99 at 100,000 facts+turns
+# (`make bench-memory-1m`: 1,000,000).
 #
 # Models: the trained tiny models in BENCH_TINY_DIR (stories260K.gguf, TinyStories-656K-Q8_0.gguf;
 # skipped with a line if absent) and a random-weight model of the Llama-3.2-1B shape in Q8_0,
@@ -325,6 +329,17 @@ if [ -x "$BUILD_DIR/bench_memory" ]; then
     "$BUILD_DIR/bench_memory" || { echo "  bench_memory failed"; BROKEN=1; }
 else
     echo "  $BUILD_DIR/bench_memory not built"
+    BROKEN=1
+fi
+echo
+echo "Part 3b: episodic memory (bench_episodic)"
+progress "part 3: bench_episodic"
+if [ -x "$BUILD_DIR/bench_episodic" ]; then
+    "$BUILD_DIR/bench_episodic" || { echo "  bench_episodic failed"; BROKEN=1; }
+    "$BUILD_DIR/bench_episodic" --import 100000 || { echo "  bench_episodic failed"; BROKEN=1; }
+    "$BUILD_DIR/bench_episodic" --speed 100000 || { echo "  bench_episodic failed"; BROKEN=1; }
+else
+    echo "  $BUILD_DIR/bench_episodic not built"
     BROKEN=1
 fi
 

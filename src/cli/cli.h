@@ -52,8 +52,11 @@ struct cli_memory {
     const char *db;     /* --db, --config and --embed-model given after `memory`; borrowed */
     const char *config;
     const char *embed_model;
-    char *tags; /* add: --tag, comma-joined; owned */
-    long k;     /* search: -k (default 10) */
+    char *tags;                /* add: --tag, comma-joined; owned */
+    long k;                    /* search: -k (default 10) */
+    const char *conversations; /* import: --conversations FILE */
+    bool extract;              /* import --conversations: --extract */
+    bool facts, turns;         /* search: --facts, --turns (neither: both) */
 };
 
 /* `symbiot serve` options; strings borrowed from argv. */
@@ -330,6 +333,11 @@ const char *cli_turn_error(const struct sym_assistant *a, enum sym_status rc,
 /* Parse the arguments after `memory` (argv[0] is "memory"). Returns -1 when the program should
  * exit with *code (help printed, or a usage error). */
 int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code);
+/* ---- history.c ---- */
+/* `memory import --conversations FILE`: the conversation history in FILE (JSON Lines or
+ * ChatGPT's conversations.json; "-" for stdin) into store as episodic memory, all or nothing;
+ * with extract, the user's facts through the extraction rules too. Returns the exit code. */
+int cli_memory_import_conversations(struct sym_store *store, const char *path, bool extract);
 /* Run the memory subcommand on store (borrowed). Returns the exit code. */
 int cli_memory(struct cli *cli, struct sym_store *store);
 

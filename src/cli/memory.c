@@ -25,6 +25,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "core/fact_json.h"
+#include "memory/episodes.h"
 #include "memory/facts.h"
 
 #define SEARCH_DEFAULT_K 10
@@ -34,22 +35,40 @@ static const char memory_usage[] =
     "  add TEXT... [--source S] [--time ISO8601] [--tag T]...\n"
     "                         remember a fact (--time: when it was said; default now)\n"
     "  list [--json]          every fact, newest first; a plan's date as \"(on 2027-06-18)\"\n"
-    "  search [-k N] [--json] QUERY...\n"
-    "                         the N best matches (default 10); with --embed-model (or\n"
-    "                         `embed-model =`) by meaning too, fused with the word matches\n"
+    "  search [-k N] [--json] [--facts | --turns] QUERY...\n"
+    "                         the N best matches (default 10) among the facts and the turns\n"
+    "                         of stored conversations (--facts, --turns: only those); with\n"
+    "                         --embed-model (or `embed-model =`) facts by meaning too\n"
     "  rm ID                  delete a fact and its history for good (`forget` is the same)\n"
     "  edit ID TEXT...        replace a fact's text (the old text is kept as history)\n"
     "  pin ID, unpin ID       pin a fact (it ranks higher in search), or unpin it\n"
     "  import FILE            add the facts of a JSON Lines file (as written by export);\n"
     "                         all or nothing: one bad line and nothing is written\n"
+    "  import --conversations FILE [--extract]\n"
+    "                         add a conversation history as episodic memory: JSON Lines,\n"
+    "                         one turn a line ({\"conversation\", \"speaker\", \"text\",\n"
+    "                         \"time\", \"session\"}), or ChatGPT's conversations.json;\n"
+    "                         --extract: the user's facts too, by the extraction rules\n"
     "  export [FILE]          every fact as JSON Lines, to FILE or stdout\n"
-    "  stats                  number of facts, database path and size\n"
+    "  stats                  number of facts and turns, database path and size\n"
     "Export fields: id, text, source, time (created), updated, event_time (when set), tags\n"
     "(array), pinned. Import reads text (required), source, time, event_time, tags, pinned.\n"
     "Times are ISO 8601: 2027-06-12T09:00:00Z, 2027-06-12T12:00:00+03:00, 2027-06-12 (local).\n"
     "Exit status: 0 ok, 1 failure, 2 usage.\n";
 
-enum { OPT_SOURCE = 256, OPT_TIME, OPT_TAG, OPT_DB, OPT_CONFIG, OPT_JSON, OPT_EMBED_MODEL };
+enum {
+    OPT_SOURCE = 256,
+    OPT_TIME,
+    OPT_TAG,
+    OPT_DB,
+    OPT_CONFIG,
+    OPT_JSON,
+    OPT_EMBED_MODEL,
+    OPT_CONVERSATIONS,
+    OPT_EXTRACT,
+    OPT_FACTS,
+    OPT_TURNS,
+};
 
 static const struct option memory_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
@@ -59,6 +78,10 @@ static const struct option memory_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"embed-model", required_argument, NULL, OPT_EMBED_MODEL},
     {"json", no_argument, NULL, OPT_JSON},
+    {"conversations", required_argument, NULL, OPT_CONVERSATIONS},
+    {"extract", no_argument, NULL, OPT_EXTRACT},
+    {"facts", no_argument, NULL, OPT_FACTS},
+    {"turns", no_argument, NULL, OPT_TURNS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -137,6 +160,18 @@ int cli_memory_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_JSON:
             cli->json = true;
             break;
+        case OPT_CONVERSATIONS:
+            m->conversations = optarg;
+            break;
+        case OPT_EXTRACT:
+            m->extract = true;
+            break;
+        case OPT_FACTS:
+            m->facts = true;
+            break;
+        case OPT_TURNS:
+            m->turns = true;
+            break;
         case 'v':
             cli->verbose = true;
             break;
@@ -185,14 +220,14 @@ static char *join_words(char **w, int n)
     return sym_buf_steal(&b);
 }
 
-/* Print list as a JSON array (list and search --json). */
-static int print_json(const struct sym_facts *list, bool score)
+/* Print list as a JSON array (list --json). */
+static int print_json(const struct sym_facts *list)
 {
     cJSON *arr = cJSON_CreateArray();
     size_t i;
 
     for (i = 0; arr && i < list->n; i++) {
-        cJSON *o = sym_fact_json(&list->items[i], score ? SYM_FACT_JSON_SCORE : 0, cli_iso_local);
+        cJSON *o = sym_fact_json(&list->items[i], 0, cli_iso_local);
 
         if (!o || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);
@@ -289,10 +324,78 @@ static int mem_add(struct cli *cli, struct sym_store *store, char **w, int n)
     return print_done(cli, id, existed ? "already known" : "added");
 }
 
+/* A turn in the text list: "turn #ID  TIME  [conversation N, SPEAKER] TEXT". */
+static void print_turn(const struct sym_turn_hit *h)
+{
+    char when[64];
+
+    cli_iso_local(h->time, when, sizeof when);
+    printf("turn #%lld  %s  [conversation %lld, ", h->id, when, h->conversation_id);
+    cli_write_text(stdout, h->speaker, strlen(h->speaker));
+    fputs("] ", stdout);
+    cli_write_text(stdout, h->text, strlen(h->text));
+    putchar('\n');
+}
+
+/* The search's results: facts and turns interleaved by rank (fact 1, turn 1, fact 2 ...), the k
+ * first, as text or a JSON array whose items carry their kind. */
+static int print_search(const struct cli *cli, const struct sym_facts *facts,
+                        const struct sym_turn_hits *turns, size_t k)
+{
+    cJSON *arr = cli->json ? cJSON_CreateArray() : NULL;
+    size_t i = 0, j = 0, n;
+    char *text;
+
+    if (cli->json && !arr)
+        goto nomem;
+    for (n = 0; n < k && (i < facts->n || j < turns->n); n++) {
+        bool fact = i < facts->n && (j >= turns->n || i <= j);
+        cJSON *o = NULL;
+
+        if (!cli->json) {
+            if (fact) {
+                struct sym_facts one = {&facts->items[i], 1};
+
+                print_text(&one);
+            } else {
+                print_turn(&turns->items[j]);
+            }
+        } else {
+            o = fact ? sym_fact_json(&facts->items[i], SYM_FACT_JSON_SCORE, cli_iso_local)
+                     : sym_turn_hit_json(&turns->items[j], cli_iso_local);
+            if (!o || !cJSON_AddItemToArray(arr, o)) {
+                cJSON_Delete(o);
+                goto nomem;
+            }
+        }
+        if (fact)
+            i++;
+        else
+            j++;
+    }
+    if (!cli->json)
+        return CLI_EXIT_OK;
+    text = cJSON_PrintUnformatted(arr);
+    if (!text)
+        goto nomem;
+    puts(text);
+    free(text);
+    cJSON_Delete(arr);
+    return CLI_EXIT_OK;
+nomem:
+    cJSON_Delete(arr);
+    cli_error("out of memory");
+    return CLI_EXIT_FAIL;
+}
+
 static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
 {
     struct sym_facts list = {0};
+    struct sym_turn_hits turns = {0};
     bool search = !strcmp(w[-1], "search");
+    bool facts = cli->memory.facts || !cli->memory.turns;
+    bool with_turns = cli->memory.turns || !cli->memory.facts;
+    size_t k = (size_t)cli->memory.k;
     char *query = NULL;
     int code = CLI_EXIT_OK;
 
@@ -304,22 +407,31 @@ static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
         cli_usage_error("memory list takes no arguments (only --json)");
         return CLI_EXIT_USAGE;
     }
+    if (!search && (cli->memory.facts || cli->memory.turns)) {
+        fprintf(stderr, "symbiot: --facts and --turns are for memory search\n");
+        return CLI_EXIT_USAGE;
+    }
     if (search) {
         query = join_words(w, n);
         if (!query) {
             cli_error("out of memory");
             return CLI_EXIT_FAIL;
         }
-    }
-    if (search ? sym_fact_search(store, query, (size_t)cli->memory.k, &list)
-               : sym_fact_list(store, 0, 0, &list))
+        if ((facts && sym_fact_search(store, query, k, &list)) ||
+            (with_turns && sym_turn_search(store, query, k, NULL, &turns)))
+            code = store_failed(store);
+        else
+            code = print_search(cli, &list, &turns, k);
+    } else if (sym_fact_list(store, 0, 0, &list)) {
         code = store_failed(store);
-    else if (cli->json)
-        code = print_json(&list, search);
-    else
+    } else if (cli->json) {
+        code = print_json(&list);
+    } else {
         print_text(&list);
+    }
     free(query);
     sym_facts_free(&list);
+    sym_turn_hits_free(&turns);
     return code;
 }
 
@@ -463,7 +575,7 @@ static void lines_free(struct lines *l)
     free(l->items);
 }
 
-static int mem_import(const struct cli *cli, struct sym_store *store, char **w, int n)
+static int mem_import(struct cli *cli, struct sym_store *store, char **w, int n)
 {
     struct lines lines = {0};
     struct sym_buf tags = {0};
@@ -475,8 +587,11 @@ static int mem_import(const struct cli *cli, struct sym_store *store, char **w, 
     const char *why, *path;
     FILE *f;
 
-    if (n != 1) {
-        cli_usage_error("usage: symbiot memory import FILE");
+    if (cli->memory.conversations && !n)
+        return cli_memory_import_conversations(store, cli->memory.conversations,
+                                               cli->memory.extract);
+    if (n != 1 || cli->memory.conversations || cli->memory.extract) {
+        cli_usage_error("usage: symbiot memory import FILE | --conversations FILE [--extract]");
         return CLI_EXIT_USAGE;
     }
     path = w[0];
@@ -577,7 +692,7 @@ out:
 static int mem_stats(const struct cli *cli, struct sym_store *store, int n)
 {
     const char *path = sym_store_path(store);
-    long long count = 0;
+    long long count = 0, turns = 0;
     struct stat st;
     bool sized;
 
@@ -585,13 +700,14 @@ static int mem_stats(const struct cli *cli, struct sym_store *store, int n)
         cli_usage_error("memory stats takes no arguments");
         return CLI_EXIT_USAGE;
     }
-    if (sym_fact_count(store, &count))
+    if (sym_fact_count(store, &count) || sym_turn_count(store, &turns))
         return store_failed(store);
     sized = !stat(path, &st);
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
 
         if (o && (!cJSON_AddNumberToObject(o, "facts", (double)count) ||
+                  !cJSON_AddNumberToObject(o, "turns", (double)turns) ||
                   !cJSON_AddStringToObject(o, "database", path) ||
                   !(sized ? cJSON_AddNumberToObject(o, "size", (double)st.st_size)
                           : cJSON_AddNullToObject(o, "size")))) {
@@ -600,7 +716,7 @@ static int mem_stats(const struct cli *cli, struct sym_store *store, int n)
         }
         return cli_json_out(o);
     }
-    printf("facts: %lld\ndatabase: %s\n", count, path);
+    printf("facts: %lld\nturns: %lld\ndatabase: %s\n", count, turns, path);
     if (sized)
         printf("size: %lld bytes\n", (long long)st.st_size);
     return CLI_EXIT_OK;

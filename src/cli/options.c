@@ -62,6 +62,8 @@ static const char usage_options[] =
     "                           an answer (`llm-extract = off`)\n"
     "      --no-tools           offer no tools to the model (`tools = off`); `symbiot tools\n"
     "                           call` by hand still works\n"
+    "      --recall-conversations  also put the best-matching turns of earlier\n"
+    "                           conversations into the prompt (`recall-conversations = on`)\n"
     "\n";
 
 /* The backends' options. */
@@ -167,6 +169,7 @@ enum {
     OPT_REMOTE_MODEL,
     OPT_REMOTE_TIMEOUT,
     OPT_SHARE_MEMORY,
+    OPT_RECALL_CONVERSATIONS,
     OPT_RPC,
 };
 
@@ -216,6 +219,7 @@ static const struct option long_options[] = {
     {"remote-model", required_argument, NULL, OPT_REMOTE_MODEL},
     {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
     {"share-memory", no_argument, NULL, OPT_SHARE_MEMORY},
+    {"recall-conversations", no_argument, NULL, OPT_RECALL_CONVERSATIONS},
     {"rpc", required_argument, NULL, OPT_RPC},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -515,6 +519,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
             break;
         case OPT_SHARE_MEMORY:
             flags[n_flags].key = "share-memory";
+            flags[n_flags++].value = "on";
+            break;
+        case OPT_RECALL_CONVERSATIONS:
+            flags[n_flags].key = "recall-conversations";
             flags[n_flags++].value = "on";
             break;
         case OPT_NO_LLM_EXTRACT:

@@ -480,7 +480,8 @@ static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
     bool in_system = sym_conv_has_system(a->conv);
     size_t i;
 
-    if (sym_recall_build(a->store, a->llm, input, recall_budget(a), recall)) {
+    if (sym_recall_build(a->store, a->llm, input, recall_budget(a), a->cfg->recall_turns,
+                         a->conv_id, recall)) {
         notice(io, "memory recall failed; answering without remembered facts");
         sym_recall_free(recall);
         memset(recall, 0, sizeof *recall);
@@ -497,9 +498,9 @@ static enum sym_status recall_facts(struct sym_assistant *a, const char *input,
 static const char *user_content(const struct sym_recall *recall, const char *input,
                                 struct sym_buf *decorated)
 {
-    if (recall->all || !recall->n)
+    if ((recall->all || !recall->n) && !recall->n_turns)
         return input;
-    if (sym_buf_printf(decorated, "%s\n\n%s", sym_buf_str(&recall->block), input))
+    if (sym_recall_message(recall, input, decorated))
         return input;
     return sym_buf_str(decorated);
 }
@@ -718,7 +719,8 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
         struct sym_buf blocks = {0};
         int budget = a->llm ? recall_budget(a) : REMOTE_RECALL_BUDGET;
 
-        if (sym_recall_build(a->store, a->llm, input, budget, &o->recall)) {
+        if (sym_recall_build(a->store, a->llm, input, budget, a->cfg->recall_turns, a->conv_id,
+                             &o->recall)) {
             sym_recall_free(&o->recall);
             memset(&o->recall, 0, sizeof o->recall);
         }
@@ -742,10 +744,8 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
     } else {
         from = n_msgs; /* no history */
     }
-    if (!rc && !o->recall.all && o->recall.n)
-        rc = sym_buf_printf(&o->user, "%s\n\n%s", sym_buf_str(&o->recall.block), input);
-    else if (!rc)
-        rc = sym_buf_puts(&o->user, input);
+    if (!rc)
+        rc = sym_recall_message(&o->recall, input, &o->user);
     if (rc)
         return rc;
     if (o->system.len) {

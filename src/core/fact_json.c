@@ -9,10 +9,12 @@
  */
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/fact_json.h"
+#include "memory/episodes.h"
 #include "memory/facts.h"
 
 static bool add_time(cJSON *o, const char *name, time_t t, sym_iso_time_fn iso_time)
@@ -49,6 +51,8 @@ static bool add_tags(cJSON *o, const char *p)
 
 static bool add_fields(cJSON *o, const struct sym_fact *f, unsigned flags, sym_iso_time_fn iso_time)
 {
+    if ((flags & SYM_FACT_JSON_SCORE) && !cJSON_AddStringToObject(o, "kind", "fact"))
+        return false;
     if (!cJSON_AddNumberToObject(o, "id", (double)f->id) ||
         !cJSON_AddStringToObject(o, "text", f->text) ||
         !cJSON_AddStringToObject(o, "source", f->source) ||
@@ -67,6 +71,35 @@ cJSON *sym_fact_json(const struct sym_fact *f, unsigned flags, sym_iso_time_fn i
     cJSON *o = cJSON_CreateObject();
 
     if (o && !add_fields(o, f, flags, iso_time)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static bool add_turn_fields(cJSON *o, const struct sym_turn_hit *h, sym_iso_time_fn iso_time)
+{
+    char source[64];
+
+    snprintf(source, sizeof source, "conversation %lld", h->conversation_id);
+    return cJSON_AddStringToObject(o, "kind", "turn") &&
+           cJSON_AddNumberToObject(o, "id", (double)h->id) &&
+           cJSON_AddStringToObject(o, "text", h->text) &&
+           cJSON_AddStringToObject(o, "source", source) && add_time(o, "time", h->time, iso_time) &&
+           cJSON_AddNumberToObject(o, "conversation", (double)h->conversation_id) &&
+           cJSON_AddStringToObject(o, "conversation_title", h->conversation_title) &&
+           cJSON_AddStringToObject(o, "speaker", h->speaker) &&
+           cJSON_AddStringToObject(o, "role", h->role) &&
+           (h->session ? cJSON_AddStringToObject(o, "session", h->session)
+                       : cJSON_AddNullToObject(o, "session")) &&
+           cJSON_AddNumberToObject(o, "score", h->score);
+}
+
+cJSON *sym_turn_hit_json(const struct sym_turn_hit *h, sym_iso_time_fn iso_time)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o && !add_turn_fields(o, h, iso_time)) {
         cJSON_Delete(o);
         return NULL;
     }

@@ -43,6 +43,8 @@ struct sym_conversation_turn {
     char role[16]; /* "user" or "assistant" */
     char *text;    /* owned by the list; never NULL */
     time_t created;
+    char *speaker; /* who said it, from an imported history; NULL = the role; owned by the list */
+    char *session; /* the imported session's name; NULL = none; owned by the list */
 };
 
 /* A conversation's turns. Zero-initialise; free with sym_conversation_turns_free(). */
@@ -59,6 +61,26 @@ enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long lon
  * sym_clock_now()); its first user message gives it its title. */
 enum sym_status sym_conversation_append(struct sym_store *s, long long id, const char *role,
                                         const char *text, time_t now);
+/* One turn of an imported history. Strings borrowed; all valid UTF-8. */
+struct sym_turn_input {
+    const char *role;    /* "user" or "assistant" */
+    const char *speaker; /* who said it; NULL = the role */
+    const char *session; /* the session it belongs to; NULL = none */
+    const char *text;    /* required ("" allowed) */
+    time_t time;         /* when it was said; 0 = sym_clock_now() */
+};
+
+/* Start importing a conversation whose own id is origin (unique: "ID" of a JSON Lines history,
+ * "chatgpt:ID" of a ChatGPT export), titled title (NULL or "": its first user message), started
+ * at started (0 = now). When a conversation with that origin is stored already, *existed is true,
+ * *id is that one and nothing changes (importing a file twice adds nothing). */
+enum sym_status sym_conversation_import_start(struct sym_store *s, const char *origin,
+                                              const char *title, time_t started, long long *id,
+                                              bool *existed);
+/* Append imported turn t to conversation id: stored and indexed like any turn, with its speaker,
+ * session and time; the conversation's updated time becomes the latest turn's. */
+enum sym_status sym_conversation_import_turn(struct sym_store *s, long long id,
+                                             const struct sym_turn_input *t);
 /* The id of the last turn stored in conversation id (0 when it has none). */
 enum sym_status sym_conversation_last_turn(struct sym_store *s, long long id, long long *turn_id);
 /* The most recent conversation (the last started); *found false when there is none. */

@@ -36,6 +36,16 @@ struct sqlite3_stmt;
 enum sym_status sym_facts_read(struct sym_store *s, struct sqlite3_stmt *st, bool scored,
                                struct sym_facts *out, const char *what);
 
+/* ---- search.c ---- */
+
+/* The full-text indexes a query can be made for. */
+enum sym_search_index { SYM_SEARCH_FACTS, SYM_SEARCH_TURNS };
+/* The FTS5 query for query over the index idx (facts_fts or turns_fts), as search.c's top says:
+ * its rare content stems OR-ed (all of them AND-ed when every one is common), first-person words
+ * weighing in. *match (caller frees) is "" when no content word is left. SYM_ERR_NOMEM. */
+enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sym_search_index idx,
+                                 char **match);
+
 /* ---- vectors.c ---- */
 
 /* Candidates the ranking by meaning gives to the fusion (search.c). */

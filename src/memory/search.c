@@ -8,7 +8,7 @@
  * (temp.facts_vocab, made per connection), and a word no fact has is dropped too. FTS5 computes
  * BM25 for every fact that matches, so a common stem in the OR made most of a search's time at
  * 100,000 facts. When every word is common they are AND-ed instead. First-person words only weigh
- * in (search_match). A fact that shares any remaining stem is a candidate, and BM25 ranks the
+ * in (sym_search_match). A fact that shares any remaining stem is a candidate, and BM25 ranks the
  * ones that share more, and rarer, words higher. The cost: a dropped stem no longer counts in the
  * ranking, which on a large store can put a fact with the rare word but not the common one first
  * (the quality benchmark, at 525 facts, drops nothing). The score is BM25's relevance (its
@@ -72,8 +72,8 @@ static sqlite3_int64 term_docs(sqlite3_stmt *st, const char *term, size_t len)
     return doc;
 }
 
-/* A word's alternatives counted at most (the synonym groups have far fewer). */
-#define MAX_ALTS 16
+/* A word's alternatives counted at most (the synonym groups and categories have fewer). */
+#define MAX_ALTS 32
 
 /* Append "(alt OR alt ...)" to b, op before it when b has something: the alternatives of a
  * word (see sym_terms_extract) that some fact has (docs[i] != 0; -1 is unknown). */
@@ -135,15 +135,23 @@ static enum sym_status put_terms(const char *terms, sqlite3_stmt *st, sqlite3_in
 }
 
 /*
- * The FTS5 query for a search (see the top of the file): the query's rare content stems OR-ed
- * together, or all of them AND-ed when every one is common; then, when the query has rare
- * first-person words, "(that) AND (that OR those words)": the same facts match, and the
- * first-person words they share add to BM25 (at about half the weight: the content stems count
+ * The FTS5 query for a search of the facts or the turns (see the top of the file): the query's rare
+ * content stems OR-ed together, or all of them AND-ed when every one is common; then, when the
+ * query has rare first-person words, "(that) AND (that OR those words)": the same facts match, and
+ * the first-person words they share add to BM25 (at about half the weight: the content stems count
  * twice). On a large store they are common, hence left out, and cost nothing.
  * *match (caller frees) is "" when no content word is left.
  */
-static enum sym_status search_match(struct sym_store *s, const char *query, char **match)
+enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sym_search_index idx,
+                                 char **match)
 {
+    static const char *const vocab_sql[] = {
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.facts_vocab USING fts5vocab(main, facts_fts, row)",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.turns_vocab USING fts5vocab(main, turns_fts, row)",
+    };
+    static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
+    static const char *const doc_sql[] = {"SELECT doc FROM temp.facts_vocab WHERE term = ?",
+                                          "SELECT doc FROM temp.turns_vocab WHERE term = ?"};
     sqlite3_stmt *st = NULL;
     struct sym_buf rare = {0}, all = {0}, weigh = {0}, out = {0};
     sqlite3_int64 n = 0, limit;
@@ -152,24 +160,22 @@ static enum sym_status search_match(struct sym_store *s, const char *query, char
     int src;
 
     *match = NULL;
-    rc = sym_terms_extract(query, &content, &function, NULL);
+    rc = idx == SYM_SEARCH_TURNS ? sym_terms_extract_turn_query(query, &content, &function)
+                                 : sym_terms_extract(query, &content, &function, NULL);
     if (rc)
         return rc;
     /* Document counts come from an fts5vocab table, made per connection; on any failure every
      * term counts as rare, which is the plain OR of all terms. */
-    src = sqlite3_exec(sym_store_db(s),
-                       "CREATE VIRTUAL TABLE IF NOT EXISTS temp.facts_vocab "
-                       "USING fts5vocab(main, facts_fts, row)",
-                       NULL, NULL, NULL);
+    src = sqlite3_exec(sym_store_db(s), vocab_sql[idx], NULL, NULL, NULL);
     if (src == SQLITE_OK)
-        src = sym_store_query(s, &st, "SELECT max(id) FROM facts", "");
+        src = sym_store_query(s, &st, max_sql[idx], "");
     if (src == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0); /* about the number of facts: cheaper than count(*) */
     sqlite3_finalize(st);
     st = NULL;
     limit = n / COMMON_SHARE > COMMON_MIN ? n / COMMON_SHARE : COMMON_MIN;
     if (src == SQLITE_OK && n > limit)
-        src = sym_store_query(s, &st, "SELECT doc FROM temp.facts_vocab WHERE term = ?", "");
+        src = sym_store_query(s, &st, doc_sql[idx], "");
     rc = put_terms(content, st, limit, &all, &rare);
     if (!rc)
         rc = put_terms(function, st, limit, NULL, &weigh);
@@ -205,7 +211,7 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
     enum sym_status rc;
     int src;
 
-    if (search_match(s, query, &match))
+    if (sym_search_match(s, query, SYM_SEARCH_FACTS, &match))
         return sym_store_fail(s, SQLITE_NOMEM, what);
     if (!match[0]) {
         free(match);

@@ -34,11 +34,18 @@
 #include "memory/store_internal.h"
 #include "memory/terms.h"
 
+/* Statements kept prepared by sym_store_run_cached(). */
+#define STORE_CACHE 8
+
 struct sym_store {
     sqlite3 *db;
     char *path;
     bool in_tx;                          /* a transaction from sym_store_begin() is open */
     struct sym_memory_embedder embedder; /* embed NULL: no search by meaning (vectors.c) */
+    struct {
+        const char *sql; /* the caller's static string: the key, by address */
+        sqlite3_stmt *st;
+    } cache[STORE_CACHE]; /* sym_store_run_cached()'s statements */
     char err[512];
     bool busy; /* the last failure was SQLITE_BUSY or SQLITE_LOCKED: worth retrying */
 };
@@ -141,6 +148,41 @@ static const char *const migrations[] = {
     "  fact_id INTEGER"
     ");"
     "CREATE INDEX feedback_turn ON feedback(turn_id);",
+    /* 7: episodic memory (conversations.c, episodes.c): every turn searchable. A turn keeps who
+     * said it (speaker: a name from an imported history; NULL = its role) and its session; an
+     * imported conversation its own id (origin), so importing a file twice adds nothing. The
+     * full-text index turns_fts has three columns: the turn's own search terms (terms.c), those
+     * of the turn before it in the conversation (context: the question an answer answers), and
+     * the month, season and year of its time in English and Russian (dates). Triggers keep the
+     * index in step with the table, deletes through the conversation's cascade included. */
+    "ALTER TABLE conversations ADD COLUMN origin TEXT;"
+    "CREATE UNIQUE INDEX conversations_origin ON conversations(origin) WHERE origin IS NOT NULL;"
+    "ALTER TABLE turns ADD COLUMN speaker TEXT;"
+    "ALTER TABLE turns ADD COLUMN session TEXT;"
+    "ALTER TABLE turns ADD COLUMN search TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE turns ADD COLUMN context TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE turns ADD COLUMN dates TEXT NOT NULL DEFAULT '';"
+    "UPDATE turns SET search = symbiot_search(text), dates = symbiot_dates(created, text);"
+    "UPDATE turns SET context = coalesce((SELECT p.search FROM turns p "
+    "  WHERE p.conversation_id = turns.conversation_id AND p.id < turns.id "
+    "  ORDER BY p.id DESC LIMIT 1), '');"
+    "CREATE VIRTUAL TABLE turns_fts USING fts5(search, context, dates, content='turns',"
+    "  content_rowid='id', tokenize='unicode61 remove_diacritics 0');"
+    "INSERT INTO turns_fts(turns_fts) VALUES('rebuild');"
+    "CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN"
+    "  INSERT INTO turns_fts(rowid, search, context, dates)"
+    "    VALUES (new.id, new.search, new.context, new.dates);"
+    "END;"
+    "CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns BEGIN"
+    "  INSERT INTO turns_fts(turns_fts, rowid, search, context, dates)"
+    "    VALUES ('delete', old.id, old.search, old.context, old.dates);"
+    "END;"
+    "CREATE TRIGGER turns_fts_update AFTER UPDATE OF search, context, dates ON turns BEGIN"
+    "  INSERT INTO turns_fts(turns_fts, rowid, search, context, dates)"
+    "    VALUES ('delete', old.id, old.search, old.context, old.dates);"
+    "  INSERT INTO turns_fts(rowid, search, context, dates)"
+    "    VALUES (new.id, new.search, new.context, new.dates);"
+    "END;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -410,8 +452,12 @@ out:
 
 void sym_store_close(struct sym_store *s)
 {
+    size_t i;
+
     if (!s)
         return;
+    for (i = 0; i < STORE_CACHE; i++)
+        sqlite3_finalize(s->cache[i].st);
     if (s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(s->db); /* statements are finalised after each call, so this cannot fail */
@@ -559,6 +605,42 @@ int sym_store_run(struct sym_store *s, const char *sql, const char *fmt, ...)
     rc = vrun(s, sql, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+int sym_store_run_cached(struct sym_store *s, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i, slot = STORE_CACHE - 1;
+    va_list ap;
+    int rc = SQLITE_OK;
+
+    for (i = 0; i < STORE_CACHE; i++) {
+        if (s->cache[i].sql == sql)
+            break;
+        if (!s->cache[i].sql && slot == STORE_CACHE - 1)
+            slot = i;
+    }
+    if (i < STORE_CACHE) {
+        st = s->cache[i].st;
+    } else {
+        /* A new statement takes a free slot, or the last one's. */
+        sqlite3_finalize(s->cache[slot].st);
+        s->cache[slot].sql = NULL;
+        s->cache[slot].st = NULL;
+        rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        if (rc != SQLITE_OK)
+            return rc;
+        s->cache[slot].sql = sql;
+        s->cache[slot].st = st;
+    }
+    va_start(ap, fmt);
+    rc = vbind(st, fmt, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 enum sym_status sym_store_fail(struct sym_store *s, int rc, const char *what)

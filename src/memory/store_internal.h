@@ -57,6 +57,10 @@ int sym_store_query(struct sym_store *s, struct sqlite3_stmt **st, const char *s
  * finalise. SQLITE_OK when it ran; sqlite3_changes() and sqlite3_last_insert_rowid() on
  * sym_store_db(s) then say what it did. */
 int sym_store_run(struct sym_store *s, const char *sql, const char *fmt, ...);
+/* sym_store_run() for a statement run many times in a row (an import's inserts): it stays
+ * prepared on s, found again by the address of sql, which must be a string that lives as long
+ * as s (a literal). */
+int sym_store_run_cached(struct sym_store *s, const char *sql, const char *fmt, ...);
 /* Run a query whose first row's first column is an integer (a count, a PRAGMA) into *v, left as
  * it was when there is no row. On failure "what: why" on s and the mapped status. */
 enum sym_status sym_store_query_int(struct sym_store *s, const char *sql, long long *v,

@@ -23,7 +23,9 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "nlp/text.h"
+#include "nlp/when.h"
 
 /* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
  * spaces so that one strstr() finds a whole word. English, then Russian. */
@@ -52,6 +54,18 @@ static const char person_words[] =
     " i me my mine myself we us our ours "
     "я меня мне мной мой моя мое мои моего моей моему моим моих мою "
     "мы нас нам нами наш наша наше наши нашего нашей нашему нашим наших нашу ";
+
+/* Words that ask rather than tell: interrogatives, auxiliaries and modals, and the words of
+ * "what kind of", "how many". A stored text keeps them (an answer can say "we did"), but in a
+ * query of the conversations' turns, half of which are questions, they only weigh in, as the
+ * first person does: "what did she do in July?" would otherwise find every other question with
+ * "what" and "did" before the turn that says what she did. Facts are statements: their queries
+ * keep these words as they were. */
+static const char question_words[] =
+    " what when where who whom whose which why how did does doing done will would can could "
+    "should shall may might must kind sort many much "
+    "какое какие каким какую каких каком какого какому какой какая сколько почему откуда "
+    "чей чья чье чьи чьего чьей ";
 
 static bool in_list(const char *list, const char *w)
 {
@@ -156,18 +170,77 @@ static const char *const synonym_words[] = {
 };
 #define N_SYNONYMS (sizeof synonym_words / sizeof synonym_words[0])
 
+/*
+ * Everyday categories, for queries of the conversations' turns only (a question names the kind,
+ * "does she have pets?", the answer the thing, "we adopted a beagle"): the first word of a line
+ * is the category, and a query word whose stem is the category's also looks for the members'.
+ * Not the other way round: "dog" does not look for every pet. Several lines may share a
+ * category word.
+ */
+static const char *const category_words[] = {
+    "pet dog puppy cat kitten tortoise turtle hamster parrot rabbit fish guinea",
+    "pets dog puppy cat kitten tortoise turtle hamster parrot rabbit fish guinea",
+    "animal dog puppy cat kitten tortoise turtle hamster parrot rabbit horse",
+    "family sister brother mother mom father dad son daughter wife husband grandmother "
+    "grandfather parents aunt uncle cousin",
+    "relatives sister brother mother father son daughter grandmother grandfather aunt uncle "
+    "cousin",
+    "children son daughter kid baby twins",
+    "kids son daughter baby twins",
+    "sibling sister brother",
+    "siblings sister brother",
+    "job work teacher engineer nurse programmer driver doctor manager designer developer "
+    "promoted office",
+    "career work teacher engineer nurse programmer driver manager promoted",
+    "profession teacher engineer nurse programmer driver doctor lawyer",
+    "hobby class lessons pottery guitar drums piano baking cycling painting knitting",
+    "hobbies class lessons pottery guitar drums piano baking cycling painting knitting",
+    "fun class lessons guitar drums piano games cycling",
+    "sport running cycling marathon football tennis swimming gym yoga",
+    "sporty running cycling marathon football tennis swimming gym yoga",
+    "food eat ate cake pizza pasta soup salad breakfast dinner lunch cooked baked",
+    "diet vegetarian vegan eat",
+    "health sick ill flu doctor pain hurt injury allergy",
+    "illness sick ill flu pain hurt injury",
+    "country city town village moved moving abroad",
+    "travel trip flew flight vacation",
+    "instrument guitar drums piano violin",
+    "music band song guitar drums piano concert",
+    "питомцы кот кошка котенок собака щенок пес черепаха попугай хомяк рыбки",
+    "питомец кот кошка котенок собака щенок пес черепаха попугай хомяк",
+    "животные кот кошка котенок собака щенок пес черепаха попугай хомяк",
+    "дети сын дочь дочка сынок ребенок малыш",
+    "ребенок сын дочь дочка сынок малыш",
+    "семья сестра брат мама мать папа отец сын дочь жена муж бабушка дедушка теща свекровь",
+    "родственники сестра брат мама папа сын дочь бабушка дедушка теща свекровь",
+    "работа работаю работает программист водитель медсестра учитель врач инженер",
+    "профессия программист водитель медсестра учитель врач инженер",
+    "хобби увлекается огород рисование гитара вязание рыбалка",
+    "увлекается огород рисование гитара вязание рыбалка",
+    "спорт бег бегать футбол плавание теннис марафон полумарафон",
+    "спортом бег бегать футбол плавание теннис марафон полумарафон",
+    "здоровье болит болел травма врач простуда",
+    "дочь дочка доченька",
+    "сын сынок сыночек",
+    "стоматолог зубной",
+    "врач ортопед стоматолог доктор терапевт",
+};
+#define N_CATEGORIES (sizeof category_words / sizeof category_words[0])
+
 /* The groups' stems, each " stem stem ... " (NULL when that group could not be made). */
 static char *synonym_stems[N_SYNONYMS];
+static char *category_stems[N_CATEGORIES];
 static pthread_once_t synonyms_once = PTHREAD_ONCE_INIT;
 
-static void synonyms_make(void)
+/* Stem each of the n lines of words into stems[]. */
+static void groups_make(const char *const *words, char **stems, size_t n)
 {
     struct stemmers st = {NULL, NULL};
     size_t g;
 
-    for (g = 0; g < N_SYNONYMS; g++) {
+    for (g = 0; g < n; g++) {
         struct sym_buf b = {0};
-        const char *w = synonym_words[g], *end;
+        const char *w = words[g], *end;
         enum sym_status rc = sym_buf_puts(&b, " ");
 
         for (; !rc && *w; w = *end ? end + 1 : end) {
@@ -190,9 +263,46 @@ static void synonyms_make(void)
         if (rc)
             sym_buf_free(&b);
         else
-            synonym_stems[g] = sym_buf_steal(&b);
+            stems[g] = sym_buf_steal(&b);
     }
     stemmers_free(&st);
+}
+
+static void synonyms_make(void)
+{
+    groups_make(synonym_words, synonym_stems, N_SYNONYMS);
+    groups_make(category_words, category_stems, N_CATEGORIES);
+}
+
+/* Append to b the stems of the members of the categories stem (len bytes) names, each after a
+ * '|' (one already there from a synonym costs nothing but a repeat in the query). */
+static enum sym_status put_members(struct sym_buf *b, const char *stem, size_t len)
+{
+    char key[128];
+    size_t g;
+
+    if (len + 3 > sizeof key)
+        return SYM_OK;
+    pthread_once(&synonyms_once, synonyms_make);
+    snprintf(key, sizeof key, " %.*s ", (int)len, stem);
+    for (g = 0; g < N_CATEGORIES; g++) {
+        const char *t, *end;
+        enum sym_status rc = SYM_OK;
+
+        if (!category_stems[g] || strncmp(category_stems[g], key, len + 2))
+            continue;
+        for (t = category_stems[g] + len + 2; !rc && *t; t = end + 1) {
+            end = strchr(t, ' ');
+            if ((size_t)(end - t) == len && !memcmp(t, stem, len))
+                continue;
+            rc = sym_buf_puts(b, "|");
+            if (!rc)
+                rc = sym_buf_append(b, t, (size_t)(end - t));
+        }
+        if (rc)
+            return rc;
+    }
+    return SYM_OK;
 }
 
 /* Append to b the stems that mean what stem (len bytes) means, each after a '|'. */
@@ -225,8 +335,9 @@ static enum sym_status put_synonyms(struct sym_buf *b, const char *stem, size_t 
     return SYM_OK;
 }
 
-enum sym_status sym_terms_extract(const char *text, char **content, char **function,
-                                  char **norm_out)
+/* sym_terms_extract(), and with asks, a query of the turns: question words weigh only. */
+static enum sym_status extract(const char *text, char **content, char **function, char **norm_out,
+                               bool questions)
 {
     struct stemmers st = {NULL, NULL};
     struct sym_words w = {0};
@@ -248,9 +359,10 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
         const char *term = w.word[i];
         size_t len = strlen(term);
         bool person = is_person_word(term);
-        struct sym_buf *to = &b[function && person];
+        bool asks = questions && function && !person && in_list(question_words, term);
+        struct sym_buf *to = &b[function && (person || asks)];
 
-        if (!person && is_stop_word(term))
+        if (!person && !asks && is_stop_word(term))
             continue;
 
         stem = stemmer_for(&st, term, &nomem);
@@ -274,6 +386,8 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
             rc = sym_buf_append(to, term, len);
         if (!rc && function && to == &b[0])
             rc = put_synonyms(to, term, len);
+        if (!rc && function && to == &b[0] && questions)
+            rc = put_members(to, term, len);
     }
     for (i = 0; !rc && i < 2; i++) {
         char **out = i ? function : content;
@@ -304,6 +418,79 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
     return rc;
 }
 
+/* Whether the normalised words of a text tell a time: a date, a weekday, a time of day, an
+ * offset ("next month"), a month or a season (nlp/when.h). Only whether: the local zone (no
+ * switch of TZ per turn) and any "now" do. */
+static bool tells_time(const char *text)
+{
+    struct sym_words w = {0};
+    struct sym_when when;
+    char *norm = sym_normalize(text);
+    time_t from, to, now = 86400 * 365 * 50;
+    size_t k, first, count;
+    bool yes = false;
+
+    if (norm && !sym_words_split(norm, &w)) {
+        for (k = 0; k < w.n && !yes; k++)
+            yes = sym_when_parse(&w, k, 0, &when) && (when.dated || when.month || when.hour >= 0);
+        if (!yes)
+            yes = sym_when_period(&w, now, NULL, &from, &to, &first, &count);
+    }
+    sym_words_free(&w);
+    free(norm);
+    return yes;
+}
+
+enum sym_status sym_terms_dates(time_t t, const char *text, char **out)
+{
+    static const char *const months[12] = {
+        "january январь",  "february февраль", "march март",
+        "april апрель",    "may май",          "june июнь",
+        "july июль",       "august август",    "september сентябрь",
+        "october октябрь", "november ноябрь",  "december декабрь",
+    };
+    static const char *const seasons[4] = {"winter зима", "spring весна", "summer лето",
+                                           "autumn осень"};
+    char words[128];
+    struct tm tm;
+
+    *out = NULL;
+    if (!t || !sym_clock_local(t, NULL, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11) {
+        *out = strdup("");
+        return *out ? SYM_OK : SYM_ERR_NOMEM;
+    }
+    snprintf(words, sizeof words, "%s %s %d%s", months[tm.tm_mon],
+             seasons[(tm.tm_mon + 1) % 12 / 3], tm.tm_year + 1900,
+             text && tells_time(text) ? " " SYM_TERMS_TELLS_TIME : "");
+    return sym_terms_extract(words, out, NULL, NULL);
+}
+
+enum sym_status sym_terms_extract(const char *text, char **content, char **function,
+                                  char **norm_out)
+{
+    return extract(text, content, function, norm_out, false);
+}
+
+enum sym_status sym_terms_extract_turn_query(const char *text, char **content, char **function)
+{
+    return extract(text, content, function, NULL, true);
+}
+
+/* SQL function symbiot_dates(time, text): a turn's `dates` column, for the migration that indexes
+ * the stored turns. */
+static void sql_dates_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char *terms = NULL;
+
+    (void)argc;
+    if (sym_terms_dates((time_t)sqlite3_value_int64(argv[0]),
+                        (const char *)sqlite3_value_text(argv[1]), &terms)) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, terms, -1, free);
+}
+
 /* SQL function symbiot_search(text): a fact's `search` column, for the migration that re-indexes
  * every fact when what is indexed changes (store.c registers it on each connection). */
 static void sql_search_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -325,7 +512,13 @@ static void sql_search_terms(sqlite3_context *ctx, int argc, sqlite3_value **arg
 
 int sym_terms_register_sql(struct sqlite3 *db)
 {
-    return sqlite3_create_function(db, "symbiot_search", 1,
-                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
-                                   sql_search_terms, NULL, NULL);
+    int src = sqlite3_create_function(db, "symbiot_search", 1,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                      sql_search_terms, NULL, NULL);
+
+    /* Not deterministic: the local zone may change between calls. */
+    return src != SQLITE_OK
+               ? src
+               : sqlite3_create_function(db, "symbiot_dates", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                         NULL, sql_dates_terms, NULL, NULL);
 }

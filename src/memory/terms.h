@@ -7,6 +7,8 @@
 #ifndef SYM_TERMS_H
 #define SYM_TERMS_H
 
+#include <time.h>
+
 #include "base/status.h"
 
 struct sqlite3;
@@ -22,9 +24,25 @@ struct sqlite3;
 enum sym_status sym_terms_extract(const char *text, char **content, char **function,
                                   char **norm_out);
 
-/* Register the SQL function symbiot_search(text) (a fact's `search` column, as
- * sym_terms_extract() makes it) on db, for the migration that re-indexes every fact. SQLite's
- * code. */
+/* sym_terms_extract() for a query of the conversations' turns (episodes.c): interrogatives,
+ * auxiliaries and modals in English and Russian ("what", "did", "would", "какие", "сколько") go
+ * to *function with the first-person words, so they weigh in but never match on their own. */
+enum sym_status sym_terms_extract_turn_query(const char *text, char **content, char **function);
+
+/* The term a turn's dates column has when its text tells a time (a date, a weekday, "next
+ * month", "in July"): a "when" question weighs it in. No word of a text stems to it. */
+#define SYM_TERMS_TELLS_TIME "xtimex"
+
+/* The search terms of a moment's local date (in the zone of TZ): its month, season and year in
+ * English and Russian, as the dates column of the turns' index holds them, stemmed as
+ * sym_terms_extract() stems ("juli июл summer лет 2025"), and SYM_TERMS_TELLS_TIME when text
+ * (may be NULL) tells a time. *out (caller frees) is "" for t 0. SYM_ERR_NOMEM is the only
+ * failure. */
+enum sym_status sym_terms_dates(time_t t, const char *text, char **out);
+
+/* Register the SQL functions symbiot_search(text) (a fact's `search` column, as
+ * sym_terms_extract() makes it) and symbiot_dates(time, text) (sym_terms_dates()) on db, for the
+ * migrations that re-index facts and turns. SQLite's code. */
 int sym_terms_register_sql(struct sqlite3 *db);
 
 #endif

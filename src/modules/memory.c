@@ -3,6 +3,8 @@
  * что я люблю чай"), /forget ID or TEXT, /memories [QUERY] (and "what do you know about me"),
  * /pin ID and /unpin ID (a pinned fact ranks higher in search and is marked in /memories).
  * Facts live in the memory database through memory/facts.h; this file only talks to the user.
+ * /memories QUERY also shows the turns of stored conversations that match (memory/episodes.h):
+ * which conversation, who said it, when.
  *
  * Forgetting by text is the risky path: it deletes for good, so it acts only when the match is
  * certain (a hit whose normalised text equals the request) and otherwise lists the candidates,
@@ -14,11 +16,15 @@
 #include <string.h>
 
 #include "core/module.h"
+#include "base/clock.h"
+#include "memory/episodes.h"
 #include "memory/facts.h"
 #include "nlp/text.h"
 
 #define LIST_LIMIT 20   /* /memories without a query shows this many, newest first */
 #define SEARCH_LIMIT 10 /* /memories QUERY */
+#define TURNS_LIMIT 5   /* /memories QUERY: the turns of conversations shown */
+#define TURN_CHARS 200  /* a turn longer than this is cut, in characters */
 #define FORGET_LIMIT 3  /* candidates considered by /forget TEXT */
 
 static enum sym_status no_store(struct sym_call *call)
@@ -213,6 +219,39 @@ static enum sym_status list_facts(struct sym_call *call, const struct sym_facts 
     return rc;
 }
 
+/* The turns found, each as "  conversation N, SPEAKER, DATE: TEXT" (cut to TURN_CHARS). */
+static enum sym_status list_turns(struct sym_call *call, const struct sym_turn_hits *list)
+{
+    enum sym_status rc = SYM_OK;
+    size_t i;
+
+    if (list->n)
+        rc = sym_buf_puts(
+            call->out, SYM_TR(call->lang, "\nFrom our conversations:", "\nИз наших разговоров:"));
+    for (i = 0; i < list->n && !rc; i++) {
+        const struct sym_turn_hit *h = &list->items[i];
+        size_t len = strlen(h->text), chars = 0, cut = 0;
+        struct tm tm;
+        char date[40] = "";
+
+        if (sym_clock_local(h->time, NULL, &tm))
+            snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday);
+        /* Cut at a character boundary (a UTF-8 lead byte). */
+        while (cut < len && (chars < TURN_CHARS || ((unsigned char)h->text[cut] & 0xC0) == 0x80)) {
+            if (((unsigned char)h->text[cut] & 0xC0) != 0x80)
+                chars++;
+            cut++;
+        }
+        rc = sym_buf_printf(call->out,
+                            SYM_TR(call->lang, "\n  conversation %lld, %s, %s: %.*s%s",
+                                   "\n  разговор %lld, %s, %s: %.*s%s"),
+                            h->conversation_id, h->speaker, date, (int)cut, h->text,
+                            cut < len ? "..." : "");
+    }
+    return rc;
+}
+
 static enum sym_status forget_text(struct sym_call *call, struct sym_store *store, const char *text)
 {
     struct sym_facts hits = {0};
@@ -315,6 +354,7 @@ static enum sym_status memories(struct sym_call *call)
     struct sym_store *store = sym_assistant_store(call->assistant);
     const char *query = arg_text(call);
     struct sym_facts list = {0};
+    struct sym_turn_hits turns = {0};
     enum sym_status rc;
     long long total = 0;
 
@@ -322,9 +362,13 @@ static enum sym_status memories(struct sym_call *call)
         return no_store(call);
     if (query) {
         rc = sym_fact_search(store, query, SEARCH_LIMIT, &list);
-        if (rc)
+        if (!rc)
+            rc = sym_turn_search(store, query, TURNS_LIMIT, NULL, &turns);
+        if (rc) {
+            sym_facts_free(&list);
             return store_error(call, store, rc);
-        if (!list.n)
+        }
+        if (!list.n && !turns.n)
             rc = sym_buf_printf(call->out,
                                 SYM_TR(call->lang, "I don't remember anything about \"%s\".",
                                        "Я ничего не помню про «%s»."),
@@ -362,7 +406,10 @@ static enum sym_status memories(struct sym_call *call)
     if (!rc && list.n)
         rc = sym_buf_puts(call->out, SYM_TR(call->lang, "\n/forget ID removes one.",
                                             "\n/forget НОМЕР удаляет запись."));
+    if (!rc)
+        rc = list_turns(call, &turns);
     sym_facts_free(&list);
+    sym_turn_hits_free(&turns);
     return rc;
 }
 

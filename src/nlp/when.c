@@ -994,3 +994,218 @@ out:
     sym_clock_zone_leave(&z);
     return rc;
 }
+
+/* ---- periods in the past: what a question about memories means by "when" ---- */
+
+static const char *const ru_months_prep[] = {"январе", "феврале", "марте",   "апреле",   "мае",
+                                             "июне",   "июле",    "августе", "сентябре", "октябре",
+                                             "ноябре", "декабре", NULL};
+
+/* A month in any of the forms above, 1..12, or 0. "may" only counts next to a year or after "in"
+ * or "last" (the caller decides): it is also a modal verb. */
+static int period_month(const char *s)
+{
+    int m = month_of(s);
+
+    if (!m && s)
+        m = find(s, ru_months_prep) + 1;
+    return m;
+}
+
+/* 0 winter, 1 spring, 2 summer, 3 autumn; -1 when s names no season. */
+static int season_of(const char *s)
+{
+    static const struct {
+        const char *word;
+        int season;
+    } seasons[] = {
+        {"winter", 0}, {"spring", 1}, {"summer", 2}, {"autumn", 3}, {"fall", 3},
+        {"зима", 0},   {"зимой", 0},  {"зиму", 0},   {"зимы", 0},   {"весна", 1},
+        {"весной", 1}, {"весну", 1},  {"весны", 1},  {"лето", 2},   {"летом", 2},
+        {"лета", 2},   {"осень", 3},  {"осенью", 3}, {"осени", 3},
+    };
+    size_t i;
+
+    for (i = 0; s && i < sizeof seasons / sizeof *seasons; i++)
+        if (!strcmp(s, seasons[i].word))
+            return seasons[i].season;
+    return -1;
+}
+
+/* "last", "past", "previous", "прошлый" in its forms: 1; "this", "этот" in its forms: 0; -1. */
+static int period_which(const char *s)
+{
+    static const char *const last[] = {"last",     "past",    "previous", "прошлый",
+                                       "прошлом",  "прошлой", "прошлым",  "прошлую",
+                                       "прошлого", "прошлая", "прошлое",  NULL};
+    static const char *const this_[] = {"this", "этот", "этом",  "этой",    "этим",
+                                        "эту",  "это",  "этого", "текущем", NULL};
+
+    return in_list(s, last) ? 1 : in_list(s, this_) ? 0 : -1;
+}
+
+/* The unit s names, also in the Russian prepositional ("в прошлом году", "месяце", "неделе");
+ * -1 for none. */
+static int period_unit(const char *s)
+{
+    int u = unit_of(s);
+
+    if (u >= 0)
+        return (int)units[u].unit;
+    return eq(s, "году")     ? UNIT_YEAR
+           : eq(s, "месяце") ? UNIT_MONTH
+           : eq(s, "неделе") ? UNIT_WEEK
+                             : -1;
+}
+
+/* A year as a word: 1900..2199. */
+static bool year_word(const char *s, int *y)
+{
+    return number_word(s, 4, y) && strlen(s) == 4 && *y >= 1900 && *y < 2200;
+}
+
+/* A calendar span: [y-m-1 .. y-m2-1) in the zone in force. */
+static bool span(long y, int m, long y2, int m2, time_t *from, time_t *to)
+{
+    return make_time(y, m, 1, 0, 0, 0, from) && make_time(y2, m2, 1, 0, 0, 0, to);
+}
+
+/* The season's span in year y (winter: December of y - 1 to February of y). */
+static bool season_span(long y, int season, time_t *from, time_t *to)
+{
+    int m = season * 3; /* winter 0: December of the year before, as month 0 */
+
+    return span(y, m, y, m + 3, from, to);
+}
+
+/* The period at word k of c (whose span is the whole text), resolved against now (tm, the zone in
+ * force): the words used, 0 when none starts there. */
+static size_t period_at(const struct cur *c, size_t k, time_t now, const struct tm *tm,
+                        time_t *from, time_t *to)
+{
+    const char *s = at(c, k);
+    long y = tm->tm_year + 1900L;
+    int cur_m = tm->tm_mon + 1, v = 1, m, season, which, u, yr;
+    size_t n;
+
+    if (!s)
+        return 0;
+    /* "yesterday", "вчера", "позавчера" */
+    if (eq(s, "yesterday") || eq(s, "вчера") || eq(s, "позавчера")) {
+        int back = eq(s, "позавчера") ? 2 : 1;
+
+        return make_time(y, cur_m, tm->tm_mday - back, 0, 0, 0, from) &&
+                       make_time(y, cur_m, tm->tm_mday - back + 1, 0, 0, 0, to)
+                   ? 1
+                   : 0;
+    }
+    /* "two weeks ago", "a month ago", "3 дня назад", "неделю назад" */
+    n = parse_int(c, k, &v);
+    if (eq(s, "a") || eq(s, "an") || eq(s, "one"))
+        n = 1, v = 1;
+    u = unit_of(at(c, k + n));
+    if (u >= 0 && units[u].unit >= UNIT_DAY &&
+        (eq(at(c, k + n + 1), "ago") || eq(at(c, k + n + 1), "назад")) && v > 0 && v <= 1000) {
+        static const long unit_days[] = {0, 0, 0, 1, 7, 30, 365};
+        long d = unit_days[units[u].unit];
+        time_t centre = now - (time_t)(v * d * 86400);
+
+        *from = centre - (time_t)(d * 86400);
+        *to = centre + (time_t)(d * 86400);
+        return n + 2;
+    }
+    /* "last year", "в прошлом месяце", "на прошлой неделе", "this year", "last summer",
+     * "last July" */
+    which = period_which(s);
+    if (which >= 0) {
+        const char *next = at(c, k + 1);
+
+        u = period_unit(next);
+        if (u == UNIT_YEAR)
+            return span(y - which, 1, y - which + 1, 1, from, to) ? 2 : 0;
+        if (u == UNIT_MONTH)
+            return span(y, cur_m - which, y, cur_m - which + 1, from, to) ? 2 : 0;
+        if (u == UNIT_WEEK) {
+            int monday = (tm->tm_wday + 6) % 7; /* days since Monday */
+
+            return make_time(y, cur_m, tm->tm_mday - monday - 7 * which, 0, 0, 0, from) &&
+                           make_time(y, cur_m, tm->tm_mday - monday - 7 * which + 7, 0, 0, 0, to)
+                       ? 2
+                       : 0;
+        }
+        season = season_of(next);
+        if (season >= 0) {
+            /* The season under way is "this"; "last" is the one before it of that name. */
+            int now_season = cur_m % 12 / 3;
+            long sy = cur_m == 12 ? y + 1 : y; /* December belongs to next year's winter */
+
+            if (season > now_season || which)
+                sy--;
+            if (which && season < now_season)
+                sy++;
+            return season_span(sy, season, from, to) ? 2 : 0;
+        }
+        m = period_month(next);
+        if (m && which)
+            return span(m < cur_m ? y : y - 1, m, m < cur_m ? y : y - 1, m + 1, from, to) ? 2 : 0;
+        return 0;
+    }
+    /* "summer 2024", "летом 2024 года", "in summer", "летом" */
+    season = season_of(s);
+    if (season >= 0) {
+        int now_season = cur_m % 12 / 3;
+
+        if (year_word(at(c, k + 1), &yr))
+            return season_span(season ? yr : yr + 1, season, from, to)
+                       ? 2 + (eq(at(c, k + 2), "года") || eq(at(c, k + 2), "году"))
+                       : 0;
+        if (eq(s, "fall") || eq(s, "spring"))
+            return 0; /* a verb or a thing, unless a year or "last" says otherwise */
+        return season_span(season > now_season ? y - 1 : (cur_m == 12 ? y + 1 : y), season, from,
+                           to)
+                   ? 1
+                   : 0;
+    }
+    /* "July 2022", "в июле 2022 года", "in July", "в мае" */
+    m = period_month(s);
+    if (m) {
+        bool may = eq(s, "may") || eq(s, "mar") || eq(s, "jun") || eq(s, "jan") || eq(s, "sep");
+
+        if (year_word(at(c, k + 1), &yr))
+            return span(yr, m, yr, m + 1, from, to)
+                       ? 2 + (eq(at(c, k + 2), "года") || eq(at(c, k + 2), "году"))
+                       : 0;
+        if (may && !(k > c->first && (eq(at(c, k - 1), "in") || eq(at(c, k - 1), "в"))))
+            return 0;
+        return span(m <= cur_m ? y : y - 1, m, m <= cur_m ? y : y - 1, m + 1, from, to) ? 1 : 0;
+    }
+    /* "2022", "в 2022 году", "in 2022" */
+    if (year_word(s, &yr))
+        return span(yr, 1, yr + 1, 1, from, to)
+                   ? 1 + (eq(at(c, k + 1), "году") || eq(at(c, k + 1), "год") ||
+                          eq(at(c, k + 1), "года"))
+                   : 0;
+    return 0;
+}
+
+bool sym_when_period(const struct sym_words *w, time_t now, const char *tz, time_t *from,
+                     time_t *to, size_t *first, size_t *count)
+{
+    struct sym_zone_scope z;
+    struct cur c = {w, 0, 0, w->n};
+    struct tm tm;
+    size_t k, n = 0;
+
+    if (!sym_clock_zone_enter(&z, tz))
+        return false;
+    if (localtime_r(&now, &tm))
+        for (k = 0; k < w->n && !n; k++) {
+            n = period_at(&c, k, now, &tm, from, to);
+            if (n) {
+                *first = k;
+                *count = n;
+            }
+        }
+    sym_clock_zone_leave(&z);
+    return n > 0 && *from < *to;
+}

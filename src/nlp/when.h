@@ -69,4 +69,18 @@ enum sym_when_result {
 enum sym_when_result sym_when_resolve(const struct sym_when *w, time_t now, const char *tz,
                                       time_t *at);
 
+/*
+ * A period in the past named in the words of w, as a question about memories names one: "in July
+ * 2022", "July", "в июле 2022 года", "in 2022", "в 2022 году", "last summer", "летом 2024",
+ * "last year", "в прошлом месяце", "на прошлой неделе", "this year", "last July", "two weeks
+ * ago", "3 дня назад", "yesterday", "вчера". Resolved against now in time zone tz (NULL =
+ * local): [*from, *to), a calendar month, season, year or week; "N units ago" is the span of one
+ * unit either side of that moment. A month or season without a year is the latest one that has
+ * begun ("July" in March 2026: July 2025). "May" counts as a month only after "in" or before a
+ * year, "fall" and "spring" only with "last" or a year. *first and *count: the words it covers.
+ * The first period found counts; false when there is none. Not thread-safe (TZ, as resolve).
+ */
+bool sym_when_period(const struct sym_words *w, time_t now, const char *tz, time_t *from,
+                     time_t *to, size_t *first, size_t *count);
+
 #endif

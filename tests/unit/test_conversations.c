@@ -2,10 +2,14 @@
  * test_conversations.c: the stored conversations. The store API (start, append, load, list with
  * titles and counts, delete) survives a reopen; an assistant with a store keeps both sides of each
  * chat turn; a new assistant resumed from that conversation has the earlier turns in its prompt
- * and goes on appending to the same conversation; /reset starts another one.
+ * and goes on appending to the same conversation; /reset starts another one. Imported history:
+ * a conversation is imported once (its origin), keeps each turn's speaker, session and time; turns
+ * stored before the episodic index existed (schema 6) are indexed by the migration, each with the
+ * words of the turn before it.
  *
  * Usage: test_conversations MODEL.gguf SCRATCH_DIR
  */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "core/assistant.h"
 #include "memory/conversations.h"
 #include "memory/store.h"
+#include "memory/store_internal.h"
 #include "test.h"
 #include "modules/registry.h"
 
@@ -222,6 +227,85 @@ static void test_assistant_stores_and_resumes(void)
     sym_config_free(&cfg);
 }
 
+/* Turns whose index matches fts (an FTS5 query), counted. */
+static long long count_match(struct sym_store *s, const char *fts)
+{
+    struct sqlite3_stmt *st = NULL;
+    long long n = -1;
+
+    if (sym_store_query(s, &st, "SELECT count(*) FROM turns_fts WHERE turns_fts MATCH ?", "t",
+                        fts) == 0 &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_import(void)
+{
+    struct sym_store *s = NULL;
+    struct sym_conversation_turns turns = {0};
+    struct sym_turn_input t = {0};
+    long long a = 0, again = 0, old = 0;
+    bool existed = true, found = false;
+    char err[512];
+
+    /* A database of schema 6 with a chat stored: the migration indexes its turns. */
+    CHECK(sym_store_open_version(&s, db_path, 6, err, sizeof err) == SYM_OK);
+    if (!s)
+        return;
+    CHECK(sym_conversation_start(s, 1000, &old) == SYM_OK);
+    /* As Symbiot stored turns then (this build's append needs the new columns). */
+    CHECK(sym_store_run(s,
+                        "INSERT INTO turns (conversation_id, role, text, created) VALUES "
+                        "(?1, 'user', 'What breed is your puppy?', 1001), "
+                        "(?1, 'assistant', 'A beagle called Biscuit', 1002)",
+                        "l", old) == SQLITE_OK);
+    sym_store_close(s);
+    s = open_store();
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK(count_match(s, "search:beagl") == 1);
+    CHECK(count_match(s, "context:breed") == 1); /* the answer, by its question's word */
+    CHECK(count_match(s, "context:beagl") == 0);
+
+    CHECK(sym_conversation_import_start(s, "maya-tom", NULL, 5000, &a, &existed) == SYM_OK);
+    CHECK(a > old && !existed);
+    t.role = "user";
+    t.speaker = "Maya";
+    t.session = "s1";
+    t.text = "We adopted a kitten in July";
+    t.time = 1751328000; /* 2025-07-01T00:00:00Z */
+    CHECK(sym_conversation_import_turn(s, a, &t) == SYM_OK);
+    t.speaker = "Tom";
+    t.text = "Lovely!";
+    t.time = 1751328060;
+    CHECK(sym_conversation_import_turn(s, a, &t) == SYM_OK);
+    t.text = "bad \xff";
+    CHECK(sym_conversation_import_turn(s, a, &t) == SYM_ERR_INVALID);
+    t.text = "nowhere";
+    CHECK(sym_conversation_import_turn(s, a + 100, &t) == SYM_ERR_INVALID);
+    CHECK(sym_conversation_import_start(s, "maya-tom", NULL, 0, &again, &existed) == SYM_OK);
+    CHECK(existed && again == a);
+    CHECK(sym_conversation_import_start(s, "", NULL, 0, &again, &existed) == SYM_ERR_INVALID);
+    CHECK(sym_conversation_load(s, a, &turns, &found) == SYM_OK && found && turns.n == 2);
+    if (turns.n == 2) {
+        CHECK(!strcmp(turns.items[0].speaker, "Maya") && !strcmp(turns.items[1].speaker, "Tom"));
+        CHECK(!strcmp(turns.items[0].session, "s1"));
+        CHECK(turns.items[1].created == 1751328060);
+    }
+    /* The date's words, both languages, the season and the year (TZ=UTC). */
+    CHECK(count_match(s, "dates:juli AND dates:июл AND dates:summer AND dates:2025") == 2);
+    CHECK(count_match(s, "context:kitten") == 1);
+    /* Deleting the conversation takes its turns out of the index. */
+    CHECK(sym_conversation_delete(s, a, &found) == SYM_OK && found);
+    CHECK(count_match(s, "dates:2025") == 0);
+    CHECK(count_match(s, "search:beagl") == 1);
+    sym_conversation_turns_free(&turns);
+    sym_store_close(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -232,6 +316,11 @@ int main(int argc, char **argv)
     snprintf(db_path, sizeof db_path, "%s/conversations-%d.db", argv[2], (int)getpid());
     sym_llm_route_log();
     test_store_api();
+    unlink(db_path);
+    snprintf(db_path, sizeof db_path, "%s/conversations-import-%d.db", argv[2], (int)getpid());
+    setenv("TZ", "UTC", 1);
+    tzset();
+    test_import();
     unlink(db_path);
     snprintf(db_path, sizeof db_path, "%s/conversations-chat-%d.db", argv[2], (int)getpid());
     test_assistant_stores_and_resumes();

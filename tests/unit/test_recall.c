@@ -1,7 +1,10 @@
 /*
  * test_recall.c: remembered facts in the prompt. A small store goes whole into the system message
  * (and the KV cache stays valid from turn to turn); a large one contributes the facts relevant to
- * the message, in front of it only; a restarted session still has them.
+ * the message, in front of it only; a restarted session still has them. Episodic memory: a turn
+ * of an earlier conversation that matches the message goes in front of it, with its speaker and
+ * date, and the history keeps the plain message; the conversation under way is not recalled to
+ * itself; a small budget takes no turn; without recall-conversations (the default) no turn.
  *
  * Usage: test_recall MODEL.gguf SCRATCH_DIR
  */
@@ -11,6 +14,8 @@
 #include <unistd.h>
 
 #include "core/assistant.h"
+#include "core/recall.h"
+#include "memory/conversations.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "test.h"
@@ -131,6 +136,61 @@ static void test_large_store(void)
     sym_config_free(&cfg);
 }
 
+static void test_turns(void)
+{
+    struct sym_config cfg;
+    struct sym_assistant *a = new_assistant(&cfg);
+    struct sym_store *s = sym_assistant_store(a);
+    struct sym_turn_input in = {0};
+    struct sym_recall r;
+    struct sym_turn t1;
+    long long id = 0, now = 0;
+    int turn = 0;
+    bool existed;
+
+    cfg.recall_turns = true; /* off by default */
+    add(s, "My name is Ann");
+    CHECK(sym_conversation_import_start(s, "old", NULL, 1751328000, &id, &existed) == SYM_OK);
+    in.role = "user";
+    in.speaker = "Ann";
+    in.text = "Our beagle Biscuit chewed my left sneaker today";
+    in.time = 1751328000; /* 2025-07-01 */
+    CHECK(sym_conversation_import_turn(s, id, &in) == SYM_OK);
+    CHECK(sym_assistant_turn(a, "What did Biscuit chew?", NULL, &t1) == SYM_OK);
+    CHECK(t1.n_recalled == 1); /* the fact, in the system message */
+    CHECK_CONTAINS(sym_assistant_last_prompt(a), "[Memory: from earlier conversations]");
+    CHECK_CONTAINS(sym_assistant_last_prompt(a),
+                   "- (2025-07-01, Ann, conversation 1) Our beagle Biscuit chewed my left sneaker");
+    CHECK(strstr(sym_assistant_last_prompt(a), "[Memory: from earlier conversations]") <
+          strstr(sym_assistant_last_prompt(a), "What did Biscuit chew?"));
+    sym_turn_clear(&t1);
+    /* The history keeps the plain message: the next prompt has the turns' block only once more,
+     * in front of the new message. */
+    CHECK(sym_assistant_turn(a, "And what else did Biscuit do?", NULL, &t1) == SYM_OK);
+    {
+        const char *p = sym_assistant_last_prompt(a);
+        const char *first = strstr(p, "[Memory: from earlier conversations]");
+
+        CHECK(first && !strstr(first + 1, "[Memory: from earlier conversations]"));
+    }
+    sym_turn_clear(&t1);
+    /* The conversation under way is left out, and a budget of 8 tokens holds no turn. */
+    sym_assistant_conversation(a, &now, &turn);
+    CHECK(now > id);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, true, id, &r) == SYM_OK && r.n_turns >= 1);
+    CHECK(r.n_turns && r.turn_ids[0] != 1); /* only the chat's own turns, not the old one */
+    sym_recall_free(&r);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, true, now, &r) == SYM_OK && r.n_turns == 1 &&
+          r.turn_ids[0] == 1);
+    sym_recall_free(&r);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 8, true, now, &r) == SYM_OK && r.n_turns == 0);
+    sym_recall_free(&r);
+    CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, false, now, &r) == SYM_OK && r.n_turns == 0);
+    sym_recall_free(&r);
+    sym_assistant_free(a);
+    sym_config_free(&cfg);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -145,6 +205,11 @@ int main(int argc, char **argv)
     unlink(db_path);
     snprintf(db_path, sizeof db_path, "%s/recall-large-%d.db", argv[2], (int)getpid());
     test_large_store();
+    unlink(db_path);
+    snprintf(db_path, sizeof db_path, "%s/recall-turns-%d.db", argv[2], (int)getpid());
+    setenv("TZ", "UTC", 1);
+    tzset();
+    test_turns();
     unlink(db_path);
     return test_report("test_recall");
 }

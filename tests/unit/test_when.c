@@ -506,6 +506,59 @@ static void test_resolve_new_year(void)
     CHECK(sym_when_resolve(NULL, now, tz, &at) == SYM_WHEN_INVALID);
 }
 
+/* The period in text, read on now in UTC, as "YYYY-MM-DD..YYYY-MM-DD" (to exclusive), or "". */
+static const char *period(const char *text, time_t now)
+{
+    static char out[64];
+    struct sym_words w = {0};
+    struct tm a, b;
+    time_t from, to;
+    size_t first, count;
+    char *norm = sym_normalize(text);
+
+    out[0] = '\0';
+    if (norm && !sym_words_split(norm, &w) &&
+        sym_when_period(&w, now, "UTC", &from, &to, &first, &count) && gmtime_r(&from, &a) &&
+        gmtime_r(&to, &b))
+        snprintf(out, sizeof out, "%04d-%02d-%02d..%04d-%02d-%02d", a.tm_year + 1900, a.tm_mon + 1,
+                 a.tm_mday, b.tm_year + 1900, b.tm_mon + 1, b.tm_mday);
+    sym_words_free(&w);
+    free(norm);
+    return out;
+}
+
+static void test_periods(void)
+{
+    const time_t sep = 1757000000; /* 2025-09-04T15:33:20Z, a Thursday */
+    const time_t feb = 1770000000; /* 2026-02-02, a Monday */
+
+    CHECK_STR(period("What did Maya do in June 2025?", sep), "2025-06-01..2025-07-01");
+    CHECK_STR(period("Что было в июле 2022 года", sep), "2022-07-01..2022-08-01");
+    CHECK_STR(period("in July", sep), "2025-07-01..2025-08-01");
+    CHECK_STR(period("in November", sep), "2024-11-01..2024-12-01"); /* the latest begun */
+    CHECK_STR(period("what happened in 2022", sep), "2022-01-01..2023-01-01");
+    CHECK_STR(period("Что я делал в 2024 году?", sep), "2024-01-01..2025-01-01");
+    CHECK_STR(period("last year", sep), "2024-01-01..2025-01-01");
+    CHECK_STR(period("в прошлом году", sep), "2024-01-01..2025-01-01");
+    CHECK_STR(period("в прошлом месяце", sep), "2025-08-01..2025-09-01");
+    CHECK_STR(period("на прошлой неделе", sep), "2025-08-25..2025-09-01");
+    CHECK_STR(period("last summer", sep), "2025-06-01..2025-09-01");
+    CHECK_STR(period("last summer", feb), "2025-06-01..2025-09-01");
+    CHECK_STR(period("last winter", feb), "2024-12-01..2025-03-01");
+    CHECK_STR(period("летом 2024", sep), "2024-06-01..2024-09-01");
+    CHECK_STR(period("what did we do this summer", sep), "2025-06-01..2025-09-01");
+    CHECK_STR(period("two weeks ago", sep), "2025-08-14..2025-08-28");
+    CHECK_STR(period("2 недели назад", sep), "2025-08-14..2025-08-28");
+    CHECK_STR(period("yesterday", sep), "2025-09-03..2025-09-04");
+    CHECK_STR(period("вчера", sep), "2025-09-03..2025-09-04");
+    /* Not periods: "may" the verb, "spring" the thing, a plain number, no time at all. */
+    CHECK_STR(period("may I ask", sep), "");
+    CHECK_STR(period("the spring broke", sep), "");
+    CHECK_STR(period("I have 12 cats", sep), "");
+    CHECK_STR(period("What breed is the dog?", sep), "");
+    CHECK_STR(period("in May", sep), "2025-05-01..2025-06-01");
+}
+
 int main(void)
 {
     const char *tz = getenv("TZ");
@@ -518,6 +571,7 @@ int main(void)
     test_resolve_new_york();
     test_resolve_tokyo();
     test_resolve_new_year();
+    test_periods();
     CHECK(getenv("TZ") == tz || (tz && getenv("TZ") && !strcmp(tz, getenv("TZ"))));
     return test_report("test_when");
 }
