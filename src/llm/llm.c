@@ -33,6 +33,7 @@
 
 #include "base/log.h"
 #include "base/utf8.h"
+#include "llm/chat.h"
 #include "llm/guard.h"
 #include "llm/load.h"
 
@@ -40,8 +41,8 @@ struct sym_llm {
     struct llama_model *model;
     struct llama_context *ctx;
     const struct llama_vocab *vocab;
-    const char *tmpl;      /* the model's chat template, if llama.cpp knows it */
-    const char **specials; /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
+    struct sym_chat_tmpl *tmpl; /* the model's chat template, when the chat library renders it */
+    const char **specials;            /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
     size_t n_specials;
     bool special_first[256]; /* first bytes of those texts, for a quick scan */
     bool filter_chars;       /* SPM vocabulary without byte tokens: see known_chars */
@@ -101,6 +102,7 @@ static void llama_log_to_sym(enum ggml_log_level level, const char *text, void *
 void sym_llm_route_log(void)
 {
     llama_log_set(llama_log_to_sym, NULL);
+    sym_chat_set_verbose(sym_log_enabled(SYM_LOG_DEBUG)); /* the chat library's own log */
 }
 
 /* ---- helpers ---- */
@@ -225,22 +227,26 @@ static int default_threads(void)
     return n > 0 ? (int)n : 4;
 }
 
-/* Pick the chat template: the model's own when llama.cpp can apply it, else none (fallback). */
-static const char *usable_template(const struct llama_model *model)
+/*
+ * Pick the chat template: the model's own, rendered by llama.cpp's chat library (llm/chat.h),
+ * or none (the fallback) when the model has no template or the library cannot render it.
+ */
+static struct sym_chat_tmpl *usable_template(const struct llama_model *model)
 {
-    const char *tmpl = llama_model_chat_template(model, NULL);
-    struct llama_chat_message probe = {"user", "hi"};
-    char buf[256];
+    struct sym_chat_tmpl *t = NULL;
+    char why[256];
+    enum sym_status rc = sym_chat_tmpl_init(&t, model, NULL, why, sizeof why);
 
-    if (!tmpl)
+    if (rc == SYM_ERR_NOT_FOUND)
         return NULL;
-    if (llama_chat_apply_template(tmpl, &probe, 1, true, buf, sizeof buf) < 0) {
-        sym_log(
-            SYM_LOG_WARN,
-            "the model's chat template is not one llama.cpp knows; using the fallback template");
+    if (rc) {
+        sym_log(SYM_LOG_WARN,
+                "the model's chat template cannot be used (%s); using the fallback "
+                "template",
+                why);
         return NULL;
     }
-    return tmpl;
+    return t;
 }
 
 /* Make llm->ctx (and its token list) as p says, with micro-batches of at most ubatch tokens (the
@@ -409,6 +415,7 @@ void sym_llm_free(struct sym_llm *llm)
         llama_free(llm->ctx);
     if (llm->threadpool) /* after the contexts that use it */
         ggml_threadpool_free(llm->threadpool);
+    sym_chat_tmpl_free(llm->tmpl);
     if (llm->model)
         llama_model_free(llm->model);
     free(llm->cache);
@@ -438,7 +445,8 @@ const char *const *sym_llm_template_stops(const struct sym_llm *llm)
 }
 
 /*
- * The fallback template, for models without a usable chat template (documented in docs/USAGE.md (Chat template)):
+ * The fallback template, for models without a usable chat template (documented in docs/USAGE.md
+ * (Chat template)):
  *
  *     SYSTEM PROMPT\n\nUser: MESSAGE\nAssistant: ANSWER\nUser: MESSAGE\nAssistant:
  *
@@ -558,44 +566,18 @@ out:
 static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
                                    size_t n_msgs, struct sym_buf *out)
 {
-    struct llama_chat_message *chat;
-    size_t i, total = 256;
-    enum sym_status rc = SYM_OK;
-    char *text = NULL;
-    int32_t n;
+    struct sym_chat_in in = sym_chat_in_default();
+    struct sym_chat_prompt *p = NULL;
+    enum sym_status rc;
 
     if (!llm->tmpl)
         return format_fallback(msgs, n_msgs, out);
-    chat = malloc(sizeof *chat * (n_msgs ? n_msgs : 1));
-    if (!chat)
-        return SYM_ERR_NOMEM;
-    for (i = 0; i < n_msgs; i++) {
-        chat[i].role = msgs[i].role;
-        chat[i].content = msgs[i].content;
-        total += strlen(msgs[i].content) * 2 + 64;
-    }
-    for (;;) {
-        char *p = realloc(text, total);
-
-        if (!p || total > INT32_MAX) {
-            rc = SYM_ERR_NOMEM;
-            break;
-        }
-        text = p;
-        n = llama_chat_apply_template(llm->tmpl, chat, n_msgs, true, text, (int32_t)total);
-        if (n < 0) {
-            snprintf(llm->err, sizeof llm->err, "the chat template failed");
-            rc = SYM_ERR_MODEL;
-            break;
-        }
-        if ((size_t)n < total) {
-            rc = sym_buf_append(out, text, (size_t)n);
-            break;
-        }
-        total = (size_t)n + 1;
-    }
-    free(text);
-    free(chat);
+    in.msgs = msgs;
+    in.n_msgs = n_msgs;
+    rc = sym_chat_apply(llm->tmpl, &in, &p, llm->err, sizeof llm->err);
+    if (!rc)
+        rc = sym_buf_puts(out, sym_chat_prompt_text(p));
+    sym_chat_prompt_free(p);
     return rc;
 }
 

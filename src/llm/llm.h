@@ -95,14 +95,17 @@ void sym_llm_free(struct sym_llm *llm);
 const char *sym_llm_errmsg(const struct sym_llm *llm);
 
 /*
- * Format a conversation with the model's chat template (or the fallback template, see
- * sym_llm_has_template) and the start of the assistant's reply, appended to out.
+ * Format a conversation with the model's chat template (its Jinja template through llama.cpp's
+ * chat library, llm/chat.h; or the fallback template, see sym_llm_has_template) and the start of
+ * the assistant's reply, appended to out. SYM_ERR_MODEL when the template fails on these
+ * messages (errmsg says why).
  */
 enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
                                     size_t n_msgs, struct sym_buf *out);
-/* True when the model carries a chat template that llama.cpp understands. */
+/* True when the model carries a chat template that llama.cpp's chat library renders. */
 bool sym_llm_has_template(const struct sym_llm *llm);
-/* Extra stop strings the template needs (NULL-terminated list; empty for real templates). */
+/* Extra stop strings the fallback template needs (NULL-terminated list; empty for real
+ * templates, which end at the model's end-of-generation tokens). */
 const char *const *sym_llm_template_stops(const struct sym_llm *llm);
 
 /* Tokens in text as the prompt would be tokenized; -1 on failure. */
