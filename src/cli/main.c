@@ -75,7 +75,7 @@ static void collect_notice(const char *message, void *data)
 static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input, bool *quit)
 {
     struct json_turn jt = {{0}, 0};
-    struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
+    struct sym_turn_io io = {cli_print_text, cli_notice, NULL, cli_print_thinking};
     struct sym_turn turn;
     enum sym_status rc;
     int code = CLI_EXIT_OK, i;
@@ -83,9 +83,12 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     if (cli->json) {
         io.on_text = NULL;
         io.on_notice = collect_notice;
+        io.on_reasoning = NULL; /* the turn's "reasoning" key has it */
         io.data = &jt;
     }
+    cli_thinking_begin(cli->cfg.show_thinking);
     rc = sym_assistant_turn(a, input, &io, &turn);
+    cli_thinking_end();
     if (cli->json) {
         cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, a,
                        (const char *const *)jt.notices, jt.n);

@@ -60,6 +60,8 @@ static const char usage_options[] =
     "                           `extract = off` in the config does the same\n"
     "      --no-llm-extract     keep the rules but do not ask the model for facts after\n"
     "                           an answer (`llm-extract = off`)\n"
+    "      --show-thinking      show a reasoning model's thinking before its answer (default:\n"
+    "                           hidden, a [thinking...] line on a terminal; `show-thinking`)\n"
     "\n";
 
 /* The backends' options. */
@@ -165,6 +167,7 @@ enum {
     OPT_REMOTE_TIMEOUT,
     OPT_SHARE_MEMORY,
     OPT_RPC,
+    OPT_SHOW_THINKING,
 };
 
 static const struct option long_options[] = {
@@ -190,6 +193,7 @@ static const struct option long_options[] = {
     {"resume", no_argument, NULL, OPT_RESUME},
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
+    {"show-thinking", no_argument, NULL, OPT_SHOW_THINKING},
     {"all", no_argument, NULL, OPT_ALL},
     {"days", required_argument, NULL, OPT_DAYS},
     {"pp", required_argument, NULL, OPT_BENCH_PP},
@@ -508,6 +512,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_NO_LLM_EXTRACT:
             flags[n_flags].key = "llm-extract";
             flags[n_flags++].value = "off";
+            break;
+        case OPT_SHOW_THINKING:
+            flags[n_flags].key = "show-thinking";
+            flags[n_flags++].value = "on";
             break;
         case OPT_DAYS: {
             char *end;

@@ -122,7 +122,7 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
     else
         snprintf(prompt, sizeof prompt, "> ");
     for (;;) {
-        struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
+        struct sym_turn_io io = {cli_print_text, cli_notice, NULL, cli_print_thinking};
         struct sym_turn turn;
         char *line;
         enum sym_status rc;
@@ -157,7 +157,9 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
             continue;
         }
         add_history(line);
+        cli_thinking_begin(cli->cfg.show_thinking);
         rc = sym_assistant_turn(a, line, &io, &turn);
+        cli_thinking_end();
         free(line);
         if (rc == SYM_ERR_MODEL && !sym_assistant_llm(a)) {
             cli_notice("no model is loaded, so only commands work; start Symbiot with "

@@ -45,6 +45,7 @@ struct sym_config {
     uint32_t seed;        /* sampling seed; SYM_SEED_RANDOM picks one */
     bool extract;         /* remember personal facts said in chat (nlp/extract.h); default on */
     bool llm_extract;     /* also ask a chat-template model for them (core/learn.h); default on */
+    bool show_thinking;   /* show a reasoning model's thinking in the CLI; default off */
     /* The remote backend (llm/backend.h); only used when backend is not local. */
     enum sym_backend_mode backend;
     char *endpoint;         /* OpenAI-compatible base URL: https://api.example.com/v1 */

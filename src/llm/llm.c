@@ -42,6 +42,7 @@ struct sym_llm {
     struct llama_context *ctx;
     const struct llama_vocab *vocab;
     struct sym_chat_tmpl *tmpl; /* the model's chat template, when the chat library renders it */
+    struct sym_chat_prompt *thinking; /* a plain rendering, kept when answers have thinking */
     const char **specials;            /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
     size_t n_specials;
     bool special_first[256]; /* first bytes of those texts, for a quick scan */
@@ -249,6 +250,32 @@ static struct sym_chat_tmpl *usable_template(const struct llama_model *model)
     return t;
 }
 
+/* Keep a plain rendering of the template when its answers begin with a thinking block: its
+ * parser separates the thinking (llm/think.h). The parser depends on the template and the
+ * options, not on the messages, so one rendering serves every plain turn. */
+static void find_thinking(struct sym_llm *llm)
+{
+    static const struct sym_chat_msg probe[] = {{"user", "hi"}};
+    struct sym_chat_in in = sym_chat_in_default();
+    char why[256];
+
+    if (!llm->tmpl)
+        return;
+    in.msgs = probe;
+    in.n_msgs = 1;
+    if (sym_chat_apply(llm->tmpl, &in, &llm->thinking, why, sizeof why))
+        return;
+    if (!sym_chat_prompt_supports_thinking(llm->thinking)) {
+        sym_chat_prompt_free(llm->thinking);
+        llm->thinking = NULL;
+    }
+}
+
+const struct sym_chat_prompt *sym_llm_thinking(const struct sym_llm *llm)
+{
+    return llm->thinking;
+}
+
 /* Make llm->ctx (and its token list) as p says, with micro-batches of at most ubatch tokens (the
  * compute buffer, logits included, grows with it: about 260 MB at 512 for a 128k vocabulary). */
 static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_params *p,
@@ -386,6 +413,7 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
     }
     llm->vocab = llama_model_get_vocab(llm->model);
     llm->tmpl = usable_template(llm->model);
+    find_thinking(llm);
     if (collect_specials(llm) || collect_chars(llm)) {
         snprintf(err, errlen, "out of memory");
         rc = SYM_ERR_NOMEM;
@@ -415,6 +443,7 @@ void sym_llm_free(struct sym_llm *llm)
         llama_free(llm->ctx);
     if (llm->threadpool) /* after the contexts that use it */
         ggml_threadpool_free(llm->threadpool);
+    sym_chat_prompt_free(llm->thinking);
     sym_chat_tmpl_free(llm->tmpl);
     if (llm->model)
         llama_model_free(llm->model);

@@ -104,6 +104,14 @@ enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_m
                                     size_t n_msgs, struct sym_buf *out);
 /* True when the model carries a chat template that llama.cpp's chat library renders. */
 bool sym_llm_has_template(const struct sym_llm *llm);
+struct sym_chat_prompt;
+/*
+ * The chat library's rendering of a plain conversation with the model's template, when its
+ * answers carry a thinking block to separate from the answer (a reasoning model's template:
+ * DeepSeek-R1, Qwen3 ...; see llm/think.h); NULL for other templates and the fallback. Borrowed,
+ * valid while llm lives.
+ */
+const struct sym_chat_prompt *sym_llm_thinking(const struct sym_llm *llm);
 /* Extra stop strings the fallback template needs (NULL-terminated list; empty for real
  * templates, which end at the model's end-of-generation tokens). */
 const char *const *sym_llm_template_stops(const struct sym_llm *llm);

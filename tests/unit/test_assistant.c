@@ -60,7 +60,7 @@ static void test_commands_without_model(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
     struct sym_turn t;
 
     sym_config_init(&cfg);
@@ -94,7 +94,7 @@ static void test_multi_turn(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
     struct sym_turn t1, t2;
 
     if (!llm) {
@@ -141,7 +141,7 @@ static void test_eviction(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
     struct sym_turn t;
     char big[8192];
     int i, dropped = 0, turns_before;
@@ -220,7 +220,7 @@ static void test_extract_without_model(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
     struct sym_store *store = NULL;
     struct sym_facts list = {0}, hist = {0};
     struct sym_turn t;
@@ -292,7 +292,7 @@ static void two_turns(const char *path, bool llm_extract, const char *m1, const 
     struct sym_assistant *a = NULL;
     struct sym_store *store = NULL;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
     char dir[64], db[128], err[512];
 
     memset(t1, 0, sizeof *t1);

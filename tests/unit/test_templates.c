@@ -6,7 +6,7 @@
  * library's parser separates a reasoning model's thinking from its answer and reads tool calls
  * from recorded outputs written in the formats the templates document.
  *
- * usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf
+ * usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf R1_MODEL.gguf
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "llm/chat.h"
 #include "llm/llm.h"
+#include "llm/think.h"
 #include "test.h"
 
 /* A family's role marker, by a part of the template's file name. First match wins (Hermes on
@@ -328,6 +329,64 @@ static void test_tool_calls(const char *dir)
     sym_chat_prompt_free(p);
 }
 
+struct halves {
+    struct sym_buf content, reasoning;
+    int pieces;
+};
+
+static int take_content(const char *text, size_t len, void *data)
+{
+    struct halves *h = data;
+
+    h->pieces++;
+    return sym_buf_append(&h->content, text, len) != SYM_OK;
+}
+
+static int take_reasoning(const char *text, size_t len, void *data)
+{
+    struct halves *h = data;
+
+    h->pieces++;
+    return sym_buf_append(&h->reasoning, text, len) != SYM_OK;
+}
+
+/*
+ * The streamed split (llm/think.h) on a model with DeepSeek-R1's template: a recorded R1 answer
+ * replayed token by token through the real streaming path comes out as thinking, then answer,
+ * and no piece of the "</think>" marker reaches either side.
+ */
+static void test_think_stream(const char *path)
+{
+    struct sym_llm_params p = sym_llm_default_params();
+    struct sym_llm *llm = NULL;
+    struct sym_think *t = NULL;
+    struct halves h = {{0}, {0}, 0};
+    char err[512];
+
+    p.model_path = path;
+    p.n_ctx = 256;
+    CHECK(sym_llm_init(&llm, &p, err, sizeof err) == SYM_OK);
+    if (!llm)
+        return;
+    CHECK(sym_llm_has_template(llm));
+    CHECK(sym_llm_thinking(llm) != NULL);
+    if (sym_llm_thinking(llm) &&
+        !sym_think_init(&t, sym_llm_thinking(llm), take_content, take_reasoning, &h)) {
+        CHECK(sym_llm_replay(
+                  llm, "Okay, the user asks for 2+2. That is 4.\n</think>\n\nThe answer is 4.",
+                  NULL, sym_think_push, t) == SYM_OK);
+        CHECK(sym_think_finish(t) == SYM_OK);
+        CHECK_STR(sym_buf_str(&h.reasoning), "Okay, the user asks for 2+2. That is 4.");
+        CHECK_STR(sym_buf_str(&h.content), "The answer is 4.");
+        CHECK(strstr(sym_buf_str(&h.content), "think") == NULL);
+        CHECK(h.pieces > 4); /* streamed, not one block at the end */
+    }
+    sym_think_free(t);
+    sym_buf_free(&h.content);
+    sym_buf_free(&h.reasoning);
+    sym_llm_free(llm);
+}
+
 /* Bad input is an error with a message, never an exception reaching C. */
 static void test_bad_input(const char *dir)
 {
@@ -363,8 +422,8 @@ static void test_bad_input(const char *dir)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf R1_MODEL.gguf\n");
         return 2;
     }
     sym_llm_route_log();
@@ -372,6 +431,7 @@ int main(int argc, char **argv)
     test_gemma4_model(argv[2]);
     test_reasoning(argv[1]);
     test_tool_calls(argv[1]);
+    test_think_stream(argv[3]);
     test_bad_input(argv[1]);
     return test_report("test_templates");
 }
