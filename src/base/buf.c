@@ -6,6 +6,7 @@
 #include "base/buf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,44 @@ void sym_buf_free(struct sym_buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+}
+
+enum sym_status sym_buf_getline(struct sym_buf *b, FILE *f)
+{
+    char chunk[4096];
+    size_t n = 0;
+    bool any = false;
+    int c;
+
+    sym_buf_reset(b);
+    while ((c = getc(f)) != EOF) {
+        any = true;
+        if (c == '\n')
+            break;
+        if (b->max && b->len + n >= b->max) {
+            ungetc(c, f);
+            if (sym_buf_append(b, chunk, n))
+                return SYM_ERR_NOMEM;
+            return SYM_ERR_TOO_LONG;
+        }
+        chunk[n++] = (char)c;
+        if (n == sizeof chunk) {
+            enum sym_status rc = sym_buf_append(b, chunk, n);
+
+            if (rc)
+                return rc;
+            n = 0;
+        }
+    }
+    if (c == EOF && ferror(f))
+        return SYM_ERR_IO;
+    if (!any)
+        return SYM_ERR_NOT_FOUND;
+    if (n && sym_buf_append(b, chunk, n))
+        return SYM_ERR_NOMEM;
+    if (b->len && b->data[b->len - 1] == '\r')
+        b->data[--b->len] = '\0';
+    if (!b->data && sym_buf_append(b, "", 0))
+        return SYM_ERR_NOMEM;
+    return SYM_OK;
 }

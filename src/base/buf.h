@@ -8,6 +8,7 @@
 #ifndef SYM_BUF_H
 #define SYM_BUF_H
 
+#include <stdio.h>
 #include <stddef.h>
 
 #include "base/status.h"
@@ -34,5 +35,15 @@ const char *sym_buf_str(const struct sym_buf *b);
 /* Hand the content to the caller (free() it; NULL only on allocation failure) and empty b. */
 char *sym_buf_steal(struct sym_buf *b);
 void sym_buf_free(struct sym_buf *b);
+/*
+ * Read one line of f into b (emptied first), without its "\n" (nor a "\r" before it), reading
+ * no more than b's cap allows: a line longer than the cap is not read to its end, so a file
+ * without a newline (/dev/zero) costs no more memory than the cap. Returns SYM_OK with a line,
+ * SYM_ERR_NOT_FOUND at the end of the input (nothing read), SYM_ERR_TOO_LONG when the line
+ * passed the cap (b holds its first max bytes; the rest is still unread), SYM_ERR_IO on a read
+ * error, SYM_ERR_NOMEM. A last line without "\n" is a line. NUL bytes are kept (b->len counts
+ * them), so the caller can refuse them.
+ */
+enum sym_status sym_buf_getline(struct sym_buf *b, FILE *f);
 
 #endif

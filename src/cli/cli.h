@@ -178,9 +178,19 @@ void cli_free(struct cli *cli);
 
 /* ---- rendering (render.c) ---- */
 void cli_render_init(struct cli *cli);
+/* "symbiot: error: MESSAGE" on stderr. The formatted message goes through cli_write_text, so a
+ * model's name, a path or a database value quoted in it cannot send escape sequences. */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* printf to f through cli_write_text: for lines that quote what came from a file, a model, the
+ * network or the database (a GGUF's name, a conversation's title). The format itself must not
+ * hold escape sequences (colours go out with a separate fputs). */
+void cli_printf(FILE *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
 #endif
     ;
 void cli_notice(const char *message, void *data);

@@ -105,8 +105,8 @@ int cli_conversations(struct cli *cli, struct sym_store *store)
             const struct sym_conversation *c = &list.items[i];
 
             cli_iso_local(c->started, started, sizeof started);
-            printf("#%lld  %s  %lld turn%s  %s\n", c->id, started, c->n_turns,
-                   c->n_turns == 1 ? "" : "s", c->title);
+            cli_printf(stdout, "#%lld  %s  %lld turn%s  %s\n", c->id, started, c->n_turns,
+                       c->n_turns == 1 ? "" : "s", c->title);
         }
     }
     sym_conversations_free(&list);

@@ -5,7 +5,8 @@
  * Everything here reads text a user (or another program) wrote, so it is strict and bounded: a
  * time either matches one of the few accepted shapes exactly or is refused, and a line must be
  * exactly one JSON object, nothing after it but spaces. cJSON limits nesting (1000 levels), so a
- * hostile line cannot exhaust the stack.
+ * hostile line cannot exhaust the stack. A NUL, raw or as "\\u0000", is refused before parsing
+ * (base/jsontext.h): cJSON would silently cut the string there.
  */
 #include "cli/import.h"
 
@@ -14,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "base/clock.h"
+#include "base/jsontext.h"
 
 long long cli_civil_days(const struct tm *tm)
 {
@@ -134,8 +136,23 @@ bool cli_import_line(const char *line, size_t len, cJSON **json, struct sym_fact
 
     *json = NULL;
     memset(in, 0, sizeof *in);
+    static char msg[160];
+    char key[64];
+
     if (len > CLI_IMPORT_MAX_LINE)
-        return *why = "line too long", false;
+        return *why = "line longer than 2 MiB", false;
+    switch (sym_jsontext_find_nul(line, len, &i, key, sizeof key)) {
+    case SYM_JSONTEXT_RAW_NUL:
+        snprintf(msg, sizeof msg, "a NUL byte at byte %zu (not valid JSON)", i + 1);
+        return *why = msg, false;
+    case SYM_JSONTEXT_ESCAPE_NUL:
+        snprintf(msg, sizeof msg,
+                 "\"%s\" holds a NUL character (\\u0000), which would cut the text short",
+                 key[0] ? key : "?");
+        return *why = msg, false;
+    case SYM_JSONTEXT_NO_NUL:
+        break;
+    }
     for (i = 0; i < len && strchr(" \t\r\n", line[i]) && line[i]; i++)
         ;
     if (i == len)

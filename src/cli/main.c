@@ -14,6 +14,7 @@
  * else. SIGINT
  * raises a flag that the model polls, so Ctrl-C stops the current answer, not the process.
  */
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -119,57 +120,45 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     return code;
 }
 
-/* Read one line of at most MAX_LINE bytes; *too_long when it was longer (the rest is skipped). */
-static char *read_line(FILE *in, bool *too_long)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-
-    *too_long = false;
-    n = getline(&line, &cap, in);
-    if (n < 0) {
-        free(line);
-        return NULL;
-    }
-    if (n && line[n - 1] == '\n')
-        line[--n] = '\0';
-    if (n && line[n - 1] == '\r')
-        line[--n] = '\0';
-    if ((size_t)n > MAX_LINE)
-        *too_long = true;
-    return line;
-}
-
-/* stdin is a pipe: each non-empty line is one turn of one conversation. */
+/* stdin is a pipe: each non-empty line is one turn of one conversation. A line is read only up
+ * to MAX_LINE bytes: a longer one (or /dev/zero) ends the session with an error at once, since
+ * skipping it would mean reading on without end. A line with a NUL byte is skipped. */
 static int run_piped(struct cli *cli, struct sym_assistant *a)
 {
     int status = CLI_EXIT_OK, lineno = 0;
-    bool too_long, quit = false;
-    char *line;
+    struct sym_buf line;
+    enum sym_status got;
+    bool quit = false;
 
-    while ((line = read_line(stdin, &too_long))) {
+    sym_buf_init(&line, MAX_LINE);
+    while (!(got = sym_buf_getline(&line, stdin))) {
         int code;
 
         cli_announce_due(a, lineno == 0, sym_lang_from_env());
         lineno++;
-        if (!line[0]) {
-            free(line);
+        if (!line.len)
             continue;
-        }
-        if (too_long) {
-            cli_error("line %d is longer than %u bytes; skipped", lineno, MAX_LINE);
-            free(line);
+        if (strlen(line.data) != line.len) {
+            cli_error("stdin:%d: the line holds a NUL byte; skipped", lineno);
             status = CLI_EXIT_FAIL;
             continue;
         }
-        code = run_turn(cli, a, line, &quit);
-        free(line);
-        if (code == CLI_EXIT_INTERRUPTED || quit)
+        code = run_turn(cli, a, line.data, &quit);
+        if (code == CLI_EXIT_INTERRUPTED || quit) {
+            sym_buf_free(&line);
             return code ? code : status;
+        }
         if (code)
             status = code;
     }
+    if (got == SYM_ERR_TOO_LONG) {
+        cli_error("stdin:%d: line longer than %u MiB; stopped reading", lineno + 1, MAX_LINE >> 20);
+        status = CLI_EXIT_FAIL;
+    } else if (got != SYM_ERR_NOT_FOUND) {
+        cli_error("stdin: %s", got == SYM_ERR_NOMEM ? "out of memory" : strerror(errno));
+        status = CLI_EXIT_FAIL;
+    }
+    sym_buf_free(&line);
     return status;
 }
 
@@ -289,21 +278,25 @@ static int load_model(struct cli *cli, struct sym_llm **llm)
 }
 
 /* Open the memory database (--db, SYMBIOT_DB, `db =` or the default path). NULL with the reason
- * printed when it cannot be opened. */
-static struct sym_store *open_store(const struct cli *cli)
+ * printed when it cannot be opened: for a command that needs it (`memory add`), the reason alone
+ * (a locked database says it is locked); for one that goes on without it, that memory is off. */
+static struct sym_store *open_store(const struct cli *cli, bool required)
 {
+    const char *off =
+        required ? "" : "memory is off (no facts, reminders or saved conversations): ";
     struct sym_store *store = NULL;
     char path[4096], err[1024];
 
     if (cli->cfg.db) {
         snprintf(path, sizeof path, "%s", cli->cfg.db);
     } else if (sym_store_default_path(path, sizeof path)) {
-        cli_error("memory is off (no facts, reminders or saved conversations): no place for the "
-                  "memory database (set XDG_DATA_HOME or HOME, or use --db PATH)");
+        cli_error("%sno place for the memory database (set XDG_DATA_HOME or HOME, or use --db "
+                  "PATH)",
+                  off);
         return NULL;
     }
     if (sym_store_open(&store, path, err, sizeof err)) {
-        cli_error("memory is off (no facts, reminders or saved conversations): %s", err);
+        cli_error("%s%s", off, err);
         return NULL;
     }
     return store;
@@ -389,7 +382,7 @@ static int set_up(struct cli *cli, struct cli_setup *s)
         return CLI_EXIT_USAGE;
     }
     if (needs & (CLI_NEED_STORE | CLI_NEED_STORE_REQUIRED)) {
-        s->store = open_store(cli);
+        s->store = open_store(cli, needs & CLI_NEED_STORE_REQUIRED);
         if (!s->store && needs & CLI_NEED_STORE_REQUIRED)
             return CLI_EXIT_FAIL;
     }

@@ -455,9 +455,8 @@ static int mem_import(struct sym_store *store, char **w, int n)
     struct sym_fact_input in;
     size_t cap = 0, i, added = 0, known = 0, bad = 0;
     int code = CLI_EXIT_FAIL;
-    char *line = NULL;
-    size_t linecap = 0;
-    ssize_t len;
+    struct sym_buf line;
+    enum sym_status got;
     const char *why, *path;
     FILE *f;
 
@@ -471,8 +470,10 @@ static int mem_import(struct sym_store *store, char **w, int n)
         cli_error("%s: %s", path, strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    /* Pass 1: read and check every line; nothing is written yet. */
-    while ((len = getline(&line, &linecap, f)) >= 0) {
+    /* Pass 1: read and check every line; nothing is written yet. A line is read only up to its
+     * limit, so /dev/zero or a huge file without a newline ends the import at once. */
+    sym_buf_init(&line, CLI_IMPORT_MAX_LINE);
+    while (!(got = sym_buf_getline(&line, f))) {
         cJSON *o = NULL;
 
         if (lines.n == cap) {
@@ -485,15 +486,20 @@ static int mem_import(struct sym_store *store, char **w, int n)
             lines.items = p;
         }
         why = NULL;
-        cli_import_line(line, (size_t)len, &o, &in, &tags, &why);
+        cli_import_line(sym_buf_str(&line), line.len, &o, &in, &tags, &why);
         lines.items[lines.n++] = o;
         if (why) {
-            fprintf(stderr, "%s:%zu: %s\n", path, lines.n, why);
+            cli_printf(stderr, "%s:%zu: %s\n", path, lines.n, why);
             bad++;
         }
     }
-    if (ferror(f)) {
-        cli_error("%s: %s", path, strerror(errno));
+    if (got == SYM_ERR_TOO_LONG) {
+        cli_error("%s:%zu: line longer than %d MiB; nothing imported", path, lines.n + 1,
+                  CLI_IMPORT_MAX_LINE >> 20);
+        goto out;
+    }
+    if (got != SYM_ERR_NOT_FOUND) {
+        cli_error("%s: %s", path, got == SYM_ERR_NOMEM ? "out of memory" : strerror(errno));
         goto out;
     }
     if (bad) {
@@ -535,7 +541,7 @@ static int mem_import(struct sym_store *store, char **w, int n)
 out:
     if (f != stdin)
         fclose(f);
-    free(line);
+    sym_buf_free(&line);
     sym_buf_free(&tags);
     lines_free(&lines);
     return code;

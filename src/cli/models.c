@@ -321,8 +321,8 @@ static int models_list(struct cli *cli)
     else if (!n)
         print_empty_library();
     else
-        printf("  %-36s %-8s %-7s %-8s %-9s %-8s %s\n", "NAME", "ARCH", "PARAMS", "QUANT", "SIZE",
-               "CONTEXT", "TEMPLATE");
+        cli_printf(stdout, "  %-36s %-8s %-7s %-8s %-9s %-8s %s\n", "NAME", "ARCH", "PARAMS",
+                   "QUANT", "SIZE", "CONTEXT", "TEMPLATE");
     for (i = 0; i < n; i++) {
         int bad = sym_gguf_read_info(list[i].path, &in, err, sizeof err) != SYM_OK;
         bool is_def = !strcmp(def, list[i].name);
@@ -334,18 +334,19 @@ static int models_list(struct cli *cli)
         }
         sym_human_bytes(list[i].size, size, sizeof size);
         if (bad) {
-            printf("%c %-36s (unreadable: %s)\n", is_def ? '*' : ' ', list[i].name, err);
+            cli_printf(stdout, "%c %-36s (unreadable: %s)\n", is_def ? '*' : ' ', list[i].name,
+                       err);
             continue;
         }
         snprintf(ctx, sizeof ctx, "%u", in.ctx_len);
-        printf("%c %-36s %-8s %-7s %-8s %-9s %-8s %s\n", is_def ? '*' : ' ', list[i].name, in.arch,
-               sym_gguf_params_str(in.n_params, params, sizeof params), in.quant, size,
-               in.ctx_len ? ctx : "?", in.has_template ? "yes" : "no");
+        cli_printf(stdout, "%c %-36s %-8s %-7s %-8s %-9s %-8s %s\n", is_def ? '*' : ' ',
+                   list[i].name, in.arch, sym_gguf_params_str(in.n_params, params, sizeof params),
+                   in.quant, size, in.ctx_len ? ctx : "?", in.has_template ? "yes" : "no");
     }
     if (arr)
         print_json(arr);
     else if (n && def[0])
-        printf("* the default model\n");
+        cli_printf(stdout, "* the default model\n");
     sym_models_list_free(list, n);
     return CLI_EXIT_OK;
 }
@@ -375,25 +376,29 @@ static int models_info(struct cli *cli, const char *what)
         return CLI_EXIT_OK;
     }
     sym_human_bytes(in.file_size, size, sizeof size);
-    printf("name:            %s\n", name);
-    printf("path:            %s\n", path);
+    cli_printf(stdout, "name:            %s\n", name);
+    cli_printf(stdout, "path:            %s\n", path);
     if (in.name[0])
-        printf("model name:      %s\n", in.name);
-    printf("architecture:    %s\n", in.arch);
-    printf("parameters:      %s (%llu)\n", sym_gguf_params_str(in.n_params, params, sizeof params),
-           (unsigned long long)in.n_params);
-    printf("quantisation:    %s\n", in.quant);
-    printf("file size:       %s (%llu bytes)\n", size, (unsigned long long)in.file_size);
+        cli_printf(stdout, "model name:      %s\n", in.name);
+    cli_printf(stdout, "architecture:    %s\n", in.arch);
+    cli_printf(stdout, "parameters:      %s (%llu)\n",
+               sym_gguf_params_str(in.n_params, params, sizeof params),
+               (unsigned long long)in.n_params);
+    cli_printf(stdout, "quantisation:    %s\n", in.quant);
+    cli_printf(stdout, "file size:       %s (%llu bytes)\n", size,
+               (unsigned long long)in.file_size);
     if (in.ctx_len)
-        printf("context length:  %u tokens (training)\n", in.ctx_len);
+        cli_printf(stdout, "context length:  %u tokens (training)\n", in.ctx_len);
     else
-        printf("context length:  not given\n");
-    printf("chat template:   %s\n", in.has_template ? "yes" : "no (the plain fallback is used)");
-    printf("tensors:         %llu\n", (unsigned long long)in.n_tensors);
+        cli_printf(stdout, "context length:  not given\n");
+    cli_printf(stdout, "chat template:   %s\n",
+               in.has_template ? "yes" : "no (the plain fallback is used)");
+    cli_printf(stdout, "tensors:         %llu\n", (unsigned long long)in.n_tensors);
     e = sym_catalog_find(base);
     if (e)
-        printf("catalogue:       %s (%s)\n", sym_catalog_name(e, err, sizeof err), e->repo);
-    printf("default:         %s\n", def[0] && !strcmp(def, name) ? "yes" : "no");
+        cli_printf(stdout, "catalogue:       %s (%s)\n", sym_catalog_name(e, err, sizeof err),
+                   e->repo);
+    cli_printf(stdout, "default:         %s\n", def[0] && !strcmp(def, name) ? "yes" : "no");
     return CLI_EXIT_OK;
 }
 

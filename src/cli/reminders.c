@@ -112,8 +112,9 @@ int cli_announce_due(struct sym_assistant *a, bool missed, enum sym_lang lang)
         sym_buf_reset(&line);
         if (sym_remind_announcement(&list.items[i], now, missed, lang, &line))
             continue;
-        fprintf(stderr, "%s%s%s\n", cli_color("\033[1;33m"), sym_buf_str(&line),
-                cli_color("\033[0m"));
+        fputs(cli_color("\033[1;33m"), stderr);
+        cli_write_text(stderr, sym_buf_str(&line), line.len);
+        fprintf(stderr, "%s\n", cli_color("\033[0m"));
         n++;
     }
     fflush(stderr);

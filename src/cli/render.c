@@ -36,15 +36,48 @@ const char *cli_color(const char *code)
     return use_color ? code : "";
 }
 
+/* Format into memory and write through the terminal filter; a message that cannot be formatted
+ * (out of memory) is written as far as a stack buffer holds it. */
+static void write_formatted(FILE *f, const char *fmt, va_list ap)
+{
+    char small[1024], *text = small;
+    va_list copy;
+    int n;
+
+    va_copy(copy, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small) {
+        text = malloc((size_t)n + 1);
+        if (text)
+            vsnprintf(text, (size_t)n + 1, fmt, copy);
+        else
+            text = small, n = (int)sizeof small - 1;
+    }
+    va_end(copy);
+    if (n > 0)
+        cli_write_text(f, text, (size_t)n);
+    if (text != small)
+        free(text);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
 
     fprintf(stderr, "%ssymbiot: error: ", cli_color("\033[31m"));
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    write_formatted(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "%s\n", cli_color("\033[0m"));
+}
+
+void cli_printf(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    write_formatted(f, fmt, ap);
+    va_end(ap);
 }
 
 void cli_write_text(FILE *f, const char *text, size_t len)

@@ -71,7 +71,7 @@ static void print_text(const struct sym_turn_records *list, const struct sym_sum
     cli_iso_local(list->items[0].created, first, sizeof first);
     cli_iso_local(list->items[list->n - 1].created, last, sizeof last);
     printf("%zu chat turn%s from %s to %s\n", list->n, list->n == 1 ? "" : "s", first, last);
-    printf("models: %s\n\n", sum->models);
+    cli_printf(stdout, "models: %s\n\n", sum->models);
     printf("%-22s %12s %12s\n", "", "median", "p95");
     printf("%-22s %9.1f ms %9.1f ms\n", "time to first token", f[SYM_FIG_TTFT].median,
            f[SYM_FIG_TTFT].p95);

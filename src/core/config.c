@@ -169,6 +169,24 @@ enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const ch
     void *slot;
 
     if (!f) {
+        static const char *const serve_only[] = {"host", "port", "api-key-file", "queue",
+                                                 "request-timeout"};
+        size_t i;
+
+        if (!strcmp(key, "api-key") || !strcmp(key, "api_key")) {
+            snprintf(err, errlen,
+                     "'api-key' is not read from the config file: give `symbiot serve` its key "
+                     "with --api-key-file FILE (an owner-only file) or SYMBIOT_API_KEY");
+            return SYM_ERR_INVALID;
+        }
+        for (i = 0; i < sizeof serve_only / sizeof serve_only[0]; i++)
+            if (!strcmp(key, serve_only[i])) {
+                snprintf(err, errlen,
+                         "'%s' is not read from the config file: it is an option of `symbiot "
+                         "serve`, given on its command line (--%s)",
+                         key, key);
+                return SYM_ERR_INVALID;
+            }
         snprintf(err, errlen, "unknown setting '%s'", key);
         return SYM_ERR_INVALID;
     }

@@ -40,6 +40,7 @@ struct sym_store {
     bool in_tx;                          /* a transaction from sym_store_begin() is open */
     struct sym_memory_embedder embedder; /* embed NULL: no search by meaning (vectors.c) */
     char err[512];
+    bool busy; /* the last failure was SQLITE_BUSY or SQLITE_LOCKED: worth retrying */
 };
 
 /* The schema, one migration per version: migrations[0] takes version 0 to 1, and so on. */
@@ -154,6 +155,7 @@ static enum sym_status fail(struct sym_store *s, int rc, const char *what)
 {
     const char *detail = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
+    s->busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
     switch (rc & 0xff) {
     case SQLITE_NOMEM:
         snprintf(s->err, sizeof s->err, "%s: out of memory", what);
@@ -455,14 +457,21 @@ char *sym_store_errbuf(struct sym_store *s, size_t *size)
     return s->err;
 }
 
+bool sym_store_busy(const struct sym_store *s)
+{
+    return s->busy;
+}
+
 void sym_store_clear_err(struct sym_store *s)
 {
     s->err[0] = '\0';
+    s->busy = false;
 }
 
 enum sym_status sym_store_invalid(struct sym_store *s, const char *what, const char *why)
 {
     snprintf(s->err, sizeof s->err, "%s: %s", what, why);
+    s->busy = false;
     return SYM_ERR_INVALID;
 }
 
@@ -578,6 +587,7 @@ enum sym_status sym_store_begin(struct sym_store *s)
     enum sym_status rc;
 
     s->err[0] = '\0';
+    s->busy = false;
     if (s->in_tx) {
         snprintf(s->err, sizeof s->err, "a transaction is already open");
         return SYM_ERR_INVALID;
@@ -593,6 +603,7 @@ enum sym_status sym_store_commit(struct sym_store *s)
     enum sym_status rc;
 
     s->err[0] = '\0';
+    s->busy = false;
     if (!s->in_tx) {
         snprintf(s->err, sizeof s->err, "no transaction is open");
         return SYM_ERR_INVALID;
@@ -705,6 +716,7 @@ static enum sym_status write_run(struct sym_store *s, int *changes, const char *
     int src;
 
     s->err[0] = '\0';
+    s->busy = false;
     rc = write_begin(s, &owned, what);
     if (rc)
         return rc;
@@ -726,6 +738,7 @@ enum sym_status sym_store_add_reminder(struct sym_store *s, const char *text, ti
     int src;
 
     s->err[0] = '\0';
+    s->busy = false;
     if (!text || !text[0]) {
         snprintf(s->err, sizeof s->err, "%s: it has no text", what);
         return SYM_ERR_INVALID;
@@ -745,6 +758,7 @@ enum sym_status sym_store_add_reminder(struct sym_store *s, const char *text, ti
 enum sym_status sym_store_pending_reminders(struct sym_store *s, struct sym_reminders *out)
 {
     s->err[0] = '\0';
+    s->busy = false;
     return select_reminders(s, out, "cannot read the reminders",
                             "SELECT " REMINDER_COLUMNS " FROM reminders WHERE status = 'pending' "
                             "ORDER BY due, id",
@@ -770,6 +784,7 @@ static const char due_sql[] = "SELECT " REMINDER_COLUMNS " FROM reminders "
 enum sym_status sym_store_due_reminders(struct sym_store *s, time_t now, struct sym_reminders *out)
 {
     s->err[0] = '\0';
+    s->busy = false;
     return select_reminders(s, out, "cannot read the reminders", due_sql, "l", (long long)now);
 }
 
@@ -780,6 +795,7 @@ enum sym_status sym_store_next_due(struct sym_store *s, time_t *due, bool *found
     int src;
 
     s->err[0] = '\0';
+    s->busy = false;
     *found = false;
     src = sym_store_query(s, &st,
                           "SELECT min(due) FROM reminders "
@@ -818,6 +834,7 @@ enum sym_status sym_store_take_due(struct sym_store *s, time_t now, struct sym_r
     bool owned;
 
     s->err[0] = '\0';
+    s->busy = false;
     sym_reminders_free(out);
     rc = write_begin(s, &owned, what);
     if (rc)

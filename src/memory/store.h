@@ -41,6 +41,10 @@ void sym_store_close(struct sym_store *s);
 enum sym_status sym_store_default_path(char *out, size_t size);
 /* The path the store was opened with. Borrowed, valid until sym_store_close(). */
 const char *sym_store_path(const struct sym_store *s);
+/* Whether the last call failed because another connection holds the database's lock past the
+ * busy timeout (SQLITE_BUSY or SQLITE_LOCKED): the same call may work in a moment. Its status is
+ * SYM_ERR_IO and sym_store_errmsg() says the database is locked. */
+bool sym_store_busy(const struct sym_store *s);
 /* Why the last call failed. Borrowed, valid until the next call on s. */
 const char *sym_store_errmsg(const struct sym_store *s);
 /* The schema version this build writes (PRAGMA user_version of an up-to-date database). */

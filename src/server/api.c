@@ -45,12 +45,15 @@ static void oom(struct sym_reply *r)
     error_reply(r, 500, "internal_error", NULL, "out of memory");
 }
 
-/* The store error (called with store_lock held): 400 for bad input, else 500. */
+/* The store error (called with store_lock held): 400 for bad input, 503 (with Retry-After, see
+ * server.c) when another program holds the database's lock, else 500. */
 static void store_error(struct sym_server *s, enum sym_status rc, const char *param,
                         struct sym_reply *r)
 {
     if (rc == SYM_ERR_INVALID)
         error_reply(r, 400, "invalid_value", param, sym_store_errmsg(s->store));
+    else if (sym_store_busy(s->store))
+        error_reply(r, 503, "database_busy", NULL, sym_store_errmsg(s->store));
     else
         error_reply(r, 500, "internal_error", NULL, sym_store_errmsg(s->store));
 }

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsontext.h"
+
 bool sym_http_error_set(struct sym_http_error *e, int status, const char *code, const char *param,
                         const char *fmt, ...)
 {
@@ -57,6 +59,21 @@ cJSON *sym_json_parse_object(const char *body, size_t len, struct sym_http_error
     if (!len) {
         sym_http_error_set(e, 400, "invalid_json", NULL, "the request needs a JSON object body");
         return NULL;
+    }
+    switch (sym_jsontext_find_nul(body, len, &i, e->param_buf, sizeof e->param_buf)) {
+    case SYM_JSONTEXT_RAW_NUL:
+        sym_http_error_set(e, 400, "invalid_json", NULL,
+                           "the body is not valid JSON: a NUL byte at byte %zu", i);
+        return NULL;
+    case SYM_JSONTEXT_ESCAPE_NUL:
+        if (!e->param_buf[0])
+            snprintf(e->param_buf, sizeof e->param_buf, "(a string)");
+        sym_http_error_set(e, 400, "invalid_value", e->param_buf,
+                           "\"%s\" holds a NUL character (\\u0000), which would cut the text short",
+                           e->param_buf);
+        return NULL;
+    case SYM_JSONTEXT_NO_NUL:
+        break;
     }
     /* The error position comes back through `end`: cJSON_GetErrorPtr() is one global, shared by
      * every connection thread. */

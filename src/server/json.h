@@ -20,6 +20,7 @@ struct sym_http_error {
     const char *code;  /* "invalid_json", "missing_field", ... (docs/API.md) */
     const char *param; /* the request field at fault, or NULL */
     char message[512];
+    char param_buf[64]; /* where param points when the field's name came from the request */
 };
 
 /* Fill e; type follows from status (>= 500: server_error). Returns false, for `return set(...)`. */
@@ -31,7 +32,9 @@ bool sym_http_error_set(struct sym_http_error *e, int status, const char *code, 
 /* The error as JSON text {"error": {...}}; caller frees. NULL when out of memory. */
 char *sym_http_error_json(const struct sym_http_error *e);
 
-/* Parse body as a JSON object. NULL with e set (400 invalid_json) when it is not one. */
+/* Parse body as a JSON object. NULL with e set when it is not one (400 invalid_json), or when it
+ * holds a NUL, which cJSON would silently cut a string at: a raw NUL byte (invalid JSON, 400
+ * invalid_json) or a "\u0000" escape (400 invalid_value, param the key it is under). */
 cJSON *sym_json_parse_object(const char *body, size_t len, struct sym_http_error *e);
 
 /* Typed fields of obj. Each returns false with e set (400 missing_field / invalid_type /

@@ -5,16 +5,22 @@
  * Threads: libmicrohttpd runs one thread per connection (at most MAX_CONNECTIONS), so a handler
  * may block: a generation route submits its job to the worker and waits on it right there, then
  * answers with the whole body or streams the job's output through a content reader that blocks
- * for the next event. While it waits it peeks at the socket every POLL_MS; a closed socket means
- * the client went away, and the job is cancelled, so an abandoned request never keeps the model
- * busy. Routes that do not need the model are answered at once (api.c).
+ * for the next event. While it waits it checks the socket every POLL_MS; a reset connection, or a
+ * failed write, means the client went away, and the job is cancelled, so an abandoned request
+ * does not keep the model busy. The end of the client's stream is not leaving: it may half-close
+ * after its request and still read (client_gone). Routes that do not need the model are answered
+ * at once (api.c).
  *
  * Every refusal is an OpenAI-style error object (json.h): unknown route 404, wrong method 405,
  * missing or wrong key 401, oversize body 413 (refused from Content-Length before the body is
- * read, or after reading too much of a chunked one), a body that is not application/json 400
+ * read, or after reading too much of a chunked one), a URL or headers past the server's limits
+ * 414 / 431 (checked here, inside libmicrohttpd's larger pool, whose own overflow replies are
+ * HTML), HTTP/1.1 without Host 400, a locked database 503 (all 503s with Retry-After: 1), a body
+ * that is not application/json 400
  * (browsers cannot send JSON across sites without asking first, so a web page elsewhere cannot
- * post here), a full queue 503. Without a key, a Host header naming another site is refused
- * (403): DNS rebinding would otherwise let a web page talk to a loopback server.
+ * post here), a full queue 503. Without a key, a Host header that is not this machine as a
+ * browser names it is refused (403, base/host.h): DNS rebinding would otherwise let a web page
+ * talk to a loopback server.
  */
 #include "server/server.h"
 
@@ -23,6 +29,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +38,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "base/host.h"
 #include "base/log.h"
 #include "core/embedding.h"
 #include "memory/store.h"
@@ -38,6 +46,12 @@
 #include "server/internal.h"
 
 #define MAX_CONNECTIONS 128
+/* Request heads: the server's own limits, answered with JSON errors (414, 431), sit well inside
+ * libmicrohttpd's per-connection memory pool, whose overflow it answers itself, in HTML. */
+#define MAX_URL_BYTES (16 * 1024)
+#define MAX_HEADER_BYTES (32 * 1024)
+#define MAX_HEADERS 200
+#define CONNECTION_POOL_BYTES (256 * 1024)
 #define IDLE_TIMEOUT_S 60
 #define POLL_MS 50
 /* A chunked body past the limit is read and dropped up to this many times the limit, so the
@@ -168,6 +182,8 @@ static enum MHD_Result send_reply(struct conn *c, struct MHD_Connection *mc, str
     MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "application/json");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->status == 503) /* a full queue, a locked database: worth trying again soon */
+        MHD_add_response_header(resp, "Retry-After", "1");
     c->status = r->status;
     /* A long wait for the worker is not idleness: restart the idle timer. */
     MHD_set_connection_option(mc, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S);
@@ -283,21 +299,45 @@ static bool authorized(struct sym_server *s, struct MHD_Connection *mc)
     return sym_server_key_equal(h, s->api_key);
 }
 
-/* Without a key: the Host header must be an IP address or localhost (DNS rebinding). */
+/* Without a key: the Host header must be what a browser sends for this machine (base/host.h),
+ * so a web page elsewhere cannot reach the server through DNS rebinding. HTTP/1.0 may leave it
+ * out (no browser speaks it); HTTP/1.1 must send it (RFC 9112), which is checked for every
+ * request, key or not. */
 static bool host_allowed(struct sym_server *s, struct MHD_Connection *mc)
 {
     const char *h = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host");
-    char name[256];
-    size_t n;
 
-    if (s->api_key || !h || h[0] == '[')
+    if (s->api_key || !h)
         return true;
-    n = strcspn(h, ":");
-    if (n >= sizeof name)
-        return false;
-    memcpy(name, h, n);
-    name[n] = '\0';
-    return !strcasecmp(name, "localhost") || strspn(name, "0123456789.") == n;
+    return sym_host_header_ok(h, s->host);
+}
+
+/* Sizes of a request's head, summed by MHD_get_connection_values(). */
+struct head_size {
+    size_t bytes, count;
+};
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    struct head_size *h = cls;
+
+    (void)kind;
+    h->bytes += strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
+    h->count++;
+    return MHD_YES;
+}
+
+/* The head's refusal as the documented JSON (414, 431), or 0 when it is within the limits. */
+static int head_too_large(struct MHD_Connection *mc, const char *path)
+{
+    struct head_size url = {strlen(path), 0}, headers = {0, 0};
+
+    MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, add_size, &url);
+    if (url.bytes > MAX_URL_BYTES)
+        return 414;
+    MHD_get_connection_values(mc, MHD_HEADER_KIND, add_size, &headers);
+    return headers.bytes > MAX_HEADER_BYTES || headers.count > MAX_HEADERS ? 431 : 0;
 }
 
 static bool json_body_type(struct MHD_Connection *mc)
@@ -322,12 +362,26 @@ static bool declared_too_large(struct sym_server *s, struct MHD_Connection *mc)
 /* The first call for a request: route it and check what the headers tell. Returns MHD_YES to
  * go on reading the body, or the result of queueing a refusal. *done says a reply was queued. */
 static enum MHD_Result first_call(struct conn *c, struct MHD_Connection *mc, const char *method,
-                                  bool *done)
+                                  const char *version, bool *done)
 {
     struct sym_server *s = c->s;
     bool path_known;
 
     *done = true;
+    switch (head_too_large(mc, c->req.path)) {
+    case 414:
+        return send_error(c, mc, 414, "uri_too_long", "the URL is longer than %d bytes",
+                          MAX_URL_BYTES);
+    case 431:
+        return send_error(c, mc, 431, "headers_too_large",
+                          "the headers are larger than %d bytes or more than %d", MAX_HEADER_BYTES,
+                          MAX_HEADERS);
+    }
+    if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
+        !MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Host")) {
+        c->route_name = "other";
+        return send_error(c, mc, 400, "missing_host", "an HTTP/1.1 request needs a Host header");
+    }
     c->route = find_route(method, c->req.path, &c->req.id, &path_known);
     if (!c->route) {
         const struct sym_asset *a = find_asset(method, c->req.path);
@@ -371,16 +425,26 @@ static int connection_fd(struct MHD_Connection *mc)
     return info ? info->connect_fd : -1;
 }
 
-/* The peer closed its end (or the socket failed): nobody will read the answer. */
+/*
+ * The connection is broken (reset, or failed): nobody will read the answer. Called only once the
+ * request is whole, so the end of the client's stream (a peek that reads 0 bytes) is not a sign
+ * of leaving: a client may shut its sending side after a complete request (shutdown(SHUT_WR),
+ * `nc -N`) and still read the answer. TCP cannot tell that from a client that closed its socket
+ * until something is written to it, so such a client is noticed when a write fails (the next
+ * streamed event, or the answer); a reset is noticed here at once.
+ */
 static bool client_gone(int fd)
 {
+    struct pollfd p = {fd, POLLIN, 0};
     char byte;
     ssize_t n;
 
-    if (fd < 0)
+    if (fd < 0 || poll(&p, 1, 0) <= 0)
         return false;
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL))
+        return true;
     n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
 }
 
 /* The client of a stream went away (seen by a peek at its socket, or by a failed write):
@@ -558,7 +622,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     enum MHD_Result ret;
     bool done;
 
-    (void)version;
     if (!c) {
         c = calloc(1, sizeof *c);
         if (!c)
@@ -572,7 +635,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         c->req.path = url;
         c->route_name = "other";
         sym_buf_init(&c->body, s->p.max_body);
-        ret = first_call(c, mc, method, &done);
+        ret = first_call(c, mc, method, version, &done);
         return done ? ret : MHD_YES;
     }
     if (*upload_data_size)
@@ -686,6 +749,7 @@ static enum sym_status open_daemon(struct sym_server *s, char *err, size_t errle
         flags, (uint16_t)s->p.port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, s, MHD_OPTION_SOCK_ADDR, res->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_POOL_BYTES,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
         s, MHD_OPTION_END);
     freeaddrinfo(res);
