@@ -628,7 +628,7 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     struct sym_buf prompt = {0};
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed};
+                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
     struct sym_recall recall;
     struct sym_buf decorated = {0};
@@ -818,7 +818,7 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
     struct answer_sink sink = {io, {0}, false, {0}};
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed};
+                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     struct sym_backend_request req;
     struct outgoing o;
     double t0 = sym_clock_ms();
@@ -919,7 +919,7 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
 {
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed};
+                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     struct sym_backend_request req;
     struct outgoing o;
     enum sym_status rc;

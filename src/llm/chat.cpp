@@ -339,19 +339,30 @@ extern "C" struct llama_sampler *sym_chat_grammar_sampler(const struct sym_chat_
         }
         if (!g)
             throw std::runtime_error("the grammar does not parse");
-        /* The template already wrote the start of the reply (a "<think>" or a tool-call
-         * opener): the grammar must begin after it, as llama-server's sampler does. */
-        if (!p->params.grammar_lazy && !p->params.generation_prompt.empty()) {
-            std::vector<llama_token> pre =
-                common_tokenize(vocab, p->params.generation_prompt, false, true);
-            const std::string &gp = p->params.generation_prompt;
-            for (size_t i = 0; i < pre.size(); i++) {
-                std::string piece = common_token_to_piece(vocab, pre[i], true);
-                if (i == 0 && !piece.empty() && isspace((unsigned char)piece[0]) &&
-                    !isspace((unsigned char)gp[0]))
-                    continue;
-                llama_sampler_accept(g, pre[i]);
+        /* The template already wrote the start of the reply (a "<think>" or the assistant's
+         * header), and the grammar begins with it: advance the grammar past the prompt tokens
+         * that spell it, as llama-server's sampler does. Those are taken from the end of the
+         * prompt as it is tokenized, so a vocabulary that tokenizes the text differently on its
+         * own (an SPM space prefix) still feeds exactly what the model saw. */
+        const std::string &gp = p->params.generation_prompt;
+        if (!p->params.grammar_lazy && !gp.empty()) {
+            std::vector<llama_token> all = common_tokenize(vocab, p->params.prompt, false, true);
+            std::vector<llama_token> tail;
+            std::string text;
+            size_t i = all.size();
+            while (i > 0 && text.size() < gp.size()) {
+                text = common_token_to_piece(vocab, all[--i], true) + text;
+                tail.insert(tail.begin(), all[i]);
             }
+            if (text != gp) { /* a token straddles the start: as llama-server does */
+                tail = common_tokenize(vocab, gp, false, true);
+                if (!tail.empty() &&
+                    isspace((unsigned char)common_token_to_piece(vocab, tail[0], true)[0]) &&
+                    !isspace((unsigned char)gp[0]))
+                    tail.erase(tail.begin());
+            }
+            for (llama_token tok : tail)
+                llama_sampler_accept(g, tok);
         }
     } catch (const std::bad_alloc &) {
         if (g)

@@ -924,15 +924,29 @@ static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks,
     return decode_tokens(llm, toks + keep, n - keep);
 }
 
-static struct llama_sampler *make_sampler(const struct sym_llm *llm, const struct sym_sampling *s)
+/* The sampler chain for s; NULL with llm->err set when the constraint's grammar fails, NULL with
+ * it empty when out of memory. A grammar comes first: the other samplers then choose only among
+ * the tokens it allows. */
+static struct llama_sampler *make_sampler(struct sym_llm *llm, const struct sym_sampling *s)
 {
     struct llama_sampler_chain_params cp = llama_sampler_chain_default_params();
-    struct llama_sampler *chain;
+    struct llama_sampler *chain, *grammar = NULL;
 
+    llm->err[0] = '\0';
+    if (s->constraint) {
+        grammar = sym_chat_grammar_sampler(s->constraint, llm->vocab, llm->err, sizeof llm->err);
+        if (!grammar && llm->err[0])
+            return NULL;
+    }
     cp.no_perf = true;
     chain = llama_sampler_chain_init(cp);
-    if (!chain)
+    if (!chain) {
+        if (grammar)
+            llama_sampler_free(grammar);
         return NULL;
+    }
+    if (grammar)
+        llama_sampler_chain_add(chain, grammar);
     if (s->repeat_penalty != 1.0f && s->repeat_last_n != 0)
         llama_sampler_chain_add(
             chain, llama_sampler_init_penalties(llama_vocab_n_tokens(llm->vocab), s->repeat_last_n,
@@ -1114,7 +1128,7 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
     }
     smpl = make_sampler(llm, sampling);
     if (!smpl) {
-        rc = SYM_ERR_NOMEM;
+        rc = llm->err[0] ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;
     }
     rc = load_prompt(llm, toks, n, &stats->n_evaluated);

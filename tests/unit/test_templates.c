@@ -6,8 +6,9 @@
  * library's parser separates a reasoning model's thinking from its answer and reads tool calls
  * from recorded outputs written in the formats the templates document.
  *
- * usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf R1_MODEL.gguf
+ * usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf R1_MODEL.gguf CHATML_MODEL.gguf
  */
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +388,73 @@ static void test_think_stream(const char *path)
     sym_llm_free(llm);
 }
 
+static int collect(const char *text, size_t len, void *data)
+{
+    return sym_buf_append(data, text, len) != SYM_OK;
+}
+
+/*
+ * Structured output: a JSON schema through the chat library's grammar makes even a random-weight
+ * model (the ChatML test model) answer with JSON that parses and follows the schema.
+ */
+static void test_schema_generation(const char *path)
+{
+    static const struct sym_chat_msg q[] = {{"user", "Give me a number."}};
+    struct sym_llm_params lp = sym_llm_default_params();
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_chat_in in = sym_chat_in_default();
+    struct sym_llm *llm = NULL;
+    struct sym_chat_tmpl *t = NULL;
+    struct sym_chat_prompt *p = NULL;
+    struct sym_gen_stats st;
+    struct sym_buf out = {0};
+    char err[512];
+    char *src = read_file(SYM_SOURCE_DIR "/tests/data/chatml.jinja"); /* the model's own */
+    cJSON *json, *n;
+    enum sym_status rc;
+
+    lp.model_path = path;
+    lp.n_ctx = 512;
+    CHECK(sym_llm_init(&llm, &lp, err, sizeof err) == SYM_OK);
+    CHECK(src != NULL);
+    in.msgs = q;
+    in.n_msgs = 1;
+    in.json_schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},"
+                     "\"required\":[\"n\"],\"additionalProperties\":false}";
+    if (llm && src && !sym_chat_tmpl_init(&t, NULL, src, err, sizeof err) &&
+        !sym_chat_apply(t, &in, &p, err, sizeof err)) {
+        CHECK(sym_chat_prompt_has_grammar(p));
+        greedy.constraint = p;
+        rc = sym_llm_generate(llm, sym_chat_prompt_text(p), &greedy, 256, NULL, collect, &out, &st);
+        if (rc)
+            fprintf(stderr, "generate: %s\n", sym_llm_errmsg(llm));
+        CHECK(rc == SYM_OK);
+        CHECK(st.stop == SYM_STOP_EOG);
+        json = cJSON_Parse(sym_buf_str(&out));
+        if (!json)
+            fprintf(stderr, "not JSON: %s\n", sym_buf_str(&out));
+        n = cJSON_GetObjectItemCaseSensitive(json, "n");
+        CHECK(cJSON_IsObject(json) && cJSON_IsNumber(n) &&
+              n->valuedouble == (double)(long long)n->valuedouble);
+        CHECK(cJSON_GetArraySize(json) == 1);
+        cJSON_Delete(json);
+        /* Without the constraint the same model writes no such thing. */
+        greedy.constraint = NULL;
+        sym_buf_reset(&out);
+        CHECK(sym_llm_generate(llm, sym_chat_prompt_text(p), &greedy, 16, NULL, collect, &out,
+                               &st) == SYM_OK);
+        json = cJSON_Parse(sym_buf_str(&out));
+        CHECK(!cJSON_IsObject(json));
+        cJSON_Delete(json);
+    }
+    CHECK(p != NULL);
+    sym_chat_prompt_free(p);
+    sym_chat_tmpl_free(t);
+    sym_buf_free(&out);
+    free(src);
+    sym_llm_free(llm);
+}
+
 /* Bad input is an error with a message, never an exception reaching C. */
 static void test_bad_input(const char *dir)
 {
@@ -422,8 +490,9 @@ static void test_bad_input(const char *dir)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf R1_MODEL.gguf\n");
+    if (argc != 5) {
+        fprintf(stderr, "usage: test_templates TEMPLATES_DIR GEMMA4_MODEL.gguf R1_MODEL.gguf "
+                        "CHATML_MODEL.gguf\n");
         return 2;
     }
     sym_llm_route_log();
@@ -432,6 +501,7 @@ int main(int argc, char **argv)
     test_reasoning(argv[1]);
     test_tool_calls(argv[1]);
     test_think_stream(argv[3]);
+    test_schema_generation(argv[4]);
     test_bad_input(argv[1]);
     return test_report("test_templates");
 }
