@@ -9,6 +9,9 @@
 #   4. builds the static library (CPU backend, native optimisations, or CUDA with GGML_CUDA=1) and
 #      the few llama.cpp programs our tests and benchmarks compare against (llama-simple,
 #      llama-bench, llama-server, ggml-rpc-server), with the RPC backend (GGML_RPC) for --rpc,
+#      and llama.cpp's common library (libllama-common: the chat library common/chat.h, Jinja
+#      templates, tool-call and reasoning parsing, json-schema-to-grammar) with its headers and
+#      the vendored nlohmann json under include/llama-common/,
 #   5. installs all of it into a cache directory keyed by version and build options.
 # A second run with the same key finds the stamp file and does nothing. The last line printed on
 # stdout is the install prefix; everything else goes to stderr.
@@ -25,7 +28,7 @@ NPM_VERSION="3.22.1"
 NPM_INTEGRITY="sha512-bltIipuWmc123H7tMIgDGKSsSrhmhlQYeVUC48XTjVW7XGJJiJJyCdlTMzQ/LiWoPkGDpcL4FviDpgw7qfTiDw=="
 LLAMA_COMMIT="de3ff81"
 # Bump when the build recipe below changes, so old caches are not reused.
-RECIPE=3
+RECIPE=4
 # llama.cpp programs we compare against (tests and bench): llama-server is the remote backend's
 # loopback endpoint, ggml-rpc-server (rpc-server) the far end of --rpc.
 TOOLS=(llama-simple llama-bench llama-server ggml-rpc-server)
@@ -109,9 +112,23 @@ cmake --install "$build" >&2
 # Phase 2: the comparison programs (same flags, so the library objects are reused).
 cmake -S "$src" -B "$build" "${common[@]}" -DLLAMA_BUILD_COMMON=ON -DLLAMA_BUILD_TOOLS=ON \
     -DLLAMA_BUILD_EXAMPLES=ON -DLLAMA_BUILD_SERVER=ON >&2
-cmake --build "$build" -j "$JOBS" --target "${TOOLS[@]}" >&2
+cmake --build "$build" -j "$JOBS" --target "${TOOLS[@]}" llama-common >&2
 mkdir -p "$prefix/bin"
 for t in "${TOOLS[@]}"; do cp -u "$build/bin/$t" "$prefix/bin/"; done
+# The common library (src/llm/chat.cpp uses its chat part) and the static libraries it needs,
+# with its headers in include/llama-common/ (#include "chat.h" with that directory on the path).
+mkdir -p "$prefix/lib" "$prefix/include/llama-common/jinja" "$prefix/include/llama-common/parsers" \
+    "$prefix/include/llama-common/nlohmann" "$prefix/include/llama-common/sheredom"
+cp -u "$build/common/libllama-common.a" "$build/common/libllama-common-base.a" \
+    "$build/vendor/cpp-httplib/libcpp-httplib.a" "$build/vendor/hash/libvendor-hash.a" "$prefix/lib/"
+cp -u "$src"/common/*.h "$src"/common/*.hpp "$prefix/include/llama-common/"
+cp -u "$src"/common/jinja/*.h "$prefix/include/llama-common/jinja/"
+cp -u "$src"/common/parsers/*.h "$prefix/include/llama-common/parsers/"
+cp -u "$src"/vendor/nlohmann/*.hpp "$prefix/include/llama-common/nlohmann/"
+cp -u "$src"/vendor/sheredom/*.h "$prefix/include/llama-common/sheredom/"
+# The chat templates of the pinned tree: the template tests render every one of them.
+mkdir -p "$prefix/share/llama.cpp/templates"
+cp -u "$src"/models/templates/*.jinja "$prefix/share/llama.cpp/templates/"
 # Vocabulary-only GGUFs, used by the test-model generator.
 mkdir -p "$prefix/share/llama.cpp/models"
 cp -u "$src"/models/ggml-vocab-*.gguf "$prefix/share/llama.cpp/models/"

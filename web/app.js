@@ -342,6 +342,18 @@
     setBusy(true);
     let got = '';
     let frame = 0;
+    // A reasoning model's thinking: a folded <details> block above the answer, as text only.
+    let thought = null;
+    const think = (text) => {
+      if (!thought) {
+        const details = el('details', 'reasoning');
+        details.appendChild(el('summary', null, t('reasoning')));
+        thought = el('div', 'reasoning-text', '');
+        details.appendChild(thought);
+        answer.box.insertBefore(details, answer.body);
+      }
+      thought.textContent += text;
+    };
     const paint = () => {
       frame = 0;
       setText('assistant', answer.body, got);
@@ -361,12 +373,15 @@
         if (ev.type === 'text') {
           got += ev.text;
           if (!frame) frame = requestAnimationFrame(paint);
+        } else if (ev.type === 'reasoning') {
+          think(ev.text);
         } else if (ev.type === 'notice') {
           answer.box.insertBefore(el('div', 'notice', ev.text), answer.body);
         } else if (ev.type === 'done') {
           finished = true;
           if (frame) cancelAnimationFrame(frame);
           got = ev.answer;
+          if (ev.reasoning && !thought) think(ev.reasoning);
           paint();
           const newConv = ev.conversation_id !== conversationId;
           if (ev.conversation_id !== null) conversationId = ev.conversation_id;

@@ -257,6 +257,13 @@ void cli_spinner_stop(void);
  * when f is a terminal (base/utf8.h, sym_utf8_terminal_safe). */
 void cli_write_text(FILE *f, const char *text, size_t len);
 int cli_print_text(const char *text, size_t len, void *data);
+/* A turn begins: its thinking is shown (show) or hidden behind one "[thinking...]" line on a
+ * terminal's stderr. */
+void cli_thinking_begin(bool show);
+/* The thinking is over (the answer begins, or the turn ended). */
+void cli_thinking_end(void);
+/* sym_turn_io.on_reasoning for text output: a piece of the model's thinking. */
+int cli_print_thinking(const char *text, size_t len, void *data);
 void cli_progress(float fraction, void *data);
 /* After a chat answer, when a remote backend is configured: which backend produced it, as a
  * notice on stderr ("[answered by remote: MODEL at URL]"). Nothing otherwise. */

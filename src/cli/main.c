@@ -102,7 +102,7 @@ void cli_stopped_early(enum sym_status *rc, struct sym_turn *turn)
 static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input, bool *quit)
 {
     struct json_turn jt = {{0}, 0};
-    struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
+    struct sym_turn_io io = {cli_print_text, cli_notice, NULL, cli_print_thinking};
     struct sym_turn turn;
     enum sym_status rc;
     int code = CLI_EXIT_OK, i;
@@ -110,11 +110,14 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
     if (cli->json) {
         io.on_text = NULL;
         io.on_notice = collect_notice;
+        io.on_reasoning = NULL; /* the turn's "reasoning" key has it */
         io.data = &jt;
     }
+    cli_thinking_begin(cli->cfg.show_thinking);
     cli_spinner_start();
     rc = sym_assistant_turn(a, input, &io, &turn);
     cli_spinner_stop();
+    cli_thinking_end();
     cli_stopped_early(&rc, &turn);
     if (cli->json) {
         cli_print_json(&turn, rc ? cli_turn_error(a, rc, &turn) : NULL, turn_error_type(rc), a,

@@ -64,6 +64,8 @@ static const char usage_options[] =
     "                           call` by hand still works\n"
     "      --recall-conversations  also put the best-matching turns of earlier\n"
     "                           conversations into the prompt (`recall-conversations = on`)\n"
+    "      --show-thinking      show a reasoning model's thinking before its answer (default:\n"
+    "                           hidden, a [thinking...] line on a terminal; `show-thinking`)\n"
     "\n";
 
 /* The backends' options. */
@@ -171,6 +173,7 @@ enum {
     OPT_SHARE_MEMORY,
     OPT_RECALL_CONVERSATIONS,
     OPT_RPC,
+    OPT_SHOW_THINKING,
 };
 
 static const struct option long_options[] = {
@@ -197,6 +200,7 @@ static const struct option long_options[] = {
     {"no-extract", no_argument, NULL, OPT_NO_EXTRACT},
     {"no-tools", no_argument, NULL, OPT_NO_TOOLS},
     {"no-llm-extract", no_argument, NULL, OPT_NO_LLM_EXTRACT},
+    {"show-thinking", no_argument, NULL, OPT_SHOW_THINKING},
     {"all", no_argument, NULL, OPT_ALL},
     {"days", required_argument, NULL, OPT_DAYS},
     {"pp", required_argument, NULL, OPT_BENCH_PP},
@@ -528,6 +532,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_NO_LLM_EXTRACT:
             flags[n_flags].key = "llm-extract";
             flags[n_flags++].value = "off";
+            break;
+        case OPT_SHOW_THINKING:
+            flags[n_flags].key = "show-thinking";
+            flags[n_flags++].value = "on";
             break;
         case OPT_DAYS: {
             char *end;

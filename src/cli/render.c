@@ -293,10 +293,48 @@ void cli_notice(const char *message, void *data)
     fprintf(stderr, "]%s\n", cli_color("\033[0m"));
 }
 
+/* The thinking of the turn on screen: shown or not, and whether it has begun. */
+static bool thinking_show, thinking_open;
+
+void cli_thinking_begin(bool show)
+{
+    thinking_show = show;
+    thinking_open = false;
+}
+
+int cli_print_thinking(const char *text, size_t len, void *data)
+{
+    (void)data;
+    cli_spinner_stop();
+    if (!thinking_open) {
+        thinking_open = true;
+        if (!thinking_show && stderr_tty)
+            fprintf(stderr, "%s[thinking...]%s\n", cli_color("\033[2m"), cli_color("\033[0m"));
+        if (thinking_show)
+            fputs(cli_color("\033[2m"), stdout);
+    }
+    if (thinking_show) {
+        cli_write_text(stdout, text, len);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+/* The answer begins after the thinking (or the turn ends): end its dim text, leave a blank line. */
+void cli_thinking_end(void)
+{
+    if (!thinking_open)
+        return;
+    thinking_open = false;
+    if (thinking_show)
+        printf("%s\n\n", cli_color("\033[0m"));
+}
+
 int cli_print_text(const char *text, size_t len, void *data)
 {
     (void)data;
     cli_spinner_stop();
+    cli_thinking_end();
     cli_write_text(stdout, text, len);
     fflush(stdout);
     return 0;

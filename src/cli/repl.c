@@ -601,7 +601,7 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
     else
         snprintf(prompt, sizeof prompt, "> ");
     for (;;) {
-        struct sym_turn_io io = {cli_print_text, cli_notice, NULL};
+        struct sym_turn_io io = {cli_print_text, cli_notice, NULL, cli_print_thinking};
         struct sym_turn turn;
         enum sym_status rc;
         enum input got;
@@ -633,9 +633,11 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
         line = replace_all(line, "\n", NEWLINE_MARK_UTF8);
         add_history(line);
         line = replace_all(line, NEWLINE_MARK_UTF8, "\n");
+        cli_thinking_begin(cli->cfg.show_thinking);
         cli_spinner_start();
         rc = sym_assistant_turn(a, line, &io, &turn);
         cli_spinner_stop();
+        cli_thinking_end();
         free(line);
         cli_stopped_early(&rc, &turn);
         if (rc == SYM_ERR_MODEL && !sym_assistant_llm(a)) {

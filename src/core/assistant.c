@@ -286,6 +286,7 @@ const char *sym_assistant_errmsg(const struct sym_assistant *a)
 void sym_turn_clear(struct sym_turn *turn)
 {
     free(turn->answer);
+    free(turn->reasoning);
     memset(turn, 0, sizeof *turn);
 }
 
@@ -295,7 +296,39 @@ struct answer_sink {
     const struct sym_turn_io *io;
     struct sym_buf answer;
     bool started; /* leading whitespace is skipped until the first visible character */
+    struct sym_buf reasoning;
 };
+
+/* A piece of the model's thinking: kept for the turn and shown if the front end wants it. */
+static int on_thought(const char *text, size_t len, void *data)
+{
+    struct answer_sink *sink = data;
+
+    if (!sink->reasoning.len) {
+        while (len && isspace((unsigned char)*text)) {
+            text++;
+            len--;
+        }
+        if (!len)
+            return 0;
+    }
+    if (sym_buf_append(&sink->reasoning, text, len))
+        return 1;
+    return sink->io && sink->io->on_reasoning ? sink->io->on_reasoning(text, len, sink->io->data)
+                                              : 0;
+}
+
+/* The thinking of the turn, trimmed, or NULL when there was none. */
+static enum sym_status take_reasoning(struct answer_sink *sink, struct sym_turn *turn)
+{
+    while (sink->reasoning.len &&
+           isspace((unsigned char)sink->reasoning.data[sink->reasoning.len - 1]))
+        sink->reasoning.data[--sink->reasoning.len] = '\0';
+    if (!sink->reasoning.len)
+        return SYM_OK;
+    turn->reasoning = sym_buf_steal(&sink->reasoning);
+    return turn->reasoning ? SYM_OK : SYM_ERR_NOMEM;
+}
 
 static int on_piece(const char *text, size_t len, void *data)
 {
@@ -585,17 +618,18 @@ static enum sym_status local_generate(struct sym_assistant *a, const struct sym_
     req.sampling = smp;
     req.max_tokens = a->cfg->max_tokens;
     req.prompt = sym_buf_str(prompt);
+    req.on_reasoning = on_thought;
     return sym_backend_chat(a->local, &req, on_text, data, stats);
 }
 
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
                                  const struct sym_turn_io *io, struct sym_turn *turn)
 {
-    struct answer_sink sink = {io, {0}, false};
+    struct answer_sink sink = {io, {0}, false, {0}};
     struct sym_buf prompt = {0};
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed};
+                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
     struct sym_recall recall;
     struct sym_buf decorated = {0};
@@ -647,7 +681,7 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     if (turn->stats.stop == SYM_STOP_CONTEXT)
         notice(io, "the context is full: the answer was cut (older turns will be dropped)");
     turn->answer = sym_buf_steal(&sink.answer);
-    if (!turn->answer)
+    if (!turn->answer || take_reasoning(&sink, turn))
         rc = SYM_ERR_NOMEM;
     else if (!a->raw)
         rc = keep_plain_message(a, input, &decorated);
@@ -659,6 +693,8 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
             sym_conv_pop(a->conv);
         free(turn->answer);
         turn->answer = NULL;
+        free(turn->reasoning);
+        turn->reasoning = NULL;
         goto out;
     }
     a->last_answer_id = 0;
@@ -671,6 +707,7 @@ out:
     sym_buf_free(&decorated);
     sym_buf_free(&prompt);
     sym_buf_free(&sink.answer);
+    sym_buf_free(&sink.reasoning);
     return rc;
 }
 
@@ -778,10 +815,10 @@ static const struct sym_backend_request *outgoing_request(const struct outgoing 
 static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
                                    const struct sym_turn_io *io, struct sym_turn *turn)
 {
-    struct answer_sink sink = {io, {0}, false};
+    struct answer_sink sink = {io, {0}, false, {0}};
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed};
+                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     struct sym_backend_request req;
     struct outgoing o;
     double t0 = sym_clock_ms();
@@ -798,8 +835,9 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
         goto out;
     }
     sym_buf_reset(&a->last_prompt);
-    rc = sym_backend_chat(a->remote, outgoing_request(&o, &smp, c->max_tokens, &req), on_piece,
-                          &sink, &turn->stats);
+    outgoing_request(&o, &smp, c->max_tokens, &req);
+    req.on_reasoning = on_thought;
+    rc = sym_backend_chat(a->remote, &req, on_piece, &sink, &turn->stats);
     if (rc) {
         snprintf(a->err, sizeof a->err, "%s", sym_backend_errmsg(a->remote));
         sym_conv_pop(a->conv);
@@ -807,7 +845,9 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
     }
     account(a, turn);
     turn->answer = sym_buf_steal(&sink.answer);
-    rc = turn->answer ? sym_conv_push(a->conv, "assistant", turn->answer) : SYM_ERR_NOMEM;
+    rc = turn->answer && !take_reasoning(&sink, turn)
+             ? sym_conv_push(a->conv, "assistant", turn->answer)
+             : SYM_ERR_NOMEM;
     if (!rc) {
         a->last_answer_id = 0;
         store_turn(a, input, turn->answer, io);
@@ -818,6 +858,7 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
 out:
     outgoing_free(&o);
     sym_buf_free(&sink.answer);
+    sym_buf_free(&sink.reasoning);
     return rc;
 }
 
@@ -878,7 +919,7 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
 {
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed};
+                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     struct sym_backend_request req;
     struct outgoing o;
     enum sym_status rc;

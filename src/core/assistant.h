@@ -42,6 +42,8 @@ struct sym_turn_io {
     /* Something the user should know about this turn (dropped turns, a cut answer). */
     void (*on_notice)(const char *message, void *data);
     void *data;
+    /* A piece of a reasoning model's thinking, before the answer (see llm/think.h), or NULL. */
+    int (*on_reasoning)(const char *text, size_t len, void *data);
 };
 
 /* What one turn did. Filled by sym_assistant_turn(); release with sym_turn_clear(). */
@@ -49,6 +51,7 @@ struct sym_turn {
     enum sym_turn_kind kind;
     const char *backend;        /* chat turns: "local" or "remote" (static storage); else NULL */
     char *answer;               /* the whole answer text; owned */
+    char *reasoning;            /* a reasoning model's thinking, NULL when none; owned */
     struct sym_gen_stats stats; /* chat turns only */
     int n_dropped;              /* turns dropped from the conversation to make room */
     long long recalled[16];     /* ids of the remembered facts put into this turn's prompt */

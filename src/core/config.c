@@ -50,6 +50,7 @@ static const struct field fields[] = {
     FIELD("extract", FIELD_BOOL, extract, 0, 0),
     FIELD("llm-extract", FIELD_BOOL, llm_extract, 0, 0),
     FIELD("recall-conversations", FIELD_BOOL, recall_turns, 0, 0),
+    FIELD("show-thinking", FIELD_BOOL, show_thinking, 0, 0),
     FIELD("backend", FIELD_BACKEND, backend, 0, 0),
     FIELD("endpoint", FIELD_STRING, endpoint, 0, 0),
     FIELD("api-key-env", FIELD_STRING, api_key_env, 0, 0),

@@ -47,6 +47,7 @@ struct sym_config {
     bool llm_extract;     /* also ask a chat-template model for them (core/learn.h); default on */
     bool recall_turns;    /* recall the turns of earlier conversations into the prompt
                              (core/recall.h); default off */
+    bool show_thinking;   /* show a reasoning model's thinking in the CLI; default off */
     /* The remote backend (llm/backend.h); only used when backend is not local. */
     enum sym_backend_mode backend;
     char *endpoint;         /* OpenAI-compatible base URL: https://api.example.com/v1 */

@@ -113,6 +113,11 @@ static bool add_body(cJSON *obj, const struct sym_turn *turn, const struct sym_a
         return cJSON_AddStringToObject(obj, "error", error) != NULL;
     if (!cJSON_AddStringToObject(obj, "answer", turn->answer ? turn->answer : ""))
         return false;
+    /* A reasoning model's thinking, apart from the answer; null when there was none. */
+    if (turn->kind == SYM_TURN_CHAT &&
+        !(turn->reasoning ? cJSON_AddStringToObject(obj, "reasoning", turn->reasoning)
+                          : cJSON_AddNullToObject(obj, "reasoning")))
+        return false;
     sym_assistant_conversation(a, &id, &n);
     if (!(id ? cJSON_AddNumberToObject(obj, "conversation_id", (double)id)
              : cJSON_AddNullToObject(obj, "conversation_id")))

@@ -8,6 +8,7 @@
  * It owns nothing but its small struct.
  */
 #include "llm/backend_impl.h"
+#include "llm/think.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,8 @@ static enum sym_status local_chat(struct sym_backend *b, const struct sym_backen
                                   sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats)
 {
     struct local *l = (struct local *)b;
+    const struct sym_chat_prompt *thinking = sym_llm_thinking(l->llm);
+    struct sym_think *split = NULL;
     struct sym_buf prompt = {0};
     const char *stops[MAX_STOPS];
     enum sym_status rc = SYM_OK;
@@ -46,9 +49,17 @@ static enum sym_status local_chat(struct sym_backend *b, const struct sym_backen
     merge_stops(l, req->stops, stops, MAX_STOPS);
     if (!req->prompt)
         rc = sym_llm_format_chat(l->llm, req->msgs, req->n, &prompt);
+    /* A reasoning model's thinking is split from its answer as it streams (llm/think.h). */
+    if (!rc && thinking)
+        rc = sym_think_init(&split, thinking, on_text, req->on_reasoning, data);
     if (!rc)
-        rc = sym_llm_generate(l->llm, req->prompt ? req->prompt : sym_buf_str(&prompt),
-                              req->sampling, req->max_tokens, stops, on_text, data, stats);
+        rc =
+            sym_llm_generate(l->llm, req->prompt ? req->prompt : sym_buf_str(&prompt),
+                             req->sampling, req->max_tokens, stops,
+                             split ? sym_think_push : on_text, split ? (void *)split : data, stats);
+    if (!rc && split)
+        rc = sym_think_finish(split);
+    sym_think_free(split);
     if (rc)
         snprintf(b->err, sizeof b->err, "%s",
                  rc == SYM_ERR_NOMEM ? "out of memory" : sym_llm_errmsg(l->llm));

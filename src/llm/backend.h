@@ -77,6 +77,10 @@ struct sym_backend_request {
      * model), when the caller had to format them anyway: the local backend then generates from it
      * as is, so a turn is formatted once. NULL: the backend formats. Remote backends ignore it. */
     const char *prompt;
+    /* Where the model's thinking goes (a reasoning model's "<think>...</think>", or a remote
+     * endpoint's reasoning_content), with the same data as on_text; NULL: dropped. The answer
+     * given to on_text never contains it. */
+    sym_llm_text_fn on_reasoning;
 };
 
 /*

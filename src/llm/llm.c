@@ -33,6 +33,7 @@
 
 #include "base/log.h"
 #include "base/utf8.h"
+#include "llm/chat.h"
 #include "llm/gguf_info.h"
 #include "llm/guard.h"
 #include "llm/load.h"
@@ -41,8 +42,9 @@ struct sym_llm {
     struct llama_model *model;
     struct llama_context *ctx;
     const struct llama_vocab *vocab;
-    const char *tmpl;      /* the model's chat template, if llama.cpp knows it */
-    const char **specials; /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
+    struct sym_chat_tmpl *tmpl; /* the model's chat template, when the chat library renders it */
+    struct sym_chat_prompt *thinking; /* a plain rendering, kept when answers have thinking */
+    const char **specials;            /* texts of control tokens ("<|im_end|>", "</s>"); borrowed */
     size_t n_specials;
     bool special_first[256]; /* first bytes of those texts, for a quick scan */
     bool filter_chars;       /* SPM vocabulary without byte tokens: see known_chars */
@@ -102,6 +104,7 @@ static void llama_log_to_sym(enum ggml_log_level level, const char *text, void *
 void sym_llm_route_log(void)
 {
     llama_log_set(llama_log_to_sym, NULL);
+    sym_chat_set_verbose(sym_log_enabled(SYM_LOG_DEBUG)); /* the chat library's own log */
 }
 
 /* ---- helpers ---- */
@@ -226,22 +229,52 @@ static int default_threads(void)
     return n > 0 ? (int)n : 4;
 }
 
-/* Pick the chat template: the model's own when llama.cpp can apply it, else none (fallback). */
-static const char *usable_template(const struct llama_model *model)
+/*
+ * Pick the chat template: the model's own, rendered by llama.cpp's chat library (llm/chat.h),
+ * or none (the fallback) when the model has no template or the library cannot render it.
+ */
+static struct sym_chat_tmpl *usable_template(const struct llama_model *model)
 {
-    const char *tmpl = llama_model_chat_template(model, NULL);
-    struct llama_chat_message probe = {"user", "hi"};
-    char buf[256];
+    struct sym_chat_tmpl *t = NULL;
+    char why[256];
+    enum sym_status rc = sym_chat_tmpl_init(&t, model, NULL, why, sizeof why);
 
-    if (!tmpl)
+    if (rc == SYM_ERR_NOT_FOUND)
         return NULL;
-    if (llama_chat_apply_template(tmpl, &probe, 1, true, buf, sizeof buf) < 0) {
-        sym_log(
-            SYM_LOG_WARN,
-            "the model's chat template is not one llama.cpp knows; using the fallback template");
+    if (rc) {
+        sym_log(SYM_LOG_WARN,
+                "the model's chat template cannot be used (%s); using the fallback "
+                "template",
+                why);
         return NULL;
     }
-    return tmpl;
+    return t;
+}
+
+/* Keep a plain rendering of the template when its answers begin with a thinking block: its
+ * parser separates the thinking (llm/think.h). The parser depends on the template and the
+ * options, not on the messages, so one rendering serves every plain turn. */
+static void find_thinking(struct sym_llm *llm)
+{
+    static const struct sym_chat_msg probe[] = {{"user", "hi"}};
+    struct sym_chat_in in = sym_chat_in_default();
+    char why[256];
+
+    if (!llm->tmpl)
+        return;
+    in.msgs = probe;
+    in.n_msgs = 1;
+    if (sym_chat_apply(llm->tmpl, &in, &llm->thinking, why, sizeof why))
+        return;
+    if (!sym_chat_prompt_supports_thinking(llm->thinking)) {
+        sym_chat_prompt_free(llm->thinking);
+        llm->thinking = NULL;
+    }
+}
+
+const struct sym_chat_prompt *sym_llm_thinking(const struct sym_llm *llm)
+{
+    return llm->thinking;
 }
 
 /* Make llm->ctx (and its token list) as p says, with micro-batches of at most ubatch tokens (the
@@ -392,6 +425,7 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
     }
     llm->vocab = llama_model_get_vocab(llm->model);
     llm->tmpl = usable_template(llm->model);
+    find_thinking(llm);
     if (collect_specials(llm) || collect_chars(llm)) {
         snprintf(err, errlen, "out of memory");
         rc = SYM_ERR_NOMEM;
@@ -421,6 +455,8 @@ void sym_llm_free(struct sym_llm *llm)
         llama_free(llm->ctx);
     if (llm->threadpool) /* after the contexts that use it */
         ggml_threadpool_free(llm->threadpool);
+    sym_chat_prompt_free(llm->thinking);
+    sym_chat_tmpl_free(llm->tmpl);
     if (llm->model)
         llama_model_free(llm->model);
     free(llm->cache);
@@ -571,44 +607,18 @@ out:
 static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
                                    size_t n_msgs, struct sym_buf *out)
 {
-    struct llama_chat_message *chat;
-    size_t i, total = 256;
-    enum sym_status rc = SYM_OK;
-    char *text = NULL;
-    int32_t n;
+    struct sym_chat_in in = sym_chat_in_default();
+    struct sym_chat_prompt *p = NULL;
+    enum sym_status rc;
 
     if (!llm->tmpl)
         return format_fallback(msgs, n_msgs, out);
-    chat = malloc(sizeof *chat * (n_msgs ? n_msgs : 1));
-    if (!chat)
-        return SYM_ERR_NOMEM;
-    for (i = 0; i < n_msgs; i++) {
-        chat[i].role = msgs[i].role;
-        chat[i].content = msgs[i].content;
-        total += strlen(msgs[i].content) * 2 + 64;
-    }
-    for (;;) {
-        char *p = realloc(text, total);
-
-        if (!p || total > INT32_MAX) {
-            rc = SYM_ERR_NOMEM;
-            break;
-        }
-        text = p;
-        n = llama_chat_apply_template(llm->tmpl, chat, n_msgs, true, text, (int32_t)total);
-        if (n < 0) {
-            snprintf(llm->err, sizeof llm->err, "the chat template failed");
-            rc = SYM_ERR_MODEL;
-            break;
-        }
-        if ((size_t)n < total) {
-            rc = sym_buf_append(out, text, (size_t)n);
-            break;
-        }
-        total = (size_t)n + 1;
-    }
-    free(text);
-    free(chat);
+    in.msgs = msgs;
+    in.n_msgs = n_msgs;
+    rc = sym_chat_apply(llm->tmpl, &in, &p, llm->err, sizeof llm->err);
+    if (!rc)
+        rc = sym_buf_puts(out, sym_chat_prompt_text(p));
+    sym_chat_prompt_free(p);
     return rc;
 }
 
@@ -926,15 +936,29 @@ static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks,
     return decode_tokens(llm, toks + keep, n - keep);
 }
 
-static struct llama_sampler *make_sampler(const struct sym_llm *llm, const struct sym_sampling *s)
+/* The sampler chain for s; NULL with llm->err set when the constraint's grammar fails, NULL with
+ * it empty when out of memory. A grammar comes first: the other samplers then choose only among
+ * the tokens it allows. */
+static struct llama_sampler *make_sampler(struct sym_llm *llm, const struct sym_sampling *s)
 {
     struct llama_sampler_chain_params cp = llama_sampler_chain_default_params();
-    struct llama_sampler *chain;
+    struct llama_sampler *chain, *grammar = NULL;
 
+    llm->err[0] = '\0';
+    if (s->constraint) {
+        grammar = sym_chat_grammar_sampler(s->constraint, llm->vocab, llm->err, sizeof llm->err);
+        if (!grammar && llm->err[0])
+            return NULL;
+    }
     cp.no_perf = true;
     chain = llama_sampler_chain_init(cp);
-    if (!chain)
+    if (!chain) {
+        if (grammar)
+            llama_sampler_free(grammar);
         return NULL;
+    }
+    if (grammar)
+        llama_sampler_chain_add(chain, grammar);
     if (s->repeat_penalty != 1.0f && s->repeat_last_n != 0)
         llama_sampler_chain_add(
             chain, llama_sampler_init_penalties(llama_vocab_n_tokens(llm->vocab), s->repeat_last_n,
@@ -1116,7 +1140,7 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
     }
     smpl = make_sampler(llm, sampling);
     if (!smpl) {
-        rc = SYM_ERR_NOMEM;
+        rc = llm->err[0] ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;
     }
     rc = load_prompt(llm, toks, n, &stats->n_evaluated);

@@ -49,7 +49,12 @@ struct sym_sampling {
     float repeat_penalty; /* 1 = off */
     int repeat_last_n;
     uint32_t seed;
+    /* A constraint from the chat library (llm/chat.h): when its prompt has a grammar (a forced
+     * tool call, a JSON schema), generation follows it. NULL: none. Borrowed for the call. */
+    const struct sym_chat_prompt *constraint;
 };
+
+struct sym_chat_prompt;
 
 struct sym_chat_msg {
     const char *role; /* "system", "user" or "assistant" */
@@ -95,14 +100,24 @@ void sym_llm_free(struct sym_llm *llm);
 const char *sym_llm_errmsg(const struct sym_llm *llm);
 
 /*
- * Format a conversation with the model's chat template (or the fallback template, see
- * sym_llm_has_template) and the start of the assistant's reply, appended to out.
+ * Format a conversation with the model's chat template (its Jinja template through llama.cpp's
+ * chat library, llm/chat.h; or the fallback template, see sym_llm_has_template) and the start of
+ * the assistant's reply, appended to out. SYM_ERR_MODEL when the template fails on these
+ * messages (errmsg says why).
  */
 enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_msg *msgs,
                                     size_t n_msgs, struct sym_buf *out);
-/* True when the model carries a chat template that llama.cpp understands. */
+/* True when the model carries a chat template that llama.cpp's chat library renders. */
 bool sym_llm_has_template(const struct sym_llm *llm);
-/* Extra stop strings the template needs (NULL-terminated list; empty for real templates). */
+/*
+ * The chat library's rendering of a plain conversation with the model's template, when its
+ * answers carry a thinking block to separate from the answer (a reasoning model's template:
+ * DeepSeek-R1, Qwen3 ...; see llm/think.h); NULL for other templates and the fallback. Borrowed,
+ * valid while llm lives.
+ */
+const struct sym_chat_prompt *sym_llm_thinking(const struct sym_llm *llm);
+/* Extra stop strings the fallback template needs (NULL-terminated list; empty for real
+ * templates, which end at the model's end-of-generation tokens). */
 const char *const *sym_llm_template_stops(const struct sym_llm *llm);
 
 /* Tokens in text as the prompt would be tokenized; -1 on failure. */
@@ -114,8 +129,10 @@ int sym_llm_count_tokens(struct sym_llm *llm, const char *text);
  * the answer through on_text, stops at an end-of-generation token, at max_tokens (-1: no limit),
  * at any of stops (NULL-terminated list, may be NULL; the stop string itself is not emitted),
  * when the context is full, or when the interrupt flag is raised. Fills *stats in every case.
+ * With sampling->constraint, every token follows its grammar (llm/chat.h).
  * Returns SYM_OK for each of those ends, SYM_ERR_CONTEXT when the prompt alone does not fit,
- * SYM_ERR_INTERRUPTED when interrupted before the first token, or another error (see errmsg).
+ * SYM_ERR_INTERRUPTED when interrupted before the first token, SYM_ERR_INVALID when the
+ * constraint's grammar cannot be built, or another error (see errmsg).
  */
 enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
                                  const struct sym_sampling *sampling, int max_tokens,

@@ -62,6 +62,7 @@ struct call {
     struct sym_buf body; /* an error response, or a non-streamed completion */
     struct sym_sse sse;
     sym_llm_text_fn on_text;
+    sym_llm_text_fn on_reasoning; /* the endpoint's reasoning_content, or NULL */
     void *data;
     struct sym_gen_stats *stats;
     double t0, t_first, t_last;
@@ -261,10 +262,12 @@ out:
 
 /* ---- the response ---- */
 
-/* Hand a piece of text to the caller (made valid UTF-8 first: a JSON string may hold anything). */
-static void emit(struct call *c, const char *text, size_t len)
+/* Hand a piece of text to the caller (made valid UTF-8 first: a JSON string may hold anything);
+ * thinking (reasoning_content) goes to on_reasoning, or nowhere. */
+static void emit_to(struct call *c, const char *text, size_t len, bool thinking)
 {
     struct sym_buf clean = {0};
+    sym_llm_text_fn fn = thinking ? c->on_reasoning : c->on_text;
 
     if (!len || c->stopped)
         return;
@@ -274,9 +277,14 @@ static void emit(struct call *c, const char *text, size_t len)
         c->t_first = sym_clock_ms();
     c->t_last = sym_clock_ms();
     c->n_pieces++;
-    if (c->on_text && c->on_text(clean.data, clean.len, c->data))
+    if (fn && fn(clean.data, clean.len, c->data))
         c->stopped = true;
     sym_buf_free(&clean);
+}
+
+static void emit(struct call *c, const char *text, size_t len)
+{
+    emit_to(c, text, len, false);
 }
 
 /* The server's message in an error object: {"error": {"message": ...}} or {"error": "..."}. */
@@ -371,6 +379,9 @@ static int on_event(const char *event, const char *data, size_t len, void *ctx)
     choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
     choice = cJSON_GetArrayItem(choices, 0);
     delta = cJSON_GetObjectItemCaseSensitive(choice, "delta");
+    content = cJSON_GetObjectItemCaseSensitive(delta, "reasoning_content");
+    if (cJSON_IsString(content))
+        emit_to(c, content->valuestring, strlen(content->valuestring), true);
     content = cJSON_GetObjectItemCaseSensitive(delta, "content");
     if (cJSON_IsString(content))
         emit(c, content->valuestring, strlen(content->valuestring));
@@ -443,6 +454,7 @@ static void take_plain(struct call *c)
     const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "choices"), 0);
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
     const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
+    const cJSON *thinking = cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content");
     char q[96];
 
     if (!cJSON_IsString(content)) {
@@ -451,6 +463,8 @@ static void take_plain(struct call *c)
              q);
         c->failed = true;
     } else {
+        if (cJSON_IsString(thinking))
+            emit_to(c, thinking->valuestring, strlen(thinking->valuestring), true);
         emit(c, content->valuestring, strlen(content->valuestring));
         take_usage(c, root);
         take_finish(c, choice);
@@ -592,6 +606,7 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_backe
         memset(&c, 0, sizeof c);
         c.r = r;
         c.on_text = on_text;
+        c.on_reasoning = req->on_reasoning;
         c.data = data;
         c.stats = stats;
         c.retry_after = -1;

@@ -117,8 +117,9 @@ struct completion {
     struct sym_openai_ids ids;
     char model[256];
     struct sym_buf answer;
-    bool started;   /* past the answer's leading whitespace */
-    bool role_sent; /* the stream's first chunk (the role) is out */
+    struct sym_buf reasoning; /* a reasoning model's thinking */
+    bool started;             /* past the answer's leading whitespace */
+    bool role_sent;           /* the stream's first chunk (the role) is out */
 };
 
 static void free_completion(void *arg)
@@ -127,20 +128,29 @@ static void free_completion(void *arg)
 
     sym_chat_request_free(&c->req);
     sym_buf_free(&c->answer);
+    sym_buf_free(&c->reasoning);
     free(c);
+}
+
+/* The stream's first chunk: the role, with empty content. */
+static void send_role(struct completion *c)
+{
+    char *chunk;
+
+    if (c->role_sent)
+        return;
+    chunk = sym_openai_chunk(&c->ids, "assistant", "", NULL, NULL);
+    if (chunk)
+        sym_job_emit(c->job, chunk, strlen(chunk));
+    free(chunk);
+    c->role_sent = true;
 }
 
 static void emit_chunk(struct completion *c, const char *content, const char *finish)
 {
     char *chunk;
 
-    if (!c->role_sent) {
-        chunk = sym_openai_chunk(&c->ids, "assistant", "", NULL, NULL);
-        if (chunk)
-            sym_job_emit(c->job, chunk, strlen(chunk));
-        free(chunk);
-        c->role_sent = true;
-    }
+    send_role(c);
     chunk = sym_openai_chunk(&c->ids, NULL, content, finish, NULL);
     if (chunk)
         sym_job_emit(c->job, chunk, strlen(chunk));
@@ -168,13 +178,42 @@ static int completion_text(const char *text, size_t len, void *data)
     return sym_job_cancelled(c->job);
 }
 
+/* A piece of the thinking: kept for the message, streamed as a reasoning_content delta. */
+static int completion_reasoning(const char *text, size_t len, void *data)
+{
+    struct completion *c = data;
+    size_t at = c->reasoning.len;
+    char *chunk;
+
+    if (!at) {
+        while (len && (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')) {
+            text++;
+            len--;
+        }
+        if (!len)
+            return sym_job_cancelled(c->job);
+    }
+    if (sym_buf_append(&c->reasoning, text, len))
+        return 1;
+    if (c->req.stream) {
+        send_role(c);
+        chunk = sym_openai_reasoning_chunk(&c->ids, c->reasoning.data + at);
+        if (chunk)
+            sym_job_emit(c->job, chunk, strlen(chunk));
+        free(chunk);
+    }
+    return sym_job_cancelled(c->job);
+}
+
 static void finish_completion(struct completion *c, const struct sym_gen_stats *stats)
 {
     const char *finish = sym_openai_finish_reason(stats->stop);
     char *chunk;
 
     if (!c->req.stream) {
-        sym_job_finish(c->job, 200, sym_openai_completion(&c->ids, sym_buf_str(&c->answer), stats));
+        sym_job_finish(c->job, 200,
+                       sym_openai_completion(&c->ids, sym_buf_str(&c->answer),
+                                             sym_buf_str(&c->reasoning), stats));
         return;
     }
     emit_chunk(c, NULL, finish);
@@ -198,6 +237,7 @@ static enum sym_status complete(struct completion *c, struct sym_backend *b,
     req.sampling = &c->req.sampling;
     req.max_tokens = c->req.max_tokens;
     req.stops = (const char *const *)c->req.stops;
+    req.on_reasoning = completion_reasoning;
     if (sym_backend_kind(b) == SYM_BACKEND_REMOTE) /* "model" names what answered */
         snprintf(c->model, sizeof c->model, "%s",
                  c->s->cfg->remote_model ? c->s->cfg->remote_model : "remote");
@@ -337,6 +377,16 @@ static int chat_text(const char *text, size_t len, void *data)
     return sym_job_cancelled(c->job);
 }
 
+/* A piece of a reasoning model's thinking: a "reasoning" event (the page folds it away). */
+static int chat_reasoning(const char *text, size_t len, void *data)
+{
+    struct chat *c = data;
+
+    if (c->stream)
+        emit_event(c, "reasoning", text, len);
+    return sym_job_cancelled(c->job);
+}
+
 static void chat_notice(const char *message, void *data)
 {
     struct chat *c = data;
@@ -443,7 +493,7 @@ static void run_chat(struct sym_job *job, void *arg, void *data)
     struct chat *c = arg;
     struct sym_server *s = data;
     struct sym_assistant *a = s->assistant;
-    struct sym_turn_io io = {chat_text, chat_notice, c};
+    struct sym_turn_io io = {chat_text, chat_notice, c, chat_reasoning};
     struct sym_llm *before = sym_assistant_llm(a);
     struct sym_http_error e;
     struct sym_turn turn;

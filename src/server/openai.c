@@ -307,8 +307,21 @@ char *sym_openai_chunk(const struct sym_openai_ids *ids, const char *role, const
     return sse(obj);
 }
 
+char *sym_openai_reasoning_chunk(const struct sym_openai_ids *ids, const char *text)
+{
+    cJSON *obj = envelope(ids, "chat.completion.chunk");
+    cJSON *choices = cJSON_AddArrayToObject(obj, "choices"), *choice = cJSON_CreateObject();
+
+    cJSON_AddItemToArray(choices, choice);
+    cJSON_AddNumberToObject(choice, "index", 0);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(choice, "delta"), "reasoning_content", text);
+    cJSON_AddNullToObject(choice, "logprobs");
+    cJSON_AddNullToObject(choice, "finish_reason");
+    return sse(obj);
+}
+
 char *sym_openai_completion(const struct sym_openai_ids *ids, const char *content,
-                            const struct sym_gen_stats *stats)
+                            const char *reasoning, const struct sym_gen_stats *stats)
 {
     cJSON *obj = envelope(ids, "chat.completion");
     cJSON *choices = cJSON_AddArrayToObject(obj, "choices"), *choice = cJSON_CreateObject();
@@ -319,6 +332,8 @@ char *sym_openai_completion(const struct sym_openai_ids *ids, const char *conten
     msg = cJSON_AddObjectToObject(choice, "message");
     cJSON_AddStringToObject(msg, "role", "assistant");
     cJSON_AddStringToObject(msg, "content", content);
+    if (reasoning && reasoning[0])
+        cJSON_AddStringToObject(msg, "reasoning_content", reasoning);
     cJSON_AddNullToObject(choice, "logprobs");
     cJSON_AddStringToObject(choice, "finish_reason", sym_openai_finish_reason(stats->stop));
     add_usage(obj, stats);

@@ -50,9 +50,13 @@ const char *sym_openai_finish_reason(enum sym_stop_reason stop);
  * usage (non-NULL) it is the usage chunk: empty choices. Caller frees; NULL when out of memory. */
 char *sym_openai_chunk(const struct sym_openai_ids *ids, const char *role, const char *content,
                        const char *finish, const struct sym_gen_stats *usage);
-/* The non-streamed response. Caller frees; NULL when out of memory. */
+/* A delta with a reasoning model's thinking, as llama-server and DeepSeek's API send it:
+ * {"delta": {"reasoning_content": text}}. Caller frees; NULL when out of memory. */
+char *sym_openai_reasoning_chunk(const struct sym_openai_ids *ids, const char *text);
+/* The non-streamed response; reasoning (the thinking, NULL or "" when none) goes into the
+ * message's "reasoning_content". Caller frees; NULL when out of memory. */
 char *sym_openai_completion(const struct sym_openai_ids *ids, const char *content,
-                            const struct sym_gen_stats *stats);
+                            const char *reasoning, const struct sym_gen_stats *stats);
 
 struct sym_embed_request {
     char **inputs; /* owned */

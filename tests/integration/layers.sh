@@ -77,7 +77,9 @@ wrapper() {
 wrapper 'curl/' 'src/net/http\.c' "libcurl (<curl/curl.h>)"
 wrapper 'sqlite3\.h' 'src/memory/[a-z_]+\.c' "SQLite (<sqlite3.h>)"
 wrapper 'microhttpd\.h' 'src/server/server\.c' "libmicrohttpd (<microhttpd.h>)"
-wrapper 'llama\.h|ggml[a-z-]*\.h|gguf\.h' 'src/llm/[a-z_]+\.(c|cpp|h)' "llama.cpp and ggml (<llama.h>, <ggml*.h>, <gguf.h>)"
+# llama.cpp's common library (<chat.h>, <common.h>, <json.h>, <log.h>...) counts as llama.cpp.
+wrapper 'llama\.h|ggml[a-z-]*\.h|gguf\.h|(chat|common|json|log|sampling|json-schema-to-grammar)\.h>' \
+    'src/llm/[a-z_]+\.(c|cpp|h)' "llama.cpp and ggml (<llama.h>, <ggml*.h>, <gguf.h>, common/*.h)"
 wrapper 'openssl/' 'src/base/sha256\.c' "OpenSSL (<openssl/*.h>)"
 wrapper 'libstemmer\.h' 'src/memory/[a-z_]+\.c' "the Snowball stemmer (<libstemmer.h>)"
 wrapper 'histedit\.h|editline/' 'src/cli/repl\.c' "libedit"

@@ -136,10 +136,19 @@ static void test_chunks(void)
     CHECK_CONTAINS(s, "\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,"
                       "\"total_tokens\":8}}\n\n");
     free(s);
-    s = sym_openai_completion(&ids, "Hello", &st);
+    s = sym_openai_completion(&ids, "Hello", NULL, &st);
     CHECK_CONTAINS(s, "\"object\":\"chat.completion\"");
     CHECK_CONTAINS(s, "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"}");
     CHECK_CONTAINS(s, "\"finish_reason\":\"length\"");
+    free(s);
+    /* A reasoning model's thinking: "reasoning_content" in the message and in a delta. */
+    s = sym_openai_completion(&ids, "4", "Two and two.", &st);
+    CHECK_CONTAINS(s, "\"message\":{\"role\":\"assistant\",\"content\":\"4\","
+                      "\"reasoning_content\":\"Two and two.\"}");
+    free(s);
+    s = sym_openai_reasoning_chunk(&ids, "Hmm");
+    CHECK_CONTAINS(s, "\"delta\":{\"reasoning_content\":\"Hmm\"},\"logprobs\":null,"
+                      "\"finish_reason\":null}");
     free(s);
     CHECK_STR(sym_openai_finish_reason(SYM_STOP_EOG), "stop");
     CHECK_STR(sym_openai_finish_reason(SYM_STOP_STRING), "stop");
