@@ -840,13 +840,14 @@
   }
 
   // The same chart as `symbiot stats --plot`, drawn by the server from the turns recorded in the
-  // memory database. Fetched with the API key like any call, then shown as a data: image (an SVG
-  // in an <img> runs no script, and the page's CSP allows data: images).
+  // memory database, its labels in the page's language. Fetched with the API key like any call,
+  // then shown as a data: image (an SVG in an <img> runs no script, and the page's CSP allows
+  // data: images).
   async function loadHistory() {
     const box = $('stats-history');
     let resp;
     try {
-      resp = await fetch('/api/stats/chart.svg?limit=100', {headers: headers(false)});
+      resp = await fetch(`/api/stats/chart.svg?limit=100&lang=${lang}`, {headers: headers(false)});
     } catch (e) {
       return;
     }

@@ -228,12 +228,14 @@ void sym_route_stats(struct sym_server *s, const struct sym_request *req, struct
     sym_reply_json(r, 200, obj);
 }
 
-/* GET /api/stats/chart.svg[?limit=N]: `symbiot stats --plot`'s chart of the last N recorded chat
- * turns (default 100), from every session, as SVG. 404 when none is recorded. */
+/* GET /api/stats/chart.svg[?limit=N][&lang=en|ru]: `symbiot stats --plot`'s chart of the last N
+ * recorded chat turns (default 100), from every session, as SVG with its labels in lang (default
+ * en; the web page passes its own). 404 when none is recorded. */
 void sym_route_stats_chart(struct sym_server *s, const struct sym_request *req, struct sym_reply *r)
 {
     struct sym_turn_records list = {0}, tail;
     struct chart_point *points;
+    enum chart_lang lang = CHART_LANG_EN;
     long limit = 100;
     enum sym_status rc;
     char *end, *svg;
@@ -244,6 +246,13 @@ void sym_route_stats_chart(struct sym_server *s, const struct sym_request *req, 
             error_reply(r, 400, "invalid_value", "limit", "limit must be a number from 1 to 10000");
             return;
         }
+    }
+    if (req->lang) {
+        if (strcmp(req->lang, "en") && strcmp(req->lang, "ru")) {
+            error_reply(r, 400, "invalid_value", "lang", "lang must be \"en\" or \"ru\"");
+            return;
+        }
+        lang = !strcmp(req->lang, "ru") ? CHART_LANG_RU : CHART_LANG_EN;
     }
     if (!s->store) {
         error_reply(r, 503, "no_database", NULL, "the memory database is not open");
@@ -263,7 +272,7 @@ void sym_route_stats_chart(struct sym_server *s, const struct sym_request *req, 
     tail.items = list.items + (list.n > (size_t)limit ? list.n - (size_t)limit : 0);
     tail.n = list.n > (size_t)limit ? (size_t)limit : list.n;
     points = chart_points(&tail);
-    svg = points ? chart_svg(points, tail.n) : NULL;
+    svg = points ? chart_svg(points, tail.n, lang) : NULL;
     free(points);
     sym_turn_records_free(&list);
     if (!svg) {

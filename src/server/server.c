@@ -588,6 +588,7 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
     c->req.k = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "k");
     c->req.limit = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "limit");
     c->req.offset = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "offset");
+    c->req.lang = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "lang");
     if (c->route->fn) {
         c->route->fn(c->s, &c->req, &r);
         return send_reply(c, mc, &r);

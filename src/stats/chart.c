@@ -7,7 +7,8 @@
  * with round ticks (1, 2 or 5 times a power of ten). The SVG renderer writes text and polylines;
  * the PNG renderer draws the same into an 8-bit palette canvas (lines by Bresenham, labels in a
  * 5x7 pixel font) and writes it with stored (uncompressed) deflate blocks, so no image or
- * compression library is needed; a 800x480 chart is about 390 KB.
+ * compression library is needed; a 800x480 chart is about 390 KB. The SVG's words come from one
+ * table per language (the PNG's pixel font has only the few capitals its English labels need).
  */
 #include "stats/chart.h"
 
@@ -111,6 +112,20 @@ static void format_day(time_t t, char *out, size_t size)
 
 /* ---- SVG ---- */
 
+/* The SVG's words in one language. The count is written "N turns" in English and as
+ * "Ответов: N" in Russian, which needs no plural form. */
+struct svg_words {
+    const char *title, *gen, *ttft;
+    const char *count_before, *count_after, *count_after_one; /* around the number */
+};
+
+static const struct svg_words svg_words[] = {
+    [CHART_LANG_EN] = {"Symbiot: speed per chat turn", "Generation speed (tokens/s)",
+                       "Time to first token (ms)", "", " turns", " turn"},
+    [CHART_LANG_RU] = {"Symbiot: скорость по ответам", "Скорость генерации (токенов/с)",
+                       "Время до первого токена (мс)", "Ответов: ", "", ""},
+};
+
 static void svg_panel(FILE *f, const struct layout *l, int top, const struct scale *s,
                       const char *title, const char *color, int which)
 {
@@ -142,33 +157,37 @@ static void svg_panel(FILE *f, const struct layout *l, int top, const struct sca
             LEFT, top + PANEL_H, CHART_WIDTH - RIGHT, top + PANEL_H);
 }
 
-static int write_svg(FILE *f, const struct layout *l)
+static int write_svg(FILE *f, const struct layout *l, enum chart_lang lang)
 {
-    char first[64], last[64];
+    const struct svg_words *w = &svg_words[lang == CHART_LANG_RU ? CHART_LANG_RU : CHART_LANG_EN];
+    char first[64], last[64], count[64];
 
     format_day(l->t0, first, sizeof first);
     format_day(l->t1, last, sizeof last);
+    snprintf(count, sizeof count, "%s%zu%s", w->count_before, l->n,
+             l->n == 1 ? w->count_after_one : w->count_after);
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
-            "<title>Symbiot: speed per chat turn</title>\n"
+            "<title>%s</title>\n"
             /* Dark when the viewer is (the web page shows it in an <img>, which follows the
              * page's colour scheme); the attributes stay for renderers without CSS. */
             "<style>@media (prefers-color-scheme: dark) {"
             " .bg { fill: #1d2129 } text { fill: #e4e7ec } .grid { stroke: #2f3542 }"
             " .axis { stroke: #9aa3b2 } }</style>\n"
             "<rect class=\"bg\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-            CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT);
-    svg_panel(f, l, TOP1, &l->gen, "Generation speed (tokens/s)", "#1f77b4", 0);
-    svg_panel(f, l, TOP2, &l->ttft, "Time to first token (ms)", "#d62728", 1);
+            CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, CHART_HEIGHT, w->title, CHART_WIDTH,
+            CHART_HEIGHT);
+    svg_panel(f, l, TOP1, &l->gen, w->gen, "#1f77b4", 0);
+    svg_panel(f, l, TOP2, &l->ttft, w->ttft, "#d62728", 1);
     fprintf(f,
             "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>\n"
             "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>\n"
-            "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%zu turn%s</text>\n"
+            "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n"
             "</svg>\n",
             LEFT, CHART_HEIGHT - 8, first, CHART_WIDTH - RIGHT, CHART_HEIGHT - 8, last,
-            (LEFT + CHART_WIDTH - RIGHT) / 2, CHART_HEIGHT - 8, l->n, l->n == 1 ? "" : "s");
+            (LEFT + CHART_WIDTH - RIGHT) / 2, CHART_HEIGHT - 8, count);
     return ferror(f) ? -1 : 0;
 }
 
@@ -425,7 +444,7 @@ static bool ends_with(const char *s, const char *ext)
     return n > m && !strcasecmp(s + n - m, ext);
 }
 
-char *chart_svg(const struct chart_point *points, size_t n)
+char *chart_svg(const struct chart_point *points, size_t n, enum chart_lang lang)
 {
     struct layout l;
     char *text = NULL;
@@ -439,7 +458,7 @@ char *chart_svg(const struct chart_point *points, size_t n)
     f = open_memstream(&text, &len);
     if (!f)
         return NULL;
-    rc = write_svg(f, &l);
+    rc = write_svg(f, &l, lang);
     if (fclose(f) || rc) {
         free(text);
         return NULL;
@@ -477,7 +496,7 @@ int chart_write(const char *path, const struct chart_point *points, size_t n)
     f = fopen(path, "wb");
     if (!f)
         return -1;
-    rc = svg ? write_svg(f, &l) : write_png(f, &l);
+    rc = svg ? write_svg(f, &l, CHART_LANG_EN) : write_png(f, &l);
     if (fclose(f) && !rc)
         rc = -1;
     if (rc)

@@ -421,8 +421,16 @@ expect_error 400 invalid_value "an empty correction"
 curl -s -D "$T/chart.h" -o "$T/chart.svg" "${auth[@]}" "$URL/api/stats/chart.svg?limit=3"
 check "the history chart is SVG" grep -qi '^content-type: image/svg+xml' "$T/chart.h"
 check "with the last 3 turns (two panels)" [ "$(grep -o '<circle' "$T/chart.svg" | wc -l)" -eq 6 ]
+check "its labels in English by default" grep -q '>Generation speed (tokens/s)<' "$T/chart.svg"
+curl -s -o "$T/chart-ru.svg" "${auth[@]}" "$URL/api/stats/chart.svg?limit=3&lang=ru"
+check "with lang=ru, the labels are Russian" grep -q '>Скорость генерации (токенов/с)<' "$T/chart-ru.svg"
+check "and no English label is left" bash -c '! grep -Eq "Generation|first token|turns?<" "$1"' _ \
+    "$T/chart-ru.svg"
 req GET "/api/stats/chart.svg?limit=x"
 expect_error 400 invalid_value "a chart limit that is not a number"
+req GET "/api/stats/chart.svg?lang=de"
+expect_error 400 invalid_value "a chart language other than en or ru"
+check "the error names the lang parameter" jqe '.error.param == "lang"' <<<"$body"
 
 stop_server
 check "SIGTERM stops the server with status 0" [ "$srv_rc" -eq 0 ]

@@ -6,6 +6,8 @@
 # at 390 px the conversation list is a drawer; a long answer streams without the page jumping;
 # screenshots at 1280 and 390 px, light and dark, English and Russian;
 # and hostile markup in a stored fact, a stored answer and a streamed answer shown as text.
+# Then against a server that needs a key (--api-key-file, tests/web/key.mjs): the key button
+# comes with the first 401, and the entered key makes the page work.
 # First, that web/vendor/ holds the pinned libraries unchanged (scripts/vendor-web.sh --check).
 # Screenshots go to the build directory's test-artifacts/ (WEB_ARTIFACTS).
 . "$(dirname "$0")/lib.sh"
@@ -86,4 +88,15 @@ check "the page's thumbs down and correction are stored with the answer" jq -se 
     and .[1].correction == "The answer is forty-two"' <<<"$out"
 stop_server
 check "the server stops with status 0" [ "$srv_rc" -eq 0 ]
+
+# A server that needs a key, read from an owner-only file.
+key="web-key-$RANDOM$RANDOM"
+(umask 077 && printf '%s\n' "$key" >"$T/key")
+start_server -m "$TINY_MODEL" -c 2048 -n 16 --temp 0 --db "$T/key.db" --api-key-file "$T/key" ||
+    { finish; exit; }
+check "no warning about the key file (it is owner-only)" \
+    bash -c '! grep -q "API key file" "$1"' _ "$T/srv.err"
+URL=$URL KEY=$key run_node key.mjs
+stop_server
+check "the keyed server stops with status 0" [ "$srv_rc" -eq 0 ]
 finish

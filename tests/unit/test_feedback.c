@@ -1,8 +1,9 @@
 /*
  * test_feedback.c: ratings and turn figures in the memory database (memory/feedback.h), the
  * summary `symbiot stats` prints (stats/summary.h) on records with known values and a fixed clock,
- * and the chart files (cli/chart.h): an SVG with one point per turn, a PNG with the right
- * signature, header and size.
+ * and the chart files (stats/chart.h): an SVG with one point per turn, a PNG with the right
+ * signature, header and size; the web page's SVG in English and in Russian, with no English word
+ * left in the Russian one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,72 @@ static void test_chart(void)
     unlink(svg);
 }
 
+/* The Latin words (two letters or more) in the SVG's <text> and <title> elements, but the
+ * program's name, joined by spaces into out. */
+static void latin_words(const char *svg, char *out, size_t size)
+{
+    const char *p = svg, *end;
+    size_t used = 0;
+
+    out[0] = '\0';
+    while ((p = strstr(p, "<t")) != NULL) {
+        if (strncmp(p, "<text", 5) && strncmp(p, "<title>", 7)) {
+            p++;
+            continue;
+        }
+        p = strchr(p, '>');
+        end = p ? strstr(p, "</t") : NULL;
+        if (!end)
+            break;
+        for (p++; p < end;) {
+            size_t n = 0;
+
+            while (p + n < end && ((p[n] | 0x20) >= 'a' && (p[n] | 0x20) <= 'z'))
+                n++;
+            if (n >= 2 && !(n == 7 && !strncmp(p, "Symbiot", 7)) && used + n + 2 < size) {
+                memcpy(out + used, p, n);
+                used += n;
+                out[used++] = ' ';
+                out[used] = '\0';
+            }
+            p += n ? n : 1;
+        }
+    }
+}
+
+static void test_chart_lang(void)
+{
+    struct chart_point p[3];
+    char *en, *ru, words[512];
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        p[i].t = NOW + i * 60;
+        p[i].gen_tps = 20 + i;
+        p[i].ttft_ms = 150 + i;
+    }
+    en = chart_svg(p, 3, CHART_LANG_EN);
+    ru = chart_svg(p, 3, CHART_LANG_RU);
+    CHECK(en && ru);
+    if (en && ru) {
+        CHECK_CONTAINS(en, "Generation speed (tokens/s)");
+        CHECK_CONTAINS(en, "Time to first token (ms)");
+        CHECK_CONTAINS(en, ">3 turns<");
+        CHECK_CONTAINS(ru, "Скорость генерации (токенов/с)");
+        CHECK_CONTAINS(ru, "Время до первого токена (мс)");
+        CHECK_CONTAINS(ru, ">Ответов: 3<");
+        CHECK_CONTAINS(ru, "<title>Symbiot: скорость по ответам</title>");
+        CHECK(count(ru, "<circle") == 6); /* the same chart */
+        latin_words(ru, words, sizeof words);
+        CHECK_STR(words, "");
+        latin_words(en, words, sizeof words); /* the check finds English where there is some */
+        CHECK_CONTAINS(words, "Generation");
+    }
+    free(en);
+    free(ru);
+    CHECK(chart_svg(p, 0, CHART_LANG_RU) == NULL);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/symbiot-feedback-XXXXXX");
@@ -252,6 +319,7 @@ int main(void)
     test_figures();
     test_retention();
     test_chart();
+    test_chart_lang();
     sym_clock_unfix();
     remove_db("fb.db");
     remove_db("stats.db");

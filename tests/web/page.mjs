@@ -79,6 +79,17 @@ function englishLeft() {
   return [...found];
 }
 
+// The same for the history chart, an <img> the page made from the server's SVG: the words of its
+// <text> and <title> elements, read from the image's own data: URL. Run in the page.
+function chartEnglishLeft() {
+  const src = document.getElementById('history-chart').src;
+  const doc = new DOMParser().parseFromString(decodeURIComponent(src.slice(src.indexOf(',') + 1)),
+    'image/svg+xml');
+  const texts = [...doc.querySelectorAll('text, title')].map((e) => e.textContent);
+  const words = texts.join(' ').match(/[A-Za-z]{2,}/g) || [];
+  return {english: words.filter((w) => w !== 'Symbiot'), cyrillic: /[а-яё]/i.test(texts.join(' '))};
+}
+
 const dialogs = [];
 const errors = [];
 // Count dialogs, script errors and CSP violations of page p.
@@ -604,6 +615,13 @@ run(async () => {
           check(`${name}: the history chart is ${scheme} too`, scheme === 'dark' ? l < 0.2 : l > 0.8,
             px);
           await p.screenshot({path: `${ARTIFACTS}/web-${name}-stats.png`});
+        }
+        if (width > 500 && locale === 'ru-RU') { // the history chart speaks the page's language
+          await p.click('.tab[data-view=stats]');
+          await p.waitForSelector('#history-chart', {timeout: T});
+          const chart = await p.evaluate(chartEnglishLeft);
+          check(`${name}: the history chart's labels are Russian, none left in English`,
+            chart.cyrillic && chart.english.length === 0, chart);
         }
         await ctx.close();
       }
