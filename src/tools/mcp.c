@@ -326,8 +326,11 @@ static void quote_start(const char *line, char *out, size_t size)
 static void transport_error(struct sym_mcp *m, enum sym_status rc, const char *what, char *err,
                             size_t errlen)
 {
-    const char *tail = sym_proc_stderr_tail(m->proc);
+    const char *tail;
 
+    if (rc != SYM_ERR_TIMEOUT && rc != SYM_ERR_TOO_LONG && rc != SYM_ERR_NOMEM)
+        sym_proc_drain_stderr(m->proc, 500); /* it may have exited before we read its reason */
+    tail = sym_proc_stderr_tail(m->proc);
     if (rc == SYM_ERR_TIMEOUT)
         snprintf(err, errlen, "MCP server \"%s\" did not answer %s within %d s", m->name, what,
                  m->timeout_ms / 1000);

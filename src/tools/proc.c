@@ -215,6 +215,34 @@ static void take_stderr(struct sym_proc *p, const char *data, size_t n)
     }
 }
 
+void sym_proc_drain_stderr(struct sym_proc *p, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    char chunk[4096];
+
+    while (p->err >= 0) {
+        struct pollfd fd = {p->err, POLLIN, 0};
+        long long left = deadline - now_ms();
+        ssize_t n;
+        int r;
+
+        if (left <= 0)
+            break;
+        r = poll(&fd, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n = read(p->err, chunk, sizeof chunk);
+        if (n > 0) {
+            take_stderr(p, chunk, (size_t)n);
+        } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            close(p->err);
+            p->err = -1;
+        }
+    }
+}
+
 const char *sym_proc_stderr_tail(struct sym_proc *p)
 {
     if (p->cur_len) {

@@ -34,6 +34,9 @@ enum sym_status sym_proc_send(struct sym_proc *p, const char *text);
 enum sym_status sym_proc_read_line(struct sym_proc *p, int timeout_ms, size_t max,
                                    const char **line);
 
+/* Read what the child has still written to stderr (it may have exited before it was read), until
+ * stderr ends or timeout_ms pass, so sym_proc_stderr_tail() sees its last words. */
+void sym_proc_drain_stderr(struct sym_proc *p, int timeout_ms);
 /* The last line the child wrote on its stderr (at most 300 bytes), "" when none. Borrowed. */
 const char *sym_proc_stderr_tail(struct sym_proc *p);
 
