@@ -29,6 +29,9 @@ PACKAGES=(
     jq                # reading --json output in the tests and the benchmark
     sqlite3           # the crash test's integrity checks of the memory database
     tmux              # driving the interactive session in the tests
+    time              # /usr/bin/time: the memory of the hostile-input tests
+    zsh               # the zsh completion script's test
+    fish              # the fish completion script's test
     curl              # driving the HTTP server in the tests
     sqlite3           # planting hostile stored answers for the web page's test
 )
