@@ -19,27 +19,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache="${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}"
 say() { printf 'setup: %s\n' "$*" >&2; }
 unavailable() { printf '%s\n' "$*"; exit 77; }
-
-command -v node >/dev/null || unavailable "node is not installed (apt-get install nodejs npm)"
-command -v npm >/dev/null || unavailable "npm is not installed (apt-get install npm)"
-major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 20 ] || unavailable "node $major is too old for the MCP SDK (20 or later)"
-
-hash=$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -c1-12)
-dir="$cache/npm/mcp-$hash"
-mkdir -p "$cache/npm" || unavailable "cannot create $cache/npm"
-exec 9>"$cache/npm/mcp.lock"
-flock 9
-
-if [ ! -f "$dir/stamp" ]; then
-    say "installing the pinned npm packages into $dir"
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    cp "$here/package.json" "$here/package-lock.json" "$dir/"
-    if ! (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2); then
-        rm -rf "$dir"
-        unavailable "npm ci failed (is the npm registry reachable?)"
-    fi
-    touch "$dir/stamp"
-fi
+. "$here/../npm-ci.sh"
+npm_ci mcp "the MCP SDK"
 echo "$dir/node_modules"

@@ -20,29 +20,8 @@ want=${1:-openai}
 cache="${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}"
 say() { printf 'setup: %s\n' "$*" >&2; }
 unavailable() { printf '%s\n' "$*"; exit 77; }
-
-command -v node >/dev/null || unavailable "node is not installed (apt-get install nodejs npm)"
-command -v npm >/dev/null || unavailable "npm is not installed (apt-get install npm)"
-major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 20 ] || unavailable "node $major is too old for openai and playwright-core (20 or later)"
-
-hash=$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -c1-12)
-dir="$cache/npm/web-$hash"
-mkdir -p "$cache/npm" || unavailable "cannot create $cache/npm"
-exec 9>"$cache/npm/web.lock"
-flock 9
-
-if [ ! -f "$dir/stamp" ]; then
-    say "installing the pinned npm packages into $dir"
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    cp "$here/package.json" "$here/package-lock.json" "$dir/"
-    if ! (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2); then
-        rm -rf "$dir"
-        unavailable "npm ci failed (is the npm registry reachable?)"
-    fi
-    touch "$dir/stamp"
-fi
+. "$here/../npm-ci.sh"
+npm_ci web "openai and playwright-core"
 
 if [ "$want" = browser ] && [ ! -x /usr/bin/chromium ]; then
     [ "$(id -u)" -eq 0 ] ||
