@@ -19,10 +19,19 @@
  * match with a non-match. The ranking runs in SQL (plain arithmetic, no math functions needed),
  * so LIMIT k only reads the best k.
  *
+ * Pseudo-relevance feedback (RM3-style, sym_search_feedback), for the facts and the turns alike:
+ * the first few results (those near the best score) lend their strongest other terms (each
+ * weighed by its share of a result's words, the result's share of the scores and its rarity; no
+ * first-person or question word), and the ranking by those terms adds a fifth of its score to
+ * the first ranking's. A fact or turn that shares no word with the query but the topic of its
+ * best matches is found; the query's own matches stay first (the feedback's terms weigh less).
+ *
  * With an embedder, the top VECTOR_K of this ranking and of the ranking by meaning (vectors.c)
  * are fused by reciprocal rank: score = sum over the rankings of 1 / (RRF_K + rank), rank from 1.
  */
+#include <math.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +52,19 @@
  * time. */
 #define COMMON_SHARE 100
 #define COMMON_MIN 256
+
+/* Pseudo-relevance feedback (sym_search_feedback): the first FB_DOCS results, those that score
+ * at least FB_MIN_SHARE of the best, lend their FB_TERMS strongest terms, whose second ranking
+ * adds FB_WEIGHT times its score (facts_internal.h). Tuned on the episodic dev half. */
+#define FB_DOCS 3
+#define FB_TERMS 10
+#define FB_MIN_SHARE 0.7
+#define FB_MAX_CANDIDATES 1024
+
+/* Facts each ranking hands to the merge of the query's and the feedback's rankings, at least, and
+ * the most of the first ones read for feedback. */
+#define FB_POOL 50
+#define FB_ID_MAX 16
 
 /* Append term as a quoted FTS5 string to b, " OR " before it when b has something. */
 static enum sym_status put_term(struct sym_buf *b, const char *term, size_t len, const char *op)
@@ -202,21 +224,148 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
     return rc;
 }
 
-/* The full-text search: the k best facts by BM25 and the bonus (top of the file). */
-static enum sym_status fts_search(struct sym_store *s, const char *query, size_t k,
-                                  struct sym_facts *out, const char *what)
+/* A candidate expansion term and its weight. */
+struct fb_term {
+    char term[64];
+    double w;
+};
+
+/* Add w to term's weight in terms[0..*n) (appended when new, dropped when full or too long). */
+static void fb_add(struct fb_term *terms, size_t *n, const char *t, size_t len, double w)
+{
+    size_t i;
+
+    if (len == 0 || len >= sizeof terms->term)
+        return;
+    for (i = 0; i < *n; i++)
+        if (strlen(terms[i].term) == len && !memcmp(terms[i].term, t, len)) {
+            terms[i].w += w;
+            return;
+        }
+    if (*n == FB_MAX_CANDIDATES)
+        return;
+    memcpy(terms[*n].term, t, len);
+    terms[*n].term[len] = '\0';
+    terms[*n].w = w;
+    (*n)++;
+}
+
+static int fb_cmp(const void *a, const void *b)
+{
+    const struct fb_term *x = a, *y = b;
+
+    return x->w < y->w ? 1 : x->w > y->w ? -1 : strcmp(x->term, y->term);
+}
+
+/* Whether match (an FTS5 query of quoted terms) has term. */
+static bool fb_in_match(const char *match, const char *term)
+{
+    char key[80];
+
+    snprintf(key, sizeof key, "\"%s\"", term);
+    return strstr(match, key) != NULL;
+}
+
+enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index idx,
+                                    const char *match, const long long *ids, const double *scores,
+                                    size_t n, char **expansion)
+{
+    static const char *const text_sql[] = {"SELECT search FROM facts WHERE id = ?",
+                                           "SELECT search FROM turns WHERE id = ?"};
+    static const char *const doc_sql[] = {"SELECT doc FROM temp.facts_vocab WHERE term = ?",
+                                          "SELECT doc FROM temp.turns_vocab WHERE term = ?"};
+    static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
+    struct fb_term *terms = NULL;
+    struct sym_buf out = {0};
+    sqlite3_stmt *st = NULL, *vocab = NULL;
+    size_t n_terms = 0, i, picked;
+    double sum = 0;
+    sqlite3_int64 n_docs = 0;
+    enum sym_status rc = SYM_OK;
+
+    *expansion = NULL;
+    if (n > FB_DOCS)
+        n = FB_DOCS;
+    /* Only the results that score near the best: a weak match's own words would lead away. */
+    for (i = 0; i < n && scores[i] >= scores[0] * FB_MIN_SHARE; i++)
+        sum += scores[i] > 0 ? scores[i] : 0;
+    n = i;
+    if (n == 0 || sum <= 0)
+        goto done;
+    terms = malloc(sizeof *terms * FB_MAX_CANDIDATES);
+    if (!terms || sym_store_query(s, &st, text_sql[idx], "") != SQLITE_OK) {
+        rc = SYM_ERR_NOMEM;
+        goto done;
+    }
+    /* RM1: a term's weight is the sum over the feedback documents of its share of the document's
+     * words times the document's share of the scores. */
+    for (i = 0; i < n; i++) {
+        const char *text, *t, *end;
+        size_t len = 0;
+
+        sqlite3_reset(st);
+        if (scores[i] <= 0 || sqlite3_bind_int64(st, 1, ids[i]) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_ROW || !(text = (const char *)sqlite3_column_text(st, 0)))
+            continue;
+        for (t = text; *t; t = *end ? end + 1 : end) {
+            end = t + strcspn(t, " ");
+            len += end > t;
+        }
+        for (t = text; *t && len; t = *end ? end + 1 : end) {
+            end = t + strcspn(t, " ");
+            fb_add(terms, &n_terms, t, (size_t)(end - t), scores[i] / sum / (double)len);
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* Weighed by rarity (a term most documents have says nothing of this query); the query's own
+     * terms and the common ones (as sym_search_match drops them) are left out. */
+    if (sym_store_query(s, &st, max_sql[idx], "") == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n_docs = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sym_store_query(s, &vocab, doc_sql[idx], "") != SQLITE_OK) {
+        sqlite3_finalize(vocab);
+        vocab = NULL;
+    }
+    for (i = 0; i < n_terms; i++) {
+        sqlite3_int64 df = term_docs(vocab, terms[i].term, strlen(terms[i].term));
+        sqlite3_int64 limit =
+            n_docs / COMMON_SHARE > COMMON_MIN ? n_docs / COMMON_SHARE : COMMON_MIN;
+
+        if (fb_in_match(match, terms[i].term) ||
+            sym_terms_function_word(terms[i].term, strlen(terms[i].term)) ||
+            (vocab && (df == 0 || (n_docs > limit && df > limit))))
+            terms[i].w = 0;
+        else if (vocab)
+            terms[i].w *= log(1.0 + (double)n_docs / (double)df);
+    }
+    qsort(terms, n_terms, sizeof *terms, fb_cmp);
+    for (i = 0, picked = 0; !rc && i < n_terms && picked < FB_TERMS && terms[i].w > 0;
+         i++, picked++)
+        rc = put_term(&out, terms[i].term, strlen(terms[i].term), " OR ");
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(vocab);
+    free(terms);
+    if (!rc) {
+        *expansion = out.data ? sym_buf_steal(&out) : strdup("");
+        if (!*expansion)
+            rc = SYM_ERR_NOMEM;
+    }
+    sym_buf_free(&out);
+    return rc;
+}
+
+/* The k best facts that match (an FTS5 query) by BM25 and the bonus (top of the file), into out
+ * (cleared on failure). */
+static enum sym_status fts_run(struct sym_store *s, const char *match, size_t k,
+                               struct sym_facts *out, const char *what)
 {
     sqlite3_stmt *st = NULL;
-    char *match = NULL;
     enum sym_status rc;
     int src;
 
-    if (sym_search_match(s, query, SYM_SEARCH_FACTS, &match))
-        return sym_store_fail(s, SQLITE_NOMEM, what);
-    if (!match[0]) {
-        free(match);
-        return SYM_OK; /* only stop words: nothing to look for */
-    }
     /* See the top of the file for the formula; age in days, never negative. */
     /* The bonus is at most x1.6, so a fact past BM25's top few dozen could only reach the top k
      * on a near-tie: scoring just the top max(4k, 64) (?4) keeps the join with facts small. */
@@ -235,10 +384,91 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
                                               : (long long)k * 4);
     rc = src == SQLITE_OK ? sym_facts_read(s, st, true, out, what) : sym_store_fail(s, src, what);
     sqlite3_finalize(st);
-    free(match);
     if (rc)
         sym_facts_free(out);
     return rc;
+}
+
+static int fact_cmp(const void *a, const void *b)
+{
+    const struct sym_fact *x = a, *y = b;
+
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/* Add FB_WEIGHT times the scores of more (the feedback's ranking) to out's, moving the facts out
+ * lacks into it (more is left empty), and sort out best first. SYM_ERR_NOMEM. */
+static enum sym_status fts_merge(struct sym_facts *out, struct sym_facts *more)
+{
+    struct sym_fact *p = realloc(out->items, sizeof *p * (out->n + more->n + 1));
+    size_t i, j;
+
+    if (!p)
+        return SYM_ERR_NOMEM;
+    out->items = p;
+    for (i = 0; i < more->n; i++) {
+        struct sym_fact *f = &more->items[i];
+
+        for (j = 0; j < out->n && out->items[j].id != f->id; j++)
+            ;
+        if (j < out->n) {
+            out->items[j].score += FB_WEIGHT * f->score;
+            continue; /* more's copy is freed with more */
+        }
+        out->items[out->n] = *f;
+        out->items[out->n++].score = FB_WEIGHT * f->score;
+        memset(f, 0, sizeof *f);
+    }
+    qsort(out->items, out->n, sizeof *out->items, fact_cmp);
+    return SYM_OK;
+}
+
+/* The full-text search: the k best facts by BM25 and the bonus (top of the file), with the
+ * pseudo-relevance feedback's second ranking added (sym_search_feedback). */
+static enum sym_status fts_search(struct sym_store *s, const char *query, size_t k, bool feedback,
+                                  struct sym_facts *out, const char *what)
+{
+    struct sym_facts more = {NULL, 0};
+    char *match = NULL, *expansion = NULL;
+    size_t pool = k < FB_POOL ? FB_POOL : k, i;
+    enum sym_status rc;
+
+    if (sym_search_match(s, query, SYM_SEARCH_FACTS, &match))
+        return sym_store_fail(s, SQLITE_NOMEM, what);
+    if (!match[0]) {
+        free(match);
+        return SYM_OK; /* only stop words: nothing to look for */
+    }
+    rc = fts_run(s, match, feedback ? pool : k, out, what);
+    if (!rc && feedback && out->n) {
+        long long ids[FB_ID_MAX];
+        double scores[FB_ID_MAX];
+        size_t n = out->n < FB_ID_MAX ? out->n : FB_ID_MAX;
+
+        for (i = 0; i < n; i++) {
+            ids[i] = out->items[i].id;
+            scores[i] = out->items[i].score;
+        }
+        if (sym_search_feedback(s, SYM_SEARCH_FACTS, match, ids, scores, n, &expansion))
+            rc = sym_store_fail(s, SQLITE_NOMEM, what);
+    }
+    if (!rc && expansion && expansion[0]) {
+        rc = fts_run(s, expansion, pool, &more, what);
+        if (!rc && fts_merge(out, &more))
+            rc = sym_store_fail(s, SQLITE_NOMEM, what);
+    }
+    sym_facts_free(&more);
+    free(match);
+    free(expansion);
+    if (rc) {
+        sym_facts_free(out);
+        return rc;
+    }
+    while (out->n > k) /* keep the best k */
+        sym_fact_clear(&out->items[--out->n]);
+    return SYM_OK;
 }
 
 /* Add 1 / (RRF_K + rank) to id's fused score (rank from 1), appending id when new. */
@@ -273,9 +503,9 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
     if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
         return sym_store_invalid(s, what, "the query is too long or not valid UTF-8");
     if (!sym_store_embedder(s))
-        return fts_search(s, query, k, out, what);
+        return fts_search(s, query, k, true, out, what);
     /* By meaning too: the top VECTOR_K of each ranking, fused by reciprocal rank. */
-    rc = fts_search(s, query, k > VECTOR_K ? k : VECTOR_K, &fts, what);
+    rc = fts_search(s, query, k > VECTOR_K ? k : VECTOR_K, true, &fts, what);
     if (rc)
         return rc;
     src = sym_vectors_rank(s, query, vec, &n_vec);
@@ -326,4 +556,18 @@ out:
     if (rc)
         sym_facts_free(out);
     return rc;
+}
+
+enum sym_status sym_fact_search_words(struct sym_store *s, const char *query, size_t k,
+                                      struct sym_facts *out)
+{
+    static const char what[] = "cannot search the facts";
+
+    sym_store_clear_err(s);
+    sym_facts_free(out);
+    if (!query || !k)
+        return SYM_OK;
+    if (strlen(query) > FACT_MAX_TEXT || !sym_utf8_valid(query, strlen(query)))
+        return sym_store_invalid(s, what, "the query is too long or not valid UTF-8");
+    return fts_search(s, query, k, false, out, what);
 }

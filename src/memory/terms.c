@@ -85,6 +85,17 @@ static bool is_person_word(const char *w)
     return in_list(person_words, w);
 }
 
+bool sym_terms_function_word(const char *term, size_t len)
+{
+    char w[64];
+
+    if (len >= sizeof w)
+        return false;
+    memcpy(w, term, len);
+    w[len] = '\0';
+    return is_person_word(w) || in_list(question_words, w);
+}
+
 /* The two stemmers, made when first needed. */
 struct stemmers {
     struct sb_stemmer *en, *ru;

@@ -200,7 +200,9 @@ static void test_facts(void)
     /* Without an embedder the search is full-text only, as before. */
     sym_embedding_attach(s, NULL);
     CHECK(sym_fact_search(s, "xylophone quartz", 3, &found) == SYM_OK && found.n == 0);
-    CHECK(sym_fact_search(s, "Kazan", 3, &found) == SYM_OK && found.n == 1);
+    /* (the feedback, search.c, may add a fact that shares the Kazan fact's other words) */
+    CHECK(sym_fact_search(s, "Kazan", 3, &found) == SYM_OK && found.n >= 1 &&
+          found.items[0].id == ids[1]);
     sym_facts_free(&found);
 out:
     sym_store_close(s);
