@@ -263,7 +263,7 @@ enum sym_status sym_turn_search(struct sym_store *s, const char *query, size_t k
     }
     rc = run_match(s, match, f, pool, period, from, to, out);
     /* Pseudo-relevance feedback: the first results' strongest terms, a second ranking. */
-    if (!rc && out->n) {
+    if (!rc) {
         long long ids[FB_ID_MAX];
         double scores[FB_ID_MAX];
         size_t i, n = out->n < FB_ID_MAX ? out->n : FB_ID_MAX;
@@ -272,7 +272,7 @@ enum sym_status sym_turn_search(struct sym_store *s, const char *query, size_t k
             ids[i] = out->items[i].id;
             scores[i] = out->items[i].score;
         }
-        if (sym_search_feedback(s, SYM_SEARCH_TURNS, match, ids, scores, n, &expansion))
+        if (sym_search_feedback(s, SYM_SEARCH_TURNS, query, match, ids, scores, n, &expansion))
             rc = SQLITE_NOMEM;
     }
     if (!rc && expansion && expansion[0]) {

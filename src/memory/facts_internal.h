@@ -49,14 +49,16 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
 /* How much the second ranking, by the feedback's terms, adds: score + FB_WEIGHT * its score. */
 #define FB_WEIGHT 0.2
 
-/* Pseudo-relevance feedback (RM3-style): the strongest terms of the first results ids[0..n) (best
- * first, with their scores) of a search of idx by match (sym_search_match's query), weighed by
- * their share of each result's words, that result's share of the scores and their rarity, less
- * the query's own terms and the common ones; the best few OR-ed into *expansion, an FTS5 query
- * (caller frees; "" when none). SYM_ERR_NOMEM. */
+/* Pseudo-relevance feedback (RM3-style) and the thesaurus: the strongest terms of the first
+ * results ids[0..n) (best first, with their scores; n may be 0) of a search of idx for query by
+ * match (sym_search_match's query), weighed by their share of each result's words, that result's
+ * share of the scores and their rarity, then the thesaurus's words for the query's
+ * (sym_terms_related), less the query's own terms, first-person and question words, and the
+ * terms no document or too many have; OR-ed into *expansion, an FTS5 query (caller frees; ""
+ * when none). SYM_ERR_NOMEM. */
 enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index idx,
-                                    const char *match, const long long *ids, const double *scores,
-                                    size_t n, char **expansion);
+                                    const char *query, const char *match, const long long *ids,
+                                    const double *scores, size_t n, char **expansion);
 
 /* ---- vectors.c ---- */
 

@@ -266,40 +266,37 @@ static bool fb_in_match(const char *match, const char *term)
     return strstr(match, key) != NULL;
 }
 
-enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index idx,
-                                    const char *match, const long long *ids, const double *scores,
-                                    size_t n, char **expansion)
+/* Whether term, in no more than limit documents (df from vocab, NULL: unknown), may join an
+ * expansion of match: not in match already, not a first-person or question word, and in some
+ * document but not a common one. */
+static bool fb_usable(sqlite3_stmt *vocab, const char *match, const char *term,
+                      sqlite3_int64 n_docs, sqlite3_int64 limit)
+{
+    sqlite3_int64 df;
+
+    if (fb_in_match(match, term) || sym_terms_function_word(term, strlen(term)))
+        return false;
+    if (!vocab)
+        return true;
+    df = term_docs(vocab, term, strlen(term));
+    return df > 0 && (n_docs <= limit || df <= limit);
+}
+
+/* Append to terms the RM1 weights of the words of the first n results (ids, scores; see
+ * sym_search_feedback). SQLite's code. */
+static int fb_collect(struct sym_store *s, enum sym_search_index idx, const long long *ids,
+                      const double *scores, size_t n, double sum, struct fb_term *terms,
+                      size_t *n_terms)
 {
     static const char *const text_sql[] = {"SELECT search FROM facts WHERE id = ?",
                                            "SELECT search FROM turns WHERE id = ?"};
-    static const char *const doc_sql[] = {"SELECT doc FROM temp.facts_vocab WHERE term = ?",
-                                          "SELECT doc FROM temp.turns_vocab WHERE term = ?"};
-    static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
-    struct fb_term *terms = NULL;
-    struct sym_buf out = {0};
-    sqlite3_stmt *st = NULL, *vocab = NULL;
-    size_t n_terms = 0, i, picked;
-    double sum = 0;
-    sqlite3_int64 n_docs = 0;
-    enum sym_status rc = SYM_OK;
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int src = sym_store_query(s, &st, text_sql[idx], "");
 
-    *expansion = NULL;
-    if (n > FB_DOCS)
-        n = FB_DOCS;
-    /* Only the results that score near the best: a weak match's own words would lead away. */
-    for (i = 0; i < n && scores[i] >= scores[0] * FB_MIN_SHARE; i++)
-        sum += scores[i] > 0 ? scores[i] : 0;
-    n = i;
-    if (n == 0 || sum <= 0)
-        goto done;
-    terms = malloc(sizeof *terms * FB_MAX_CANDIDATES);
-    if (!terms || sym_store_query(s, &st, text_sql[idx], "") != SQLITE_OK) {
-        rc = SYM_ERR_NOMEM;
-        goto done;
-    }
-    /* RM1: a term's weight is the sum over the feedback documents of its share of the document's
-     * words times the document's share of the scores. */
-    for (i = 0; i < n; i++) {
+    /* A term's weight: the sum over the results of its share of the result's words times the
+     * result's share of the scores. */
+    for (i = 0; src == SQLITE_OK && i < n; i++) {
         const char *text, *t, *end;
         size_t len = 0;
 
@@ -313,41 +310,78 @@ enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index i
         }
         for (t = text; *t && len; t = *end ? end + 1 : end) {
             end = t + strcspn(t, " ");
-            fb_add(terms, &n_terms, t, (size_t)(end - t), scores[i] / sum / (double)len);
+            fb_add(terms, n_terms, t, (size_t)(end - t), scores[i] / sum / (double)len);
         }
     }
     sqlite3_finalize(st);
-    st = NULL;
-    /* Weighed by rarity (a term most documents have says nothing of this query); the query's own
-     * terms and the common ones (as sym_search_match drops them) are left out. */
+    return src;
+}
+
+enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index idx,
+                                    const char *query, const char *match, const long long *ids,
+                                    const double *scores, size_t n, char **expansion)
+{
+    static const char *const doc_sql[] = {"SELECT doc FROM temp.facts_vocab WHERE term = ?",
+                                          "SELECT doc FROM temp.turns_vocab WHERE term = ?"};
+    static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
+    struct fb_term *terms = NULL;
+    struct sym_buf out = {0};
+    sqlite3_stmt *st = NULL, *vocab = NULL;
+    size_t n_terms = 0, i, picked;
+    double sum = 0;
+    sqlite3_int64 n_docs = 0, limit;
+    char *related = NULL;
+    const char *t, *end;
+    enum sym_status rc = SYM_OK;
+
+    *expansion = NULL;
     if (sym_store_query(s, &st, max_sql[idx], "") == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n_docs = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    st = NULL;
+    limit = n_docs / COMMON_SHARE > COMMON_MIN ? n_docs / COMMON_SHARE : COMMON_MIN;
     if (sym_store_query(s, &vocab, doc_sql[idx], "") != SQLITE_OK) {
         sqlite3_finalize(vocab);
         vocab = NULL;
     }
-    for (i = 0; i < n_terms; i++) {
-        sqlite3_int64 df = term_docs(vocab, terms[i].term, strlen(terms[i].term));
-        sqlite3_int64 limit =
-            n_docs / COMMON_SHARE > COMMON_MIN ? n_docs / COMMON_SHARE : COMMON_MIN;
-
-        if (fb_in_match(match, terms[i].term) ||
-            sym_terms_function_word(terms[i].term, strlen(terms[i].term)) ||
-            (vocab && (df == 0 || (n_docs > limit && df > limit))))
+    /* Only the results that score near the best: a weak match's own words would lead away. */
+    if (n > FB_DOCS)
+        n = FB_DOCS;
+    for (i = 0; i < n && scores[i] >= scores[0] * FB_MIN_SHARE; i++)
+        sum += scores[i] > 0 ? scores[i] : 0;
+    n = sum > 0 ? i : 0;
+    terms = n ? malloc(sizeof *terms * FB_MAX_CANDIDATES) : NULL;
+    if (n && (!terms || fb_collect(s, idx, ids, scores, n, sum, terms, &n_terms) != SQLITE_OK))
+        rc = SYM_ERR_NOMEM;
+    /* Weighed by rarity: a term most documents have says nothing of this query. */
+    for (i = 0; !rc && i < n_terms; i++) {
+        if (!fb_usable(vocab, match, terms[i].term, n_docs, limit))
             terms[i].w = 0;
         else if (vocab)
-            terms[i].w *= log(1.0 + (double)n_docs / (double)df);
+            terms[i].w *= log(1.0 + (double)n_docs / (double)term_docs(vocab, terms[i].term,
+                                                                       strlen(terms[i].term)));
     }
-    qsort(terms, n_terms, sizeof *terms, fb_cmp);
+    if (!rc)
+        qsort(terms, n_terms, sizeof *terms, fb_cmp);
     for (i = 0, picked = 0; !rc && i < n_terms && picked < FB_TERMS && terms[i].w > 0;
          i++, picked++)
         rc = put_term(&out, terms[i].term, strlen(terms[i].term), " OR ");
-done:
-    sqlite3_finalize(st);
+    /* The thesaurus's words for the query's words (terms.h), those some document has. */
+    if (!rc)
+        rc = sym_terms_related(query, &related);
+    for (t = related; !rc && t && *t; t = *end ? end + 1 : end) {
+        char one[64], key[68];
+
+        end = t + strcspn(t, " ");
+        if ((size_t)(end - t) >= sizeof one)
+            continue;
+        snprintf(one, sizeof one, "%.*s", (int)(end - t), t);
+        snprintf(key, sizeof key, "\"%s\"", one);
+        if (fb_usable(vocab, match, one, n_docs, limit) && !(out.data && strstr(out.data, key)))
+            rc = put_term(&out, one, strlen(one), " OR ");
+    }
     sqlite3_finalize(vocab);
     free(terms);
+    free(related);
     if (!rc) {
         *expansion = out.data ? sym_buf_steal(&out) : strdup("");
         if (!*expansion)
@@ -442,7 +476,7 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
         return SYM_OK; /* only stop words: nothing to look for */
     }
     rc = fts_run(s, match, feedback ? pool : k, out, what);
-    if (!rc && feedback && out->n) {
+    if (!rc && feedback) {
         long long ids[FB_ID_MAX];
         double scores[FB_ID_MAX];
         size_t n = out->n < FB_ID_MAX ? out->n : FB_ID_MAX;
@@ -451,7 +485,7 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
             ids[i] = out->items[i].id;
             scores[i] = out->items[i].score;
         }
-        if (sym_search_feedback(s, SYM_SEARCH_FACTS, match, ids, scores, n, &expansion))
+        if (sym_search_feedback(s, SYM_SEARCH_FACTS, query, match, ids, scores, n, &expansion))
             rc = sym_store_fail(s, SQLITE_NOMEM, what);
     }
     if (!rc && expansion && expansion[0]) {

@@ -31,6 +31,11 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
  * to *function with the first-person words, so they weigh in but never match on their own. */
 enum sym_status sym_terms_extract_turn_query(const char *text, char **content, char **function);
 
+/* The stems of the words a thesaurus relates to the English content words of a query (nlp/
+ * thesaurus.h: synonyms, broader and narrower words), less each word's own stem, space-separated
+ * into *out (caller frees; "" when none, or when there is no thesaurus). SYM_ERR_NOMEM. */
+enum sym_status sym_terms_related(const char *text, char **out);
+
 /* Whether term (len bytes, a stem as a fact's `search` column has it) is a first-person or a
  * question word ("my", "what", "did", "какой"): a word that says nothing of a text's topic. */
 bool sym_terms_function_word(const char *term, size_t len);

@@ -8,7 +8,8 @@
  * within it first; "when did ..." puts the turn that tells a time first. Everyday categories:
  * "pets" finds the kitten, "дети" the daughter ("дочка"), and not the other way round.
  * Pseudo-relevance feedback: a turn that shares no word with the question is found through the
- * words it shares with the best matches.
+ * words it shares with the best matches. The thesaurus: "car" finds "automobile" (nothing
+ * without WordNet, run as `SYMBIOT_WORDNET=/nowhere test_episodes DIR`).
  *
  * Usage: test_episodes SCRATCH_DIR
  */
@@ -20,6 +21,7 @@
 #include "memory/conversations.h"
 #include "memory/episodes.h"
 #include "memory/store.h"
+#include "nlp/thesaurus.h"
 #include "test.h"
 
 static char db_path[1024];
@@ -199,6 +201,24 @@ static void test_feedback(void)
     sym_turn_hits_free(&hits);
 }
 
+/* The thesaurus (nlp/thesaurus.h): "car" finds the automobile, a turn that shares no word with
+ * the question; without WordNet's files the same question finds nothing. */
+static void test_thesaurus(void)
+{
+    static const char *const c[] = {
+        "Olga: Our new automobile is red and very quiet.",
+        "Olga: The garden is full of tulips this year.",
+    };
+    struct sym_turn_filter only = {0, 0, 0};
+
+    only.only_conversation = conversation("thesaurus", c, 2, 1751328000);
+    if (sym_thesaurus_available(NULL))
+        CHECK_STR(best("What car does Olga drive?", &only),
+                  "Our new automobile is red and very quiet.");
+    else
+        CHECK_STR(best("What car does Olga drive?", &only), "");
+}
+
 int main(int argc, char **argv)
 {
     char err[512];
@@ -218,6 +238,7 @@ int main(int argc, char **argv)
     test_time();
     test_categories();
     test_feedback();
+    test_thesaurus();
     sym_store_close(s);
     unlink(db_path);
     return test_report("test_episodes");
