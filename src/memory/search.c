@@ -27,7 +27,9 @@
  * best matches is found; the query's own matches stay first (the feedback's terms weigh less).
  *
  * With an embedder, the top VECTOR_K of this ranking and of the ranking by meaning (vectors.c)
- * are fused by reciprocal rank: score = sum over the rankings of 1 / (RRF_K + rank), rank from 1.
+ * are fused by reciprocal rank: score = 1 / (RRF_K + text rank) + w / (RRF_K + vector rank), rank
+ * from 1, w the trust in the model for this query (vector_weight): a model whose ranking does not
+ * agree with the words' on their best results is only a tie-break.
  */
 #include <math.h>
 #include <sqlite3.h>
@@ -46,6 +48,12 @@
 
 /* Reciprocal rank fusion's constant. */
 #define RRF_K 60
+
+/* The trust in the ranking by meaning (vector_weight): the text's first AGREE_TOP results, and
+ * the agreement at which it starts to count and at which it counts in full. */
+#define AGREE_TOP 10
+#define AGREE_LOW 0.3
+#define AGREE_HIGH 0.7
 
 /* A term in more than 1/COMMON_SHARE of the facts (and more than COMMON_MIN facts) is common: it
  * says little about which fact is meant, and scoring every fact that has it is most of a search's
@@ -505,8 +513,8 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
     return SYM_OK;
 }
 
-/* Add 1 / (RRF_K + rank) to id's fused score (rank from 1), appending id when new. */
-static void fuse(struct sym_ranked *fused, size_t *n, long long id, size_t rank)
+/* Add weight / (RRF_K + rank) to id's fused score (rank from 1), appending id when new. */
+static void fuse(struct sym_ranked *fused, size_t *n, long long id, size_t rank, double weight)
 {
     size_t i;
 
@@ -517,7 +525,43 @@ static void fuse(struct sym_ranked *fused, size_t *n, long long id, size_t rank)
         fused[i].score = 0;
         (*n)++;
     }
-    fused[i].score += 1.0 / (RRF_K + (double)rank);
+    fused[i].score += weight / (RRF_K + (double)rank);
+}
+
+/*
+ * How far the ranking by meaning is trusted for this query, from 0 (a tie-break) to 1 (as much as
+ * the full text): how well it agrees with the full-text ranking on the query's own best results.
+ * Each of the text's first AGREE_TOP results has a place in the vectors' ranking of all n facts
+ * (past the VECTOR_K known, the middle of the rest); agreement is 1 - 2 x their mean place as a
+ * share of n: 0 for a model whose ranking is unrelated to the words (a random one: its places
+ * are spread evenly), near 1 for one that ranks the same facts first. The weight rises from 0 at
+ * AGREE_LOW to 1 at AGREE_HIGH. No full-text result: the vectors are all there is (1). A weak
+ * model then cannot reorder what the words found; only fill in after it.
+ */
+static double vector_weight(struct sym_store *s, const struct sym_facts *fts,
+                            const struct sym_ranked *vec, size_t n_vec)
+{
+    sqlite3_stmt *st = NULL;
+    double n = 0, places = 0, agreement;
+    size_t i, j, top = fts->n < AGREE_TOP ? fts->n : AGREE_TOP;
+
+    if (!top || !n_vec)
+        return 1.0;
+    if (sym_store_query(s, &st, "SELECT count(*) FROM fact_vectors", "") == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = (double)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (n < (double)n_vec)
+        n = (double)n_vec;
+    for (i = 0; i < top; i++) {
+        for (j = 0; j < n_vec && vec[j].id != fts->items[i].id; j++)
+            ;
+        places += j < n_vec ? (double)j + 0.5 : (double)n_vec + (n - (double)n_vec) / 2;
+    }
+    agreement = 1.0 - 2.0 * places / (double)top / n;
+    if (agreement <= AGREE_LOW)
+        return 0.0;
+    return agreement >= AGREE_HIGH ? 1.0 : (agreement - AGREE_LOW) / (AGREE_HIGH - AGREE_LOW);
 }
 
 enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
@@ -527,6 +571,7 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
     struct sym_facts fts = {NULL, 0};
     struct sym_ranked vec[VECTOR_K], *fused = NULL;
     size_t n_vec = 0, n_fused = 0, i, j, cap;
+    double weight;
     enum sym_status rc;
     int src;
 
@@ -553,10 +598,12 @@ enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k
         rc = sym_store_fail(s, SQLITE_NOMEM, what);
         goto out;
     }
+    weight = vector_weight(s, &fts, vec, n_vec);
     for (i = 0; i < fts.n; i++)
-        fuse(fused, &n_fused, fts.items[i].id, i + 1);
+        fuse(fused, &n_fused, fts.items[i].id, i + 1, 1.0);
+    /* A vector-only fact at weight 0 still follows the text's ones, by its own rank. */
     for (i = 0; i < n_vec; i++)
-        fuse(fused, &n_fused, vec[i].id, i + 1);
+        fuse(fused, &n_fused, vec[i].id, i + 1, weight > 0 ? weight : 1e-6);
     qsort(fused, n_fused, sizeof *fused, sym_ranked_cmp);
     if (n_fused > k)
         n_fused = k;
