@@ -409,6 +409,8 @@ static int run_half(const char *dir, const char *scratch)
             if (as_facts) {
                 struct sym_facts facts = {0};
 
+                if (q->asked) /* "two weeks ago" is read against when it was asked */
+                    sym_clock_fix(q->asked);
                 if (sym_fact_search(s, q->text, 10, &facts))
                     return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
                 for (i = 0; i < facts.n && n < 10; i++) {
@@ -418,6 +420,7 @@ static int run_half(const char *dir, const char *scratch)
                         ;
                     ranked[n++] = (int)j; /* the first turn of that text */
                 }
+                sym_clock_unfix();
                 sym_facts_free(&facts);
             } else {
                 if (sym_turn_search(s, q->text, 10, &f, &hits))

@@ -37,36 +37,6 @@
 #define FB_POOL 50
 #define FB_ID_MAX 16
 
-/* What the query says of time: the period it names (nlp/when.h), read against now (*period
- * false when none), and whether it asks when (*when: "when did ...", "когда ...", "what year
- * ..."). */
-static void query_time(const char *query, time_t now, bool *period, time_t *from, time_t *to,
-                       bool *when)
-{
-    struct sym_words w = {0};
-    size_t first, count, k;
-    char *norm = sym_normalize(query);
-
-    *period = *when = false;
-    if (!norm || sym_words_split(norm, &w)) {
-        free(norm);
-        return;
-    }
-    *period = sym_when_period(&w, now ? now : sym_clock_now(), NULL, from, to, &first, &count);
-    for (k = 0; k < w.n && !*when; k++) {
-        const char *a = w.word[k], *b = k + 1 < w.n ? w.word[k + 1] : "";
-
-        *when = !strcmp(a, "when") || !strcmp(a, "когда") ||
-                ((!strcmp(a, "what") || !strcmp(a, "which")) &&
-                 (!strcmp(b, "year") || !strcmp(b, "month") || !strcmp(b, "date") ||
-                  !strcmp(b, "day"))) ||
-                (!strcmp(a, "в") && (!strcmp(b, "каком") || !strcmp(b, "какой"))) ||
-                (!strcmp(a, "какого") && !strcmp(b, "числа"));
-    }
-    sym_words_free(&w);
-    free(norm);
-}
-
 void sym_turn_hits_free(struct sym_turn_hits *list)
 {
     size_t i;
@@ -248,7 +218,7 @@ enum sym_status sym_turn_search(struct sym_store *s, const char *query, size_t k
     }
     /* A period in the query ("in July 2022", "two weeks ago") multiplies the score of the turns
      * said within it. */
-    query_time(query, f->now, &period, &from, &to, &when);
+    sym_search_time(query, f->now, &period, &from, &to, &when);
     /* "When did ...": a turn that tells a time (terms.h) weighs in, as the first person does. */
     if (when) {
         struct sym_buf m = {0};

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "base/status.h"
 #include "memory/facts.h"
@@ -45,6 +46,12 @@ enum sym_search_index { SYM_SEARCH_FACTS, SYM_SEARCH_TURNS };
  * weighing in. *match (caller frees) is "" when no content word is left. SYM_ERR_NOMEM. */
 enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sym_search_index idx,
                                  char **match);
+
+/* What query says of time: the period it names (nlp/when.h), read against now (0: the clock;
+ * *period false when none), and whether it asks when (*when: "when did ...", "когда ...", "what
+ * year ..."). */
+void sym_search_time(const char *query, time_t now, bool *period, time_t *from, time_t *to,
+                     bool *when);
 
 /* How much the second ranking, by the feedback's terms, adds: score + FB_WEIGHT * its score. */
 #define FB_WEIGHT 0.2

@@ -41,10 +41,17 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "nlp/text.h"
+#include "nlp/when.h"
 #include "memory/facts.h"
 #include "memory/facts_internal.h"
 #include "memory/store_internal.h"
 #include "memory/terms.h"
+
+/* A fact whose event time is in the period a query names ("in July 2022") scores this many times
+ * more; one with an event time, when the query asks when. */
+#define FACT_PERIOD_BOOST "3.0"
+#define FACT_WHEN_BOOST "1.5"
 
 /* Reciprocal rank fusion's constant. */
 #define RRF_K 60
@@ -232,6 +239,33 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
     return rc;
 }
 
+void sym_search_time(const char *query, time_t now, bool *period, time_t *from, time_t *to,
+                     bool *when)
+{
+    struct sym_words w = {0};
+    size_t first, count, k;
+    char *norm = sym_normalize(query);
+
+    *period = *when = false;
+    if (!norm || sym_words_split(norm, &w)) {
+        free(norm);
+        return;
+    }
+    *period = sym_when_period(&w, now ? now : sym_clock_now(), NULL, from, to, &first, &count);
+    for (k = 0; k < w.n && !*when; k++) {
+        const char *a = w.word[k], *b = k + 1 < w.n ? w.word[k + 1] : "";
+
+        *when = !strcmp(a, "when") || !strcmp(a, "когда") ||
+                ((!strcmp(a, "what") || !strcmp(a, "which")) &&
+                 (!strcmp(b, "year") || !strcmp(b, "month") || !strcmp(b, "date") ||
+                  !strcmp(b, "day"))) ||
+                (!strcmp(a, "в") && (!strcmp(b, "каком") || !strcmp(b, "какой"))) ||
+                (!strcmp(a, "какого") && !strcmp(b, "числа"));
+    }
+    sym_words_free(&w);
+    free(norm);
+}
+
 /* A candidate expansion term and its weight. */
 struct fb_term {
     char term[64];
@@ -399,31 +433,48 @@ enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index i
     return rc;
 }
 
-/* The k best facts that match (an FTS5 query) by BM25 and the bonus (top of the file), into out
- * (cleared on failure). */
+/* What a query says of time, for the ranking of facts (see sym_search_time). */
+struct fact_time {
+    bool period, when;
+    time_t from, to;
+};
+
+/* The k best facts that match (an FTS5 query) by BM25 and the bonus (top of the file), times
+ * FACT_PERIOD_BOOST for a fact whose event time is in the period the query names and
+ * FACT_WHEN_BOOST for one with an event time when the query asks when; into out (cleared on
+ * failure). */
 static enum sym_status fts_run(struct sym_store *s, const char *match, size_t k,
-                               struct sym_facts *out, const char *what)
+                               const struct fact_time *ft, struct sym_facts *out, const char *what)
 {
     sqlite3_stmt *st = NULL;
     enum sym_status rc;
     int src;
 
     /* See the top of the file for the formula; age in days, never negative. */
-    /* The bonus is at most x1.6, so a fact past BM25's top few dozen could only reach the top k
-     * on a near-tie: scoring just the top max(4k, 64) (?4) keeps the join with facts small. */
-    src = sym_store_query(s, &st,
-                          "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM facts_fts "
-                          "              WHERE facts_fts MATCH ?1 ORDER BY rank LIMIT ?4) "
-                          "SELECT " FACT_COLUMNS ", "
-                          "  h.rel * (1.0 + 0.1 / (1.0 + max(?2 - f.updated, 0) / 86400.0 / 365.0) "
-                          "           + 0.5 * f.pinned) AS score "
-                          "FROM hits h JOIN facts f ON f.id = h.id "
-                          "ORDER BY score DESC, f.id DESC LIMIT ?3",
-                          "tlll", match, (long long)sym_clock_now(),
-                          k > (size_t)1 << 30 ? 1LL << 30 : (long long)k,
-                          k > (size_t)1 << 28 ? 1LL << 30
-                          : k < 16            ? 64LL
-                                              : (long long)k * 4);
+    /* The bonus is at most x1.6 (x4.8 with a period, so then more of BM25's list is read), so a
+     * fact past BM25's top few dozen could only reach the top k on a near-tie: scoring just the
+     * top max(4k, 64) (?4) keeps the join with facts small. */
+    src = sym_store_query(
+        s, &st,
+        "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM facts_fts "
+        "              WHERE facts_fts MATCH ?1 ORDER BY rank LIMIT ?4) "
+        "SELECT " FACT_COLUMNS ", "
+        "  h.rel * (1.0 + 0.1 / (1.0 + max(?2 - f.updated, 0) / 86400.0 / 365.0) "
+        "           + 0.5 * f.pinned) "
+        "  * (CASE WHEN f.event_time >= ?5 AND f.event_time < ?6 THEN " FACT_PERIOD_BOOST
+        "          ELSE 1.0 END) "
+        "  * (CASE WHEN ?7 AND f.event_time IS NOT NULL THEN " FACT_WHEN_BOOST " ELSE 1.0 END) "
+        "  AS score "
+        "FROM hits h JOIN facts f ON f.id = h.id "
+        "ORDER BY score DESC, f.id DESC LIMIT ?3",
+        "tllllli", match, (long long)sym_clock_now(),
+        k > (size_t)1 << 30 ? 1LL << 30 : (long long)k,
+        k > (size_t)1 << 28 ? 1LL << 30
+        : ft->period        ? (long long)k * 4 + 256
+        : k < 16            ? 64LL
+                            : (long long)k * 4,
+        ft->period ? (long long)ft->from : 0LL, ft->period ? (long long)ft->to : 0LL,
+        ft->when ? 1 : 0);
     rc = src == SQLITE_OK ? sym_facts_read(s, st, true, out, what) : sym_store_fail(s, src, what);
     sqlite3_finalize(st);
     if (rc)
@@ -475,6 +526,7 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
     struct sym_facts more = {NULL, 0};
     char *match = NULL, *expansion = NULL;
     size_t pool = k < FB_POOL ? FB_POOL : k, i;
+    struct fact_time ft = {false, false, 0, 0};
     enum sym_status rc;
 
     if (sym_search_match(s, query, SYM_SEARCH_FACTS, &match))
@@ -483,7 +535,8 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
         free(match);
         return SYM_OK; /* only stop words: nothing to look for */
     }
-    rc = fts_run(s, match, feedback ? pool : k, out, what);
+    sym_search_time(query, 0, &ft.period, &ft.from, &ft.to, &ft.when);
+    rc = fts_run(s, match, feedback ? pool : k, &ft, out, what);
     if (!rc && feedback) {
         long long ids[FB_ID_MAX];
         double scores[FB_ID_MAX];
@@ -497,7 +550,7 @@ static enum sym_status fts_search(struct sym_store *s, const char *query, size_t
             rc = sym_store_fail(s, SQLITE_NOMEM, what);
     }
     if (!rc && expansion && expansion[0]) {
-        rc = fts_run(s, expansion, pool, &more, what);
+        rc = fts_run(s, expansion, pool, &ft, &more, what);
         if (!rc && fts_merge(out, &more))
             rc = sym_store_fail(s, SQLITE_NOMEM, what);
     }
