@@ -34,7 +34,7 @@
 
 /* Turns each ranking hands to the merge of the query's and the feedback's rankings, at least, and
  * the most of the first ones read for feedback (search.c keeps FB_DOCS of them). */
-#define FB_POOL 50
+#define FB_POOL 20
 #define FB_ID_MAX 16
 
 void sym_turn_hits_free(struct sym_turn_hits *list)

@@ -76,9 +76,14 @@
 #define FB_MIN_SHARE 0.7
 #define FB_MAX_CANDIDATES 1024
 
+/* A term in more than 1/FB_COMMON_SHARE of the documents (and more than FB_COMMON_MIN) is too
+ * common to join an expansion. */
+#define FB_COMMON_SHARE 1000
+#define FB_COMMON_MIN 32
+
 /* Facts each ranking hands to the merge of the query's and the feedback's rankings, at least, and
  * the most of the first ones read for feedback. */
-#define FB_POOL 50
+#define FB_POOL 20
 #define FB_ID_MAX 16
 
 /* Append term as a quoted FTS5 string to b, " OR " before it when b has something. */
@@ -380,7 +385,9 @@ enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index i
     if (sym_store_query(s, &st, max_sql[idx], "") == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n_docs = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    limit = n_docs / COMMON_SHARE > COMMON_MIN ? n_docs / COMMON_SHARE : COMMON_MIN;
+    /* Stricter than the query's own words: each added term costs BM25 over every document
+     * that has it, and a term in many says little of this query's topic. */
+    limit = n_docs / FB_COMMON_SHARE > FB_COMMON_MIN ? n_docs / FB_COMMON_SHARE : FB_COMMON_MIN;
     if (sym_store_query(s, &vocab, doc_sql[idx], "") != SQLITE_OK) {
         sqlite3_finalize(vocab);
         vocab = NULL;
