@@ -13,9 +13,14 @@
  * that is not a letter or a digit, no stemming, no stop words) plus its date written out ("8
  * March 2025"), scored by Okapi BM25 with k1 1.2 and b 0.75 over the conversation's turns.
  *
- * Usage: bench_episodic [--verbose] [DIR...]   (default: the dev and holdout halves)
+ * Usage: bench_episodic [--verbose] [--as-facts] [--embed-model GGUF] [DIR...]
  *        bench_episodic --import N | --speed N
+ *   (default: the dev and holdout halves)
  *   --verbose: each question, with the rank of each evidence turn ("-": not in the top 10).
+ *   --as-facts: each turn stored as a fact instead (its time as the event time) and the
+ *     questions asked of the facts (sym_fact_search), as the issue's first measurement did.
+ *   --embed-model GGUF: --as-facts with an embedding model: search by meaning fused with the
+ *     full text (the random-weight test model shows what a weak model does to the ranking).
  *   --import N: time the import of N generated turns (turns/s) instead.
  *   --speed N: search time (p50, p99) at N items, half facts and half turns (see time_search).
  */
@@ -29,6 +34,8 @@
 
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "core/embedding.h"
+#include "llm/embed.h"
 #include "memory/conversations.h"
 #include "memory/episodes.h"
 #include "memory/facts.h"
@@ -63,7 +70,9 @@ struct score {
     int n[KINDS + 1];
 };
 
-static bool verbose; /* --verbose: each question, with where its evidence ranked */
+static bool verbose;  /* --verbose: each question, with where its evidence ranked */
+static bool as_facts; /* --as-facts: the turns stored as facts, searched by sym_fact_search */
+static struct sym_embedder *embedder; /* --embed-model: search by meaning too (facts only) */
 static struct turn *turns;
 static size_t n_turns;
 static struct question *questions;
@@ -335,7 +344,7 @@ static int run_half(const char *dir, const char *scratch)
         char db[1100], err[512];
         struct sym_store *s = NULL;
         struct doc *docs;
-        long long conv = 0, base_id = 0;
+        long long conv = 0, base_id = 0, *fact_ids;
         bool existed;
         size_t i;
 
@@ -345,10 +354,13 @@ static int run_half(const char *dir, const char *scratch)
         unlink(db);
         if (sym_store_open(&s, db, err, sizeof err))
             return fprintf(stderr, "%s\n", err), 1;
+        if (embedder)
+            sym_embedding_attach(s, embedder);
         sym_store_begin(s);
         sym_conversation_import_start(s, turns[first].conv, NULL, turns[first].time, &conv,
                                       &existed);
         docs = calloc(last - first, sizeof *docs);
+        fact_ids = calloc(last - first, sizeof *fact_ids);
         for (i = first; i < last; i++) {
             struct sym_turn_input t = {0};
             char with_date[8192];
@@ -359,8 +371,17 @@ static int run_half(const char *dir, const char *scratch)
             t.session = turns[i].session[0] ? turns[i].session : NULL;
             t.text = turns[i].text;
             t.time = turns[i].time;
-            if (sym_conversation_import_turn(s, conv, &t))
+            if (as_facts) {
+                struct sym_fact_input in = {0};
+
+                in.text = turns[i].text;
+                in.event_time = turns[i].time;
+                in.now = turns[i].time;
+                if (sym_fact_add(s, &in, &fact_ids[i - first], &existed))
+                    return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+            } else if (sym_conversation_import_turn(s, conv, &t)) {
                 return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+            }
             gmtime_r(&turns[i].time, &tm);
             snprintf(with_date, sizeof with_date, "%s %d %s %d", turns[i].text, tm.tm_mday,
                      months[tm.tm_mon], tm.tm_year + 1900);
@@ -385,11 +406,29 @@ static int run_half(const char *dir, const char *scratch)
                 continue;
             f.only_conversation = conv;
             f.now = q->asked;
-            if (sym_turn_search(s, q->text, 10, &f, &hits))
-                return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
-            for (i = 0; i < hits.n && n < 10; i++)
-                ranked[n++] = (int)(hits.items[i].id - base_id);
-            sym_turn_hits_free(&hits);
+            if (as_facts) {
+                struct sym_facts facts = {0};
+
+                if (q->asked) /* "two weeks ago" is read against when it was asked */
+                    sym_clock_fix(q->asked);
+                if (sym_fact_search(s, q->text, 10, &facts))
+                    return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+                for (i = 0; i < facts.n && n < 10; i++) {
+                    size_t j;
+
+                    for (j = 0; j < last - first && fact_ids[j] != facts.items[i].id; j++)
+                        ;
+                    ranked[n++] = (int)j; /* the first turn of that text */
+                }
+                sym_clock_unfix();
+                sym_facts_free(&facts);
+            } else {
+                if (sym_turn_search(s, q->text, 10, &f, &hits))
+                    return fprintf(stderr, "%s\n", sym_store_errmsg(s)), 1;
+                for (i = 0; i < hits.n && n < 10; i++)
+                    ranked[n++] = (int)(hits.items[i].id - base_id);
+                sym_turn_hits_free(&hits);
+            }
             add_score(&ours, q->kind, ranked, n, q);
             if (verbose) {
                 int e, r;
@@ -408,6 +447,7 @@ static int run_half(const char *dir, const char *scratch)
         for (i = first; i < last; i++)
             doc_free(&docs[i - first]);
         free(docs);
+        free(fact_ids);
         sym_store_close(s);
         unlink(db);
     }
@@ -416,7 +456,8 @@ static int run_half(const char *dir, const char *scratch)
     for (k = 0; k < KINDS; k++)
         printf("  %-17s", kinds[k]);
     printf("  %-17s\n", "all");
-    print_row("Symbiot", &ours);
+    print_row(as_facts ? (embedder ? "Symbiot, facts+vectors" : "Symbiot, as facts") : "Symbiot",
+              &ours);
     print_row("BM25 with dates", &base);
     for (qi = 0; qi < n_questions; qi++)
         free(questions[qi].text);
@@ -613,8 +654,22 @@ int main(int argc, char **argv)
         return time_import(atol(argv[2]), scratch);
     if (argc > 2 && !strcmp(argv[1], "--speed"))
         return time_search(atol(argv[2]), halves[0], scratch);
-    if (argc > 1 && !strcmp(argv[1], "--verbose")) {
-        verbose = true;
+    for (;;) {
+        if (argc > 1 && !strcmp(argv[1], "--verbose")) {
+            verbose = true;
+        } else if (argc > 1 && !strcmp(argv[1], "--as-facts")) {
+            as_facts = true;
+        } else if (argc > 2 && !strcmp(argv[1], "--embed-model")) {
+            char err[512];
+
+            if (sym_embedder_init(&embedder, argv[2], 2, err, sizeof err))
+                return fprintf(stderr, "%s\n", err), 1;
+            as_facts = true;
+            argv++;
+            argc--;
+        } else {
+            break;
+        }
         argv++;
         argc--;
     }
@@ -630,5 +685,6 @@ int main(int argc, char **argv)
     }
     free(turns);
     free(questions);
+    sym_embedder_free(embedder);
     return rc;
 }

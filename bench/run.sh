@@ -50,8 +50,10 @@
 # 100,000 generated facts). Then `bench_episodic` (bench/episodic.c): recall@1/5/10 per kind of
 # question of the turn search on the episodic test set (tests/data/episodic: the dev half, tuned
 # on, and the held-out half, written blind and never tuned on) next to Okapi BM25 with dates over
-# the same turns; the import rate of 100,000 turns; search p50/p99 at 100,000 facts+turns
-# (`make bench-memory-1m`: 1,000,000).
+# the same turns; the same questions asked of the turns stored as facts (--as-facts), and with
+# the random-weight test model as embedding model (a weak model, which must not hurt); the import
+# rate of 100,000 turns; search p50/p99 at 100,000 facts+turns (`make bench-memory-1m`:
+# 1,000,000).
 #
 # Models: the trained tiny models in BENCH_TINY_DIR (stories260K.gguf, TinyStories-656K-Q8_0.gguf;
 # skipped with a line if absent) and a random-weight model of the Llama-3.2-1B shape in Q8_0,
@@ -336,6 +338,11 @@ echo "Part 3b: episodic memory (bench_episodic)"
 progress "part 3: bench_episodic"
 if [ -x "$BUILD_DIR/bench_episodic" ]; then
     "$BUILD_DIR/bench_episodic" || { echo "  bench_episodic failed"; BROKEN=1; }
+    "$BUILD_DIR/bench_episodic" --as-facts || { echo "  bench_episodic failed"; BROKEN=1; }
+    if [ -f "$BUILD_DIR/test-models/tiny-spm.gguf" ]; then # a weak model must not hurt
+        "$BUILD_DIR/bench_episodic" --embed-model "$BUILD_DIR/test-models/tiny-spm.gguf" ||
+            { echo "  bench_episodic failed"; BROKEN=1; }
+    fi
     "$BUILD_DIR/bench_episodic" --import 100000 || { echo "  bench_episodic failed"; BROKEN=1; }
     "$BUILD_DIR/bench_episodic" --speed 100000 || { echo "  bench_episodic failed"; BROKEN=1; }
 else

@@ -20,6 +20,7 @@ PACKAGES=(
     libutf8proc-dev   # Unicode case folding in the parser
     libsqlite3-dev    # the memory database (reminders, facts)
     libstemmer-dev    # Snowball stemmers for fact search (English, Russian)
+    wordnet-base      # the English thesaurus of memory search (optional at run time)
     libmicrohttpd-dev # the HTTP server (symbiot serve)
     libcurl4-openssl-dev # `symbiot pull` and the remote backend: HTTPS (src/net/http.c only)
     libssl-dev        # OpenSSL's libcrypto: the SHA-256 of downloads (src/base/sha256.c only)

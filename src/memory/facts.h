@@ -119,6 +119,11 @@ enum sym_status sym_fact_list(struct sym_store *s, size_t offset, size_t limit,
  * meaning). With an embedder the score is the fused one (see the top). *out is emptied first. */
 enum sym_status sym_fact_search(struct sym_store *s, const char *query, size_t k,
                                 struct sym_facts *out);
+/* sym_fact_search() by the query's own words (stems, synonyms) only: no feedback, thesaurus or
+ * ranking by meaning, so every fact shares a word with query. For picking a fact to act on
+ * (/forget), where a fact that is only related must not be offered. */
+enum sym_status sym_fact_search_words(struct sym_store *s, const char *query, size_t k,
+                                      struct sym_facts *out);
 struct sym_memory_embedder;
 /* Use the embedder e (memory/embedder.h; NULL = none) for search by meaning from now on: adds and
  * edits store the new text's vector, searches fuse the two rankings. The table is copied; e->ctx

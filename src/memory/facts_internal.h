@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "base/status.h"
 #include "memory/facts.h"
@@ -45,6 +46,26 @@ enum sym_search_index { SYM_SEARCH_FACTS, SYM_SEARCH_TURNS };
  * weighing in. *match (caller frees) is "" when no content word is left. SYM_ERR_NOMEM. */
 enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sym_search_index idx,
                                  char **match);
+
+/* What query says of time: the period it names (nlp/when.h), read against now (0: the clock;
+ * *period false when none), and whether it asks when (*when: "when did ...", "когда ...", "what
+ * year ..."). */
+void sym_search_time(const char *query, time_t now, bool *period, time_t *from, time_t *to,
+                     bool *when);
+
+/* How much the second ranking, by the feedback's terms, adds: score + FB_WEIGHT * its score. */
+#define FB_WEIGHT 0.2
+
+/* Pseudo-relevance feedback (RM3-style) and the thesaurus: the strongest terms of the first
+ * results ids[0..n) (best first, with their scores; n may be 0) of a search of idx for query by
+ * match (sym_search_match's query), weighed by their share of each result's words, that result's
+ * share of the scores and their rarity, then the thesaurus's words for the query's
+ * (sym_terms_related), less the query's own terms, first-person and question words, and the
+ * terms no document or too many have; OR-ed into *expansion, an FTS5 query (caller frees; ""
+ * when none). SYM_ERR_NOMEM. */
+enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index idx,
+                                    const char *query, const char *match, const long long *ids,
+                                    const double *scores, size_t n, char **expansion);
 
 /* ---- vectors.c ---- */
 

@@ -6,7 +6,9 @@
  * English for one with Latin letters, as-is otherwise), joined by spaces. A query goes through
  * the same steps, so "машину" finds "машина" and "running" finds "runs"; in a query each content
  * word brings its synonyms along (synonym_words), and first-person words are set apart because
- * they only weigh in the ranking (search.c).
+ * they only weigh in the ranking (search.c). For the second, lighter ranking of a search
+ * (search.c's feedback), sym_terms_related() gives the stems of the words WordNet relates to the
+ * query's English words (nlp/thesaurus.h).
  *
  * Stemmers are made per call (a few small allocations): the store is one handle per thread, and
  * a stemmer kept in a static would be shared between threads. The synonym groups are stemmed once
@@ -25,6 +27,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "nlp/text.h"
+#include "nlp/thesaurus.h"
 #include "nlp/when.h"
 
 /* Words too common to say anything about a fact, normalised (lower case, ё -> е), each between
@@ -83,6 +86,17 @@ static bool is_stop_word(const char *w)
 static bool is_person_word(const char *w)
 {
     return in_list(person_words, w);
+}
+
+bool sym_terms_function_word(const char *term, size_t len)
+{
+    char w[64];
+
+    if (len >= sizeof w)
+        return false;
+    memcpy(w, term, len);
+    w[len] = '\0';
+    return is_person_word(w) || in_list(question_words, w);
 }
 
 /* The two stemmers, made when first needed. */
@@ -150,6 +164,16 @@ static const char *const synonym_words[] = {
     "theatre theater",
     "centre center",
     "travelling traveling",
+    "дочь дочка доченька дочку дочке дочкой дочки",
+    "сын сынок сыночек сынишка",
+    "кот котик котенок",
+    "собака собачка",
+    "стоматолог зубной дантист",
+    "просыпаться просыпаюсь проснулся проснулась проснуться встаю вставать встал встала",
+    "работать работаю трудиться тружусь",
+    "бабушка бабуля бабушку",
+    "квартира квартирка",
+    "дом домик",
     "мама мать матери мамочка",
     "папа отец отца",
     "бабушка бабуля",
@@ -412,6 +436,83 @@ static enum sym_status extract(const char *text, char **content, char **function
     }
     sym_buf_free(&b[0]);
     sym_buf_free(&b[1]);
+    sym_words_free(&w);
+    stemmers_free(&st);
+    free(norm);
+    return rc;
+}
+
+enum sym_status sym_terms_related(const char *text, char **out)
+{
+    struct stemmers st = {NULL, NULL};
+    struct sym_words w = {0};
+    struct sym_buf b = {0};
+    enum sym_status rc;
+    char *norm;
+    size_t i;
+
+    *out = NULL;
+    norm = sym_normalize(text);
+    if (!norm)
+        return SYM_ERR_NOMEM;
+    rc = sym_words_split(norm, &w);
+    for (i = 0; !rc && i < w.n; i++) {
+        const char *term = w.word[i], *r, *end;
+        char *related = NULL, own[64];
+        bool nomem = false;
+        struct sb_stemmer *stem;
+        const sb_symbol *s;
+
+        if (is_stop_word(term) || is_person_word(term) || in_list(question_words, term))
+            continue;
+        stem = stemmer_for(&st, term, &nomem);
+        if (nomem) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        /* English words only: WordNet is English. */
+        if (!stem || stem != st.en || strlen(term) >= sizeof own)
+            continue;
+        s = sb_stemmer_stem(stem, (const sb_symbol *)term, (int)strlen(term));
+        if (!s) {
+            rc = SYM_ERR_NOMEM;
+            break;
+        }
+        snprintf(own, sizeof own, "%.*s", sb_stemmer_length(stem), (const char *)s);
+        rc = sym_thesaurus_related(term, &related);
+        for (r = related; !rc && r && *r; r = *end ? end + 1 : end) {
+            char one[64], key[68];
+            int len;
+
+            end = r + strcspn(r, " ");
+            if ((size_t)(end - r) >= sizeof one)
+                continue;
+            snprintf(one, sizeof one, "%.*s", (int)(end - r), r);
+            s = sb_stemmer_stem(stem, (const sb_symbol *)one, (int)strlen(one));
+            if (!s) {
+                rc = SYM_ERR_NOMEM;
+                break;
+            }
+            len = sb_stemmer_length(stem);
+            snprintf(key, sizeof key, " %.*s ", len, (const char *)s);
+            if ((strlen(own) == (size_t)len && !memcmp(own, s, (size_t)len)) ||
+                (b.data && strstr(b.data, key)))
+                continue;
+            rc = sym_buf_puts(&b, b.len ? "" : " ");
+            if (!rc)
+                rc = sym_buf_printf(&b, "%.*s ", len, (const char *)s);
+        }
+        free(related);
+    }
+    if (!rc) {
+        const char *from = b.data ? b.data + 1 : "";
+        size_t n = strlen(from);
+
+        *out = strndup(from, n ? n - 1 : 0);
+        if (!*out)
+            rc = SYM_ERR_NOMEM;
+    }
+    sym_buf_free(&b);
     sym_words_free(&w);
     stemmers_free(&st);
     free(norm);

@@ -7,6 +7,8 @@
 #ifndef SYM_TERMS_H
 #define SYM_TERMS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "base/status.h"
@@ -28,6 +30,15 @@ enum sym_status sym_terms_extract(const char *text, char **content, char **funct
  * auxiliaries and modals in English and Russian ("what", "did", "would", "какие", "сколько") go
  * to *function with the first-person words, so they weigh in but never match on their own. */
 enum sym_status sym_terms_extract_turn_query(const char *text, char **content, char **function);
+
+/* The stems of the words a thesaurus relates to the English content words of a query (nlp/
+ * thesaurus.h: synonyms, broader and narrower words), less each word's own stem, space-separated
+ * into *out (caller frees; "" when none, or when there is no thesaurus). SYM_ERR_NOMEM. */
+enum sym_status sym_terms_related(const char *text, char **out);
+
+/* Whether term (len bytes, a stem as a fact's `search` column has it) is a first-person or a
+ * question word ("my", "what", "did", "какой"): a word that says nothing of a text's topic. */
+bool sym_terms_function_word(const char *term, size_t len);
 
 /* The term a turn's dates column has when its text tells a time (a date, a weekday, "next
  * month", "in July"): a "when" question weighs it in. No word of a text stems to it. */

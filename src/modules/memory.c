@@ -258,7 +258,7 @@ static enum sym_status forget_text(struct sym_call *call, struct sym_store *stor
     enum sym_status rc;
     size_t i, pick = (size_t)-1;
 
-    rc = sym_fact_search(store, text, FORGET_LIMIT, &hits);
+    rc = sym_fact_search_words(store, text, FORGET_LIMIT, &hits); /* only what the words say */
     if (rc)
         return store_error(call, store, rc);
     for (i = 0; i < hits.n; i++)

@@ -83,6 +83,10 @@ wrapper 'llama\.h|ggml[a-z-]*\.h|gguf\.h|(chat|common|json|log|sampling|json-sch
 wrapper 'openssl/' 'src/base/sha256\.c' "OpenSSL (<openssl/*.h>)"
 wrapper 'libstemmer\.h' 'src/memory/[a-z_]+\.c' "the Snowball stemmer (<libstemmer.h>)"
 wrapper 'histedit\.h|editline/' 'src/cli/repl\.c' "libedit"
+# WordNet has no header: its files are read by one wrapper, the only source that names them.
+wn=$(grep -rlE 'index\.noun|data\.noun|/usr/share/wordnet' src | grep -vE '^src/nlp/thesaurus\.[ch]$' || true)
+check "WordNet's files are read only by src/nlp/thesaurus.c${wn:+ (also: $(tr '\n' ' ' <<<"$wn"))}" \
+    [ -z "$wn" ]
 c=$(grep -rlE '^[[:space:]]*#[[:space:]]*include [<"]curl/' src | wc -l)
 check "exactly one file under src/ includes <curl/curl.h> (found $c)" [ "$c" = 1 ]
 

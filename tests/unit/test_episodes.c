@@ -7,6 +7,9 @@
  * them. Time: a period in the query ("in March 2025", "в прошлом году") puts the turns said
  * within it first; "when did ..." puts the turn that tells a time first. Everyday categories:
  * "pets" finds the kitten, "дети" the daughter ("дочка"), and not the other way round.
+ * Pseudo-relevance feedback: a turn that shares no word with the question is found through the
+ * words it shares with the best matches. The thesaurus: "car" finds "automobile" (nothing
+ * without WordNet, run as `SYMBIOT_WORDNET=/nowhere test_episodes DIR`).
  *
  * Usage: test_episodes SCRATCH_DIR
  */
@@ -18,6 +21,7 @@
 #include "memory/conversations.h"
 #include "memory/episodes.h"
 #include "memory/store.h"
+#include "nlp/thesaurus.h"
 #include "test.h"
 
 static char db_path[1024];
@@ -91,8 +95,15 @@ static void test_search(void)
         CHECK(hits.items[0].score > 0);
     }
     sym_turn_hits_free(&hits);
-    /* By the question it answers: "breed" is only in the turn before the answer. */
-    CHECK(sym_turn_search(s, "breed", 5, NULL, &hits) == SYM_OK && hits.n == 2);
+    /* By the question it answers: "breed" is only in the turn before the answer. Both come first;
+     * the feedback (search.c) may add after them a turn that shares their words. */
+    CHECK(sym_turn_search(s, "breed", 5, NULL, &hits) == SYM_OK && hits.n >= 2);
+    if (hits.n >= 2) {
+        CHECK_STR(hits.items[0].text, "No way! What breed?");
+        CHECK_STR(hits.items[1].text, "A beagle. He already chewed my left sneaker.");
+    }
+    for (size_t i = 2; i < hits.n; i++)
+        CHECK(strstr(hits.items[i].text, "sneaker") != NULL);
     sym_turn_hits_free(&hits);
     CHECK_STR(best("what breed is the puppy", NULL), "No way! What breed?");
     /* Question words alone find nothing; with content words they only weigh in. */
@@ -147,15 +158,65 @@ static void test_categories(void)
         "Ann: I saw a lovely pet shop today.",
     };
     struct sym_turn_hits hits = {0};
+    struct sym_turn_filter only = {0, 0, 0};
 
-    conversation("categories", c, 3, 1751328000);
-    CHECK_STR(best("Does Ann have any pets?", NULL), "We adopted a kitten from the shelter.");
+    /* In Ann's conversation: the puppy of the first one is a pet too. */
+    only.only_conversation = conversation("categories", c, 3, 1751328000);
+    CHECK_STR(best("Does Ann have any pets?", &only), "We adopted a kitten from the shelter.");
     CHECK_STR(best("Есть ли у Иры дети?", NULL), "Дочка пошла во второй класс.");
     /* A member does not bring its category: "kitten" does not find the pet shop. */
     CHECK(sym_turn_search(s, "kitten", 5, NULL, &hits) == SYM_OK && hits.n >= 1);
     for (size_t i = 0; i < hits.n; i++)
         CHECK(!strstr(hits.items[i].text, "pet shop"));
     sym_turn_hits_free(&hits);
+}
+
+/* Pseudo-relevance feedback: the turn that answers shares no word with the question, but the
+ * best match for the question shares its rarest words with it ("sourdough"). */
+static void test_feedback(void)
+{
+    static const char *const c[] = {
+        "Nina: My grandmother taught me to bake bread when I was nine.",
+        "Nina: These days I keep a sourdough starter and feed it every morning.",
+        "Paul: That sounds like a lot of work.",
+        "Nina: My grandmother had a sourdough starter for forty years.",
+        "Paul: I only ever make pancakes on Sundays.",
+        "Paul: The train was late again this morning.",
+    };
+    struct sym_turn_hits hits = {0};
+    bool found = false;
+
+    conversation("feedback", c, 6, 1751328000);
+    CHECK(sym_turn_search(s, "Who taught Nina to bake bread?", 5, NULL, &hits) == SYM_OK);
+    CHECK(hits.n >= 2);
+    if (hits.n)
+        CHECK_STR(hits.items[0].text, "My grandmother taught me to bake bread when I was nine.");
+    for (size_t i = 0; i < hits.n; i++)
+        found |= !strcmp(hits.items[i].text,
+                         "These days I keep a sourdough starter and feed it every morning.");
+    CHECK(found);
+    /* The feedback only adds: a turn of nothing the first results share stays out. */
+    for (size_t i = 0; i < hits.n; i++)
+        CHECK(!strstr(hits.items[i].text, "pancakes"));
+    sym_turn_hits_free(&hits);
+}
+
+/* The thesaurus (nlp/thesaurus.h): "car" finds the automobile, a turn that shares no word with
+ * the question; without WordNet's files the same question finds nothing. */
+static void test_thesaurus(void)
+{
+    static const char *const c[] = {
+        "Olga: Our new automobile is red and very quiet.",
+        "Olga: The garden is full of tulips this year.",
+    };
+    struct sym_turn_filter only = {0, 0, 0};
+
+    only.only_conversation = conversation("thesaurus", c, 2, 1751328000);
+    if (sym_thesaurus_available(NULL))
+        CHECK_STR(best("What car does Olga drive?", &only),
+                  "Our new automobile is red and very quiet.");
+    else
+        CHECK_STR(best("What car does Olga drive?", &only), "");
 }
 
 int main(int argc, char **argv)
@@ -176,6 +237,8 @@ int main(int argc, char **argv)
     test_search();
     test_time();
     test_categories();
+    test_feedback();
+    test_thesaurus();
     sym_store_close(s);
     unlink(db_path);
     return test_report("test_episodes");
