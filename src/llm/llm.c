@@ -4,9 +4,11 @@
  * KV-cache reuse: `cache` mirrors the tokens in sequence 0 of the context. A new prompt is
  * tokenized in full (cheap next to decoding), compared with `cache`, the cache is cut back to the
  * common prefix and only the rest is decoded. Generated tokens are appended as they are decoded,
- * so the next turn's prompt (which contains this answer) matches them up to where the
- * re-tokenized answer differs. The trade-off: tokenizing the whole conversation each turn, for a
- * pipeline that needs no bookkeeping of which message became which token.
+ * so the next turn's prompt (which contains this answer) matches them; where re-tokenizing the
+ * answer gives other tokens for the same text, resync() finds where the two token lists spell the
+ * same text up to a common boundary and keeps the generated ones. The trade-off: tokenizing the
+ * whole conversation each turn, for a pipeline that needs no bookkeeping of which message became
+ * which token.
  *
  * Streaming: token pieces go through a UTF-8 assembler (base/utf8.h) and then a stop-string
  * holder that keeps back only the tail that could still become a stop string.
@@ -36,6 +38,7 @@
 #include "llm/chat.h"
 #include "llm/gguf_info.h"
 #include "llm/guard.h"
+#include "llm/llm_internal.h"
 #include "llm/load.h"
 
 struct sym_llm {
@@ -62,6 +65,7 @@ struct sym_llm {
     llama_token *side_cache;
     int side_n_cache, side_n_ctx, side_n_batch;
     bool in_side;
+    char *model_path; /* as given to sym_llm_init, for kvstate.c's key */
     char desc[256];
     char err[512];
 };
@@ -410,6 +414,12 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
         return SYM_ERR_NOMEM;
     }
     llm->interrupt = p->interrupt;
+    llm->model_path = strdup(p->model_path);
+    if (!llm->model_path) {
+        snprintf(err, errlen, "out of memory");
+        rc = SYM_ERR_NOMEM;
+        goto fail;
+    }
     sym_llm_route_log();
     llama_backend_init();
     mp.n_gpu_layers = p->n_gpu_layers < 0 ? 999 : p->n_gpu_layers;
@@ -462,6 +472,7 @@ void sym_llm_free(struct sym_llm *llm)
     free(llm->cache);
     free((void *)llm->specials);
     free(llm->known_chars);
+    free(llm->model_path);
     free(llm);
 }
 
@@ -871,6 +882,52 @@ int sym_llm_n_cached(const struct sym_llm *llm)
     return llm->n_cache;
 }
 
+/* ---- for the rest of the module (llm_internal.h) ---- */
+
+struct llama_context *sym_llm_context(struct sym_llm *llm)
+{
+    return llm->in_side ? llm->side_ctx : llm->ctx;
+}
+
+const llama_token *sym_llm_cache_tokens(const struct sym_llm *llm, int *n)
+{
+    *n = llm->in_side ? llm->side_n_cache : llm->n_cache;
+    return llm->in_side ? llm->side_cache : llm->cache;
+}
+
+enum sym_status sym_llm_cache_set(struct sym_llm *llm, const llama_token *toks, int n)
+{
+    if (llm->in_side || n < 0 || n >= llm->n_ctx)
+        return SYM_ERR_CONTEXT;
+    if (n)
+        memcpy(llm->cache, toks, sizeof *toks * (size_t)n);
+    llm->n_cache = n;
+    return SYM_OK;
+}
+
+void sym_llm_cache_cut(struct sym_llm *llm, int n)
+{
+    if (llm->in_side || n < 0 || n >= llm->n_cache)
+        return;
+    if (!llama_memory_seq_rm(llama_get_memory(llm->ctx), 0, n, -1)) {
+        llama_memory_clear(llama_get_memory(llm->ctx), true);
+        n = 0;
+    }
+    llm->n_cache = n;
+}
+
+const char *sym_llm_model_path(const struct sym_llm *llm)
+{
+    return llm->model_path;
+}
+
+const char *sym_llm_template_source(const struct sym_llm *llm)
+{
+    const char *t = llm->tmpl ? llama_model_chat_template(llm->model, NULL) : NULL;
+
+    return t ? t : "";
+}
+
 int sym_llm_n_threads(const struct sym_llm *llm)
 {
     return llm->n_threads;
@@ -913,17 +970,91 @@ static enum sym_status decode_tokens(struct sym_llm *llm, const llama_token *tok
 }
 
 /*
- * Make the KV cache hold exactly toks[0..n): keep the common prefix, drop the rest, decode what
- * is missing. At least the last token is always decoded, so its logits are fresh.
+ * Append tok's text (control tokens as their text) to *text; false when out of memory. A token
+ * without text (or longer than 256 bytes) adds a marker that matches nothing, so it never syncs.
+ */
+static bool piece_text(struct sym_llm *llm, llama_token tok, struct sym_buf *text)
+{
+    char piece[256];
+    int n = llama_token_to_piece(llm->vocab, tok, piece, sizeof piece, 0, true);
+
+    if (n <= 0)
+        return sym_buf_printf(text, "\x01%d\x01", (int)tok) == SYM_OK;
+    return sym_buf_append(text, piece, (size_t)n) == SYM_OK;
+}
+
+/*
+ * Where the cache and a new prompt's tokens diverge (at `keep`), look past the divergence for a
+ * point where both token lists have spelled exactly the same text and end on a token boundary at
+ * the same place: an answer whose generated tokens differ from how its text re-tokenizes ("ab"
+ * "cd" generated, "abc" "d" re-tokenized) is the same text, and the tokens after it line up again.
+ * Returns the number of cached tokens to keep (*from: the prompt tokens that follow them), or
+ * `keep` when there is no such point. Texts are compared with control tokens spelled out, so an
+ * end-of-turn token matches only itself.
+ */
+static int resync(struct sym_llm *llm, const llama_token *toks, int n, int keep, int *from)
+{
+    struct sym_buf a = {0}, b = {0};
+    int i = keep, j = keep, best_i = keep, best_j = keep;
+
+    *from = keep;
+    while (i < llm->n_cache || j < n) {
+        size_t common;
+
+        /* Grow the shorter text by one token; stop when the longer side has run out. */
+        if (a.len <= b.len && i < llm->n_cache) {
+            if (!piece_text(llm, llm->cache[i++], &a))
+                break;
+        } else if (j < n) {
+            if (!piece_text(llm, toks[j++], &b))
+                break;
+        } else {
+            break;
+        }
+        common = a.len < b.len ? a.len : b.len;
+        if (memcmp(a.data, b.data, common))
+            break;
+        if (a.len == b.len && i > keep && j > keep) {
+            best_i = i;
+            best_j = j;
+        }
+    }
+    sym_buf_free(&a);
+    sym_buf_free(&b);
+    *from = best_j;
+    return best_i;
+}
+
+/*
+ * Make the KV cache hold toks[0..n), or the same text: keep the common prefix (extended past a
+ * difference in tokenization by resync()), drop the rest, decode what is missing. At least the
+ * last token is always decoded, so its logits are fresh. *n_prompt gets the prompt's length as
+ * it is now in the cache.
  */
 static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks, int n,
-                                   int *n_evaluated)
+                                   int *n_prompt, int *n_evaluated)
 {
     llama_memory_t mem = llama_get_memory(llm->ctx);
-    int keep = 0;
+    llama_token *merged = NULL;
+    enum sym_status rc;
+    int keep = 0, from;
 
     while (keep < n && keep < llm->n_cache && llm->cache[keep] == toks[keep])
         keep++;
+    if (keep < n && keep < llm->n_cache) {
+        int synced = resync(llm, toks, n, keep, &from);
+
+        if (synced > keep && synced + (n - from) < llm->n_ctx &&
+            (merged = malloc(sizeof *merged * (size_t)(synced + (n - from)))) != NULL) {
+            /* The cache's own tokens stand for toks[keep..from): the prompt goes on after them. */
+            memcpy(merged, llm->cache, sizeof *merged * (size_t)synced);
+            memcpy(merged + synced, toks + from, sizeof *merged * (size_t)(n - from));
+            keep = synced;
+            n = synced + (n - from);
+            toks = merged;
+        }
+    }
+    *n_prompt = n;
     if (keep == n)
         keep--;
     if (!llama_memory_seq_rm(mem, 0, keep, -1)) {
@@ -933,7 +1064,9 @@ static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks,
     }
     llm->n_cache = keep;
     *n_evaluated = n - keep;
-    return decode_tokens(llm, toks + keep, n - keep);
+    rc = decode_tokens(llm, toks + keep, n - keep);
+    free(merged);
+    return rc;
 }
 
 /* The sampler chain for s; NULL with llm->err set when the constraint's grammar fails, NULL with
@@ -1143,7 +1276,7 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
         rc = llm->err[0] ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;
     }
-    rc = load_prompt(llm, toks, n, &stats->n_evaluated);
+    rc = load_prompt(llm, toks, n, &stats->n_prompt, &stats->n_evaluated);
     stats->prompt_ms = now_ms() - t0;
     if (rc)
         goto out;
