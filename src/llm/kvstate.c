@@ -6,8 +6,10 @@
  *     0   magic "SYMKVST\n"          48  u64 tokens (count)
  *     8   u32 version (1)            56  u64 state bytes
  *     12  u32 reserved (0)           64  SHA-256 of the payload (tokens, then state)
- *     16  key: SHA-256 of the model  96  payload: tokens as i32, then llama.cpp's sequence state
- *         file's path, size, mtime, the chat template and the file's name
+ *     16  key: SHA-256 of the model  96  payload: tokens as i32, a byte per token (1: the first
+ *         file's path, size, mtime,          token of a generated answer, see llm.c's resync),
+ *         the chat template and the          then llama.cpp's sequence state
+ *         file's name
  *
  * The whole file is read and checked (sizes, key, digest) before llama_state_seq_set_data sees
  * it; llama.cpp's own checks (layer count, cell count) come after ours. A refused file is
@@ -217,13 +219,16 @@ static void evict(const char *dir, uint64_t cap)
 /* ---- saving ---- */
 
 static enum sym_status write_state(int fd, const uint8_t header[KV_HEADER], const llama_token *toks,
-                                   size_t n_toks, const uint8_t *state, size_t state_len)
+                                   const uint8_t *starts, size_t n_toks, const uint8_t *state,
+                                   size_t state_len)
 {
     enum sym_status rc = write_all(fd, header, KV_HEADER);
     const char *pause = getenv("SYMBIOT_TEST_KV_SAVE_PAUSE");
 
     if (!rc)
         rc = write_all(fd, toks, sizeof *toks * n_toks);
+    if (!rc)
+        rc = write_all(fd, starts, n_toks);
     if (!rc && pause && pause[0]) {
         rc = write_all(fd, state, state_len / 2);
         (void)fsync(fd);
@@ -242,8 +247,9 @@ enum sym_status sym_kvstate_save(struct sym_llm *llm, int seq, const char *dir, 
                                  int n_keep, uint64_t cap)
 {
     struct llama_context *ctx = sym_llm_context(llm);
-    uint8_t header[KV_HEADER], *state = NULL;
+    uint8_t header[KV_HEADER], *state = NULL, *starts = NULL;
     const llama_token *toks;
+    const bool *flags;
     struct sym_sha256 *h = NULL;
     char path[4096], tmp[4096 + 32];
     enum sym_status rc;
@@ -255,7 +261,7 @@ enum sym_status sym_kvstate_save(struct sym_llm *llm, int seq, const char *dir, 
         return SYM_ERR_INVALID;
     if (n_keep >= 0)
         sym_llm_cache_cut(llm, n_keep);
-    toks = sym_llm_cache_tokens(llm, &n);
+    toks = sym_llm_cache_tokens(llm, &n, &flags);
     if (n <= 0)
         return SYM_OK;
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
@@ -263,8 +269,13 @@ enum sym_status sym_kvstate_save(struct sym_llm *llm, int seq, const char *dir, 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     state_len = llama_state_seq_get_size(ctx, seq);
     state = state_len ? malloc(state_len) : NULL;
-    if (!state)
-        return state_len ? SYM_ERR_NOMEM : SYM_ERR_MODEL;
+    starts = malloc((size_t)n);
+    if (!state || !starts) {
+        rc = state_len ? SYM_ERR_NOMEM : SYM_ERR_MODEL;
+        goto out;
+    }
+    for (int k = 0; k < n; k++)
+        starts[k] = flags[k];
     if (llama_state_seq_get_data(ctx, state, state_len, seq) != state_len) {
         rc = SYM_ERR_MODEL;
         goto out;
@@ -282,6 +293,7 @@ enum sym_status sym_kvstate_save(struct sym_llm *llm, int seq, const char *dir, 
     if (rc)
         goto out;
     sym_sha256_update(h, toks, sizeof *toks * (size_t)n);
+    sym_sha256_update(h, starts, (size_t)n);
     sym_sha256_update(h, state, state_len);
     rc = sym_sha256_final(h, header + 64);
     if (rc)
@@ -292,7 +304,7 @@ enum sym_status sym_kvstate_save(struct sym_llm *llm, int seq, const char *dir, 
         rc = SYM_ERR_IO;
         goto out;
     }
-    rc = write_state(fd, header, toks, (size_t)n, state, state_len);
+    rc = write_state(fd, header, toks, starts, (size_t)n, state, state_len);
     if (close(fd) && !rc)
         rc = SYM_ERR_IO;
     fd = -1;
@@ -305,6 +317,7 @@ enum sym_status sym_kvstate_save(struct sym_llm *llm, int seq, const char *dir, 
 out:
     sym_sha256_free(h);
     free(state);
+    free(starts);
     if (!rc)
         evict(dir, cap);
     return rc;
@@ -368,11 +381,11 @@ enum sym_status sym_kvstate_load(struct sym_llm *llm, int seq, const char *dir, 
         return refuse(path, "another model, template or name");
     }
     if (n64 == 0 || n64 >= (uint64_t)sym_llm_n_ctx(llm) || len64 == 0 ||
-        (uint64_t)st.st_size != KV_HEADER + n64 * sizeof(llama_token) + len64) {
+        (uint64_t)st.st_size != KV_HEADER + n64 * (sizeof(llama_token) + 1) + len64) {
         close(fd);
         return refuse(path, "sizes do not add up");
     }
-    tok_bytes = (size_t)n64 * sizeof(llama_token);
+    tok_bytes = (size_t)n64 * (sizeof(llama_token) + 1); /* the tokens and their start bytes */
     payload = malloc(tok_bytes + (size_t)len64);
     if (!payload) {
         close(fd);
@@ -398,23 +411,29 @@ enum sym_status sym_kvstate_load(struct sym_llm *llm, int seq, const char *dir, 
     /* Checked: now llama.cpp may see it. */
     llama_memory_seq_rm(llama_get_memory(ctx), seq, -1, -1);
     if (seq == 0)
-        sym_llm_cache_set(llm, NULL, 0);
+        sym_llm_cache_set(llm, NULL, NULL, 0);
     if (llama_state_seq_set_data(ctx, payload + tok_bytes, (size_t)len64, seq) == 0) {
         llama_memory_seq_rm(llama_get_memory(ctx), seq, -1, -1);
         rc = refuse(path, "llama.cpp refused it");
         goto out;
     }
     if (seq == 0) {
-        llama_token *toks = malloc(tok_bytes);
+        llama_token *toks = malloc(sizeof *toks * (size_t)n64);
+        bool *starts = malloc(sizeof *starts * (size_t)n64);
 
-        if (!toks) {
+        if (!toks || !starts) {
+            free(toks);
+            free(starts);
             llama_memory_seq_rm(llama_get_memory(ctx), seq, -1, -1);
             rc = SYM_ERR_NOMEM;
             goto out;
         }
-        memcpy(toks, payload, tok_bytes);
-        rc = sym_llm_cache_set(llm, toks, (int)n64);
+        memcpy(toks, payload, sizeof *toks * (size_t)n64);
+        for (uint64_t k = 0; k < n64; k++)
+            starts[k] = payload[sizeof *toks * (size_t)n64 + k] != 0;
+        rc = sym_llm_cache_set(llm, toks, starts, (int)n64);
         free(toks);
+        free(starts);
         if (rc) {
             llama_memory_seq_rm(llama_get_memory(ctx), seq, -1, -1);
             goto out;
@@ -443,7 +462,7 @@ enum sym_status sym_kvstate_remove(const char *dir, const char *name)
 uint64_t sym_kvstate_fingerprint(const struct sym_llm *llm)
 {
     int n, i;
-    const llama_token *toks = sym_llm_cache_tokens(llm, &n);
+    const llama_token *toks = sym_llm_cache_tokens(llm, &n, NULL);
     uint64_t f = 1469598103934665603ull ^ (uint64_t)n; /* FNV-1a */
 
     for (i = 0; i < n; i++) {

@@ -54,6 +54,7 @@ struct sym_llm {
     uint32_t *known_chars;   /* sorted code points the vocabulary can represent */
     size_t n_known_chars;
     llama_token *cache; /* tokens in the KV cache, n_cache of n_ctx */
+    bool *starts;       /* per cached token: the first generated token of an answer */
     int n_cache;
     int n_ctx;
     int n_batch;
@@ -63,6 +64,7 @@ struct sym_llm {
     /* The side context (sym_llm_side_begin): swapped with ctx..n_batch above while in use. */
     struct llama_context *side_ctx;
     llama_token *side_cache;
+    bool *side_starts;
     int side_n_cache, side_n_ctx, side_n_batch;
     bool in_side;
     char *model_path; /* as given to sym_llm_init, for kvstate.c's key */
@@ -332,7 +334,8 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
     llm->n_ctx = (int)llama_n_ctx(llm->ctx);
     llm->n_batch = (int)llama_n_batch(llm->ctx);
     llm->cache = malloc(sizeof *llm->cache * (size_t)llm->n_ctx);
-    if (!llm->cache) {
+    llm->starts = calloc((size_t)llm->n_ctx, sizeof *llm->starts);
+    if (!llm->cache || !llm->starts) {
         snprintf(err, errlen, "out of memory");
         return SYM_ERR_NOMEM;
     }
@@ -461,6 +464,7 @@ void sym_llm_free(struct sym_llm *llm)
     if (llm->side_ctx)
         llama_free(llm->side_ctx);
     free(llm->side_cache);
+    free(llm->side_starts);
     if (llm->ctx)
         llama_free(llm->ctx);
     if (llm->threadpool) /* after the contexts that use it */
@@ -470,6 +474,7 @@ void sym_llm_free(struct sym_llm *llm)
     if (llm->model)
         llama_model_free(llm->model);
     free(llm->cache);
+    free(llm->starts);
     free((void *)llm->specials);
     free(llm->known_chars);
     free(llm->model_path);
@@ -819,15 +824,18 @@ static void swap_side(struct sym_llm *llm)
 {
     struct llama_context *ctx = llm->ctx;
     llama_token *cache = llm->cache;
+    bool *starts = llm->starts;
     int n_cache = llm->n_cache, n_ctx = llm->n_ctx, n_batch = llm->n_batch;
 
     llm->ctx = llm->side_ctx;
     llm->cache = llm->side_cache;
+    llm->starts = llm->side_starts;
     llm->n_cache = llm->side_n_cache;
     llm->n_ctx = llm->side_n_ctx;
     llm->n_batch = llm->side_n_batch;
     llm->side_ctx = ctx;
     llm->side_cache = cache;
+    llm->side_starts = starts;
     llm->side_n_cache = n_cache;
     llm->side_n_ctx = n_ctx;
     llm->side_n_batch = n_batch;
@@ -852,8 +860,10 @@ enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx)
         if (llm->ctx)
             llama_free(llm->ctx);
         free(llm->cache);
+        free(llm->starts);
         llm->ctx = NULL;
         llm->cache = NULL;
+        llm->starts = NULL;
         llm->n_cache = llm->n_ctx = llm->n_batch = 0;
         swap_side(llm);
     }
@@ -889,18 +899,23 @@ struct llama_context *sym_llm_context(struct sym_llm *llm)
     return llm->in_side ? llm->side_ctx : llm->ctx;
 }
 
-const llama_token *sym_llm_cache_tokens(const struct sym_llm *llm, int *n)
+const llama_token *sym_llm_cache_tokens(const struct sym_llm *llm, int *n, const bool **starts)
 {
     *n = llm->in_side ? llm->side_n_cache : llm->n_cache;
+    if (starts)
+        *starts = llm->in_side ? llm->side_starts : llm->starts;
     return llm->in_side ? llm->side_cache : llm->cache;
 }
 
-enum sym_status sym_llm_cache_set(struct sym_llm *llm, const llama_token *toks, int n)
+enum sym_status sym_llm_cache_set(struct sym_llm *llm, const llama_token *toks, const bool *starts,
+                                  int n)
 {
     if (llm->in_side || n < 0 || n >= llm->n_ctx)
         return SYM_ERR_CONTEXT;
-    if (n)
+    if (n) {
         memcpy(llm->cache, toks, sizeof *toks * (size_t)n);
+        memcpy(llm->starts, starts, sizeof *starts * (size_t)n);
+    }
     llm->n_cache = n;
     return SYM_OK;
 }
@@ -963,6 +978,7 @@ static enum sym_status decode_tokens(struct sym_llm *llm, const llama_token *tok
             return ret == 1 ? SYM_ERR_CONTEXT : SYM_ERR_MODEL;
         }
         memcpy(llm->cache + llm->n_cache, toks + done, sizeof *toks * (size_t)chunk);
+        memset(llm->starts + llm->n_cache, 0, sizeof *llm->starts * (size_t)chunk);
         llm->n_cache += chunk;
         done += chunk;
     }
@@ -983,11 +999,28 @@ static bool piece_text(struct sym_llm *llm, llama_token tok, struct sym_buf *tex
     return sym_buf_append(text, piece, (size_t)n) == SYM_OK;
 }
 
+/* Drop the whitespace at byte off of text, as far as it goes; true when text goes on after it
+ * (the whitespace there is over), false when it may go on in the next piece. */
+static bool drop_space_at(struct sym_buf *text, size_t off)
+{
+    size_t end = off;
+
+    while (end < text->len && (text->data[end] == ' ' || text->data[end] == '\n' ||
+                               text->data[end] == '\t' || text->data[end] == '\r'))
+        end++;
+    memmove(text->data + off, text->data + end, text->len - end + 1);
+    text->len -= end - off;
+    return text->len > off;
+}
+
 /*
  * Where the cache and a new prompt's tokens diverge (at `keep`), look past the divergence for a
- * point where both token lists have spelled exactly the same text and end on a token boundary at
- * the same place: an answer whose generated tokens differ from how its text re-tokenizes ("ab"
- * "cd" generated, "abc" "d" re-tokenized) is the same text, and the tokens after it line up again.
+ * point where both token lists have spelled the same text and end on a token boundary at the
+ * same place: an answer whose generated tokens differ from how its text re-tokenizes ("ab" "cd"
+ * generated, "abc" "d" re-tokenized) is the same text, and the tokens after it line up again.
+ * Whitespace where an answer starts is forgiven on both sides: the assistant keeps an answer
+ * without its leading whitespace, and a template writes its own (the fallback's "Assistant: "),
+ * so "Assistant:" "Hi" generated stands for "Assistant: Hi" in the prompt.
  * Returns the number of cached tokens to keep (*from: the prompt tokens that follow them), or
  * `keep` when there is no such point. Texts are compared with control tokens spelled out, so an
  * end-of-turn token matches only itself.
@@ -996,6 +1029,8 @@ static int resync(struct sym_llm *llm, const llama_token *toks, int n, int keep,
 {
     struct sym_buf a = {0}, b = {0};
     int i = keep, j = keep, best_i = keep, best_j = keep;
+    size_t strip_at = 0;
+    bool strip_a = false, strip_b = false;
 
     *from = keep;
     while (i < llm->n_cache || j < n) {
@@ -1003,6 +1038,10 @@ static int resync(struct sym_llm *llm, const llama_token *toks, int n, int keep,
 
         /* Grow the shorter text by one token; stop when the longer side has run out. */
         if (a.len <= b.len && i < llm->n_cache) {
+            if (llm->starts[i]) {
+                strip_at = a.len;
+                strip_a = strip_b = true;
+            }
             if (!piece_text(llm, llm->cache[i++], &a))
                 break;
         } else if (j < n) {
@@ -1011,10 +1050,14 @@ static int resync(struct sym_llm *llm, const llama_token *toks, int n, int keep,
         } else {
             break;
         }
+        if (strip_a && a.len > strip_at)
+            strip_a = !drop_space_at(&a, strip_at);
+        if (strip_b && b.len > strip_at)
+            strip_b = !drop_space_at(&b, strip_at);
         common = a.len < b.len ? a.len : b.len;
-        if (memcmp(a.data, b.data, common))
+        if (common && memcmp(a.data, b.data, common))
             break;
-        if (a.len == b.len && i > keep && j > keep) {
+        if (a.len == b.len && i > keep && j > keep && !strip_a && !strip_b) {
             best_i = i;
             best_j = j;
         }
@@ -1223,6 +1266,8 @@ static enum sym_status generate_loop(struct sym_llm *llm, struct llama_sampler *
             break;
         }
         rc = decode_tokens(llm, &tok, 1);
+        if (!rc && stats->n_generated == 1)
+            llm->starts[llm->n_cache - 1] = true; /* where resync() forgives whitespace */
         if (rc == SYM_ERR_INTERRUPTED) {
             stats->stop = SYM_STOP_INTERRUPT;
             rc = SYM_OK;
