@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/paths.h"
 #include "base/sha256.h"
@@ -344,10 +345,12 @@ enum sym_status sym_kvstate_load(struct sym_llm *llm, int seq, const char *dir, 
     uint32_t version;
     struct stat st;
     size_t tok_bytes;
+    double t0;
     int fd;
 
     if (!name_ok(name))
         return SYM_ERR_INVALID;
+    t0 = sym_clock_ms();
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return SYM_ERR_TOO_LONG;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -440,6 +443,8 @@ enum sym_status sym_kvstate_load(struct sym_llm *llm, int seq, const char *dir, 
         }
     }
     (void)utimensat(AT_FDCWD, path, NULL, 0); /* used now: last in line for eviction */
+    sym_log(SYM_LOG_DEBUG, "kv state %s loaded (%llu tokens, %llu bytes) in %.1f ms", path,
+            (unsigned long long)n64, (unsigned long long)st.st_size, sym_clock_ms() - t0);
 out:
     sym_sha256_free(h);
     free(payload);
