@@ -10,8 +10,11 @@
 #   with SIGKILL leaves nothing that is trusted later;
 # - `conversations rm` deletes the conversation's state; kv-cache-size = 0 saves nothing, a small
 #   cap keeps the most recently used;
-# - `ask` starts warm from its system message's state, with the same answer.
+# - `ask` starts warm from its system message's state, with the same answer;
+# - `symbiot serve`: /api/chat saves the state of a conversation it leaves, resumes it after a
+#   restart evaluating only the new tokens; DELETE /api/conversations/ID deletes the state.
 . "$(dirname "$0")/lib.sh"
+jqe() { jq -e "$@" >/dev/null; }
 
 kv="$HOME/.cache/symbiot/kv"
 opts=(--temp 0 -n 8 --no-extract --no-llm-extract --json)
@@ -170,5 +173,38 @@ expect_rc 0 "a second ask"
 check "the second ask starts warm" test "$(jq -r .tokens.cached "$T/a2")" -gt 0
 check "with the same answer" test "$(jq -r .answer "$T/a1")" = "$(jq -r .answer "$T/a2")"
 check "ask keeps no conversation state" test -z "$(compgen -G "$kv/conv-*.kv")"
+
+# --- the server ---------------------------------------------------------------------------
+if command -v curl >/dev/null; then
+    srv_pid=
+    trap 'stop_server 2>/dev/null; rm -rf "$T"' EXIT
+    # chat_api BODY: POST /api/chat; the answer's JSON in $body
+    chat_api() {
+        body=$(curl -s -H 'Content-Type: application/json' --data-binary "$1" "$URL/api/chat")
+    }
+    rm -rf "$kv"
+    serve_opts=(-m "$TINY_MODEL" -n 8 --temp 0 --no-extract --no-llm-extract --db "$T/srv.db")
+    start_server "${serve_opts[@]}" || { finish; exit; }
+    chat_api '{"message":"hello there"}'
+    id=$(jq -r .conversation_id <<<"$body")
+    chat_api "{\"message\":\"what is up\",\"conversation_id\":$id}"
+    prev_prompt=$(jq -r .tokens.prompt <<<"$body")
+    prev_gen=$(jq -r .tokens.generated <<<"$body")
+    chat_api '{"message":"another conversation"}'
+    check "the server saves the conversation it leaves" test -f "$kv/conv-$id.kv"
+    stop_server
+    start_server "${serve_opts[@]}" || { finish; exit; }
+    chat_api "{\"message\":\"tell me more\",\"conversation_id\":$id}"
+    check "/api/chat resumes after a restart from the saved state ($body)" \
+        jqe --argjson want $((prev_prompt + prev_gen - 1)) \
+        '.tokens.cached >= $want and .tokens.evaluated == .tokens.prompt - .tokens.cached' <<<"$body"
+    out=$(curl -s -X DELETE "$URL/api/conversations/$id")
+    check "DELETE /api/conversations/ID answers" jqe .deleted <<<"$out"
+    check "DELETE /api/conversations/ID deletes the state" test ! -e "$kv/conv-$id.kv"
+    stop_server
+    check "the deleted conversation is not saved again at exit" test ! -e "$kv/conv-$id.kv"
+else
+    skip "curl is not installed: the server part"
+fi
 
 finish
