@@ -6,12 +6,13 @@
 # $SYMBIOT_CACHE/models; generated here too when missing), BENCH_THREADS threads (default 2),
 # greedy, -n 16, each figure the median of BENCH_REPS (default 3) runs, the kinds alternated:
 #
-# Part 1, a resumed conversation. The same 11 messages each time:
-#   warm     one process, 11 piped turns: the 11th turn (its cache holds turns 1..10).
-#   resumed  10 piped turns, exit (the state is saved), then `chat --resume` with the 11th: the
-#            state is loaded and only the new tokens evaluated.
-#   cold     the same resume with the state file deleted first: all of the history again
-#            (what every resume cost before).
+# Part 1, a resumed conversation. The same 12 messages each time:
+#   warm     one process, 11 piped turns: the 11th turn (its cache holds turns 1..10). At exit
+#            the conversation's state is saved.
+#   resumed  a new process, `chat --resume` with the 12th message: the state is loaded and only
+#            the new tokens evaluated (its history is one turn longer than warm's).
+#   cold     the same resume with the state file deleted first, on a copy of the database: all of
+#            the history again (what every resume cost before).
 #   Columns: tokens evaluated for the 11th turn, its time to first token (timings.ttft_ms: from
 #   the prompt to the first token), the load of the state at --resume (kvstate.c's --verbose
 #   line; it happens before the turn, with the model's load) and `+load`: the two together,
@@ -62,7 +63,7 @@ opts=(-m "$MODEL" -t "$THREADS" --temp 0 -n 16 --no-extract --no-llm-extract --j
 msgs=("Hello, who are you?" "What can you do for me today?" "Tell me about the weather."
     "And what about tomorrow?" "Should I take an umbrella?" "What is a good book to read?"
     "Why that one?" "Who wrote it?" "When was it written?" "Thank you, that helps."
-    "One more question: what is the capital of France?")
+    "One more question: what is the capital of France?" "And of Germany?")
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -79,23 +80,22 @@ chat() {
 : >"$W/warm" >"$W/resumed" >"$W/cold"
 for r in $(seq "$REPS"); do
     rm -rf "$XDG_DATA_HOME" "$KV"
-    printf '%s\n' "${msgs[@]}" | chat "$W/warm-$r.db" >"$W/turn"
+    printf '%s\n' "${msgs[@]:0:11}" | chat "$W/warm-$r.db" >"$W/turn"
     jq -r '"\(.tokens.evaluated) \(.timings.ttft_ms)"' "$W/turn" >>"$W/warm"
 
-    printf '%s\n' "${msgs[@]:0:10}" | chat "$W/resume-$r.db" >/dev/null
-    cp "$W/resume-$r.db" "$W/cold-$r.db"
-    printf '%s\n' "${msgs[10]}" | "$SYMBIOT" chat "${opts[@]}" --db "$W/resume-$r.db" --resume \
+    cp "$W/warm-$r.db" "$W/cold-$r.db"
+    printf '%s\n' "${msgs[11]}" | "$SYMBIOT" chat "${opts[@]}" --db "$W/warm-$r.db" --resume \
         --verbose 2>"$W/err" | tail -n 1 >"$W/turn"
     ms=$(sed -n 's/.*kv state .* loaded .* in \([0-9.]*\) ms.*/\1/p' "$W/err" | head -n 1)
     [ -n "$ms" ] || die "the resumed run did not load its state"
     jq -r --arg ms "$ms" '"\(.tokens.evaluated) \(.timings.ttft_ms) \($ms)"' "$W/turn" >>"$W/resumed"
 
     rm -f "$KV"/conv-*.kv
-    printf '%s\n' "${msgs[10]}" | chat "$W/cold-$r.db" --resume >"$W/turn"
+    printf '%s\n' "${msgs[11]}" | chat "$W/cold-$r.db" --resume >"$W/turn"
     jq -r '"\(.tokens.evaluated) \(.timings.ttft_ms)"' "$W/turn" >>"$W/cold"
 done
 
-printf '\nPart 1: the 11th turn of a conversation (median of %s)\n' "$REPS"
+printf '\nPart 1: the 11th turn warm, the 12th after a restart (median of %s)\n' "$REPS"
 printf '  %-8s %9s %9s %8s %9s %7s\n' kind evaluated ttft_ms load_ms "+load" "x warm"
 warm_ttft=$(cut -d' ' -f2 "$W/warm" | median)
 for kind in warm resumed cold; do
