@@ -24,8 +24,8 @@
 #              question and the template around it evaluated.
 #   simple     llama-simple's "prompt eval time" for the bare question (it has no template and
 #              no system prompt), plus one token's sampling: its time to first token.
-#   Target: ask warm <= 1.1x simple. llama-simple picks its own thread count (it has no -t);
-#   the line says how many it used.
+#   Target: ask warm <= 1.1x simple. llama-simple has no -t: it runs with llama.cpp's default
+#   context threads (GGML_DEFAULT_N_THREADS, 4), whatever BENCH_THREADS says.
 #
 # The machine is shared: the load average is printed at the start and at the end.
 set -euo pipefail
@@ -123,7 +123,6 @@ for r in $(seq "$REPS"); do
          /samplers time/ { for (i = 1; i <= NF; i++) if ($i == "=") s = $(i + 1) }
          END { printf "%d %.1f\n", n, ms + s }' "$W/simple.out" >>"$W/simple"
 done
-simple_threads=$(grep -o 'n_threads = [0-9]*' "$W/simple.out" | head -n 1 | grep -o '[0-9]*$' || echo '?')
 
 printf '\nPart 2: time to first token of one question (median of %s)\n' "$REPS"
 printf '  %-9s %9s %9s %8s %9s %8s\n' kind evaluated ttft_ms load_ms "+load" "x simple"
@@ -136,5 +135,5 @@ for kind in ask-cold ask-warm simple; do
     printf '  %-9s %9s %9.1f %8.1f %9.1f %8.2f\n' "$kind" "$ev" "$tt" "$lm" "$all" \
         "$(echo "$all / $simple_ttft" | bc -l)"
 done
-echo "  (llama-simple: $simple_threads threads, its own choice)"
+echo "  (llama-simple has no -t: it runs with llama.cpp's default context threads, GGML_DEFAULT_N_THREADS)"
 echo "load average at the end: $(load)"
