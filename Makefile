@@ -10,6 +10,8 @@
 #   make bench-memory-1m  the memory store's figures with 1,000,000 facts, and 1,000,000
 #                         facts+turns (minutes)
 #   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
+#   make bench-kvstate    a resumed conversation's first turn next to a warm one, and `ask`
+#                         next to llama-simple (KV state on disk; the 1B-shaped model)
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make fuzz-merge    keep what make fuzz found that reaches new code, in fuzz/corpus/NAME/found
 #   make crash-long    SIGKILL during memory writes, CRASH_CYCLES times (default 500)
@@ -36,7 +38,7 @@ export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends fuzz fuzz-merge crash-long long-session format format-check install uninstall clean deps llama
+.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends bench-kvstate fuzz fuzz-merge crash-long long-session format format-check install uninstall clean deps llama
 
 all: build
 
@@ -81,6 +83,9 @@ bench-server: build
 
 bench-backends: build
 	bench/backends.sh $(BUILD_DIR)
+
+bench-kvstate: build
+	bench/kvstate.sh $(BUILD_DIR)
 
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000

@@ -39,6 +39,11 @@ enum sym_status sym_path_state(char *out, size_t size, const char *name)
     return xdg_path(out, size, "XDG_STATE_HOME", ".local/state", name);
 }
 
+enum sym_status sym_path_cache(char *out, size_t size, const char *name)
+{
+    return xdg_path(out, size, "XDG_CACHE_HOME", ".cache", name);
+}
+
 enum sym_status sym_path_make_parent(const char *file)
 {
     char dir[4096];

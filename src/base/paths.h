@@ -3,7 +3,8 @@
  *
  * Config: $XDG_CONFIG_HOME/symbiot (default ~/.config/symbiot). Data (history, later the memory
  * database): $XDG_DATA_HOME/symbiot (default ~/.local/share/symbiot). State that is neither
- * (the REPL's history): $XDG_STATE_HOME/symbiot (default ~/.local/state/symbiot). Directories
+ * (the REPL's history): $XDG_STATE_HOME/symbiot (default ~/.local/state/symbiot). Files that can
+ * be rebuilt (saved KV states): $XDG_CACHE_HOME/symbiot (default ~/.cache/symbiot). Directories
  * are created
  * with owner-only permissions (0700): what the user says to their assistant is private.
  */
@@ -21,6 +22,9 @@ enum sym_status sym_path_config(char *out, size_t size, const char *name);
 enum sym_status sym_path_data(char *out, size_t size, const char *name);
 /* The same under the state directory. */
 enum sym_status sym_path_state(char *out, size_t size, const char *name);
+/* The same under the cache directory ($XDG_CACHE_HOME/symbiot, default ~/.cache/symbiot): files
+ * that can be rebuilt, such as saved KV states. */
+enum sym_status sym_path_cache(char *out, size_t size, const char *name);
 /* Create the directory that holds `file` (and its parents) with mode 0700. */
 enum sym_status sym_path_make_parent(const char *file);
 

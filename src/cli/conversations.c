@@ -59,6 +59,15 @@ static int deleted_json(long long id, size_t n)
     return cli_json_out(o);
 }
 
+/* A deleted conversation's saved KV state could not be deleted: say where it is. */
+static void cli_warn_state(long long id)
+{
+    fprintf(stderr,
+            "symbiot: warning: the saved model state of conversation #%lld could not be "
+            "deleted: remove conv-%lld.kv in ~/.cache/symbiot/kv ($XDG_CACHE_HOME/symbiot/kv)\n",
+            id, id);
+}
+
 /* Delete one conversation (cli->delete_id) or, with --all, every one in one transaction. */
 static int delete_conversations(struct cli *cli, struct sym_store *store)
 {
@@ -73,6 +82,8 @@ static int delete_conversations(struct cli *cli, struct sym_store *store)
             cli_error_as(CLI_ERR_NOT_FOUND, "no conversation #%lld", cli->delete_id);
             return CLI_EXIT_FAIL;
         }
+        if (sym_assistant_forget_state(cli->delete_id))
+            cli_warn_state(cli->delete_id);
         if (cli->json)
             return deleted_json(cli->delete_id, 1);
         printf("#%lld deleted\n", cli->delete_id);
@@ -89,6 +100,9 @@ static int delete_conversations(struct cli *cli, struct sym_store *store)
         sym_store_rollback(store);
         goto fail;
     }
+    for (size_t k = 0; k < list.n; k++)
+        if (sym_assistant_forget_state(list.items[k].id))
+            cli_warn_state(list.items[k].id);
     sym_conversations_free(&list);
     if (cli->json)
         return deleted_json(0, i);

@@ -233,6 +233,7 @@ int cli_ask(struct cli *cli, struct sym_assistant *a)
         return CLI_EXIT_USAGE;
     }
     cli_announce_due(a, true, sym_lang_from_env());
+    sym_assistant_set_one_shot(a, true);
     code = run_turn(cli, a, text, NULL);
     return code;
 }

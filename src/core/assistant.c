@@ -31,12 +31,15 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/paths.h"
+#include "base/sha256.h"
 #include "core/conversation.h"
 #include "core/learn.h"
 #include "base/log.h"
 #include "core/module.h"
 #include "core/recall.h"
 #include "base/utf8.h"
+#include "llm/kvstate.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
 #include "memory/feedback.h"
@@ -60,7 +63,12 @@ struct sym_assistant {
     struct sym_llm_params llm_params; /* how to load another model (/model) */
     struct sym_assistant_stats stats;
     struct sym_buf last_prompt; /* the last chat turn's prompt, for tests and --verbose */
-    void *states[32];           /* each module's state, by its index in modules */
+    /* KV state on disk (llm/kvstate.h): kv_conv's turns are in the KV cache while its
+     * fingerprint is still kv_fp; kv_saved is the fingerprint last saved or loaded. */
+    long long kv_conv;
+    uint64_t kv_fp, kv_saved;
+    bool one_shot;    /* `ask`: warm start from the system prompt's saved state */
+    void *states[32]; /* each module's state, by its index in modules */
     char err[1024];
 };
 
@@ -117,10 +125,143 @@ enum sym_status sym_assistant_init(struct sym_assistant **out, const struct sym_
     return SYM_OK;
 }
 
+/* ---- KV state on disk ---- */
+
+static bool kv_on(const struct sym_assistant *a)
+{
+    return a->llm && a->cfg->kv_cache_size > 0 && !a->raw;
+}
+
+/*
+ * Save the conversation whose turns are in the KV cache under its id, when it is still there
+ * (nothing else used the cache since its last turn: the server's /v1 route shares it) and
+ * changed since it was last saved or loaded. A failure costs only a warm start: logged.
+ */
+static void kv_save_conversation(struct sym_assistant *a)
+{
+    char dir[4096], name[64];
+    uint64_t fp;
+    enum sym_status rc;
+
+    if (!kv_on(a) || a->one_shot || !a->kv_conv || a->kv_conv != a->conv_id)
+        return;
+    fp = sym_kvstate_fingerprint(a->llm);
+    if (fp != a->kv_fp || fp == a->kv_saved || sym_llm_n_cached(a->llm) == 0)
+        return;
+    if (a->store) { /* deleted meanwhile (the server's other connection): its text goes too */
+        struct sym_conversation_turns turns = {0};
+        bool found = false;
+
+        rc = sym_conversation_load(a->store, a->kv_conv, &turns, &found);
+        sym_conversation_turns_free(&turns);
+        if (rc || !found)
+            return;
+    }
+    snprintf(name, sizeof name, "conv-%lld.kv", a->kv_conv);
+    rc = sym_kvstate_dir(dir, sizeof dir);
+    if (!rc)
+        rc = sym_kvstate_save(a->llm, 0, dir, name, -1, a->cfg->kv_cache_size);
+    if (rc)
+        sym_log(SYM_LOG_DEBUG, "kv state of conversation %lld not saved: %s", a->kv_conv,
+                sym_status_str(rc));
+    else
+        a->kv_saved = fp;
+}
+
+/* Load conversation id's saved state, if any, into the KV cache. */
+static void kv_load_conversation(struct sym_assistant *a, long long id)
+{
+    char dir[4096], name[64];
+
+    if (!kv_on(a))
+        return;
+    snprintf(name, sizeof name, "conv-%lld.kv", id);
+    if (sym_kvstate_dir(dir, sizeof dir) || sym_kvstate_load(a->llm, 0, dir, name))
+        return;
+    a->kv_conv = id;
+    a->kv_fp = a->kv_saved = sym_kvstate_fingerprint(a->llm);
+}
+
+enum sym_status sym_assistant_forget_state(long long conversation_id)
+{
+    char dir[4096], name[64];
+
+    snprintf(name, sizeof name, "conv-%lld.kv", conversation_id);
+    if (sym_path_cache(dir, sizeof dir, "kv"))
+        return SYM_OK; /* no cache directory: nothing saved */
+    return sym_kvstate_remove(dir, name);
+}
+
+void sym_assistant_set_one_shot(struct sym_assistant *a, bool one_shot)
+{
+    a->one_shot = one_shot;
+}
+
+/* `ask`'s state file: named by the system message's text (prompt and memory block). */
+static void ask_state_name(struct sym_assistant *a, char *name, size_t size)
+{
+    size_t n;
+    const struct sym_chat_msg *msgs = sym_conv_msgs(a->conv, &n);
+    const char *sys = n && !strcmp(msgs[0].role, "system") ? msgs[0].content : "";
+    char hex[SYM_SHA256_HEX_LEN + 1] = "";
+    struct sym_sha256 *h;
+
+    if (!sym_sha256_init(&h)) {
+        sym_sha256_update(h, sys, strlen(sys));
+        if (sym_sha256_final_hex(h, hex))
+            hex[0] = '\0';
+        sym_sha256_free(h);
+    }
+    snprintf(name, size, "ask-%.32s.kv", hex);
+}
+
+/* Before a one-shot turn: start from the saved state of its system message. *loaded says so. */
+static void ask_warm_start(struct sym_assistant *a, bool *loaded)
+{
+    char dir[4096], name[64];
+
+    *loaded = false;
+    if (!kv_on(a) || !a->one_shot || sym_llm_n_cached(a->llm) != 0)
+        return;
+    ask_state_name(a, name, sizeof name);
+    if (!sym_kvstate_dir(dir, sizeof dir) && !sym_kvstate_load(a->llm, 0, dir, name))
+        *loaded = true;
+}
+
+/*
+ * After a one-shot turn that did not start warm: save the KV cache cut back to the tokens of
+ * the system message, the part the next question shares (found as the prompt's common text
+ * with the system message formatted alone, less its last token, which may join what follows).
+ */
+static void ask_save(struct sym_assistant *a, const char *prompt)
+{
+    struct sym_buf alone = {0};
+    size_t n, common = 0;
+    const struct sym_chat_msg *msgs = sym_conv_msgs(a->conv, &n);
+    char dir[4096], name[64], *head;
+    int k;
+
+    if (!kv_on(a) || !a->one_shot || !n || strcmp(msgs[0].role, "system"))
+        return;
+    if (!sym_llm_format_chat(a->llm, msgs, 1, &alone))
+        while (common < alone.len && prompt[common] == alone.data[common])
+            common++;
+    sym_buf_free(&alone);
+    head = common ? strndup(prompt, common) : NULL;
+    k = head ? sym_llm_count_tokens(a->llm, head) - 1 : 0;
+    free(head);
+    if (k <= 0 || k > sym_llm_n_cached(a->llm))
+        return;
+    ask_state_name(a, name, sizeof name);
+    if (!sym_kvstate_dir(dir, sizeof dir))
+        (void)sym_kvstate_save(a->llm, 0, dir, name, k, a->cfg->kv_cache_size);
+}
+
 void sym_assistant_free(struct sym_assistant *a)
 {
     if (!a)
         return;
+    kv_save_conversation(a);
     free_states(a);
     sym_conv_free(a->conv);
     sym_backend_free(a->local);
@@ -134,6 +275,8 @@ void sym_assistant_free(struct sym_assistant *a)
 void sym_assistant_set_store(struct sym_assistant *a, struct sym_store *store)
 {
     if (a->store != store) {
+        kv_save_conversation(a);
+        a->kv_conv = 0;
         sym_store_close(a->store);
         a->conv_id = 0;
         a->conv_turn = 0;
@@ -174,6 +317,8 @@ enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversa
         snprintf(a->err, sizeof a->err, "there is no conversation %lld", conversation_id);
         return SYM_ERR_NOT_FOUND;
     }
+    if (conversation_id != a->conv_id)
+        kv_save_conversation(a); /* the one that leaves the context */
     sym_conv_clear(a->conv);
     for (i = 0; !rc && i < turns.n; i++) {
         bool user = !strcmp(turns.items[i].role, "user");
@@ -187,6 +332,8 @@ enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversa
         snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
         return rc;
     }
+    if (conversation_id != a->kv_conv)
+        kv_load_conversation(a, conversation_id);
     a->conv_id = conversation_id;
     a->conv_turn = (int)n_user;
     return SYM_OK;
@@ -238,6 +385,8 @@ enum sym_status sym_assistant_switch_model(struct sym_assistant *a, const char *
         snprintf(a->err, sizeof a->err, "out of memory");
         return SYM_ERR_NOMEM;
     }
+    kv_save_conversation(a);
+    a->kv_conv = 0;
     sym_backend_free(a->local);
     sym_llm_free(a->llm);
     a->llm = llm;
@@ -252,6 +401,8 @@ void sym_assistant_set_raw(struct sym_assistant *a, bool raw)
 
 void sym_assistant_reset(struct sym_assistant *a)
 {
+    kv_save_conversation(a);
+    a->kv_conv = 0;
     sym_conv_clear(a->conv);
     a->conv_id = 0; /* the next chat turn starts a new stored conversation */
     a->conv_turn = 0;
@@ -635,6 +786,7 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     struct sym_buf decorated = {0};
     char msg[256];
     enum sym_status rc;
+    bool warm = false;
 
     memset(&recall, 0, sizeof recall);
     if (a->raw) {
@@ -665,6 +817,8 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
         sym_log(SYM_LOG_DEBUG, "prompt (%zu bytes):\n%s", prompt.len, sym_buf_str(&prompt));
     sink.started = a->raw; /* a raw completion keeps its leading space */
     turn->backend = "local";
+    if (!a->raw)
+        ask_warm_start(a, &warm);
     if (a->raw)
         rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece,
                               &sink, &turn->stats);
@@ -699,6 +853,12 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     }
     a->last_answer_id = 0;
     store_turn(a, input, turn->answer, io);
+    if (!a->raw) {
+        a->kv_conv = a->conv_id;
+        a->kv_fp = sym_kvstate_fingerprint(a->llm);
+        if (a->one_shot && !warm)
+            ask_save(a, sym_buf_str(&prompt));
+    }
     record_turn(a, turn);
     if (!a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
         learn_said(a, input, io, turn);

@@ -113,6 +113,22 @@ void sym_assistant_conversation(const struct sym_assistant *a, long long *id, in
  */
 enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversation_id);
 
+/*
+ * Delete the saved KV state of a conversation (llm/kvstate.h; it holds the conversation's text),
+ * for a front end that deletes the conversation. SYM_OK also when there was none; SYM_ERR_IO when
+ * it cannot be deleted.
+ */
+enum sym_status sym_assistant_forget_state(long long conversation_id);
+
+/*
+ * One-shot mode (`symbiot ask`): the KV state after the system message (prompt and memory block)
+ * is saved after the answer and loaded before the next one-shot turn with the same system
+ * message, so that part is not evaluated again; the conversation's own state is not saved.
+ * Conversations' states (kv-cache-size > 0) are saved when they leave the context (resume of
+ * another, reset, another model or store, free) and loaded by sym_assistant_resume().
+ */
+void sym_assistant_set_one_shot(struct sym_assistant *a, bool one_shot);
+
 /* The id of the last answer stored in the memory database (a turns row), for feedback; 0 when
  * none (no database, no chat turn yet, /reset, or storing failed). */
 long long sym_assistant_last_answer(const struct sym_assistant *a);

@@ -17,7 +17,15 @@
 
 #include "base/log.h"
 
-enum field_type { FIELD_STRING, FIELD_INT, FIELD_FLOAT, FIELD_SEED, FIELD_BOOL, FIELD_BACKEND };
+enum field_type {
+    FIELD_STRING,
+    FIELD_INT,
+    FIELD_FLOAT,
+    FIELD_SEED,
+    FIELD_BOOL,
+    FIELD_BACKEND,
+    FIELD_SIZE
+};
 
 struct field {
     const char *key;
@@ -61,6 +69,7 @@ static const struct field fields[] = {
     FIELD("rpc", FIELD_STRING, rpc, 0, 0),
     FIELD("tools", FIELD_BOOL, tools, 0, 0),
     FIELD("tools-allow", FIELD_STRING, tools_allow, 0, 0),
+    FIELD("kv-cache-size", FIELD_SIZE, kv_cache_size, 0, 0),
 };
 
 static const char *const backend_names[] = {"local", "remote", "auto"};
@@ -93,6 +102,7 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->backend = SYM_BACKEND_MODE_LOCAL;
     cfg->remote_timeout = 60;
     cfg->tools = true;
+    cfg->kv_cache_size = SYM_KV_CACHE_SIZE_DEFAULT;
     return SYM_OK;
 }
 
@@ -126,6 +136,31 @@ static const struct field *find_field(const char *key)
         if (!strcmp(fields[i].key, norm))
             return &fields[i];
     return NULL;
+}
+
+/* A size in bytes: a whole number with an optional K, M, G or T (powers of 1024; "2G"). */
+static enum sym_status set_size(const struct field *f, void *slot, const char *value, char *err,
+                                size_t errlen)
+{
+    static const char units[] = "KMGT";
+    const char *u;
+    char *end;
+    unsigned long long v;
+    int shift = 0;
+
+    errno = 0;
+    v = strtoull(value, &end, 10);
+    if (end != value && *end && !end[1] && (u = strchr(units, end[0] & ~0x20)) != NULL) {
+        shift = 10 * (int)(u - units + 1);
+        end++;
+    }
+    if (end == value || *end || errno || value[0] == '-' || (shift && v > (~0ull >> shift))) {
+        snprintf(err, errlen, "%s: '%s' is not a size (bytes, or a number with K, M, G or T)",
+                 f->key, value);
+        return SYM_ERR_INVALID;
+    }
+    *(unsigned long long *)slot = v << shift;
+    return SYM_OK;
 }
 
 static enum sym_status set_number(const struct field *f, void *slot, const char *value, char *err,
@@ -232,6 +267,8 @@ enum sym_status sym_config_set(struct sym_config *cfg, const char *key, const ch
         snprintf(err, errlen, "%s: '%s' is not on or off", f->key, value);
         return SYM_ERR_INVALID;
     }
+    if (f->type == FIELD_SIZE)
+        return set_size(f, slot, value, err, errlen);
     return set_number(f, slot, value, err, errlen);
 }
 

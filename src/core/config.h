@@ -16,6 +16,9 @@
 
 #include "base/status.h"
 
+/* kv-cache-size when not set: 2 GiB. */
+#define SYM_KV_CACHE_SIZE_DEFAULT (2ull << 30)
+
 #define SYM_DEFAULT_SYSTEM                                                                         \
     "You are Symbiot, a helpful assistant running privately on the user's own computer. "          \
     "Answer clearly and briefly, in the language of the question."
@@ -59,7 +62,10 @@ struct sym_config {
     bool remote_allow_http; /* plain http to a host that is not this machine */
     char *rpc;              /* llama.cpp RPC servers, "HOST:PORT[,HOST:PORT...]", or NULL */
     /* Tools (src/tools/): the modules' commands and MCP servers' tools, for a model to call. */
-    bool tools;        /* offer tools to the model; default on (`--no-tools`, `tools = off`) */
+    bool tools; /* offer tools to the model; default on (`--no-tools`, `tools = off`) */
+    /* Saved KV states (llm/kvstate.h) may take this many bytes on disk, least recently used
+     * evicted first; 0 = none saved or loaded. */
+    unsigned long long kv_cache_size;
     char *tools_allow; /* tools that may change something without asking: "forget,cancel",
                           "*" for all; NULL: every such call asks */
 };

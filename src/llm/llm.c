@@ -4,9 +4,11 @@
  * KV-cache reuse: `cache` mirrors the tokens in sequence 0 of the context. A new prompt is
  * tokenized in full (cheap next to decoding), compared with `cache`, the cache is cut back to the
  * common prefix and only the rest is decoded. Generated tokens are appended as they are decoded,
- * so the next turn's prompt (which contains this answer) matches them up to where the
- * re-tokenized answer differs. The trade-off: tokenizing the whole conversation each turn, for a
- * pipeline that needs no bookkeeping of which message became which token.
+ * so the next turn's prompt (which contains this answer) matches them; where re-tokenizing the
+ * answer gives other tokens for the same text, resync() finds where the two token lists spell the
+ * same text up to a common boundary and keeps the generated ones. The trade-off: tokenizing the
+ * whole conversation each turn, for a pipeline that needs no bookkeeping of which message became
+ * which token.
  *
  * Streaming: token pieces go through a UTF-8 assembler (base/utf8.h) and then a stop-string
  * holder that keeps back only the tail that could still become a stop string.
@@ -36,6 +38,7 @@
 #include "llm/chat.h"
 #include "llm/gguf_info.h"
 #include "llm/guard.h"
+#include "llm/llm_internal.h"
 #include "llm/load.h"
 
 struct sym_llm {
@@ -51,6 +54,7 @@ struct sym_llm {
     uint32_t *known_chars;   /* sorted code points the vocabulary can represent */
     size_t n_known_chars;
     llama_token *cache; /* tokens in the KV cache, n_cache of n_ctx */
+    bool *starts;       /* per cached token: the first generated token of an answer */
     int n_cache;
     int n_ctx;
     int n_batch;
@@ -60,8 +64,10 @@ struct sym_llm {
     /* The side context (sym_llm_side_begin): swapped with ctx..n_batch above while in use. */
     struct llama_context *side_ctx;
     llama_token *side_cache;
+    bool *side_starts;
     int side_n_cache, side_n_ctx, side_n_batch;
     bool in_side;
+    char *model_path; /* as given to sym_llm_init, for kvstate.c's key */
     char desc[256];
     char err[512];
 };
@@ -328,7 +334,8 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
     llm->n_ctx = (int)llama_n_ctx(llm->ctx);
     llm->n_batch = (int)llama_n_batch(llm->ctx);
     llm->cache = malloc(sizeof *llm->cache * (size_t)llm->n_ctx);
-    if (!llm->cache) {
+    llm->starts = calloc((size_t)llm->n_ctx, sizeof *llm->starts);
+    if (!llm->cache || !llm->starts) {
         snprintf(err, errlen, "out of memory");
         return SYM_ERR_NOMEM;
     }
@@ -410,6 +417,12 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
         return SYM_ERR_NOMEM;
     }
     llm->interrupt = p->interrupt;
+    llm->model_path = strdup(p->model_path);
+    if (!llm->model_path) {
+        snprintf(err, errlen, "out of memory");
+        rc = SYM_ERR_NOMEM;
+        goto fail;
+    }
     sym_llm_route_log();
     llama_backend_init();
     mp.n_gpu_layers = p->n_gpu_layers < 0 ? 999 : p->n_gpu_layers;
@@ -451,6 +464,7 @@ void sym_llm_free(struct sym_llm *llm)
     if (llm->side_ctx)
         llama_free(llm->side_ctx);
     free(llm->side_cache);
+    free(llm->side_starts);
     if (llm->ctx)
         llama_free(llm->ctx);
     if (llm->threadpool) /* after the contexts that use it */
@@ -460,8 +474,10 @@ void sym_llm_free(struct sym_llm *llm)
     if (llm->model)
         llama_model_free(llm->model);
     free(llm->cache);
+    free(llm->starts);
     free((void *)llm->specials);
     free(llm->known_chars);
+    free(llm->model_path);
     free(llm);
 }
 
@@ -808,15 +824,18 @@ static void swap_side(struct sym_llm *llm)
 {
     struct llama_context *ctx = llm->ctx;
     llama_token *cache = llm->cache;
+    bool *starts = llm->starts;
     int n_cache = llm->n_cache, n_ctx = llm->n_ctx, n_batch = llm->n_batch;
 
     llm->ctx = llm->side_ctx;
     llm->cache = llm->side_cache;
+    llm->starts = llm->side_starts;
     llm->n_cache = llm->side_n_cache;
     llm->n_ctx = llm->side_n_ctx;
     llm->n_batch = llm->side_n_batch;
     llm->side_ctx = ctx;
     llm->side_cache = cache;
+    llm->side_starts = starts;
     llm->side_n_cache = n_cache;
     llm->side_n_ctx = n_ctx;
     llm->side_n_batch = n_batch;
@@ -841,8 +860,10 @@ enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx)
         if (llm->ctx)
             llama_free(llm->ctx);
         free(llm->cache);
+        free(llm->starts);
         llm->ctx = NULL;
         llm->cache = NULL;
+        llm->starts = NULL;
         llm->n_cache = llm->n_ctx = llm->n_batch = 0;
         swap_side(llm);
     }
@@ -869,6 +890,57 @@ int sym_llm_n_ctx(const struct sym_llm *llm)
 int sym_llm_n_cached(const struct sym_llm *llm)
 {
     return llm->n_cache;
+}
+
+/* ---- for the rest of the module (llm_internal.h) ---- */
+
+struct llama_context *sym_llm_context(struct sym_llm *llm)
+{
+    return llm->in_side ? llm->side_ctx : llm->ctx;
+}
+
+const llama_token *sym_llm_cache_tokens(const struct sym_llm *llm, int *n, const bool **starts)
+{
+    *n = llm->in_side ? llm->side_n_cache : llm->n_cache;
+    if (starts)
+        *starts = llm->in_side ? llm->side_starts : llm->starts;
+    return llm->in_side ? llm->side_cache : llm->cache;
+}
+
+enum sym_status sym_llm_cache_set(struct sym_llm *llm, const llama_token *toks, const bool *starts,
+                                  int n)
+{
+    if (llm->in_side || n < 0 || n >= llm->n_ctx)
+        return SYM_ERR_CONTEXT;
+    if (n) {
+        memcpy(llm->cache, toks, sizeof *toks * (size_t)n);
+        memcpy(llm->starts, starts, sizeof *starts * (size_t)n);
+    }
+    llm->n_cache = n;
+    return SYM_OK;
+}
+
+void sym_llm_cache_cut(struct sym_llm *llm, int n)
+{
+    if (llm->in_side || n < 0 || n >= llm->n_cache)
+        return;
+    if (!llama_memory_seq_rm(llama_get_memory(llm->ctx), 0, n, -1)) {
+        llama_memory_clear(llama_get_memory(llm->ctx), true);
+        n = 0;
+    }
+    llm->n_cache = n;
+}
+
+const char *sym_llm_model_path(const struct sym_llm *llm)
+{
+    return llm->model_path;
+}
+
+const char *sym_llm_template_source(const struct sym_llm *llm)
+{
+    const char *t = llm->tmpl ? llama_model_chat_template(llm->model, NULL) : NULL;
+
+    return t ? t : "";
 }
 
 int sym_llm_n_threads(const struct sym_llm *llm)
@@ -906,6 +978,7 @@ static enum sym_status decode_tokens(struct sym_llm *llm, const llama_token *tok
             return ret == 1 ? SYM_ERR_CONTEXT : SYM_ERR_MODEL;
         }
         memcpy(llm->cache + llm->n_cache, toks + done, sizeof *toks * (size_t)chunk);
+        memset(llm->starts + llm->n_cache, 0, sizeof *llm->starts * (size_t)chunk);
         llm->n_cache += chunk;
         done += chunk;
     }
@@ -913,17 +986,118 @@ static enum sym_status decode_tokens(struct sym_llm *llm, const llama_token *tok
 }
 
 /*
- * Make the KV cache hold exactly toks[0..n): keep the common prefix, drop the rest, decode what
- * is missing. At least the last token is always decoded, so its logits are fresh.
+ * Append tok's text (control tokens as their text) to *text; false when out of memory. A token
+ * without text (or longer than 256 bytes) adds a marker that matches nothing, so it never syncs.
+ */
+static bool piece_text(struct sym_llm *llm, llama_token tok, struct sym_buf *text)
+{
+    char piece[256];
+    int n = llama_token_to_piece(llm->vocab, tok, piece, sizeof piece, 0, true);
+
+    if (n <= 0)
+        return sym_buf_printf(text, "\x01%d\x01", (int)tok) == SYM_OK;
+    return sym_buf_append(text, piece, (size_t)n) == SYM_OK;
+}
+
+/* Drop the whitespace at byte off of text, as far as it goes; true when text goes on after it
+ * (the whitespace there is over), false when it may go on in the next piece. */
+static bool drop_space_at(struct sym_buf *text, size_t off)
+{
+    size_t end = off;
+
+    while (end < text->len && (text->data[end] == ' ' || text->data[end] == '\n' ||
+                               text->data[end] == '\t' || text->data[end] == '\r'))
+        end++;
+    memmove(text->data + off, text->data + end, text->len - end + 1);
+    text->len -= end - off;
+    return text->len > off;
+}
+
+/*
+ * Where the cache and a new prompt's tokens diverge (at `keep`), look past the divergence for a
+ * point where both token lists have spelled the same text and end on a token boundary at the
+ * same place: an answer whose generated tokens differ from how its text re-tokenizes ("ab" "cd"
+ * generated, "abc" "d" re-tokenized) is the same text, and the tokens after it line up again.
+ * Whitespace where an answer starts is forgiven on both sides: the assistant keeps an answer
+ * without its leading whitespace, and a template writes its own (the fallback's "Assistant: "),
+ * so "Assistant:" "Hi" generated stands for "Assistant: Hi" in the prompt.
+ * Returns the number of cached tokens to keep (*from: the prompt tokens that follow them), or
+ * `keep` when there is no such point. Texts are compared with control tokens spelled out, so an
+ * end-of-turn token matches only itself.
+ */
+static int resync(struct sym_llm *llm, const llama_token *toks, int n, int keep, int *from)
+{
+    struct sym_buf a = {0}, b = {0};
+    int i = keep, j = keep, best_i = keep, best_j = keep;
+    size_t strip_at = 0;
+    bool strip_a = false, strip_b = false;
+
+    *from = keep;
+    while (i < llm->n_cache || j < n) {
+        size_t common;
+
+        /* Grow the shorter text by one token; stop when the longer side has run out. */
+        if (a.len <= b.len && i < llm->n_cache) {
+            if (llm->starts[i]) {
+                strip_at = a.len;
+                strip_a = strip_b = true;
+            }
+            if (!piece_text(llm, llm->cache[i++], &a))
+                break;
+        } else if (j < n) {
+            if (!piece_text(llm, toks[j++], &b))
+                break;
+        } else {
+            break;
+        }
+        if (strip_a && a.len > strip_at)
+            strip_a = !drop_space_at(&a, strip_at);
+        if (strip_b && b.len > strip_at)
+            strip_b = !drop_space_at(&b, strip_at);
+        common = a.len < b.len ? a.len : b.len;
+        if (common && memcmp(a.data, b.data, common))
+            break;
+        if (a.len == b.len && i > keep && j > keep && !strip_a && !strip_b) {
+            best_i = i;
+            best_j = j;
+        }
+    }
+    sym_buf_free(&a);
+    sym_buf_free(&b);
+    *from = best_j;
+    return best_i;
+}
+
+/*
+ * Make the KV cache hold toks[0..n), or the same text: keep the common prefix (extended past a
+ * difference in tokenization by resync()), drop the rest, decode what is missing. At least the
+ * last token is always decoded, so its logits are fresh. *n_prompt gets the prompt's length as
+ * it is now in the cache.
  */
 static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks, int n,
-                                   int *n_evaluated)
+                                   int *n_prompt, int *n_evaluated)
 {
     llama_memory_t mem = llama_get_memory(llm->ctx);
-    int keep = 0;
+    llama_token *merged = NULL;
+    enum sym_status rc;
+    int keep = 0, from;
 
     while (keep < n && keep < llm->n_cache && llm->cache[keep] == toks[keep])
         keep++;
+    if (keep < n && keep < llm->n_cache) {
+        int synced = resync(llm, toks, n, keep, &from);
+
+        if (synced > keep && synced + (n - from) < llm->n_ctx &&
+            (merged = malloc(sizeof *merged * (size_t)(synced + (n - from)))) != NULL) {
+            /* The cache's own tokens stand for toks[keep..from): the prompt goes on after them. */
+            memcpy(merged, llm->cache, sizeof *merged * (size_t)synced);
+            memcpy(merged + synced, toks + from, sizeof *merged * (size_t)(n - from));
+            keep = synced;
+            n = synced + (n - from);
+            toks = merged;
+        }
+    }
+    *n_prompt = n;
     if (keep == n)
         keep--;
     if (!llama_memory_seq_rm(mem, 0, keep, -1)) {
@@ -933,7 +1107,9 @@ static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks,
     }
     llm->n_cache = keep;
     *n_evaluated = n - keep;
-    return decode_tokens(llm, toks + keep, n - keep);
+    rc = decode_tokens(llm, toks + keep, n - keep);
+    free(merged);
+    return rc;
 }
 
 /* The sampler chain for s; NULL with llm->err set when the constraint's grammar fails, NULL with
@@ -1090,6 +1266,8 @@ static enum sym_status generate_loop(struct sym_llm *llm, struct llama_sampler *
             break;
         }
         rc = decode_tokens(llm, &tok, 1);
+        if (!rc && stats->n_generated == 1)
+            llm->starts[llm->n_cache - 1] = true; /* where resync() forgives whitespace */
         if (rc == SYM_ERR_INTERRUPTED) {
             stats->stop = SYM_STOP_INTERRUPT;
             rc = SYM_OK;
@@ -1143,7 +1321,7 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
         rc = llm->err[0] ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;
     }
-    rc = load_prompt(llm, toks, n, &stats->n_evaluated);
+    rc = load_prompt(llm, toks, n, &stats->n_prompt, &stats->n_evaluated);
     stats->prompt_ms = now_ms() - t0;
     if (rc)
         goto out;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "stats/chart.h"
+#include "core/assistant.h"
 #include "base/clock.h"
 #include "base/utf8.h"
 #include "core/fact_json.h"
@@ -847,6 +848,9 @@ void sym_route_conversations_delete(struct sym_server *s, const struct sym_reque
         store_error(s, rc, NULL, r);
     else if (!found)
         not_found(r, "conversation", req->id);
+    else if (sym_assistant_forget_state(req->id))
+        error_reply(r, 500, "internal_error", NULL,
+                    "the conversation is deleted but its saved model state is not");
     else
         reply_deleted(r, req->id, "deleted");
     unlock_store(s);
