@@ -30,6 +30,8 @@ const char *sym_turn_stop_name(enum sym_stop_reason stop)
         return "interrupted";
     case SYM_STOP_CALLER:
         return "caller";
+    case SYM_STOP_TOOL_CALLS:
+        return "tool_calls";
     }
     return "unknown";
 }

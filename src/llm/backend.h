@@ -81,6 +81,20 @@ struct sym_backend_request {
      * endpoint's reasoning_content), with the same data as on_text; NULL: dropped. The answer
      * given to on_text never contains it. */
     sym_llm_text_fn on_reasoning;
+    /* Tools and structured output (issue 14). All borrowed; zero/NULL: a plain chat. */
+    const char
+        *messages_json;      /* an OpenAI "messages" array (assistant "tool_calls", role "tool"
+                              * with "tool_call_id"); when set it is the conversation, msgs unused */
+    const char *tools_json;  /* an OpenAI "tools" array; NULL: none */
+    const char *tool_choice; /* NULL or "auto", "none", "required", or one function's name */
+    bool parallel_tool_calls;
+    const char *json_schema; /* the answer must follow it ("{}": any JSON object); NULL: free */
+    /* Each piece of a tool call as it streams: the call's index, its id and name (in the first
+     * piece of a call, NULL after), a piece of its JSON arguments. Non-zero stops. NULL: none. */
+    int (*on_tool_call)(int index, const char *id, const char *name, const char *args_delta,
+                        void *data);
+    struct sym_buf *tool_calls_out; /* the finished OpenAI "tool_calls" array, appended ("" when
+                                     * the model called none); NULL: not wanted */
 };
 
 /*
@@ -90,6 +104,18 @@ struct sym_backend_request {
  * stop reasons and return codes are those of sym_llm_generate(); a remote failure is SYM_ERR_IO
  * (network, TLS, HTTP status, a malformed stream) with the reason in sym_backend_errmsg(). A
  * failure after some text arrived keeps that text streamed; the call still fails.
+ *
+ * With tools, messages_json or json_schema, the local backend renders the request with the
+ * model's template through llama.cpp's chat library (llm/chat.h) and constrains the generation
+ * with its grammar: lazy for tool_choice "auto" (free text until the model starts a call),
+ * forced for "required" and a named function (the tools cut to that one, as llama-server does),
+ * and a JSON schema's grammar. The output is parsed as it streams: on_text gets only the
+ * answer, on_reasoning only the thinking, on_tool_call the calls (never their markup). An answer
+ * that ends in tool calls stops with SYM_STOP_TOOL_CALLS. SYM_ERR_INVALID, with the reason in
+ * sym_backend_errmsg(), for a model without a chat template, tools given to a template without
+ * tool support, malformed messages, tools or schema, or a tool_choice naming no given tool. A
+ * remote backend sends them as given (tools, tool_choice, parallel_tool_calls, response_format)
+ * and reads streamed "delta.tool_calls" into the same callbacks.
  */
 enum sym_status sym_backend_chat(struct sym_backend *b, const struct sym_backend_request *req,
                                  sym_llm_text_fn on_text, void *data, struct sym_gen_stats *stats);

@@ -162,6 +162,47 @@ static std::vector<common_chat_msg> plain_messages(const struct sym_chat_msg *ms
     return v;
 }
 
+/*
+ * A forced call is a call. The library's grammar for tool_choice "required" lets the model write
+ * free text before the call's opening marker ("root ::= ... until-N? tool-calls" for Qwen's
+ * "<tool_call>"); a model that does not reach for the marker (a small or random-weight one) then
+ * writes text until max_tokens and never calls. OpenAI's "required" and a named function mean a
+ * call, so that optional text is taken out of the root rule; thinking before the call stays.
+ */
+static void force_call(std::string &gbnf)
+{
+    size_t at = gbnf.rfind("\nroot ::= ", std::string::npos);
+    size_t start = at == std::string::npos ? (gbnf.rfind("root ::= ", 0) == 0 ? 0 : at) : at + 1;
+
+    if (start == std::string::npos)
+        return;
+    size_t end = gbnf.find('\n', start);
+    std::string line = gbnf.substr(start, end == std::string::npos ? end : end - start);
+    size_t u = line.find(" until-");
+    if (u == std::string::npos || line.find("tool-call", u) == std::string::npos)
+        return;
+    size_t q = line.find("? ", u);
+    if (q == std::string::npos || line.find(' ', u + 1) != q + 1)
+        return;
+    line.erase(u, q + 1 - u);
+    gbnf.replace(start, line.size() + (q + 1 - u), line);
+}
+
+/* Without parallel_tool_calls, one call: the library's "tool-calls ::= (tool-call space)+" lets
+ * a model that does not stop call again and again until max_tokens; the repetition goes. */
+static void one_call(std::string &gbnf)
+{
+    size_t start = gbnf.rfind("\ntool-calls ::= (");
+
+    if (start == std::string::npos)
+        return;
+    size_t end = gbnf.find('\n', start + 1);
+    if (end == std::string::npos)
+        end = gbnf.size();
+    if (end > start + 2 && gbnf.compare(end - 2, 2, ")+") == 0)
+        gbnf.erase(end - 1, 1);
+}
+
 /* Input errors (bad JSON, bad messages, bad schema) are the caller's; others the template's. */
 struct input_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -231,6 +272,10 @@ extern "C" enum sym_status sym_chat_apply(const struct sym_chat_tmpl *t,
             !ti.tools.empty() && ti.tool_choice != COMMON_CHAT_TOOL_CHOICE_NONE;
         if (!p->params.parser.empty())
             p->parser.parser.load(p->params.parser);
+        if (ti.tool_choice == COMMON_CHAT_TOOL_CHOICE_REQUIRED && !ti.tools.empty())
+            force_call(p->params.grammar);
+        if (!ti.parallel_tool_calls && !ti.tools.empty())
+            one_call(p->params.grammar);
         for (const auto &s : p->params.additional_stops)
             p->stops.push_back(s.c_str());
         p->stops.push_back(nullptr);
@@ -408,6 +453,20 @@ extern "C" enum sym_status sym_chat_parse(const struct sym_chat_prompt *p, const
         out->n_tool_calls = msg.tool_calls.size();
         if (!out->content || !out->reasoning || !out->tool_calls_json)
             throw std::bad_alloc();
+        if (out->n_tool_calls) {
+            out->calls = (sym_chat_tool_call *)calloc(out->n_tool_calls, sizeof *out->calls);
+            if (!out->calls)
+                throw std::bad_alloc();
+            for (size_t i = 0; i < out->n_tool_calls; i++) {
+                const auto &tc = msg.tool_calls[i];
+                sym_chat_tool_call *c = &out->calls[i];
+                c->id = dup_str(tc.id);
+                c->name = dup_str(tc.name);
+                c->arguments = dup_str(tc.arguments);
+                if (!c->id || !c->name || !c->arguments)
+                    throw std::bad_alloc();
+            }
+        }
     } catch (const std::bad_alloc &) {
         sym_chat_parsed_free(out);
         set_err(err, errlen, "out of memory");
@@ -431,5 +490,11 @@ extern "C" void sym_chat_parsed_free(struct sym_chat_parsed *r)
     free(r->content);
     free(r->reasoning);
     free(r->tool_calls_json);
+    for (size_t i = 0; r->calls && i < r->n_tool_calls; i++) {
+        free(r->calls[i].id);
+        free(r->calls[i].name);
+        free(r->calls[i].arguments);
+    }
+    free(r->calls);
     memset(r, 0, sizeof *r);
 }

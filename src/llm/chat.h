@@ -102,12 +102,20 @@ struct llama_sampler *sym_chat_grammar_sampler(const struct sym_chat_prompt *p,
                                                const struct llama_vocab *vocab, char *err,
                                                size_t errlen);
 
+/* One tool call as parsed; while partial, name and arguments may be unfinished. */
+struct sym_chat_tool_call {
+    char *id;        /* "" when the format carries none (the caller makes one) */
+    char *name;      /* "" until the parser has read it */
+    char *arguments; /* the JSON arguments' text so far ("" before they start) */
+};
+
 /* A parsed answer; every member owned, freed by sym_chat_parsed_free(). */
 struct sym_chat_parsed {
     char *content;         /* the answer's text ("" when none), without surrounding whitespace */
     char *reasoning;       /* the thinking ("" when none), without surrounding whitespace */
     char *tool_calls_json; /* an OpenAI "tool_calls" array ("[]" when none) */
     size_t n_tool_calls;
+    struct sym_chat_tool_call *calls; /* the same calls, n_tool_calls of them (NULL when none) */
 };
 
 /*

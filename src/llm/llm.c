@@ -21,6 +21,7 @@
 #include "llm/llm.h"
 #include "llm/rpc.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -636,6 +637,120 @@ static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_ms
         rc = sym_buf_puts(out, sym_chat_prompt_text(p));
     sym_chat_prompt_free(p);
     return rc;
+}
+
+/* Defuse every string in the JSON tree j that spells a control token (keys are the library's
+ * own words, never rendered as text). */
+static enum sym_status defuse_json(struct sym_llm *llm, cJSON *j)
+{
+    enum sym_status rc = SYM_OK;
+    cJSON *c;
+
+    if (cJSON_IsString(j) && has_special(llm, j->valuestring)) {
+        struct sym_buf b = {0};
+
+        rc = defuse(llm, j->valuestring, &b);
+        if (!rc && !cJSON_SetValuestring(j, sym_buf_str(&b)))
+            rc = SYM_ERR_NOMEM;
+        sym_buf_free(&b);
+        return rc;
+    }
+    for (c = j ? j->child : NULL; c && !rc; c = c->next)
+        rc = defuse_json(llm, c);
+    return rc;
+}
+
+/* The JSON text s (or, when NULL, msgs as an OpenAI messages array) defused, into *out (a
+ * malloc'd string; NULL when s and msgs are both NULL). */
+static enum sym_status defused_json(struct sym_llm *llm, const char *s, const char *what,
+                                    const struct sym_chat_msg *msgs, size_t n, char **out)
+{
+    cJSON *j = NULL;
+    enum sym_status rc = SYM_OK;
+    size_t i;
+
+    *out = NULL;
+    if (s) {
+        j = cJSON_Parse(s);
+        if (!j) {
+            snprintf(llm->err, sizeof llm->err, "%s is not valid JSON", what);
+            return SYM_ERR_INVALID;
+        }
+    } else if (msgs) {
+        j = cJSON_CreateArray();
+        for (i = 0; j && i < n; i++) {
+            cJSON *m = cJSON_CreateObject();
+
+            if (m)
+                cJSON_AddItemToArray(j, m); /* j owns it from here */
+            if (!m || !cJSON_AddStringToObject(m, "role", msgs[i].role) ||
+                !cJSON_AddStringToObject(m, "content", msgs[i].content)) {
+                rc = SYM_ERR_NOMEM;
+                break;
+            }
+        }
+        if (!j)
+            rc = SYM_ERR_NOMEM;
+    } else {
+        return SYM_OK;
+    }
+    if (!rc)
+        rc = defuse_json(llm, j);
+    if (!rc && !(*out = cJSON_PrintUnformatted(j)))
+        rc = SYM_ERR_NOMEM;
+    if (rc == SYM_ERR_NOMEM)
+        snprintf(llm->err, sizeof llm->err, "out of memory");
+    cJSON_Delete(j);
+    return rc;
+}
+
+enum sym_status sym_llm_apply_chat(struct sym_llm *llm, const struct sym_chat_in *in,
+                                   struct sym_chat_prompt **out)
+{
+    struct sym_chat_in safe = *in;
+    char *msgs = NULL, *tools = NULL;
+    enum sym_status rc;
+
+    *out = NULL;
+    llm->err[0] = '\0';
+    if (!llm->tmpl) {
+        snprintf(llm->err, sizeof llm->err,
+                 "the model has no chat template that llama.cpp's chat library renders; tools, "
+                 "tool calls and JSON schemas need one (see `symbiot models show`)");
+        return SYM_ERR_INVALID;
+    }
+    if (in->tools_json && !sym_chat_tmpl_supports_tools(llm->tmpl)) {
+        snprintf(llm->err, sizeof llm->err,
+                 "the model's chat template does not support tools (it renders no tool "
+                 "definitions or tool calls)");
+        return SYM_ERR_INVALID;
+    }
+    rc = defused_json(llm, in->messages_json, "messages", in->msgs, in->n_msgs, &msgs);
+    if (!rc)
+        rc = defused_json(llm, in->tools_json, "tools", NULL, 0, &tools);
+    if (!rc) {
+        safe.messages_json = msgs;
+        safe.tools_json = tools;
+        rc = sym_chat_apply(llm->tmpl, &safe, out, llm->err, sizeof llm->err);
+    }
+    if (rc == SYM_ERR_MODEL && in->messages_json) {
+        /* A template that raises on these messages (roles out of order, a tool result with no
+         * call before it) refuses the caller's input: say so, as a bad request. */
+        char why[sizeof llm->err];
+
+        snprintf(why, sizeof why, "%s", llm->err);
+        snprintf(llm->err, sizeof llm->err,
+                 "the model's chat template refuses these messages: %.400s", why);
+        rc = SYM_ERR_INVALID;
+    }
+    free(msgs);
+    free(tools);
+    return rc;
+}
+
+bool sym_llm_supports_tools(const struct sym_llm *llm)
+{
+    return llm->tmpl && sym_chat_tmpl_supports_tools(llm->tmpl);
 }
 
 /* ---- tokens ---- */

@@ -62,12 +62,13 @@ struct sym_chat_msg {
 };
 
 enum sym_stop_reason {
-    SYM_STOP_EOG,       /* the model ended its answer */
-    SYM_STOP_LIMIT,     /* max_tokens reached */
-    SYM_STOP_STRING,    /* a stop string appeared */
-    SYM_STOP_CONTEXT,   /* the context is full */
-    SYM_STOP_INTERRUPT, /* the interrupt flag was raised */
-    SYM_STOP_CALLER,    /* the text callback asked to stop */
+    SYM_STOP_EOG,        /* the model ended its answer */
+    SYM_STOP_LIMIT,      /* max_tokens reached */
+    SYM_STOP_STRING,     /* a stop string appeared */
+    SYM_STOP_CONTEXT,    /* the context is full */
+    SYM_STOP_INTERRUPT,  /* the interrupt flag was raised */
+    SYM_STOP_CALLER,     /* the text callback asked to stop */
+    SYM_STOP_TOOL_CALLS, /* the answer ended in tool calls (backend.h: tools) */
 };
 
 struct sym_gen_stats {
@@ -116,6 +117,22 @@ bool sym_llm_has_template(const struct sym_llm *llm);
  * valid while llm lives.
  */
 const struct sym_chat_prompt *sym_llm_thinking(const struct sym_llm *llm);
+struct sym_chat_in;
+
+/*
+ * Render in (a conversation with tools, tool calls and results, a JSON schema: llm/chat.h) with
+ * the model's template through the chat library; every string of the messages and tools that
+ * spells one of the model's control tokens is defused first, as sym_llm_format_chat() does.
+ * SYM_ERR_INVALID when the model has no template the library renders (the fallback cannot carry
+ * tools), for tools given to a template without tool support, for input the library refuses,
+ * and when the template raises on a messages_json conversation (roles out of order ...);
+ * SYM_ERR_MODEL, SYM_ERR_NOMEM; errmsg says why. The caller frees *out with
+ * sym_chat_prompt_free().
+ */
+enum sym_status sym_llm_apply_chat(struct sym_llm *llm, const struct sym_chat_in *in,
+                                   struct sym_chat_prompt **out);
+/* True when the model's template renders tool definitions and tool calls. */
+bool sym_llm_supports_tools(const struct sym_llm *llm);
 /* Extra stop strings the fallback template needs (NULL-terminated list; empty for real
  * templates, which end at the model's end-of-generation tokens). */
 const char *const *sym_llm_template_stops(const struct sym_llm *llm);

@@ -76,7 +76,20 @@ struct call {
     uint64_t last_dl; /* bytes received at the last progress call */
     double t_byte;    /* when the last bytes arrived (or the request started) */
     long retry_after; /* seconds, from the header; -1 = none */
+    /* Tool calls as they stream ("delta.tool_calls"), gathered for tool_calls_out. */
+    int (*on_tool_call)(int index, const char *id, const char *name, const char *args_delta,
+                        void *data);
+    struct rcall *calls;
+    size_t n_calls;
 };
+
+/* One streamed tool call, as the endpoint sent it. */
+struct rcall {
+    char *id, *name;
+    struct sym_buf args;
+};
+
+#define MAX_TOOL_CALLS 128 /* in one answer; an index past it is a malformed stream */
 
 /* ---- the key never shows ---- */
 
@@ -204,6 +217,88 @@ static double decimal(float v)
     return strtod(s, NULL);
 }
 
+/* The JSON text s (from the request) as a cJSON of the given kind, or NULL. */
+static cJSON *parse_part(const char *s, bool array)
+{
+    cJSON *j = cJSON_Parse(s);
+
+    if (j && (array ? !cJSON_IsArray(j) : !cJSON_IsObject(j))) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    return j;
+}
+
+/* The request's JSON parts are sent as given, so they must at least be JSON of the right kind:
+ * SYM_ERR_INVALID with the reason in r's message otherwise. */
+static enum sym_status check_parts(struct remote *r, const struct sym_backend_request *req)
+{
+    static const char *const names[] = {"messages", "tools", "the JSON schema"};
+    const char *parts[] = {req->messages_json, req->tools_json, req->json_schema};
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        cJSON *j;
+
+        if (!parts[i])
+            continue;
+        j = parse_part(parts[i], i < 2);
+        if (!j) {
+            fail(r, "%s must be a JSON %s", names[i], i < 2 ? "array" : "object");
+            return SYM_ERR_INVALID;
+        }
+        cJSON_Delete(j);
+    }
+    return SYM_OK;
+}
+
+/* tools, tool_choice, parallel_tool_calls and response_format, as OpenAI spells them. */
+static bool add_tool_fields(cJSON *root, const struct sym_backend_request *req)
+{
+    cJSON *j, *o, *fn;
+
+    if (req->tools_json) {
+        if (!(j = parse_part(req->tools_json, true)))
+            return false;
+        cJSON_AddItemToObject(root, "tools", j);
+        if (!cJSON_AddBoolToObject(root, "parallel_tool_calls", req->parallel_tool_calls))
+            return false;
+    }
+    if (req->tool_choice) {
+        if (!strcmp(req->tool_choice, "auto") || !strcmp(req->tool_choice, "none") ||
+            !strcmp(req->tool_choice, "required")) {
+            if (!cJSON_AddStringToObject(root, "tool_choice", req->tool_choice))
+                return false;
+        } else if (!(o = cJSON_AddObjectToObject(root, "tool_choice")) ||
+                   !cJSON_AddStringToObject(o, "type", "function") ||
+                   !(fn = cJSON_AddObjectToObject(o, "function")) ||
+                   !cJSON_AddStringToObject(fn, "name", req->tool_choice)) {
+            return false;
+        }
+    }
+    if (req->json_schema) {
+        if (!(j = parse_part(req->json_schema, false)))
+            return false;
+        if (!(o = cJSON_AddObjectToObject(root, "response_format"))) {
+            cJSON_Delete(j);
+            return false;
+        }
+        if (!cJSON_GetArraySize(j)) { /* "{}": any JSON object */
+            cJSON_Delete(j);
+            return cJSON_AddStringToObject(o, "type", "json_object") != NULL;
+        }
+        if (!cJSON_AddStringToObject(o, "type", "json_schema") ||
+            !(fn = cJSON_AddObjectToObject(o, "json_schema")) ||
+            !cJSON_AddStringToObject(fn, "name", "response") ||
+            !cJSON_AddBoolToObject(fn, "strict", 1)) {
+            cJSON_Delete(j);
+            return false;
+        }
+        cJSON_AddItemToObject(fn, "schema", j);
+    }
+    return true;
+}
+
 static char *request_body(const struct remote *r, const struct sym_backend_request *req,
                           bool pretty)
 {
@@ -219,10 +314,14 @@ static char *request_body(const struct remote *r, const struct sym_backend_reque
         return NULL;
     if (r->model && !cJSON_AddStringToObject(root, "model", r->model))
         goto out;
-    arr = cJSON_AddArrayToObject(root, "messages");
-    if (!arr)
+    if (req->messages_json) { /* checked by check_parts(): NULL here is out of memory */
+        if (!(arr = parse_part(req->messages_json, true)))
+            goto out;
+        cJSON_AddItemToObject(root, "messages", arr);
+    } else if (!(arr = cJSON_AddArrayToObject(root, "messages"))) {
         goto out;
-    for (i = 0; i < n; i++) {
+    }
+    for (i = 0; !req->messages_json && i < n; i++) {
         cJSON *m = cJSON_CreateObject();
 
         if (!m)
@@ -246,6 +345,8 @@ static char *request_body(const struct remote *r, const struct sym_backend_reque
             goto out;
     }
     if (max_tokens >= 0 && !cJSON_AddNumberToObject(root, "max_tokens", max_tokens))
+        goto out;
+    if (!add_tool_fields(root, req))
         goto out;
     if (req->stops && req->stops[0]) {
         if (!(arr = cJSON_AddArrayToObject(root, "stop")))
@@ -329,7 +430,144 @@ static void take_finish(struct call *c, const cJSON *choice)
     if (!cJSON_IsString(fr))
         return;
     c->finished = true;
-    c->stats->stop = !strcmp(fr->valuestring, "length") ? SYM_STOP_LIMIT : SYM_STOP_EOG;
+    c->stats->stop = !strcmp(fr->valuestring, "length")       ? SYM_STOP_LIMIT
+                     : !strcmp(fr->valuestring, "tool_calls") ? SYM_STOP_TOOL_CALLS
+                                                              : SYM_STOP_EOG;
+}
+
+static void free_calls(struct call *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_calls; i++) {
+        free(c->calls[i].id);
+        free(c->calls[i].name);
+        sym_buf_free(&c->calls[i].args);
+    }
+    free(c->calls);
+    c->calls = NULL;
+    c->n_calls = 0;
+}
+
+static char *dup_or_null(const cJSON *s)
+{
+    return cJSON_IsString(s) ? strdup(s->valuestring) : NULL;
+}
+
+/*
+ * One piece of the tool calls, streamed ("delta.tool_calls[i]": index, then id, type and
+ * function.name in a call's first piece, and function.arguments) or whole (a plain completion's
+ * "message.tool_calls[i]", pos its position): passed to on_tool_call (id and name once, in the
+ * call's first piece) and kept for tool_calls_out. false with the reason in r's message for a
+ * malformed piece.
+ */
+static bool take_tool_call(struct call *c, const cJSON *tc, int pos)
+{
+    const cJSON *idx = cJSON_GetObjectItemCaseSensitive(tc, "index");
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(tc, "function");
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(fn, "arguments");
+    int i = cJSON_IsNumber(idx) ? idx->valueint : pos;
+    struct sym_buf clean = {0};
+    struct rcall *rc;
+    bool first = false;
+
+    if (i < 0 || i >= MAX_TOOL_CALLS || (size_t)i > c->n_calls) {
+        fail(c->r, "%s sent a malformed tool call (index %d)", c->r->host, i);
+        return false;
+    }
+    if ((size_t)i == c->n_calls) {
+        struct rcall *more = realloc(c->calls, (c->n_calls + 1) * sizeof *more);
+
+        if (!more) {
+            fail(c->r, "out of memory");
+            return false;
+        }
+        c->calls = more;
+        memset(&more[c->n_calls++], 0, sizeof *more);
+        first = true;
+    }
+    rc = &c->calls[i];
+    if (!rc->id && !(rc->id = dup_or_null(cJSON_GetObjectItemCaseSensitive(tc, "id")))) {
+        char made[32];
+
+        snprintf(made, sizeof made, "call_%d", i); /* the endpoint gave none */
+        rc->id = strdup(made);
+    }
+    if (!rc->name)
+        rc->name = dup_or_null(cJSON_GetObjectItemCaseSensitive(fn, "name"));
+    if (!rc->id) {
+        fail(c->r, "out of memory");
+        return false;
+    }
+    if (first && !rc->name) {
+        fail(c->r, "%s sent a tool call without a function name", c->r->host);
+        return false;
+    }
+    if (cJSON_IsString(args) &&
+        (sym_utf8_sanitize(args->valuestring, strlen(args->valuestring), &clean) ||
+         (clean.len && sym_buf_append(&rc->args, clean.data, clean.len)))) {
+        sym_buf_free(&clean);
+        fail(c->r, "out of memory");
+        return false;
+    }
+    if (!c->n_pieces)
+        c->t_first = sym_clock_ms();
+    c->t_last = sym_clock_ms();
+    c->n_pieces++;
+    if (c->on_tool_call && !c->stopped && (first || clean.len) &&
+        c->on_tool_call(i, first ? rc->id : NULL, first ? rc->name : NULL,
+                        clean.len ? clean.data : "", c->data))
+        c->stopped = true;
+    sym_buf_free(&clean);
+    return true;
+}
+
+/* Every tool call in arr (delta.tool_calls or message.tool_calls). */
+static bool take_tool_calls(struct call *c, const cJSON *arr)
+{
+    const cJSON *tc;
+    int pos = 0;
+
+    cJSON_ArrayForEach(tc, arr)
+    {
+        if (!take_tool_call(c, tc, pos++)) {
+            c->failed = true;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The calls gathered, as an OpenAI "tool_calls" array appended to out; nothing when none. */
+static enum sym_status calls_json(const struct call *c, struct sym_buf *out)
+{
+    cJSON *arr;
+    char *text = NULL;
+    size_t i;
+    enum sym_status rc = SYM_ERR_NOMEM;
+
+    if (!c->n_calls)
+        return SYM_OK;
+    if (!(arr = cJSON_CreateArray()))
+        return SYM_ERR_NOMEM;
+    for (i = 0; i < c->n_calls; i++) {
+        cJSON *o = cJSON_CreateObject(), *fn;
+
+        if (o)
+            cJSON_AddItemToArray(arr, o);
+        if (!o || !cJSON_AddStringToObject(o, "id", c->calls[i].id) ||
+            !cJSON_AddStringToObject(o, "type", "function") ||
+            !(fn = cJSON_AddObjectToObject(o, "function")) ||
+            !cJSON_AddStringToObject(fn, "name", c->calls[i].name) ||
+            !cJSON_AddStringToObject(fn, "arguments", sym_buf_str(&c->calls[i].args)))
+            goto out;
+    }
+    if ((text = cJSON_PrintUnformatted(arr)))
+        rc = sym_buf_puts(out, text);
+out:
+    free(text);
+    cJSON_Delete(arr);
+    return rc;
 }
 
 /* A short, printable quote of untrusted text for an error message. */
@@ -385,6 +623,10 @@ static int on_event(const char *event, const char *data, size_t len, void *ctx)
     content = cJSON_GetObjectItemCaseSensitive(delta, "content");
     if (cJSON_IsString(content))
         emit(c, content->valuestring, strlen(content->valuestring));
+    if (!take_tool_calls(c, cJSON_GetObjectItemCaseSensitive(delta, "tool_calls"))) {
+        cJSON_Delete(root);
+        return 1;
+    }
     take_finish(c, choice);
     cJSON_Delete(root);
     return c->stopped;
@@ -455,9 +697,10 @@ static void take_plain(struct call *c)
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
     const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
     const cJSON *thinking = cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content");
+    const cJSON *calls = cJSON_GetObjectItemCaseSensitive(msg, "tool_calls");
     char q[96];
 
-    if (!cJSON_IsString(content)) {
+    if (!cJSON_IsString(content) && !(cJSON_IsArray(calls) && cJSON_IsNull(content))) {
         quote(c->body.data ? c->body.data : "", c->body.len, q, sizeof q);
         fail(c->r, "%s answered with something that is not a chat completion: \"%s\"", c->r->host,
              q);
@@ -465,10 +708,13 @@ static void take_plain(struct call *c)
     } else {
         if (cJSON_IsString(thinking))
             emit_to(c, thinking->valuestring, strlen(thinking->valuestring), true);
-        emit(c, content->valuestring, strlen(content->valuestring));
-        take_usage(c, root);
-        take_finish(c, choice);
-        c->done = true;
+        if (cJSON_IsString(content))
+            emit(c, content->valuestring, strlen(content->valuestring));
+        if (take_tool_calls(c, calls)) {
+            take_usage(c, root);
+            take_finish(c, choice);
+            c->done = true;
+        }
     }
     cJSON_Delete(root);
 }
@@ -592,6 +838,9 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_backe
 
     memset(stats, 0, sizeof *stats);
     memset(&c, 0, sizeof c);
+    if ((rc = check_parts(r, req)))
+        return rc;
+    rc = SYM_ERR_IO;
     body = request_body(r, req, false);
     if (!body || make_headers(r, headers, &auth)) {
         fail(r, "out of memory");
@@ -607,6 +856,7 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_backe
         c.r = r;
         c.on_text = on_text;
         c.on_reasoning = req->on_reasoning;
+        c.on_tool_call = req->on_tool_call;
         c.data = data;
         c.stats = stats;
         c.retry_after = -1;
@@ -659,7 +909,7 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_backe
                 break;
             }
             if (!c.finished)
-                stats->stop = SYM_STOP_EOG;
+                stats->stop = c.n_calls ? SYM_STOP_TOOL_CALLS : SYM_STOP_EOG;
             rc = SYM_OK;
             break;
         }
@@ -675,11 +925,17 @@ static enum sym_status remote_chat(struct sym_backend *b, const struct sym_backe
             sym_http_free(c.http);
             sym_sse_free(&c.sse);
             sym_buf_free(&c.body);
+            free_calls(&c);
             continue;
         }
         http_failure(&c);
         break;
     }
+    if (!rc && req->tool_calls_out && calls_json(&c, req->tool_calls_out)) {
+        fail(r, "out of memory");
+        rc = SYM_ERR_NOMEM;
+    }
+    free_calls(&c);
     if (!c.got_usage)
         stats->n_generated = c.n_pieces;
     if (c.n_pieces) {
@@ -707,10 +963,12 @@ static enum sym_status remote_describe_request(struct sym_backend *b,
                                                struct sym_buf *out)
 {
     struct remote *r = (struct remote *)b;
-    char *body = request_body(r, req, true);
+    char *body;
     enum sym_status rc;
 
-    if (!body)
+    if ((rc = check_parts(r, req)))
+        return rc;
+    if (!(body = request_body(r, req, true)))
         return SYM_ERR_NOMEM;
     rc = sym_buf_printf(out, "POST %s\nContent-Type: application/json\n", r->shown);
     if (!rc && r->key)

@@ -8,6 +8,12 @@
  * on_reasoning, the answer to on_content. A marker cut across pieces is held back by the parser
  * until it is whole, so neither callback ever sees part of one.
  *
+ * With tools (backend.h), the same parse also reads the model's tool calls: each call is
+ * announced once its name is whole (its index, an id, its name), then its JSON arguments follow
+ * piece by piece, as OpenAI streams "delta.tool_calls"; the markup around them ("<tool_call>"
+ * and the like) reaches neither callback. A call without an id in the model's format gets one
+ * ("call_" and 24 random letters and digits), the same in every piece and in the final list.
+ *
  * Each push parses the whole text so far (the parser has no incremental mode): the cost grows
  * with the square of the answer's length, which for answers of a few thousand tokens stays far
  * below the cost of generating them. Only templates that have a thinking block use it.
@@ -42,6 +48,21 @@ int sym_think_push(const char *text, size_t len, void *data);
  * unclosed thinking block stays thinking). SYM_ERR_NOMEM; a callback's stop is not an error.
  */
 enum sym_status sym_think_finish(struct sym_think *t);
+
+/* Receives each piece of a tool call: see backend.h's on_tool_call. */
+typedef int (*sym_think_tool_fn)(int index, const char *id, const char *name,
+                                 const char *args_delta, void *data);
+
+/* Send tool calls to on_tool_call (with the split's data) as they stream; call before the first
+ * push. Without it the calls are still read, for sym_think_tool_calls(). */
+void sym_think_on_tool_call(struct sym_think *t, sym_think_tool_fn on_tool_call);
+
+/* After sym_think_finish(): the number of tool calls the answer made. */
+size_t sym_think_n_tool_calls(const struct sym_think *t);
+
+/* After sym_think_finish(): the calls as an OpenAI "tool_calls" array (with the ids that were
+ * streamed), appended to out; nothing when there were none. SYM_ERR_NOMEM. */
+enum sym_status sym_think_tool_calls(const struct sym_think *t, struct sym_buf *out);
 
 /* The thinking so far. Borrowed, valid until the next push or finish. */
 const char *sym_think_reasoning(const struct sym_think *t);
