@@ -11,7 +11,10 @@
  * JSON completion, not streamed); slow (headers, then --delay-ms of silence, then ok); stall (one
  * word, then --delay-ms of silence); malformed (an event that is not JSON); cut (one word, then
  * the connection closes); 401 (an error that echoes the presented key, as some services do); 429
- * and 500 (that status for the first --fail-times requests, then ok; -1 = always); 404.
+ * and 500 (that status for the first --fail-times requests, then ok; -1 = always); 404; tools
+ * (streamed reasoning_content, then a get_weather call in OpenAI's pieces: id, type and name
+ * first, then the arguments in three parts; finish_reason tool_calls); tools-plain (the same call
+ * in one JSON completion, content null).
  * With --script, the n-th request gets the script's n-th line as its answer (the last line for
  * the requests after it): "text<TAB>TEXT" streams TEXT as in ok; "call<TAB>NAME<TAB>ARGS[<TAB>NAME
  * <TAB>ARGS...]" streams those tool calls as OpenAI does (the id and name first, the JSON
@@ -133,6 +136,35 @@ static void stream_end(int fd)
     put(fd, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":4,"
             "\"total_tokens\":16}}\n\n");
     put(fd, "data: [DONE]\n\n");
+}
+
+/* A reasoning model that calls a tool, streamed as OpenAI and llama-server stream it. */
+static void stream_tool_call(int fd)
+{
+    static const char *const events[] = {
+        "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Thinking \"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"about it.\"}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":"
+        "\"call_fake1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+        "\"arguments\":\"\"}}]}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+        "{\"arguments\":\"{\\\"city\\\":\"}}]}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+        "{\"arguments\":\" \\\"Paris\\\",\"}}]}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+        "{\"arguments\":\" \\\"days\\\": 3}\"}}]}}]}",
+        "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":9}}",
+        "[DONE]"};
+    size_t i;
+
+    for (i = 0; i < sizeof events / sizeof events[0]; i++) {
+        put(fd, "data: ");
+        put(fd, events[i]);
+        put(fd, "\n\n");
+        sleep_ms(5);
+    }
 }
 
 static void status_reply(int fd, int status, const char *body)
@@ -264,6 +296,16 @@ static void answer(int fd, const struct opts *o, int nth, const char *auth)
         status_reply(fd, 404, "{\"error\":\"no such route\"}");
         return;
     }
+    if (!strcmp(m, "tools-plain")) {
+        put(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
+        put(fd, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null,"
+                "\"reasoning_content\":\"Thinking about it.\",\"tool_calls\":[{\"id\":"
+                "\"call_fake1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                "\"arguments\":\"{\\\"city\\\": \\\"Paris\\\", \\\"days\\\": 3}\"}}]},"
+                "\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":30,"
+                "\"completion_tokens\":9}}");
+        return;
+    }
     if (!strcmp(m, "plain")) {
         snprintf(body, sizeof body,
                  "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"%s\"},"
@@ -275,6 +317,10 @@ static void answer(int fd, const struct opts *o, int nth, const char *auth)
         return;
     }
     sse_headers(fd);
+    if (!strcmp(m, "tools")) {
+        stream_tool_call(fd);
+        return;
+    }
     if (!strcmp(m, "malformed")) {
         put(fd, "data: {\"choices\": [ this is not json\n\n");
         return;

@@ -717,6 +717,16 @@ enum sym_status sym_llm_apply_chat(struct sym_llm *llm, const struct sym_chat_in
         safe.tools_json = tools;
         rc = sym_chat_apply(llm->tmpl, &safe, out, llm->err, sizeof llm->err);
     }
+    if (rc == SYM_ERR_MODEL && in->messages_json) {
+        /* A template that raises on these messages (roles out of order, a tool result with no
+         * call before it) refuses the caller's input: say so, as a bad request. */
+        char why[sizeof llm->err];
+
+        snprintf(why, sizeof why, "%s", llm->err);
+        snprintf(llm->err, sizeof llm->err,
+                 "the model's chat template refuses these messages: %.400s", why);
+        rc = SYM_ERR_INVALID;
+    }
     free(msgs);
     free(tools);
     return rc;

@@ -124,8 +124,9 @@ struct sym_chat_in;
  * the model's template through the chat library; every string of the messages and tools that
  * spells one of the model's control tokens is defused first, as sym_llm_format_chat() does.
  * SYM_ERR_INVALID when the model has no template the library renders (the fallback cannot carry
- * tools), for tools given to a template without tool support, and for input the library
- * refuses; SYM_ERR_MODEL, SYM_ERR_NOMEM; errmsg says why. The caller frees *out with
+ * tools), for tools given to a template without tool support, for input the library refuses,
+ * and when the template raises on a messages_json conversation (roles out of order ...);
+ * SYM_ERR_MODEL, SYM_ERR_NOMEM; errmsg says why. The caller frees *out with
  * sym_chat_prompt_free().
  */
 enum sym_status sym_llm_apply_chat(struct sym_llm *llm, const struct sym_chat_in *in,

@@ -117,9 +117,10 @@ struct completion {
     struct sym_openai_ids ids;
     char model[256];
     struct sym_buf answer;
-    struct sym_buf reasoning; /* a reasoning model's thinking */
-    bool started;             /* past the answer's leading whitespace */
-    bool role_sent;           /* the stream's first chunk (the role) is out */
+    struct sym_buf reasoning;  /* a reasoning model's thinking */
+    struct sym_buf tool_calls; /* the finished "tool_calls" array; empty when none */
+    bool started;              /* past the answer's leading whitespace */
+    bool role_sent;            /* the stream's first chunk (the role) is out */
 };
 
 static void free_completion(void *arg)
@@ -129,6 +130,7 @@ static void free_completion(void *arg)
     sym_chat_request_free(&c->req);
     sym_buf_free(&c->answer);
     sym_buf_free(&c->reasoning);
+    sym_buf_free(&c->tool_calls);
     free(c);
 }
 
@@ -205,6 +207,23 @@ static int completion_reasoning(const char *text, size_t len, void *data)
     return sym_job_cancelled(c->job);
 }
 
+/* A piece of a tool call, streamed as OpenAI does (the whole list comes at the end too). */
+static int completion_tool_call(int index, const char *id, const char *name, const char *args,
+                                void *data)
+{
+    struct completion *c = data;
+    char *chunk;
+
+    if (c->req.stream) {
+        send_role(c);
+        chunk = sym_openai_tool_call_chunk(&c->ids, index, id, name, args);
+        if (chunk)
+            sym_job_emit(c->job, chunk, strlen(chunk));
+        free(chunk);
+    }
+    return sym_job_cancelled(c->job);
+}
+
 static void finish_completion(struct completion *c, const struct sym_gen_stats *stats)
 {
     const char *finish = sym_openai_finish_reason(stats->stop);
@@ -213,7 +232,8 @@ static void finish_completion(struct completion *c, const struct sym_gen_stats *
     if (!c->req.stream) {
         sym_job_finish(c->job, 200,
                        sym_openai_completion(&c->ids, sym_buf_str(&c->answer),
-                                             sym_buf_str(&c->reasoning), stats));
+                                             sym_buf_str(&c->reasoning),
+                                             sym_buf_str(&c->tool_calls), stats));
         return;
     }
     emit_chunk(c, NULL, finish);
@@ -238,6 +258,13 @@ static enum sym_status complete(struct completion *c, struct sym_backend *b,
     req.max_tokens = c->req.max_tokens;
     req.stops = (const char *const *)c->req.stops;
     req.on_reasoning = completion_reasoning;
+    req.messages_json = c->req.messages_json;
+    req.tools_json = c->req.tools_json;
+    req.tool_choice = c->req.tool_choice;
+    req.parallel_tool_calls = c->req.parallel_tool_calls;
+    req.json_schema = c->req.json_schema;
+    req.on_tool_call = completion_tool_call;
+    req.tool_calls_out = &c->tool_calls;
     if (sym_backend_kind(b) == SYM_BACKEND_REMOTE) /* "model" names what answered */
         snprintf(c->model, sizeof c->model, "%s",
                  c->s->cfg->remote_model ? c->s->cfg->remote_model : "remote");
@@ -263,6 +290,10 @@ static void run_completion(struct sym_job *job, void *arg, void *data)
         sym_metrics_generation(s->metrics, "/v1/chat/completions", &stats, sym_job_cancelled(job));
     if (rc) {
         generation_error(rc, b ? sym_backend_errmsg(b) : "", b != NULL, &e);
+        if (rc == SYM_ERR_INVALID) /* what the backend refused: the tools, or the schema */
+            e.param = c->req.tools_json    ? "tools"
+                      : c->req.json_schema ? "response_format"
+                                           : "messages";
         finish_error(job, c->req.stream, true, &e);
     } else {
         finish_completion(c, &stats);

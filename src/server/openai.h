@@ -27,6 +27,14 @@ struct sym_chat_request {
     int max_tokens;
     struct sym_sampling sampling;          /* the request's fields over the server's defaults */
     char *stops[SYM_OPENAI_MAX_STOPS + 1]; /* NULL-terminated; owned */
+    /* Tools and structured output; all owned, NULL when the request has none. */
+    char *messages_json; /* the messages as checked (roles, tool calls, tool results, texts
+                          * UTF-8-clean), when the plain msgs cannot carry them: a message with
+                          * tool_calls or role "tool", or tools or response_format given */
+    char *tools_json;    /* the "tools" array as checked */
+    char *tool_choice;   /* "auto", "none", "required" or a function's name */
+    bool parallel_tool_calls;
+    char *json_schema; /* response_format: its schema, or "{}" for json_object */
 };
 
 /* Parse and check a chat completion request; defaults come from cfg. False with e set. On
@@ -42,7 +50,7 @@ struct sym_openai_ids {
     const char *model;
 };
 
-/* "stop" or "length". */
+/* "stop", "length" or "tool_calls". */
 const char *sym_openai_finish_reason(enum sym_stop_reason stop);
 
 /* One server-sent event "data: {chunk}\n\n" of a streamed completion: a delta with role (may be
@@ -50,13 +58,21 @@ const char *sym_openai_finish_reason(enum sym_stop_reason stop);
  * usage (non-NULL) it is the usage chunk: empty choices. Caller frees; NULL when out of memory. */
 char *sym_openai_chunk(const struct sym_openai_ids *ids, const char *role, const char *content,
                        const char *finish, const struct sym_gen_stats *usage);
+/* A delta with a piece of tool call index, as OpenAI streams them: the call's first piece with
+ * its id, type "function", function.name and the arguments so far (usually ""), the later ones
+ * with only function.arguments (id and name NULL). Caller frees; NULL when out of memory. */
+char *sym_openai_tool_call_chunk(const struct sym_openai_ids *ids, int index, const char *id,
+                                 const char *name, const char *args);
 /* A delta with a reasoning model's thinking, as llama-server and DeepSeek's API send it:
  * {"delta": {"reasoning_content": text}}. Caller frees; NULL when out of memory. */
 char *sym_openai_reasoning_chunk(const struct sym_openai_ids *ids, const char *text);
 /* The non-streamed response; reasoning (the thinking, NULL or "" when none) goes into the
- * message's "reasoning_content". Caller frees; NULL when out of memory. */
+ * message's "reasoning_content", tool_calls (an OpenAI "tool_calls" array as JSON text, NULL or
+ * "" when none) into its "tool_calls", and then an empty content is null, as OpenAI sends it.
+ * Caller frees; NULL when out of memory. */
 char *sym_openai_completion(const struct sym_openai_ids *ids, const char *content,
-                            const char *reasoning, const struct sym_gen_stats *stats);
+                            const char *reasoning, const char *tool_calls,
+                            const struct sym_gen_stats *stats);
 
 struct sym_embed_request {
     char **inputs; /* owned */

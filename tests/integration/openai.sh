@@ -4,6 +4,9 @@
 # models.list(), a greedy completion equal to `symbiot ask --temp 0` with its token counts,
 # max_tokens, a stream whose pieces make the same answer (with the usage chunk), four streams at
 # once, and the client's own error classes for a 400 and a wrong key (tests/web/openai.mjs).
+# Then tools and structured output (tests/web/tools.mjs) with random-weight models carrying real
+# tool-calling templates, Qwen 2.5's and Llama 3.1's: a forced tool call plain and streamed, a
+# tool round trip, a json_schema answer that validates (ajv), unsupported fields refused.
 . "$(dirname "$0")/lib.sh"
 
 node_deps openai || { finish; exit; }
@@ -19,4 +22,11 @@ URL=$URL KEY=sekret MODEL=$(basename "$TINY_MODEL") SYSTEM=$SYSTEM PROMPT=$PROMP
     run_node openai.mjs
 stop_server
 check "the server stops with status 0" [ "$srv_rc" -eq 0 ]
+
+for pair in "Qwen 2.5:$QWEN25_MODEL" "Llama 3.1:$LLAMA31_MODEL"; do
+    start_server -m "${pair#*:}" -c 2048 --temp 0 --db "$T/tools.db" || continue
+    URL=$URL MODEL=$(basename "${pair#*:}") LABEL=${pair%%:*} run_node tools.mjs
+    stop_server
+    check "the server (${pair%%:*}) stops with status 0" [ "$srv_rc" -eq 0 ]
+done
 finish

@@ -5,7 +5,9 @@
 # unless share_memory), /privacy, the API key (sent to the server, and nowhere else: not in
 # stdout, stderr, the -v log or the data directory), and the error paths (server down, slow
 # server, a stall mid-answer, malformed events, 401, 429 retried, 500 given up, a cut stream,
-# TLS to a plain server). Then the real thing: llama.cpp's llama-server serving the test model.
+# TLS to a plain server), and tools through `symbiot serve --backend remote` (tools, tool_choice
+# and response_format sent as given, the remote's tool calls and reasoning streamed back in
+# OpenAI's shape). Then the real thing: llama.cpp's llama-server serving the test model.
 . "$(dirname "$0")/lib.sh"
 
 KEY="sk-test-$$-9f8e7d6c5b4a"
@@ -176,6 +178,53 @@ check "/v1/chat/completions: the client's stop strings go to the remote" jqe '.s
     <<<"$(body 1)"
 kill "$srv_pid"
 wait "$srv_pid" 2>/dev/null
+
+# ---- the server: tools and response_format pass through to the remote, its calls come back ----
+TOOLS_REQ='{"model":"any","max_tokens":50,"messages":[{"role":"user","content":"Weather?"},
+    {"role":"assistant","content":null,"tool_calls":[{"id":"call_0","type":"function",
+    "function":{"name":"get_weather","arguments":"{\"city\":\"Oslo\",\"days\":1}"}}]},
+    {"role":"tool","tool_call_id":"call_0","content":"Rain"},{"role":"user","content":"And Paris?"}],
+    "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object",
+    "properties":{"city":{"type":"string"},"days":{"type":"integer"}}}}}],
+    "tool_choice":{"type":"function","function":{"name":"get_weather"}},"parallel_tool_calls":false,
+    "response_format":{"type":"json_schema","json_schema":{"name":"w","strict":true,
+    "schema":{"type":"object"}}}'
+start_fake --mode tools
+serve_remote "$URL"
+streamed=$(curl -s -N -H 'Content-Type: application/json' -d "$TOOLS_REQ,\"stream\":true}" \
+    "http://127.0.0.1:$sport/v1/chat/completions" | sed -n 's/^data: \({.*\)$/\1/p')
+check "remote tools: tools, tool_choice, parallel_tool_calls and response_format are sent" jqe \
+    '.tools[0].function.name == "get_weather" and .tool_choice.function.name == "get_weather" and
+     .parallel_tool_calls == false and .response_format.type == "json_schema" and
+     .response_format.json_schema.schema == {"type":"object"}' <<<"$(body 1)"
+check "remote tools: the history with the call and its result is sent as it is" jqe \
+    '(.messages | length) == 4 and .messages[1].tool_calls[0].id == "call_0" and
+     .messages[1].content == null and .messages[2].role == "tool" and
+     .messages[2].tool_call_id == "call_0"' <<<"$(body 1)"
+check "remote tools, streamed: the call's first delta (index, id, type, name, arguments \"\")" jqe -s \
+    '[.[] | .choices[0].delta.tool_calls // empty | .[]] | .[0] == {"index":0,"id":"call_fake1",
+     "type":"function","function":{"name":"get_weather","arguments":""}}' <<<"$streamed"
+check "remote tools, streamed: then the argument pieces, adding up" jqe -s \
+    '[.[] | .choices[0].delta.tool_calls // empty | .[]] | (.[1:] | all(has("id") | not)) and
+     ([.[].function.arguments] | add | fromjson) == {"city":"Paris","days":3}' <<<"$streamed"
+check "remote tools, streamed: reasoning_content and finish_reason tool_calls" jqe -s \
+    '([.[] | .choices[0].delta.reasoning_content // empty] | add) == "Thinking about it." and
+     ([.[] | .choices[0].finish_reason // empty] == ["tool_calls"])' <<<"$streamed"
+kill "$srv_pid"
+wait "$srv_pid" 2>/dev/null
+for mode in tools tools-plain; do
+    start_fake --mode "$mode"
+    serve_remote "$URL"
+    completion=$(curl -s -H 'Content-Type: application/json' -d "$TOOLS_REQ}" \
+        "http://127.0.0.1:$sport/v1/chat/completions")
+    check "remote tools ($mode): message.tool_calls, content null, finish_reason tool_calls" jqe \
+        '.choices[0].message.content == null and .choices[0].finish_reason == "tool_calls" and
+         .choices[0].message.tool_calls == [{"id":"call_fake1","type":"function","function":
+         {"name":"get_weather","arguments":"{\"city\": \"Paris\", \"days\": 3}"}}] and
+         .choices[0].message.reasoning_content == "Thinking about it."' <<<"$completion"
+    kill "$srv_pid"
+    wait "$srv_pid" 2>/dev/null
+done
 
 # ---- the key: sent to the server, shown nowhere ----
 : >"$T/req.log"

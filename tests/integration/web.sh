@@ -6,7 +6,7 @@
 # at 390 px the conversation list is a drawer; a long answer streams without the page jumping;
 # screenshots at 1280 and 390 px, light and dark, English and Russian;
 # and hostile markup in a stored fact, a stored answer and a streamed answer shown as text.
-# Tool calls (tests/web/tools.mjs): a folded block per call, the dialog for a call that removes
+# Tool calls (tests/web/page-tools.mjs): a folded block per call, the dialog for a call that removes
 # something, the blocks again in a reopened conversation; a reasoning model's thinking folded
 # away until clicked (tests/web/thinking.mjs).
 # Then against a server that needs a key (--api-key-file, tests/web/key.mjs): the key button
@@ -105,7 +105,7 @@ for _ in $(seq 100); do [ -s "$T/fport" ] && break; sleep 0.05; done
 start_server --backend remote --endpoint "http://127.0.0.1:$(cat "$T/fport")/v1" \
     --db "$T/tools.db" || { kill "$fake_pid"; finish; exit; }
 run_sym --db "$T/tools.db" memory add "my bike is blue"
-URL=$URL run_node tools.mjs
+URL=$URL run_node page-tools.mjs
 stop_server
 kill "$fake_pid" 2>/dev/null
 wait "$fake_pid" 2>/dev/null

@@ -110,6 +110,108 @@ static void test_parse_chat(void)
 #undef MSG
 }
 
+/* Tools, tool calls in the history, tool_choice, response_format, and the fields refused. */
+static void test_parse_tools(void)
+{
+    struct sym_chat_request req;
+    struct sym_http_error e;
+    cJSON *j;
+
+#define TOOLS                                                                                      \
+    "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":"    \
+    "\"Weather\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":"          \
+    "\"string\"}}},\"extra\":1}}]"
+#define MSG "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]"
+    /* a plain conversation with tools: no messages_json, the tools rebuilt from what was read */
+    CHECK(parse("{" MSG "," TOOLS ",\"tool_choice\":{\"type\":\"function\",\"function\":"
+                "{\"name\":\"get_weather\"}},\"parallel_tool_calls\":false}",
+                &req, &e));
+    CHECK(req.messages_json == NULL);
+    CHECK_STR(req.tool_choice, "get_weather");
+    CHECK(!req.parallel_tool_calls);
+    CHECK_CONTAINS(req.tools_json, "\"name\":\"get_weather\"");
+    CHECK_CONTAINS(req.tools_json, "\"parameters\":{\"type\":\"object\"");
+    CHECK(strstr(req.tools_json, "extra") == NULL);
+    sym_chat_request_free(&req);
+    /* the history of a tool round trip: kept whole as JSON */
+    CHECK(
+        parse("{\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"},"
+              "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
+              "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":"
+              "\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\","
+              "\"content\":\"Rain\"}]," TOOLS "}",
+              &req, &e));
+    CHECK(req.n_msgs == 3);
+    CHECK(req.tool_choice == NULL);
+    CHECK(req.parallel_tool_calls); /* OpenAI's default */
+    j = cJSON_Parse(req.messages_json ? req.messages_json : "");
+    CHECK(cJSON_GetArraySize(j) == 3);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 1), "content")));
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 2), "tool_call_id")),
+              "call_1");
+    CHECK_CONTAINS(req.messages_json, "\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"");
+    cJSON_Delete(j);
+    sym_chat_request_free(&req);
+    /* response_format */
+    CHECK(parse("{" MSG ",\"response_format\":{\"type\":\"json_object\"}}", &req, &e));
+    CHECK_STR(req.json_schema, "{}");
+    sym_chat_request_free(&req);
+    CHECK(parse("{" MSG ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{"
+                "\"name\":\"n\",\"strict\":true,\"schema\":{\"type\":\"object\"}}}}",
+                &req, &e));
+    CHECK_STR(req.json_schema, "{\"type\":\"object\"}");
+    sym_chat_request_free(&req);
+    CHECK(parse("{" MSG ",\"response_format\":{\"type\":\"text\"},\"logprobs\":false,"
+                "\"logit_bias\":{},\"modalities\":[\"text\"],\"tools\":[]}",
+                &req, &e));
+    CHECK(req.json_schema == NULL && req.tools_json == NULL);
+    sym_chat_request_free(&req);
+
+    /* malformed tools, choices and schemas: 400 naming the field */
+    expect_refused("{" MSG ",\"tools\":{}}", "invalid_type", "tools");
+    expect_refused("{" MSG ",\"tools\":[{\"type\":\"retrieval\"}]}", "invalid_value", "tools");
+    expect_refused("{" MSG ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":"
+                   "\"bad name\"}}]}",
+                   "invalid_value", "tools");
+    expect_refused("{" MSG ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+                   "\"parameters\":[]}}]}",
+                   "invalid_type", "tools");
+    expect_refused("{" MSG ",\"tool_choice\":\"required\"}", "invalid_value", "tool_choice");
+    expect_refused("{" MSG "," TOOLS ",\"tool_choice\":\"always\"}", "invalid_value",
+                   "tool_choice");
+    expect_refused("{" MSG "," TOOLS ",\"tool_choice\":{\"type\":\"function\",\"function\":"
+                   "{\"name\":\"get_time\"}}}",
+                   "invalid_value", "tool_choice");
+    expect_refused("{" MSG ",\"parallel_tool_calls\":1}", "invalid_type", "parallel_tool_calls");
+    expect_refused("{" MSG ",\"response_format\":{\"type\":\"xml\"}}", "invalid_value",
+                   "response_format");
+    expect_refused("{" MSG ",\"response_format\":{\"type\":\"json_schema\"}}", "invalid_value",
+                   "response_format");
+    expect_refused("{" MSG ",\"response_format\":\"json\"}", "invalid_type", "response_format");
+    expect_refused("{\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\","
+                   "\"function\":{\"name\":\"f\",\"arguments\":\"{not json\"}}]}]}",
+                   "invalid_value", "messages");
+    expect_refused("{\"messages\":[{\"role\":\"user\",\"tool_calls\":[]}]}", "invalid_value",
+                   "messages");
+    expect_refused("{\"messages\":[{\"role\":\"tool\",\"content\":\"x\",\"tool_call_id\":5}]}",
+                   "invalid_value", "messages");
+    /* what this server does not do is refused by name, never ignored */
+    expect_refused("{" MSG ",\"logprobs\":true}", "unsupported_parameter", "logprobs");
+    expect_refused("{" MSG ",\"top_logprobs\":2}", "unsupported_parameter", "top_logprobs");
+    expect_refused("{" MSG ",\"logit_bias\":{\"50256\":-100}}", "unsupported_parameter",
+                   "logit_bias");
+    expect_refused("{" MSG ",\"audio\":{\"voice\":\"alloy\"}}", "unsupported_parameter", "audio");
+    expect_refused("{" MSG ",\"modalities\":[\"text\",\"audio\"]}", "unsupported_parameter",
+                   "modalities");
+    expect_refused("{" MSG ",\"prediction\":{\"type\":\"content\"}}", "unsupported_parameter",
+                   "prediction");
+    expect_refused("{" MSG ",\"functions\":[]}", "unsupported_parameter", "functions");
+    expect_refused("{" MSG ",\"function_call\":\"auto\"}", "unsupported_parameter",
+                   "function_call");
+#undef MSG
+#undef TOOLS
+}
+
 static void test_chunks(void)
 {
     struct sym_openai_ids ids = {"chatcmpl-9", 1781254800, "m.gguf"};
@@ -136,13 +238,13 @@ static void test_chunks(void)
     CHECK_CONTAINS(s, "\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,"
                       "\"total_tokens\":8}}\n\n");
     free(s);
-    s = sym_openai_completion(&ids, "Hello", NULL, &st);
+    s = sym_openai_completion(&ids, "Hello", NULL, NULL, &st);
     CHECK_CONTAINS(s, "\"object\":\"chat.completion\"");
     CHECK_CONTAINS(s, "\"message\":{\"role\":\"assistant\",\"content\":\"Hello\"}");
     CHECK_CONTAINS(s, "\"finish_reason\":\"length\"");
     free(s);
     /* A reasoning model's thinking: "reasoning_content" in the message and in a delta. */
-    s = sym_openai_completion(&ids, "4", "Two and two.", &st);
+    s = sym_openai_completion(&ids, "4", "Two and two.", NULL, &st);
     CHECK_CONTAINS(s, "\"message\":{\"role\":\"assistant\",\"content\":\"4\","
                       "\"reasoning_content\":\"Two and two.\"}");
     free(s);
@@ -150,6 +252,27 @@ static void test_chunks(void)
     CHECK_CONTAINS(s, "\"delta\":{\"reasoning_content\":\"Hmm\"},\"logprobs\":null,"
                       "\"finish_reason\":null}");
     free(s);
+    /* Tool calls: the message's tool_calls with a null content, and the stream's deltas. */
+    st.stop = SYM_STOP_TOOL_CALLS;
+    s = sym_openai_completion(&ids, "", NULL,
+                              "[{\"id\":\"call_x\",\"type\":\"function\",\"function\":{"
+                              "\"name\":\"f\",\"arguments\":\"{}\"}}]",
+                              &st);
+    CHECK_CONTAINS(s, "\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":["
+                      "{\"id\":\"call_x\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                      "\"arguments\":\"{}\"}}]}");
+    CHECK_CONTAINS(s, "\"finish_reason\":\"tool_calls\"");
+    free(s);
+    s = sym_openai_tool_call_chunk(&ids, 0, "call_x", "f", "");
+    CHECK_CONTAINS(s, "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_x\",\"type\":"
+                      "\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]},"
+                      "\"logprobs\":null,\"finish_reason\":null}");
+    free(s);
+    s = sym_openai_tool_call_chunk(&ids, 1, NULL, NULL, "{\"a\":");
+    CHECK_CONTAINS(s, "\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":"
+                      "\"{\\\"a\\\":\"}}]}");
+    free(s);
+    CHECK_STR(sym_openai_finish_reason(SYM_STOP_TOOL_CALLS), "tool_calls");
     CHECK_STR(sym_openai_finish_reason(SYM_STOP_EOG), "stop");
     CHECK_STR(sym_openai_finish_reason(SYM_STOP_STRING), "stop");
     CHECK_STR(sym_openai_finish_reason(SYM_STOP_CONTEXT), "length");
@@ -357,6 +480,7 @@ int main(void)
     if (sym_config_init(&cfg))
         return 1;
     test_parse_chat();
+    test_parse_tools();
     test_chunks();
     test_embed_request();
     test_json_helpers();

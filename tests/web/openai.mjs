@@ -70,6 +70,16 @@ run(async () => {
       e instanceof OpenAI.BadRequestError && e.status === 400 && e.param === 'messages',
       {name: e.name, status: e.status, param: e.param});
   }
+  try {
+    await client.chat.completions.create({model: MODEL, messages, temperature: 0,
+      tools: [{type: 'function', function: {name: 'f', parameters: {type: 'object'}}}]});
+    check('tools for a model without a chat template are refused', false, 'no error');
+  } catch (e) {
+    check('tools for a model without a chat template: 400 naming "tools", saying why',
+      e instanceof OpenAI.BadRequestError && e.status === 400 && e.param === 'tools' &&
+      /chat template/.test(e.message), {name: e.name, status: e.status, param: e.param,
+        message: e.message});
+  }
   const wrong = new OpenAI({baseURL: `${URL}/v1`, apiKey: 'wrong-key', maxRetries: 0});
   try {
     await wrong.models.list();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh: install what the node-driven tests need, once, outside the checkout, and say where.
 #
-#   tests/web/setup.sh openai    the `openai` npm package (tests/integration/openai.sh)
+#   tests/web/setup.sh openai    the `openai` and `ajv` npm packages (tests/integration/openai.sh)
 #   tests/web/setup.sh browser   that and playwright-core, plus Debian's chromium (web.sh)
 #
 # The npm packages are pinned by tests/web/package-lock.json (versions and sha512 integrity) and
@@ -21,7 +21,7 @@ cache="${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}"
 say() { printf 'setup: %s\n' "$*" >&2; }
 unavailable() { printf '%s\n' "$*"; exit 77; }
 . "$here/../npm-ci.sh"
-npm_ci web "openai and playwright-core"
+npm_ci web "openai, ajv and playwright-core"
 
 if [ "$want" = browser ] && [ ! -x /usr/bin/chromium ]; then
     [ "$(id -u)" -eq 0 ] ||
