@@ -103,6 +103,8 @@ if use_tmux toolchat; then
 else
     skip "tmux is not installed: the terminal question is not tested"
 fi
+# use_tmux replaced the EXIT trap: put the endpoint and the server back in it.
+trap 'tmux_kill_all 2>/dev/null; stop_server 2>/dev/null; stop_fake; kill $fakes 2>/dev/null; rm -rf "$T"' EXIT
 
 # ---- limits ----
 start_fake "call${TAB}time${TAB}{\"place\": \"Tokyo\"}"
