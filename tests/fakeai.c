@@ -5,7 +5,7 @@
  * endpoints do. One connection at a time; test code only.
  *
  *   fakeai --port-file FILE [--log FILE] [--mode MODE] [--reply TEXT] [--delay-ms N]
- *          [--fail-times N]
+ *          [--fail-times N] [--script FILE]
  *
  * Modes: ok (the reply streamed a word per event, a finish event with usage, [DONE]); plain (one
  * JSON completion, not streamed); slow (headers, then --delay-ms of silence, then ok); stall (one
@@ -15,6 +15,10 @@
  * (streamed reasoning_content, then a get_weather call in OpenAI's pieces: id, type and name
  * first, then the arguments in three parts; finish_reason tool_calls); tools-plain (the same call
  * in one JSON completion, content null).
+ * With --script, the n-th request gets the script's n-th line as its answer (the last line for
+ * the requests after it): "text<TAB>TEXT" streams TEXT as in ok; "call<TAB>NAME<TAB>ARGS[<TAB>NAME
+ * <TAB>ARGS...]" streams those tool calls as OpenAI does (the id and name first, the JSON
+ * arguments in pieces) and finishes with "tool_calls".
  * A TLS handshake gets a plain-HTTP 400 (so an https:// address fails the way TLS to a wrong
  * server does). It binds 127.0.0.1 on a free port, writes the port to FILE, and serves until
  * SIGTERM.
@@ -31,7 +35,7 @@
 #include <unistd.h>
 
 struct opts {
-    const char *port_file, *log, *mode, *reply;
+    const char *port_file, *log, *mode, *reply, *script;
     long delay_ms;
     int fail_times;
 };
@@ -175,6 +179,99 @@ static void status_reply(int fd, int status, const char *body)
     put(fd, body);
 }
 
+/* s as the inside of a JSON string, into out (size bytes). */
+static void json_escape(const char *s, size_t n, char *out, size_t size)
+{
+    size_t len = 0;
+
+    for (; n && *s && len + 8 < size; s++, n--) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            len += (size_t)snprintf(out + len, size - len, "\\%c", c);
+        else if (c < 0x20)
+            len += (size_t)snprintf(out + len, size - len, "\\u%04x", c);
+        else
+            out[len++] = (char)c;
+    }
+    out[len] = '\0';
+}
+
+/* The tool calls of a script line (after "call\t"): NAME<TAB>ARGS pairs. */
+static void stream_calls(int fd, char *line, int nth)
+{
+    char ev[4096], esc[2048];
+    int index = 0;
+
+    while (line && *line) {
+        char *name = line, *args = strchr(line, '\t'), *next;
+        size_t off, step;
+
+        if (!args)
+            break;
+        *args++ = '\0';
+        next = strchr(args, '\t');
+        if (next)
+            *next++ = '\0';
+        snprintf(ev, sizeof ev,
+                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                 "\"content\":null,\"tool_calls\":[{\"index\":%d,\"id\":\"call_%d_%d\","
+                 "\"type\":\"function\",\"function\":{\"name\":\"%.200s\",\"arguments\":\"\"}}]}}]}"
+                 "\n\n",
+                 index, nth, index, name);
+        put(fd, ev);
+        /* The arguments in pieces of up to 7 bytes, as models stream them. */
+        for (off = 0; args[off]; off += step) {
+            step = strlen(args + off) < 7 ? strlen(args + off) : 7;
+            json_escape(args + off, step, esc, sizeof esc);
+            snprintf(ev, sizeof ev,
+                     "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":%d,"
+                     "\"function\":{\"arguments\":\"%s\"}}]}}]}\n\n",
+                     index, esc);
+            put(fd, ev);
+            sleep_ms(2);
+        }
+        index++;
+        line = next;
+    }
+    put(fd,
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n");
+    put(fd, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":6,"
+            "\"total_tokens\":26}}\n\n");
+    put(fd, "data: [DONE]\n\n");
+}
+
+/* Answer the n-th request from the script file (see the top); false when there is none. */
+static int scripted(int fd, const char *path, int nth)
+{
+    static char line[8192], last[8192];
+    FILE *f = fopen(path, "r");
+    int i = 0;
+
+    if (!f)
+        return 0;
+    last[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!line[0])
+            continue;
+        memcpy(last, line, sizeof last);
+        if (i++ == nth)
+            break;
+    }
+    fclose(f);
+    if (!last[0])
+        return 0;
+    sse_headers(fd);
+    if (!strncmp(last, "call\t", 5)) {
+        stream_calls(fd, last + 5, nth);
+    } else {
+        stream_words(fd, !strncmp(last, "text\t", 5) ? last + 5 : last, -1);
+        stream_end(fd);
+    }
+    return 1;
+}
+
 static void answer(int fd, const struct opts *o, int nth, const char *auth)
 {
     const char *m = o->mode;
@@ -193,6 +290,8 @@ static void answer(int fd, const struct opts *o, int nth, const char *auth)
         status_reply(fd, 401, body);
         return;
     }
+    if (o->script && scripted(fd, o->script, nth))
+        return;
     if (!strcmp(m, "404")) {
         status_reply(fd, 404, "{\"error\":\"no such route\"}");
         return;
@@ -242,7 +341,7 @@ static void answer(int fd, const struct opts *o, int nth, const char *auth)
 
 int main(int argc, char **argv)
 {
-    struct opts o = {NULL, NULL, "ok", "Hello from the fake endpoint.", 3000, -1};
+    struct opts o = {NULL, NULL, "ok", "Hello from the fake endpoint.", NULL, 3000, -1};
     struct sockaddr_in addr;
     socklen_t alen = sizeof addr;
     static char req[1 << 20];
@@ -262,12 +361,14 @@ int main(int argc, char **argv)
             o.delay_ms = atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--fail-times"))
             o.fail_times = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--script"))
+            o.script = argv[i + 1];
         else
             break;
     }
     if (i < argc || !o.port_file) {
         fprintf(stderr, "usage: fakeai --port-file FILE [--log FILE] [--mode MODE] [--reply TEXT] "
-                        "[--delay-ms N] [--fail-times N]\n");
+                        "[--delay-ms N] [--fail-times N] [--script FILE]\n");
         return 2;
     }
     s = socket(AF_INET, SOCK_STREAM, 0);

@@ -303,6 +303,75 @@
     }
   }
 
+  // A tool call the model made: a folded block above the answer (name and status in the summary;
+  // the arguments and the result inside), text only. blocks maps call ids to blocks, so the
+  // result finds its call. Returns the block.
+  function toolBlock(msg, blocks, call) {
+    let b = blocks.get(call.id);
+    if (!b) {
+      const details = el('details', 'tool');
+      const summary = el('summary', null, '');
+      const name = el('span', 'tool-name', '\u2699 ' + call.name);
+      const status = el('span', 'tool-status', t('tool_running'));
+      summary.append(name, ' ', status);
+      const args = el('pre', 'tool-args', call.arguments || '{}');
+      const result = el('pre', 'tool-result', '');
+      result.hidden = true;
+      details.append(summary, el('div', 'tool-label', t('tool_arguments')), args,
+        el('div', 'tool-label', t('tool_result')), result);
+      msg.box.insertBefore(details, msg.body);
+      b = {details, status, result};
+      blocks.set(call.id, b);
+    }
+    if (call.status) {
+      b.status.textContent = t('tool_' + call.status);
+      b.details.classList.add('tool-' + call.status);
+      b.result.textContent = call.result === null || call.result === undefined ? '' : call.result;
+      b.result.hidden = false;
+    }
+    return b;
+  }
+
+  // The question for a tool that removes something: a dialog with Allow and Deny, answered with
+  // POST /api/chat/confirm. Closed with no answer when the server stops waiting (timeout_s), which
+  // the server takes as no.
+  function askConfirm(ev) {
+    const dialog = el('dialog', 'confirm');
+    dialog.setAttribute('aria-labelledby', 'confirm-title');
+    const title = el('p', 'confirm-title', t('tool_confirm', {name: ev.name}));
+    title.id = 'confirm-title';
+    const args = el('pre', 'tool-args', ev.arguments || '{}');
+    const allow = el('button', 'confirm-allow', t('tool_allow'));
+    const deny = el('button', 'confirm-deny', t('tool_deny'));
+    allow.type = deny.type = 'button';
+    const answer = async (yes) => {
+      clearTimeout(timer);
+      dialog.close();
+      dialog.remove();
+      try {
+        await api('POST', '/api/chat/confirm', {id: ev.id, allow: yes});
+      } catch (e) {
+        showError(e);
+      }
+    };
+    allow.addEventListener('click', () => answer(true));
+    deny.addEventListener('click', () => answer(false));
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault(); // Escape is no
+      answer(false);
+    });
+    const buttons = el('div', 'confirm-buttons');
+    buttons.append(deny, allow);
+    dialog.append(title, args, buttons);
+    document.body.appendChild(dialog);
+    const timer = setTimeout(() => {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+    }, (ev.timeout_s || 120) * 1000);
+    dialog.showModal();
+    deny.focus(); // no is the default
+  }
+
   // Read the server-sent events of resp, calling onEvent(object) for each.
   async function readEvents(resp, onEvent) {
     const reader = resp.body.getReader();
@@ -359,6 +428,7 @@
       setText('assistant', answer.body, got);
       toBottom();
     };
+    const tools = new Map();
     try {
       const resp = await fetch('/api/chat', {
         method: 'POST',
@@ -377,11 +447,20 @@
           think(ev.text);
         } else if (ev.type === 'notice') {
           answer.box.insertBefore(el('div', 'notice', ev.text), answer.body);
+        } else if (ev.type === 'tool_call' || ev.type === 'tool_result') {
+          // The text so far was written before the calls: the answer comes after them.
+          got = '';
+          if (frame) cancelAnimationFrame(frame);
+          paint();
+          toolBlock(answer, tools, ev);
+        } else if (ev.type === 'confirm') {
+          askConfirm(ev);
         } else if (ev.type === 'done') {
           finished = true;
           if (frame) cancelAnimationFrame(frame);
           got = ev.answer;
           if (ev.reasoning && !thought) think(ev.reasoning);
+          for (const call of ev.tool_calls || []) toolBlock(answer, tools, call);
           paint();
           const newConv = ev.conversation_id !== conversationId;
           if (ev.conversation_id !== null) conversationId = ev.conversation_id;
@@ -567,6 +646,8 @@
       for (const m of c.messages) {
         const msg = addMessage(m.role === 'user' ? 'user' : 'assistant', m.text);
         msg.meta.textContent = localTime(m.time);
+        const blocks = new Map();
+        for (const call of m.tool_calls || []) toolBlock(msg, blocks, call);
         if (m.role === 'assistant') last = msg;
       }
       const msgs = c.messages;

@@ -116,6 +116,8 @@ enum cli_need {
     CLI_NEED_ASSISTANT = 1u << 7,      /* the assistant over the model, store and backend */
     CLI_OWN_OPTIONS = 1u << 8,         /* the options after the command word are its own: only
                                           those before it are global (the row's parser reads them) */
+    CLI_NEED_TOOLS = 1u << 9,          /* the tools chat turns offer the model (with
+                                          CLI_NEED_ASSISTANT; none with --no-tools) */
 };
 
 struct sym_embedder;
@@ -123,12 +125,15 @@ struct sym_backend;
 
 /* What main() set up for a runner. A runner that takes ownership of a member sets it to NULL;
  * main() frees the rest. */
+struct sym_tools;
+
 struct cli_setup {
     struct sym_store *store;
     struct sym_embedder *embedder;
     struct sym_llm *llm;
     struct sym_backend *remote;
     struct sym_assistant *assistant;
+    struct sym_tools *tools; /* CLI_NEED_TOOLS: the assistant's toolbox is over it */
 };
 
 /* One row of the command table (Redis's command table is the model). */
@@ -264,6 +269,17 @@ void cli_thinking_begin(bool show);
 void cli_thinking_end(void);
 /* sym_turn_io.on_reasoning for text output: a piece of the model's thinking. */
 int cli_print_thinking(const char *text, size_t len, void *data);
+/* struct sym_turn_io's on_tool: one dim line on stderr per tool call once it is over,
+ * "  ⚙ NAME ARGS → RESULT", cut to the terminal's width. */
+struct sym_tool_call_record;
+void cli_print_tool(const struct sym_tool_call_record *rec, void *data);
+/* struct sym_turn_io's on_confirm: ask on the terminal whether to run a tool that may remove
+ * something ([y/N]); without a terminal on stdin and stderr, refuse with a line that says how to
+ * allow it. Non-zero: yes. */
+int cli_confirm_tool(const char *name, const char *args, void *data);
+/* Make the tools of chat turns (the modules' and mcp.json's servers', started at the first chat
+ * turn) and hand them to s->assistant; nothing with `tools = off`. Returns an exit status. */
+int cli_tools_attach(struct cli *cli, struct cli_setup *s);
 void cli_progress(float fraction, void *data);
 /* After a chat answer, when a remote backend is configured: which backend produced it, as a
  * notice on stderr ("[answered by remote: MODEL at URL]"). Nothing otherwise. */

@@ -519,7 +519,8 @@ static void models_help(FILE *out)
 /* ---- the table ---- */
 
 #define CHAT_NEEDS                                                                                 \
-    (CLI_NEED_MODEL | CLI_NEED_STORE | CLI_NEED_EMBEDDER | CLI_NEED_REMOTE | CLI_NEED_ASSISTANT)
+    (CLI_NEED_MODEL | CLI_NEED_STORE | CLI_NEED_EMBEDDER | CLI_NEED_REMOTE | CLI_NEED_ASSISTANT |  \
+     CLI_NEED_TOOLS)
 
 /* The first row is the command that runs when none is named. */
 static const struct cli_cmd commands[] = {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "tools/tools.h"
 #include "base/log.h"
 #include "core/embedding.h"
 #include "llm/embed.h"
@@ -102,7 +103,8 @@ void cli_stopped_early(enum sym_status *rc, struct sym_turn *turn)
 static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input, bool *quit)
 {
     struct json_turn jt = {{0}, 0};
-    struct sym_turn_io io = {cli_print_text, cli_notice, NULL, cli_print_thinking};
+    struct sym_turn_io io = {cli_print_text,     cli_notice,     NULL,
+                             cli_print_thinking, cli_print_tool, cli_confirm_tool};
     struct sym_turn turn;
     enum sym_status rc;
     int code = CLI_EXIT_OK, i;
@@ -111,6 +113,7 @@ static int run_turn(struct cli *cli, struct sym_assistant *a, const char *input,
         io.on_text = NULL;
         io.on_notice = collect_notice;
         io.on_reasoning = NULL; /* the turn's "reasoning" key has it */
+        io.on_tool = NULL;      /* and its "tool_calls" the calls */
         io.data = &jt;
     }
     cli_thinking_begin(cli->cfg.show_thinking);
@@ -424,8 +427,10 @@ static int set_up(struct cli *cli, struct cli_setup *s)
         return code;
     if (needs & CLI_NEED_MODEL && cli->cfg.model && (code = load_model(cli, &s->llm)))
         return code;
-    if (needs & CLI_NEED_ASSISTANT)
-        return build_assistant(cli, s);
+    if (needs & CLI_NEED_ASSISTANT && (code = build_assistant(cli, s)))
+        return code;
+    if (needs & CLI_NEED_TOOLS && s->assistant)
+        return cli_tools_attach(cli, s);
     return CLI_EXIT_OK;
 }
 
@@ -443,7 +448,7 @@ static bool wants_json(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    struct cli_setup s = {NULL, NULL, NULL, NULL, NULL};
+    struct cli_setup s = {NULL, NULL, NULL, NULL, NULL, NULL};
     struct cli cli;
     int code;
 
@@ -463,6 +468,7 @@ int main(int argc, char **argv)
         code = cli.cmd->run(&cli, &s);
     sym_backend_free(s.remote);
     sym_assistant_free(s.assistant);
+    sym_tools_free(s.tools); /* after the assistant whose toolbox it was */
     sym_llm_free(s.llm);
     sym_store_close(s.store);
     sym_embedder_free(s.embedder); /* after the store that borrowed it */

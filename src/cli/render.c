@@ -19,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/buf.h"
 #include "base/utf8.h"
 #include "core/turn_json.h"
 
@@ -421,4 +423,102 @@ void cli_print_json(const struct sym_turn *turn, const char *error, const char *
     json_result_shown = true;
     if (error || !text)
         json_error_shown = true;
+}
+
+/* ---- tool calls in a chat turn ---- */
+
+/* The columns a tool line may take: the terminal's width, else 200. */
+static size_t tool_line_width(void)
+{
+    struct winsize ws;
+
+    if (stderr_tty && !ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 200;
+}
+
+/* Append text to line on one line: control characters (newlines too) become spaces, runs of
+ * them one space. Stops at max characters (UTF-8 sequences count as one); true when cut. */
+static bool put_flat(struct sym_buf *line, const char *text, size_t *cols, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    bool space = false;
+
+    for (; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            space = true;
+            continue;
+        }
+        if (space && line->len && line->data[line->len - 1] != ' ') {
+            if (*cols >= max)
+                return true;
+            sym_buf_puts(line, " ");
+            (*cols)++;
+        }
+        space = false;
+        if ((*p & 0xC0) != 0x80) {
+            if (*cols >= max)
+                return true;
+            (*cols)++;
+        }
+        sym_buf_append(line, (const char *)p, 1);
+    }
+    return false;
+}
+
+void cli_print_tool(const struct sym_tool_call_record *rec, void *data)
+{
+    struct sym_buf line = {0};
+    size_t cols = 4, max = tool_line_width() - 1;
+    bool cut;
+
+    (void)data;
+    if (!rec->result)
+        return; /* told once it is over: the line has its result */
+    cli_spinner_stop();
+    sym_buf_puts(&line, "  \xe2\x9a\x99 "); /* "  ⚙ " */
+    cut = put_flat(&line, rec->name, &cols, max) || put_flat(&line, " ", &cols, max) ||
+          put_flat(&line, rec->arguments, &cols, max) ||
+          put_flat(&line, " \xe2\x86\x92 ", &cols, max) || /* " → " */
+          put_flat(&line, rec->result, &cols, max);
+    if (cut) {
+        /* Back to a character boundary with room for the ellipsis. */
+        while (line.len && ((unsigned char)line.data[line.len - 1] & 0xC0) == 0x80)
+            line.len--;
+        if (line.len)
+            line.len--;
+        line.data[line.len] = '\0';
+        sym_buf_puts(&line, "\xe2\x80\xa6"); /* "…" */
+    }
+    fputs(cli_color("\033[2m"), stderr);
+    if (line.data)
+        cli_write_text(stderr, line.data, line.len);
+    fprintf(stderr, "%s\n", cli_color("\033[0m"));
+    fflush(stderr);
+    sym_buf_free(&line);
+}
+
+int cli_confirm_tool(const char *name, const char *args, void *data)
+{
+    char answer[64];
+
+    (void)data;
+    cli_spinner_stop();
+    if (!isatty(STDIN_FILENO) || !stderr_tty) {
+        fprintf(stderr,
+                "[the model wants to run %s, which may remove something: refused, there is no "
+                "terminal to ask on (allow it with `tools-allow = %s` in the config)]\n",
+                name, name);
+        return 0;
+    }
+    fprintf(stderr, "%sThe model wants to run %s ", cli_color("\033[33m"), name);
+    cli_write_text(stderr, args, strlen(args));
+    fprintf(stderr, ". It may remove something. Allow? [y/N]%s ", cli_color("\033[0m"));
+    fflush(stderr);
+    if (!fgets(answer, sizeof answer, stdin)) {
+        clearerr(stdin); /* Ctrl-C or Ctrl-D: no; the session goes on */
+        fputc('\n', stderr);
+        return 0;
+    }
+    return answer[0] == 'y' || answer[0] == 'Y';
 }

@@ -601,7 +601,8 @@ int cli_repl(struct cli *cli, struct sym_assistant *a)
     else
         snprintf(prompt, sizeof prompt, "> ");
     for (;;) {
-        struct sym_turn_io io = {cli_print_text, cli_notice, NULL, cli_print_thinking};
+        struct sym_turn_io io = {cli_print_text,     cli_notice,     NULL,
+                                 cli_print_thinking, cli_print_tool, cli_confirm_tool};
         struct sym_turn turn;
         enum sym_status rc;
         enum input got;

@@ -224,3 +224,65 @@ int cli_mcp(struct cli *cli, struct sym_assistant *a)
     }
     return CLI_EXIT_OK;
 }
+
+/* ---- the tools of chat turns ---- */
+
+/* The toolbox of chat turns: the list's, with mcp.json's servers started at the first turn that
+ * offers tools (not at every start of `symbiot chat`). */
+static struct {
+    struct sym_toolbox inner;
+    struct sym_tools *tools;
+    bool started;
+} chat_box;
+
+static const char *chat_tools_json(void *data)
+{
+    (void)data;
+    if (!chat_box.started) {
+        chat_box.started = true;
+        if (sym_tools_mcp_servers(chat_box.tools)) {
+            cli_spinner_stop();
+            sym_tools_start_mcp(chat_box.tools, NULL, warn_line, NULL);
+        }
+    }
+    return chat_box.inner.tools_json(chat_box.inner.data);
+}
+
+static bool chat_asks(void *data, const char *name)
+{
+    (void)data;
+    return chat_box.inner.asks(chat_box.inner.data, name);
+}
+
+static enum sym_status chat_call(void *data, const char *name, const char *args, bool confirmed,
+                                 char **result, bool *is_error)
+{
+    (void)data;
+    cli_spinner_stop();
+    return chat_box.inner.call(chat_box.inner.data, name, args, confirmed, result, is_error);
+}
+
+int cli_tools_attach(struct cli *cli, struct cli_setup *s)
+{
+    struct sym_toolbox box = {chat_tools_json, chat_asks, chat_call, NULL};
+    char path[4096];
+    enum sym_status rc;
+
+    if (!cli->cfg.tools || cli->raw)
+        return CLI_EXIT_OK;
+    if (sym_tools_init(&s->tools, s->assistant, sym_modules, &cli->cfg)) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    /* A broken mcp.json costs its servers, with one line; the modules' tools still work. */
+    if (!sym_path_config(path, sizeof path, "mcp.json")) {
+        rc = sym_tools_load_mcp(s->tools, path);
+        if (rc && rc != SYM_ERR_NOT_FOUND)
+            cli_error("%s", sym_tools_errmsg(s->tools));
+    }
+    sym_tools_toolbox(s->tools, &chat_box.inner);
+    chat_box.tools = s->tools;
+    chat_box.started = false;
+    sym_assistant_set_toolbox(s->assistant, &box);
+    return CLI_EXIT_OK;
+}

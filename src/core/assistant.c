@@ -38,8 +38,10 @@
 #include "base/log.h"
 #include "core/module.h"
 #include "core/recall.h"
+#include "core/toolturn.h"
 #include "base/utf8.h"
 #include "llm/kvstate.h"
+#include "llm/chat.h"
 #include "memory/conversations.h"
 #include "memory/facts.h"
 #include "memory/feedback.h"
@@ -68,6 +70,8 @@ struct sym_assistant {
     long long kv_conv;
     uint64_t kv_fp, kv_saved;
     bool one_shot;    /* `ask`: warm start from the system prompt's saved state */
+    struct sym_toolbox toolbox; /* the tools chat turns may offer (core/toolturn.h) */
+    bool has_toolbox;
     void *states[32]; /* each module's state, by its index in modules */
     char err[1024];
 };
@@ -296,6 +300,32 @@ void sym_assistant_conversation(const struct sym_assistant *a, long long *id, in
     *turn = a->conv_turn;
 }
 
+/* A stored answer's tool calls (core/toolturn.h) back into the conversation before it: each call
+ * as an assistant message with that call and a tool message with its result. Stored text that
+ * does not parse is left out (the answer still says what came of it). */
+static enum sym_status resume_tools(struct sym_assistant *a, const char *json)
+{
+    struct sym_tool_records r = {0};
+    struct sym_buf calls = {0};
+    enum sym_status rc = sym_tool_records_parse(&r, json);
+    size_t i;
+
+    if (rc == SYM_ERR_INVALID)
+        rc = SYM_OK;
+    for (i = 0; !rc && i < r.n; i++) {
+        sym_buf_reset(&calls);
+        rc = sym_tool_records_calls(&r, i, 1, &calls);
+        if (!rc)
+            rc = sym_conv_push_tool(a->conv, "assistant", "", sym_buf_str(&calls), NULL);
+        if (!rc)
+            rc = sym_conv_push_tool(a->conv, "tool", r.items[i].result ? r.items[i].result : "",
+                                    NULL, r.items[i].id);
+    }
+    sym_buf_free(&calls);
+    sym_tool_records_free(&r);
+    return rc;
+}
+
 enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversation_id)
 {
     struct sym_conversation_turns turns = {0};
@@ -323,7 +353,10 @@ enum sym_status sym_assistant_resume(struct sym_assistant *a, long long conversa
     for (i = 0; !rc && i < turns.n; i++) {
         bool user = !strcmp(turns.items[i].role, "user");
 
-        rc = sym_conv_push(a->conv, user ? "user" : "assistant", turns.items[i].text);
+        if (!user && turns.items[i].tools)
+            rc = resume_tools(a, turns.items[i].tools);
+        if (!rc)
+            rc = sym_conv_push(a->conv, user ? "user" : "assistant", turns.items[i].text);
         n_user += user;
     }
     sym_conversation_turns_free(&turns);
@@ -438,6 +471,7 @@ void sym_turn_clear(struct sym_turn *turn)
 {
     free(turn->answer);
     free(turn->reasoning);
+    sym_tool_records_free(&turn->tools);
     memset(turn, 0, sizeof *turn);
 }
 
@@ -505,6 +539,290 @@ static void notice(const struct sym_turn_io *io, const char *msg)
         io->on_notice(msg, io->data);
 }
 
+/* ---- tools in a chat turn (core/toolturn.h) ---- */
+
+#define TOOL_RESULT_MAX (16u << 10) /* bytes of a tool's result the model is sent */
+
+void sym_assistant_set_toolbox(struct sym_assistant *a, const struct sym_toolbox *box)
+{
+    a->has_toolbox = box != NULL;
+    if (box)
+        a->toolbox = *box;
+}
+
+/* The tools a chat turn offers the model now (an OpenAI "tools" array), or NULL for none. */
+static const char *offered_tools(struct sym_assistant *a, bool remote)
+{
+    const char *t;
+
+    if (!a->has_toolbox || !a->cfg->tools || a->cfg->tool_rounds <= 0 || a->raw)
+        return NULL;
+    if (!remote && !sym_llm_supports_tools(a->llm))
+        return NULL;
+    t = a->toolbox.tools_json(a->toolbox.data);
+    return t && t[0] && strcmp(t, "[]") ? t : NULL;
+}
+
+/* A tool-choice that names a tool must name one of tools. SYM_ERR_INVALID with the reason. */
+static enum sym_status check_choice(struct sym_assistant *a, const char *tools)
+{
+    const char *choice = a->cfg->tool_choice;
+    struct sym_buf only = {0};
+    enum sym_status rc;
+
+    if (!tools || !choice || !choice[0] || sym_toolturn_choice_is_word(choice))
+        return SYM_OK;
+    rc = sym_toolturn_only(tools, choice, &only);
+    sym_buf_free(&only);
+    if (rc == SYM_ERR_NOT_FOUND) {
+        snprintf(a->err, sizeof a->err,
+                 "tool-choice = %s names no tool (`symbiot tools` lists them; or auto, none, "
+                 "required)",
+                 choice);
+        return SYM_ERR_INVALID;
+    }
+    return rc;
+}
+
+/* The tool choice of round `round`, when n_run calls have run: at a limit "none", so the model
+ * answers in text; the configured choice in the first round; else "auto". */
+static const char *round_choice(const struct sym_assistant *a, int round, int n_run)
+{
+    if (round >= a->cfg->tool_rounds || n_run >= a->cfg->tool_calls)
+        return "none";
+    if (round == 0 && a->cfg->tool_choice && a->cfg->tool_choice[0])
+        return a->cfg->tool_choice;
+    return "auto";
+}
+
+/* Sum a round's figures into the turn's: tokens and times add up, the stop is the last one's,
+ * the time to the first token is the first round's. */
+static void add_stats(struct sym_gen_stats *sum, const struct sym_gen_stats *s, int round)
+{
+    if (!round) {
+        *sum = *s;
+        return;
+    }
+    sum->n_prompt += s->n_prompt;
+    sum->n_evaluated += s->n_evaluated;
+    sum->n_generated += s->n_generated;
+    sum->prompt_ms += s->prompt_ms;
+    sum->gen_ms += s->gen_ms;
+    sum->stop = s->stop;
+}
+
+/* A result the model is sent: at most TOOL_RESULT_MAX bytes, cut at a character boundary with
+ * a note of what is left out. Takes text (owned). NULL on no memory. */
+static char *capped_result(char *text)
+{
+    size_t len = text ? strlen(text) : 0, cut = TOOL_RESULT_MAX;
+    struct sym_buf b = {0};
+
+    if (len <= TOOL_RESULT_MAX)
+        return text;
+    while (cut && ((unsigned char)text[cut] & 0xC0) == 0x80)
+        cut--;
+    if (sym_buf_append(&b, text, cut) ||
+        sym_buf_printf(&b, "\n[%zu more bytes left out]", len - cut)) {
+        sym_buf_free(&b);
+        free(text);
+        return NULL;
+    }
+    free(text);
+    return sym_buf_steal(&b);
+}
+
+static bool interrupted(const struct sym_assistant *a)
+{
+    return a->llm_params.interrupt && *a->llm_params.interrupt;
+}
+
+/* Run one call the model made (announced first, asked about when it may remove something,
+ * skipped past the turn's limit), its result and status into rec. SYM_ERR_NOMEM only: a tool's
+ * failure is a result the model sees. */
+static enum sym_status run_call(struct sym_assistant *a, const struct sym_turn_io *io,
+                                struct sym_tool_call_record *rec, int *n_run)
+{
+    const struct sym_toolbox *box = &a->toolbox;
+    struct sym_buf msg = {0};
+    char *result = NULL;
+    bool is_error = false, asks;
+    enum sym_status rc;
+
+    if (io && io->on_tool)
+        io->on_tool(rec, io->data);
+    asks = box->asks(box->data, rec->name);
+    if (*n_run >= a->cfg->tool_calls) {
+        rec->status = SYM_TOOL_SKIPPED;
+        rc = sym_buf_printf(&msg, "not run: this turn's limit of %d tool calls was reached",
+                            a->cfg->tool_calls);
+    } else if (asks &&
+               !(io && io->on_confirm && io->on_confirm(rec->name, rec->arguments, io->data))) {
+        rec->status = SYM_TOOL_DENIED;
+        rc = sym_buf_puts(&msg, "not run: the user did not allow this call");
+    } else {
+        (*n_run)++;
+        rc = box->call(box->data, rec->name, rec->arguments, asks, &result, &is_error);
+        if (rc == SYM_ERR_NOMEM) {
+            free(result);
+            return rc;
+        }
+        rec->status = rc == SYM_ERR_DENIED ? SYM_TOOL_DENIED
+                      : rc || is_error     ? SYM_TOOL_ERROR
+                                           : SYM_TOOL_OK;
+        if (rc) {
+            rc = sym_buf_printf(&msg, "error: %s", result ? result : sym_status_str(rc));
+            free(result);
+            result = NULL;
+        }
+    }
+    if (!result && !rc)
+        result = sym_buf_steal(&msg);
+    sym_buf_free(&msg);
+    rec->result = capped_result(result);
+    if (!rec->result)
+        return SYM_ERR_NOMEM;
+    if (io && io->on_tool)
+        io->on_tool(rec, io->data);
+    return SYM_OK;
+}
+
+/*
+ * After a round that ended in tool calls (calls: the backend's "tool_calls" array, text the
+ * text the model wrote before them): keep the assistant's message with its calls, run each, and
+ * keep each result as a "tool" message. *n_calls gets the number of calls (0: the round did not
+ * call any, or its array did not parse; then nothing changes).
+ */
+static enum sym_status take_calls(struct sym_assistant *a, const struct sym_turn_io *io,
+                                  struct sym_turn *turn, const char *calls, const char *text,
+                                  int *n_run, size_t *n_calls)
+{
+    struct sym_tool_records *r = &turn->tools;
+    struct sym_buf made = {0};
+    size_t from = r->n, i;
+    enum sym_status rc;
+
+    *n_calls = 0;
+    if (!calls || !calls[0])
+        return SYM_OK;
+    rc = sym_tool_records_add(r, calls, turn->tool_rounds, n_calls);
+    if (rc == SYM_ERR_INVALID) {
+        notice(io, "the model's tool calls could not be read; its text is the answer");
+        return SYM_OK;
+    }
+    if (!rc && !*n_calls)
+        return SYM_OK;
+    turn->tool_rounds++;
+    /* The ids as kept (made up where the model gave none), so the results match them. */
+    if (!rc)
+        rc = sym_tool_records_calls(r, from, *n_calls, &made);
+    if (!rc)
+        rc = sym_conv_push_tool(a->conv, "assistant", text, sym_buf_str(&made), NULL);
+    sym_buf_free(&made);
+    for (i = from; !rc && i < r->n; i++) {
+        rc = run_call(a, io, &r->items[i], n_run);
+        if (!rc)
+            rc = sym_conv_push_tool(a->conv, "tool", r->items[i].result, NULL, r->items[i].id);
+        if (!rc && interrupted(a)) {
+            snprintf(a->err, sizeof a->err,
+                     "interrupted during a tool call: the turn is cancelled");
+            return SYM_ERR_INTERRUPTED;
+        }
+    }
+    if (rc)
+        snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
+    return rc;
+}
+
+/* The index of the conversation's newest user message (this turn's). */
+static size_t turn_start(const struct sym_conv *c)
+{
+    size_t n;
+    const struct sym_chat_msg *m = sym_conv_msgs(c, &n);
+
+    while (n > sym_conv_first_turn(c) && strcmp(m[n - 1].role, "user"))
+        n--;
+    return n ? n - 1 : 0;
+}
+
+/* Undo a failed turn: the conversation as it was before its user message. */
+static void undo_turn(struct sym_assistant *a)
+{
+    if (sym_conv_n_turns(a->conv))
+        sym_conv_truncate(a->conv, turn_start(a->conv));
+}
+
+/* ---- the local model ---- */
+
+/* What format_count() renders with: the model, and with tools the conversation (for the tool
+ * parts of its messages) and the tools offered. */
+struct fmt {
+    struct sym_llm *llm;
+    const struct sym_conv *conv;
+    const char *tools;  /* offered tools, or NULL */
+    const char *choice; /* the round's tool choice */
+};
+
+/* Whether the conversation goes to the model with its tool calls and results (the chat
+ * library's rendering of OpenAI messages): with tools offered, or with calls in it and a
+ * template that can show them. Otherwise they are left out (the answers say what came of them). */
+static bool with_tool_parts(const struct fmt *f)
+{
+    return f->tools || (sym_conv_has_tools(f->conv) && sym_llm_supports_tools(f->llm));
+}
+
+/* msgs[0..n) without the tool calls and results, formatted as plain messages. */
+static enum sym_status format_without_tools(const struct fmt *f, const struct sym_chat_msg *msgs,
+                                            size_t n, struct sym_buf *prompt)
+{
+    struct sym_chat_msg *plain = malloc(sizeof *plain * (n ? n : 1));
+    size_t i, k = 0;
+    enum sym_status rc;
+
+    if (!plain)
+        return SYM_ERR_NOMEM;
+    for (i = 0; i < n; i++) {
+        const struct sym_conv_tool *t = sym_conv_tool_part(f->conv, &msgs[i]);
+
+        if (!t || (!t->tool_calls && !t->tool_call_id))
+            plain[k++] = msgs[i];
+    }
+    rc = sym_llm_format_chat(f->llm, plain, k, prompt);
+    free(plain);
+    return rc;
+}
+
+/* The model's prompt for msgs with their tool calls and results, and the tools offered: the
+ * chat library's rendering (llm/chat.h), as the local backend renders it. */
+static enum sym_status format_tools(const struct fmt *f, const struct sym_chat_msg *msgs, size_t n,
+                                    struct sym_buf *prompt)
+{
+    struct sym_chat_in in = sym_chat_in_default();
+    struct sym_chat_prompt *p = NULL;
+    struct sym_buf json = {0}, only = {0};
+    enum sym_status rc = sym_toolturn_messages_json(f->conv, msgs, n, &json);
+
+    if (!rc) {
+        in.messages_json = sym_buf_str(&json);
+        in.tools_json = f->tools;
+        in.tool_choice = f->tools ? f->choice : NULL;
+        /* A named function: the tools cut to it and a call required, as the backend does. */
+        if (f->tools && !sym_toolturn_choice_is_word(f->choice)) {
+            rc = sym_toolturn_only(f->tools, f->choice, &only);
+            in.tools_json = sym_buf_str(&only);
+            in.tool_choice = "required";
+        }
+    }
+    if (!rc)
+        rc = sym_llm_apply_chat(f->llm, &in, &p);
+    if (!rc)
+        rc = sym_buf_puts(prompt, sym_chat_prompt_text(p));
+    sym_chat_prompt_free(p);
+    sym_buf_free(&json);
+    sym_buf_free(&only);
+    return rc;
+}
+
 /* Tokens to keep free for the answer. */
 static int answer_reserve(const struct sym_assistant *a)
 {
@@ -515,36 +833,44 @@ static int answer_reserve(const struct sym_assistant *a)
     return max > 0 ? max : 1;
 }
 
-/* sym_conv_fit's formatter: the model's chat template, and the prompt's tokens. */
+/* sym_conv_fit's formatter: the model's chat template (with the tool calls and the tools, when
+ * there are some), and the prompt's tokens. data is a struct fmt. */
 static enum sym_status format_count(const struct sym_chat_msg *msgs, size_t n,
                                     struct sym_buf *prompt, int *n_tokens, void *data)
 {
-    struct sym_llm *llm = data;
+    const struct fmt *f = data;
     enum sym_status rc;
 
     sym_buf_reset(prompt);
-    rc = sym_llm_format_chat(llm, msgs, n, prompt);
+    if (with_tool_parts(f))
+        rc = format_tools(f, msgs, n, prompt);
+    else if (sym_conv_has_tools(f->conv))
+        rc = format_without_tools(f, msgs, n, prompt);
+    else
+        rc = sym_llm_format_chat(f->llm, msgs, n, prompt);
     if (rc)
         return rc;
-    *n_tokens = sym_llm_count_tokens(llm, sym_buf_str(prompt));
+    *n_tokens = sym_llm_count_tokens(f->llm, sym_buf_str(prompt));
     return *n_tokens < 0 ? SYM_ERR_NOMEM : SYM_OK;
 }
 
 /* Fit the conversation to the context (core/conversation.h) into prompt; a message that cannot
  * fit even alone is an error that says by how much. */
-static enum sym_status fit_conversation(struct sym_assistant *a, struct sym_buf *prompt,
-                                        int *n_dropped)
+static enum sym_status fit_conversation(struct sym_assistant *a, struct fmt *f,
+                                        struct sym_buf *prompt, int *n_dropped)
 {
     const int n_ctx = sym_llm_n_ctx(a->llm), reserve = answer_reserve(a);
     enum sym_status rc;
     int n = 0;
 
-    rc = sym_conv_fit(a->conv, n_ctx, reserve, format_count, a->llm, prompt, &n, n_dropped);
+    rc = sym_conv_fit(a->conv, n_ctx, reserve, format_count, f, prompt, &n, n_dropped);
     if (rc == SYM_ERR_CONTEXT)
         snprintf(a->err, sizeof a->err,
                  "the message is too long: it needs %d tokens with room for the answer, the "
                  "context holds %d (raise -c or shorten the message)",
                  n + reserve, n_ctx);
+    else if (rc)
+        snprintf(a->err, sizeof a->err, "%s", sym_llm_errmsg(a->llm));
     return rc;
 }
 
@@ -569,11 +895,28 @@ static int recall_budget(const struct sym_assistant *a)
     return n < 512 ? n : 512;
 }
 
+/* The tool calls of the answer just appended to conversation id, on its row. */
+static enum sym_status store_tools(struct sym_store *s, long long id,
+                                   const struct sym_tool_records *tools)
+{
+    struct sym_buf json = {0};
+    long long turn_id = 0;
+    enum sym_status rc = sym_conversation_last_turn(s, id, &turn_id);
+
+    if (!rc)
+        rc = sym_tool_records_json(tools, &json);
+    if (!rc)
+        rc = sym_conversation_set_tools(s, turn_id, sym_buf_str(&json));
+    sym_buf_free(&json);
+    return rc;
+}
+
 /* Store the turn (the message as typed, the answer): the first one starts the conversation. A
  * failure is told once per session and otherwise ignored: the chat goes on without it. */
-static void store_turn(struct sym_assistant *a, const char *input, const char *answer,
+static void store_turn(struct sym_assistant *a, const char *input, const struct sym_turn *turn,
                        const struct sym_turn_io *io)
 {
+    const char *answer = turn->answer;
     struct sym_store *s = a->store;
     time_t now = sym_clock_now();
     enum sym_status rc = SYM_OK;
@@ -590,6 +933,8 @@ static void store_turn(struct sym_assistant *a, const char *input, const char *a
         rc = sym_conversation_append(s, id, "user", input, now);
         if (!rc)
             rc = sym_conversation_append(s, id, "assistant", answer, now);
+        if (!rc && turn->tools.n)
+            rc = store_tools(s, id, &turn->tools);
         if (!rc)
             rc = sym_store_commit(s);
         else
@@ -693,7 +1038,7 @@ static const char *user_content(const struct sym_recall *recall, const char *inp
 static enum sym_status keep_plain_message(struct sym_assistant *a, const char *input,
                                           const struct sym_buf *decorated)
 {
-    return decorated->len ? sym_conv_set_last(a->conv, input) : SYM_OK;
+    return decorated->len ? sym_conv_set_at(a->conv, turn_start(a->conv), input) : SYM_OK;
 }
 
 /* The process's peak resident memory in KiB (0 if unknown). */
@@ -756,80 +1101,154 @@ static void learn_said(struct sym_assistant *a, const char *input, const struct 
     }
 }
 
-/* The conversation as it stands through the local backend, with the prompt that
- * fit_conversation() formatted for it: neither formatted again nor copied. */
+/*
+ * One request to the local backend: the conversation as it stands, with the prompt that
+ * fit_conversation() formatted for it (neither formatted again nor copied); or, with tools
+ * offered or tool calls in the conversation, as an OpenAI messages array with the tools, which
+ * the backend renders with the model's template and its grammar. calls gets the round's tool
+ * calls.
+ */
 static enum sym_status local_generate(struct sym_assistant *a, const struct sym_buf *prompt,
-                                      const struct sym_sampling *smp, sym_llm_text_fn on_text,
-                                      void *data, struct sym_gen_stats *stats)
+                                      const struct sym_sampling *smp, const struct fmt *f,
+                                      struct sym_buf *calls, sym_llm_text_fn on_text, void *data,
+                                      struct sym_gen_stats *stats)
 {
     struct sym_backend_request req;
+    struct sym_buf json = {0};
+    enum sym_status rc = SYM_OK;
 
     memset(&req, 0, sizeof req);
     req.msgs = sym_conv_msgs(a->conv, &req.n);
     req.sampling = smp;
     req.max_tokens = a->cfg->max_tokens;
-    req.prompt = sym_buf_str(prompt);
     req.on_reasoning = on_thought;
-    return sym_backend_chat(a->local, &req, on_text, data, stats);
+    if (with_tool_parts(f)) {
+        rc = sym_toolturn_messages_json(a->conv, req.msgs, req.n, &json);
+        req.messages_json = sym_buf_str(&json);
+        req.tools_json = f->tools;
+        req.tool_choice = f->tools ? f->choice : NULL;
+        req.tool_calls_out = calls;
+    } else {
+        req.prompt = sym_buf_str(prompt);
+    }
+    if (!rc)
+        rc = sym_backend_chat(a->local, &req, on_text, data, stats);
+    sym_buf_free(&json);
+    return rc;
+}
+
+/* Fit the conversation for this round (a notice when turns were dropped) and keep its prompt
+ * for sym_assistant_last_prompt(). On failure the turn is undone. */
+static enum sym_status fit_round(struct sym_assistant *a, const struct sym_turn_io *io,
+                                 struct sym_turn *turn, struct fmt *f, struct sym_buf *prompt)
+{
+    enum sym_status rc;
+    int dropped = 0;
+    char msg[256];
+
+    rc = fit_conversation(a, f, prompt, &dropped);
+    if (rc) {
+        undo_turn(a);
+        return rc;
+    }
+    if (dropped) {
+        turn->n_dropped += dropped;
+        snprintf(msg, sizeof msg,
+                 "the context is full: dropped the %d oldest turn%s of this conversation", dropped,
+                 dropped == 1 ? "" : "s");
+        notice(io, msg);
+    }
+    sym_buf_reset(&a->last_prompt);
+    if (sym_buf_append(&a->last_prompt, prompt->data ? prompt->data : "", prompt->len) == SYM_OK)
+        sym_log(SYM_LOG_DEBUG, "prompt (%zu bytes):\n%s", prompt->len, sym_buf_str(prompt));
+    return SYM_OK;
 }
 
 static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
                                  const struct sym_turn_io *io, struct sym_turn *turn)
 {
     struct answer_sink sink = {io, {0}, false, {0}};
-    struct sym_buf prompt = {0};
+    struct sym_buf prompt = {0}, calls = {0};
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
                                c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
     const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
+    struct fmt f = {a->llm, a->conv, offered_tools(a, false), NULL};
     struct sym_recall recall;
     struct sym_buf decorated = {0};
-    char msg[256];
+    struct sym_gen_stats st;
+    int n_run = 0, round;
     enum sym_status rc;
     bool warm = false;
 
     memset(&recall, 0, sizeof recall);
+    turn->backend = "local";
+    rc = check_choice(a, f.tools);
+    if (rc)
+        return rc;
     if (a->raw) {
         rc = sym_buf_puts(&prompt, input);
-    } else {
+        if (!rc) {
+            sym_buf_reset(&a->last_prompt);
+            rc = sym_buf_puts(&a->last_prompt, input);
+        }
+        sink.started = true; /* a raw completion keeps its leading space */
+        if (!rc)
+            rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops,
+                                  on_piece, &sink, &turn->stats);
+        if (rc) {
+            snprintf(a->err, sizeof a->err, "%s", sym_llm_errmsg(a->llm));
+            goto out;
+        }
+        account(a, turn);
+        turn->answer = sym_buf_steal(&sink.answer);
+        if (!turn->answer || take_reasoning(&sink, turn)) {
+            rc = SYM_ERR_NOMEM;
+            goto fail;
+        }
+        goto out;
+    }
+    {
         double t0 = sym_clock_ms();
 
         rc = recall_facts(a, input, io, turn, &recall);
         turn->recall_ms = sym_clock_ms() - t0;
-        if (!rc)
-            rc = sym_conv_push(a->conv, "user", user_content(&recall, input, &decorated));
-        if (!rc) {
-            rc = fit_conversation(a, &prompt, &turn->n_dropped);
-            if (rc)
-                sym_conv_pop(a->conv); /* the conversation is as it was */
-        }
     }
+    if (!rc)
+        rc = sym_conv_push(a->conv, "user", user_content(&recall, input, &decorated));
     if (rc)
         goto out;
-    if (turn->n_dropped) {
-        snprintf(msg, sizeof msg,
-                 "the context is full: dropped the %d oldest turn%s of this conversation",
-                 turn->n_dropped, turn->n_dropped == 1 ? "" : "s");
-        notice(io, msg);
-    }
-    sym_buf_reset(&a->last_prompt);
-    if (sym_buf_append(&a->last_prompt, prompt.data ? prompt.data : "", prompt.len) == SYM_OK)
-        sym_log(SYM_LOG_DEBUG, "prompt (%zu bytes):\n%s", prompt.len, sym_buf_str(&prompt));
-    sink.started = a->raw; /* a raw completion keeps its leading space */
-    turn->backend = "local";
-    if (!a->raw)
-        ask_warm_start(a, &warm);
-    if (a->raw)
-        rc = sym_llm_generate(a->llm, sym_buf_str(&prompt), &smp, c->max_tokens, stops, on_piece,
-                              &sink, &turn->stats);
-    else
-        rc = local_generate(a, &prompt, &smp, on_piece, &sink, &turn->stats);
-    if (rc) {
-        snprintf(a->err, sizeof a->err, "%s",
-                 a->raw ? sym_llm_errmsg(a->llm) : sym_backend_errmsg(a->local));
-        if (!a->raw)
-            sym_conv_pop(a->conv);
-        goto out;
+    /* Each round asks the model; one that ends in tool calls runs them and asks again. */
+    for (round = 0;; round++) {
+        size_t n_calls = 0, round_from = sink.answer.len;
+
+        f.choice = round_choice(a, turn->tool_rounds, n_run);
+        rc = fit_round(a, io, turn, &f, &prompt);
+        if (rc)
+            goto out;
+        sym_buf_reset(&calls);
+        if (round == 0)
+            ask_warm_start(a, &warm);
+        rc = local_generate(a, &prompt, &smp, &f, &calls, on_piece, &sink, &st);
+        add_stats(&turn->stats, &st, round);
+        if (rc) {
+            snprintf(a->err, sizeof a->err, "%s", sym_backend_errmsg(a->local));
+            undo_turn(a);
+            goto out;
+        }
+        if (!f.tools || !strcmp(f.choice, "none") || st.stop == SYM_STOP_INTERRUPT)
+            break;
+        rc = take_calls(a, io, turn, sym_buf_str(&calls),
+                        sink.answer.data ? sink.answer.data + round_from : "", &n_run, &n_calls);
+        if (rc) {
+            undo_turn(a);
+            goto out;
+        }
+        if (!n_calls)
+            break;
+        /* The text before the calls belongs to that round; the answer is what comes after. */
+        sym_buf_reset(&sink.answer);
+        sink.started = false;
     }
     account(a, turn);
     if (turn->stats.stop == SYM_STOP_CONTEXT)
@@ -837,22 +1256,17 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     turn->answer = sym_buf_steal(&sink.answer);
     if (!turn->answer || take_reasoning(&sink, turn))
         rc = SYM_ERR_NOMEM;
-    else if (!a->raw)
+    else
         rc = keep_plain_message(a, input, &decorated);
-    if (!rc && !a->raw)
+    if (!rc)
         rc = sym_conv_push(a->conv, "assistant", turn->answer);
     if (rc) {
         /* A failed turn leaves the conversation as it was and hands nothing back. */
-        if (!a->raw)
-            sym_conv_pop(a->conv);
-        free(turn->answer);
-        turn->answer = NULL;
-        free(turn->reasoning);
-        turn->reasoning = NULL;
-        goto out;
+        undo_turn(a);
+        goto fail;
     }
     a->last_answer_id = 0;
-    store_turn(a, input, turn->answer, io);
+    store_turn(a, input, turn, io);
     if (!a->raw) {
         a->kv_conv = a->conv_id;
         a->kv_fp = sym_kvstate_fingerprint(a->llm);
@@ -860,12 +1274,19 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
             ask_save(a, sym_buf_str(&prompt));
     }
     record_turn(a, turn);
-    if (!a->raw && turn->stats.stop != SYM_STOP_INTERRUPT)
+    if (turn->stats.stop != SYM_STOP_INTERRUPT)
         learn_said(a, input, io, turn);
+    goto out;
+fail:
+    free(turn->answer);
+    turn->answer = NULL;
+    free(turn->reasoning);
+    turn->reasoning = NULL;
 out:
     sym_recall_free(&recall);
     sym_buf_free(&decorated);
     sym_buf_free(&prompt);
+    sym_buf_free(&calls);
     sym_buf_free(&sink.answer);
     sym_buf_free(&sink.reasoning);
     return rc;
@@ -880,6 +1301,9 @@ out:
 struct outgoing {
     struct sym_chat_msg *msgs;
     size_t n;
+    /* The history: msgs[hist_at, hist_at + hist_n) are the conversation's messages [hist_from,
+     * hist_to) without their tool calls and results, which remote_messages() puts back. */
+    size_t hist_at, hist_n, hist_from, hist_to;
     struct sym_buf system, user;
     struct sym_recall recall;
 };
@@ -936,7 +1360,7 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
             bytes -= strlen(msgs[from].content);
             from++;
         }
-        if (from < n_msgs && strcmp(msgs[from].role, "user"))
+        while (from < n_msgs && strcmp(msgs[from].role, "user"))
             from++; /* start with a question, not an answer */
     } else {
         from = n_msgs; /* no history */
@@ -949,8 +1373,18 @@ static enum sym_status outgoing(struct sym_assistant *a, const char *input, stru
         o->msgs[o->n].role = "system";
         o->msgs[o->n++].content = sym_buf_str(&o->system);
     }
-    for (i = from; i < n_msgs; i++)
-        o->msgs[o->n++] = msgs[i];
+    /* Without tools on the request, earlier turns' tool calls and results stay here: their
+     * answers say what came of them. */
+    o->hist_at = o->n;
+    o->hist_from = from;
+    o->hist_to = n_msgs;
+    for (i = from; i < n_msgs; i++) {
+        const struct sym_conv_tool *t = sym_conv_tool_part(a->conv, &msgs[i]);
+
+        if (!t || (!t->tool_calls && !t->tool_call_id))
+            o->msgs[o->n++] = msgs[i];
+    }
+    o->hist_n = o->n - o->hist_at;
     o->msgs[o->n].role = "user";
     o->msgs[o->n++].content = sym_buf_str(&o->user);
     return SYM_OK;
@@ -970,8 +1404,55 @@ static const struct sym_backend_request *outgoing_request(const struct outgoing 
     return req;
 }
 
+/* Append the JSON array part to the JSON array out: "[a,b]" + "[c]" -> "[a,b,c]". */
+static enum sym_status join_array(struct sym_buf *out, const struct sym_buf *part)
+{
+    if (part->len <= 2)
+        return SYM_OK;
+    if (out->len <= 2) {
+        sym_buf_reset(out);
+        return sym_buf_puts(out, sym_buf_str(part));
+    }
+    out->data[--out->len] = '\0';
+    return sym_buf_printf(out, ",%s", sym_buf_str(part) + 1);
+}
+
+/*
+ * The messages of a remote round with tools, as an OpenAI messages array: what outgoing() built,
+ * with the history's tool calls and results put back (they are valid on a request that has
+ * tools), then this turn's calls and results (after its user message in the conversation).
+ */
+static enum sym_status remote_messages(struct sym_assistant *a, const struct outgoing *o,
+                                       struct sym_buf *out)
+{
+    struct sym_buf part = {0};
+    size_t n, at = turn_start(a->conv) + 1, rest = o->hist_at + o->hist_n;
+    const struct sym_chat_msg *msgs = sym_conv_msgs(a->conv, &n);
+    enum sym_status rc;
+
+    sym_buf_reset(out);
+    rc = sym_toolturn_messages_json(NULL, o->msgs, o->hist_at, out);
+    if (!rc && o->hist_to > o->hist_from)
+        rc = sym_toolturn_messages_json(a->conv, msgs + o->hist_from, o->hist_to - o->hist_from,
+                                        &part);
+    if (!rc)
+        rc = join_array(out, &part);
+    sym_buf_reset(&part);
+    if (!rc)
+        rc = sym_toolturn_messages_json(NULL, o->msgs + rest, o->n - rest, &part);
+    if (!rc)
+        rc = join_array(out, &part);
+    sym_buf_reset(&part);
+    if (!rc && at < n)
+        rc = sym_toolturn_messages_json(a->conv, msgs + at, n - at, &part);
+    if (!rc)
+        rc = join_array(out, &part);
+    sym_buf_free(&part);
+    return rc;
+}
+
 /* One chat turn answered by the remote backend; the conversation keeps the plain message and
- * the answer, as for a local turn. */
+ * the answer, as for a local turn, and the tool calls of the turn. */
 static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
                                    const struct sym_turn_io *io, struct sym_turn *turn)
 {
@@ -979,13 +1460,21 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
     const struct sym_config *c = a->cfg;
     struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
                                c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
+    const char *tools = offered_tools(a, true);
+    struct sym_buf json = {0}, calls = {0};
     struct sym_backend_request req;
+    struct sym_gen_stats st;
     struct outgoing o;
     double t0 = sym_clock_ms();
+    int n_run = 0, round;
     enum sym_status rc;
 
     turn->kind = SYM_TURN_CHAT;
     turn->backend = "remote";
+    memset(&o, 0, sizeof o);
+    rc = check_choice(a, tools);
+    if (rc)
+        return rc;
     rc = outgoing(a, input, turn, &o);
     turn->recall_ms = sym_clock_ms() - t0;
     if (!rc)
@@ -995,28 +1484,63 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
         goto out;
     }
     sym_buf_reset(&a->last_prompt);
-    outgoing_request(&o, &smp, c->max_tokens, &req);
-    req.on_reasoning = on_thought;
-    rc = sym_backend_chat(a->remote, &req, on_piece, &sink, &turn->stats);
-    if (rc) {
-        snprintf(a->err, sizeof a->err, "%s", sym_backend_errmsg(a->remote));
-        sym_conv_pop(a->conv);
-        goto out;
+    for (round = 0;; round++) {
+        size_t n_calls = 0;
+        const char *choice = round_choice(a, turn->tool_rounds, n_run);
+
+        outgoing_request(&o, &smp, c->max_tokens, &req);
+        req.on_reasoning = on_thought;
+        if (tools) {
+            rc = remote_messages(a, &o, &json);
+            if (rc) {
+                snprintf(a->err, sizeof a->err, "%s", sym_status_str(rc));
+                undo_turn(a);
+                goto out;
+            }
+            req.messages_json = sym_buf_str(&json);
+            req.tools_json = tools;
+            req.tool_choice = choice;
+            sym_buf_reset(&calls);
+            req.tool_calls_out = &calls;
+        }
+        rc = sym_backend_chat(a->remote, &req, on_piece, &sink, &st);
+        add_stats(&turn->stats, &st, round);
+        if (rc) {
+            snprintf(a->err, sizeof a->err, "%s", sym_backend_errmsg(a->remote));
+            undo_turn(a);
+            goto out;
+        }
+        if (!tools || !strcmp(choice, "none") || st.stop == SYM_STOP_INTERRUPT)
+            break;
+        rc = take_calls(a, io, turn, sym_buf_str(&calls), sink.answer.data ? sink.answer.data : "",
+                        &n_run, &n_calls);
+        if (rc) {
+            undo_turn(a);
+            goto out;
+        }
+        if (!n_calls)
+            break;
+        sym_buf_reset(&sink.answer);
+        sink.started = false;
     }
     account(a, turn);
     turn->answer = sym_buf_steal(&sink.answer);
     rc = turn->answer && !take_reasoning(&sink, turn)
              ? sym_conv_push(a->conv, "assistant", turn->answer)
              : SYM_ERR_NOMEM;
+    if (rc)
+        undo_turn(a);
     if (!rc) {
         a->last_answer_id = 0;
-        store_turn(a, input, turn->answer, io);
+        store_turn(a, input, turn, io);
         record_turn(a, turn);
     }
     if (!rc && turn->stats.stop != SYM_STOP_INTERRUPT)
         learn_said(a, input, io, turn);
 out:
     outgoing_free(&o);
+    sym_buf_free(&json);
+    sym_buf_free(&calls);
     sym_buf_free(&sink.answer);
     sym_buf_free(&sink.reasoning);
     return rc;

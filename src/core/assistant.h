@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/config.h"
+#include "core/toolturn.h"
 #include "base/status.h"
 #include "llm/backend.h"
 #include "llm/llm.h"
@@ -44,6 +45,12 @@ struct sym_turn_io {
     void *data;
     /* A piece of a reasoning model's thinking, before the answer (see llm/think.h), or NULL. */
     int (*on_reasoning)(const char *text, size_t len, void *data);
+    /* A tool call the model made (see sym_assistant_set_toolbox): told once before it runs
+     * (rec->result NULL) and once when it is over (rec->status, rec->result). */
+    void (*on_tool)(const struct sym_tool_call_record *rec, void *data);
+    /* Ask the user whether to run a tool that may remove something (the toolbox's asks()):
+     * non-zero to run it. NULL: every such call is refused (denied). */
+    int (*on_confirm)(const char *name, const char *args, void *data);
 };
 
 /* What one turn did. Filled by sym_assistant_turn(); release with sym_turn_clear(). */
@@ -60,6 +67,8 @@ struct sym_turn {
     double learn_ms;  /* the model's fact extraction after the answer (core/learn.h); 0 = none */
     int n_learned;    /* facts it added */
     bool quit;        /* the input asked to end the session */
+    struct sym_tool_records tools; /* the tool calls the model made in this turn, in order */
+    int tool_rounds;               /* times the model answered with tool calls */
 };
 
 /* Figures for /stats. */
@@ -132,6 +141,21 @@ void sym_assistant_set_one_shot(struct sym_assistant *a, bool one_shot);
 /* The id of the last answer stored in the memory database (a turns row), for feedback; 0 when
  * none (no database, no chat turn yet, /reset, or storing failed). */
 long long sym_assistant_last_answer(const struct sym_assistant *a);
+
+/*
+ * Let chat turns offer tools to the model (core/toolturn.h): box is copied (its data is borrowed
+ * and must outlive the assistant, or until the next call); NULL: none. A chat turn offers them
+ * when cfg->tools is on, cfg->tool_rounds > 0, the box lists some, and the model can call tools
+ * (a local model whose chat template renders tools, or the remote backend). When the model
+ * answers with tool calls, each is told to io->on_tool, confirmed through io->on_confirm when the
+ * box's asks() says so, run, and its result goes back to the model, which is asked again; up to
+ * cfg->tool_rounds rounds and cfg->tool_calls calls, then once more with tool choice "none" so
+ * the turn ends in text. The first round uses cfg->tool_choice. The calls and results stay in the
+ * conversation, are stored with the answer, and are in turn->tools. Raising the interrupt flag
+ * (sym_assistant_set_llm_params) during a call cancels the turn: SYM_ERR_INTERRUPTED, and the
+ * conversation is as it was (what the tools did stays done).
+ */
+void sym_assistant_set_toolbox(struct sym_assistant *a, const struct sym_toolbox *box);
 
 /* Raw mode: each input is a plain completion prompt (no template, no system prompt, no history). */
 void sym_assistant_set_raw(struct sym_assistant *a, bool raw);

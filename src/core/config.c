@@ -70,6 +70,10 @@ static const struct field fields[] = {
     FIELD("tools", FIELD_BOOL, tools, 0, 0),
     FIELD("tools-allow", FIELD_STRING, tools_allow, 0, 0),
     FIELD("kv-cache-size", FIELD_SIZE, kv_cache_size, 0, 0),
+    FIELD("tool-rounds", FIELD_INT, tool_rounds, 0, 64),
+    FIELD("tool-calls", FIELD_INT, tool_calls, 1, 256),
+    FIELD("tool-choice", FIELD_STRING, tool_choice, 0, 0),
+    FIELD("confirm-timeout", FIELD_INT, confirm_timeout, 1, 3600),
 };
 
 static const char *const backend_names[] = {"local", "remote", "auto"};
@@ -103,6 +107,9 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->remote_timeout = 60;
     cfg->tools = true;
     cfg->kv_cache_size = SYM_KV_CACHE_SIZE_DEFAULT;
+    cfg->tool_rounds = 4;
+    cfg->tool_calls = 8;
+    cfg->confirm_timeout = 120;
     return SYM_OK;
 }
 
@@ -120,6 +127,8 @@ void sym_config_free(struct sym_config *cfg)
     free(cfg->rpc);
     free(cfg->tools_allow);
     cfg->tools_allow = NULL;
+    free(cfg->tool_choice);
+    cfg->tool_choice = NULL;
     cfg->model = cfg->system = cfg->db = cfg->embed_model = NULL;
     cfg->endpoint = cfg->api_key_env = cfg->remote_model = cfg->rpc = NULL;
 }

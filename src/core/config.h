@@ -62,12 +62,19 @@ struct sym_config {
     bool remote_allow_http; /* plain http to a host that is not this machine */
     char *rpc;              /* llama.cpp RPC servers, "HOST:PORT[,HOST:PORT...]", or NULL */
     /* Tools (src/tools/): the modules' commands and MCP servers' tools, for a model to call. */
-    bool tools; /* offer tools to the model; default on (`--no-tools`, `tools = off`) */
+    bool tools;          /* offer tools to the model; default on (`--no-tools`, `tools = off`) */
+    char *tools_allow;   /* tools that may change something without asking: "forget,cancel",
+                            "*" for all; NULL: every such call asks */
+    int tool_rounds;     /* times a chat turn may answer with tool calls before the model must
+                            answer in text (`tool-rounds`, default 4; 0: no tools in chat) */
+    int tool_calls;      /* tool calls one chat turn may run in all (`tool-calls`, default 8) */
+    char *tool_choice;   /* the first round's tool choice: "auto" (NULL), "required", "none" or a
+                            tool's name (`tool-choice`) */
+    int confirm_timeout; /* seconds the server waits for the page's answer to a tool's question
+                            before refusing it (`confirm-timeout`, default 120) */
     /* Saved KV states (llm/kvstate.h) may take this many bytes on disk, least recently used
      * evicted first; 0 = none saved or loaded. */
     unsigned long long kv_cache_size;
-    char *tools_allow; /* tools that may change something without asking: "forget,cancel",
-                          "*" for all; NULL: every such call asks */
 };
 
 #define SYM_SEED_RANDOM 0xFFFFFFFFu

@@ -5,7 +5,8 @@
  * hands them on without copying; the contents are owned here (strdup'd), the roles are static
  * strings. While fitting, a candidate that leaves out the oldest turns is formatted in place: the
  * system message is swapped to just before the first kept message for the callback and back
- * again, so no array is built per try.
+ * again, so no array is built per try. A message's tool parts (its tool calls, or the call a
+ * tool's result answers) live in a parallel array with the same indices, swapped along with it.
  */
 #include "core/conversation.h"
 
@@ -13,7 +14,8 @@
 #include <string.h>
 
 struct sym_conv {
-    struct sym_chat_msg *msgs; /* msgs[0] is the system message when has_system */
+    struct sym_chat_msg *msgs;   /* msgs[0] is the system message when has_system */
+    struct sym_conv_tool *tools; /* the tool parts of msgs[i], same index; owned */
     size_t n, cap;
     bool has_system;
     char *system; /* the configured system prompt, without any block */
@@ -41,9 +43,9 @@ void sym_conv_free(struct sym_conv *c)
 {
     if (!c)
         return;
-    while (c->n)
-        free((char *)c->msgs[--c->n].content);
+    sym_conv_truncate(c, 0);
     free(c->msgs);
+    free(c->tools);
     free(c->system);
     free(c);
 }
@@ -76,44 +78,107 @@ int sym_conv_n_turns(const struct sym_conv *c)
 
 enum sym_status sym_conv_push(struct sym_conv *c, const char *role, const char *content)
 {
-    char *copy;
+    return sym_conv_push_tool(c, role, content, NULL, NULL);
+}
+
+enum sym_status sym_conv_push_tool(struct sym_conv *c, const char *role, const char *content,
+                                   const char *tool_calls, const char *tool_call_id)
+{
+    char *copy, *calls = NULL, *id = NULL;
 
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
         struct sym_chat_msg *p = realloc(c->msgs, sizeof *p * cap);
+        struct sym_conv_tool *t;
 
         if (!p)
             return SYM_ERR_NOMEM;
         c->msgs = p;
+        t = realloc(c->tools, sizeof *t * cap);
+        if (!t)
+            return SYM_ERR_NOMEM;
+        c->tools = t;
         c->cap = cap;
     }
     copy = strdup(content);
-    if (!copy)
+    if (tool_calls)
+        calls = strdup(tool_calls);
+    if (tool_call_id)
+        id = strdup(tool_call_id);
+    if (!copy || (tool_calls && !calls) || (tool_call_id && !id)) {
+        free(copy);
+        free(calls);
+        free(id);
         return SYM_ERR_NOMEM;
+    }
     c->msgs[c->n].role = role;
     c->msgs[c->n].content = copy;
+    c->tools[c->n].tool_calls = calls;
+    c->tools[c->n].tool_call_id = id;
     c->n++;
     return SYM_OK;
+}
+
+const struct sym_conv_tool *sym_conv_tool_part(const struct sym_conv *c,
+                                               const struct sym_chat_msg *m)
+{
+    size_t i = (size_t)(m - c->msgs);
+
+    return i < c->n ? &c->tools[i] : NULL;
+}
+
+bool sym_conv_has_tools(const struct sym_conv *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        if (c->tools[i].tool_calls || c->tools[i].tool_call_id)
+            return true;
+    return false;
+}
+
+size_t sym_conv_count(const struct sym_conv *c)
+{
+    return c->n;
+}
+
+/* Free message i's texts. */
+static void free_msg(struct sym_conv *c, size_t i)
+{
+    free((char *)c->msgs[i].content);
+    free(c->tools[i].tool_calls);
+    free(c->tools[i].tool_call_id);
+}
+
+void sym_conv_truncate(struct sym_conv *c, size_t n)
+{
+    while (c->n > n)
+        free_msg(c, --c->n);
 }
 
 void sym_conv_pop(struct sym_conv *c)
 {
     if (c->n > sym_conv_first_turn(c))
-        free((char *)c->msgs[--c->n].content);
+        free_msg(c, --c->n);
 }
 
-enum sym_status sym_conv_set_last(struct sym_conv *c, const char *content)
+enum sym_status sym_conv_set_at(struct sym_conv *c, size_t i, const char *content)
 {
     char *copy;
 
-    if (c->n <= sym_conv_first_turn(c))
+    if (i < sym_conv_first_turn(c) || i >= c->n)
         return SYM_ERR_INVALID;
     copy = strdup(content);
     if (!copy)
         return SYM_ERR_NOMEM;
-    free((char *)c->msgs[c->n - 1].content);
-    c->msgs[c->n - 1].content = copy;
+    free((char *)c->msgs[i].content);
+    c->msgs[i].content = copy;
     return SYM_OK;
+}
+
+enum sym_status sym_conv_set_last(struct sym_conv *c, const char *content)
+{
+    return c->n ? sym_conv_set_at(c, c->n - 1, content) : SYM_ERR_INVALID;
 }
 
 /* Remove n messages starting at index from. */
@@ -122,8 +187,9 @@ static void drop(struct sym_conv *c, size_t from, size_t n)
     size_t i;
 
     for (i = from; i < from + n; i++)
-        free((char *)c->msgs[i].content);
+        free_msg(c, i);
     memmove(c->msgs + from, c->msgs + from + n, sizeof *c->msgs * (c->n - from - n));
+    memmove(c->tools + from, c->tools + from + n, sizeof *c->tools * (c->n - from - n));
     c->n -= n;
 }
 
@@ -161,6 +227,7 @@ static enum sym_status format_from(struct sym_conv *c, size_t from, sym_conv_for
                                    void *data, struct sym_buf *prompt, int *n_tokens)
 {
     struct sym_chat_msg t;
+    struct sym_conv_tool tt;
     enum sym_status rc;
 
     if (!c->has_system)
@@ -168,22 +235,30 @@ static enum sym_status format_from(struct sym_conv *c, size_t from, sym_conv_for
     if (from == 1)
         return format(c->msgs, c->n, prompt, n_tokens, data);
     t = c->msgs[from - 1];
+    tt = c->tools[from - 1];
     c->msgs[from - 1] = c->msgs[0];
+    c->tools[from - 1] = c->tools[0];
     c->msgs[0] = t;
+    c->tools[0] = tt;
     rc = format(c->msgs + from - 1, c->n - from + 1, prompt, n_tokens, data);
     c->msgs[0] = c->msgs[from - 1];
+    c->tools[0] = c->tools[from - 1];
     c->msgs[from - 1] = t;
+    c->tools[from - 1] = tt;
     return rc;
 }
 
 enum sym_status sym_conv_fit(struct sym_conv *c, int n_ctx, int reserve, sym_conv_format_fn format,
                              void *data, struct sym_buf *prompt, int *n_tokens, int *n_dropped)
 {
-    const size_t first = sym_conv_first_turn(c), last = c->n - 1;
+    const size_t first = sym_conv_first_turn(c);
     int limit = n_ctx - reserve;
-    size_t from = first;
+    size_t from = first, last = c->n - 1;
     enum sym_status rc;
 
+    /* The newest turn starts at its user message: its tool calls and results stay with it. */
+    while (last > first && strcmp(c->msgs[last].role, "user"))
+        last--;
     *n_dropped = 0;
     for (;;) {
         rc = format_from(c, from, format, data, prompt, n_tokens);
@@ -197,8 +272,11 @@ enum sym_status sym_conv_fit(struct sym_conv *c, int n_ctx, int reserve, sym_con
             rc = SYM_ERR_CONTEXT;
             goto fail;
         }
-        /* Leave out the oldest turn: a user message and the answer after it. */
-        from += last - from >= 2 ? 2 : 1;
+        /* Leave out the oldest turn: a user message and what answered it (tool calls, their
+         * results, the answer), up to the next user message. */
+        from++;
+        while (from < last && strcmp(c->msgs[from].role, "user"))
+            from++;
         (*n_dropped)++;
         limit = n_ctx / 2 > reserve ? n_ctx / 2 : limit;
     }

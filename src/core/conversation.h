@@ -7,9 +7,10 @@
  * this is the live one, in memory, of one assistant.
  *
  * Fitting: when the formatted conversation plus room for the answer does not fit the context, the
- * oldest turns are left out (a user message and the answer after it); once it must leave some out
- * it goes down to half the context, so the KV cache can be reused again for many turns
- * afterwards. The system message and the newest message always stay. Turns are dropped for good
+ * oldest turns are left out (a user message and what answered it: tool calls, their results, the
+ * answer); once it must leave some out it goes down to half the context, so the KV cache can be
+ * reused again for many turns afterwards. The system message and the newest turn (from its user
+ * message on) always stay. Turns are dropped for good
  * only once the result fits. Formatting and token counting come in as a callback, so the policy
  * is testable without a model (tests/unit/test_conversation.c).
  *
@@ -46,10 +47,35 @@ int sym_conv_n_turns(const struct sym_conv *c);
 /* Append a message; role must be a static string ("user", "assistant"). SYM_ERR_NOMEM leaves the
  * conversation as it was. */
 enum sym_status sym_conv_push(struct sym_conv *c, const char *role, const char *content);
+/* The tool parts of a message (llm.h's struct sym_chat_msg has none): an assistant message's
+ * tool calls (an OpenAI "tool_calls" array, JSON text) and a "tool" message's tool_call_id. */
+struct sym_conv_tool {
+    char *tool_calls;   /* NULL: none */
+    char *tool_call_id; /* NULL: none */
+};
+
+/* Append a message with its tool parts (copied; NULL for none): an assistant message that called
+ * tools ("assistant", its text, tool_calls) or a tool's result ("tool", the result,
+ * tool_call_id). SYM_ERR_NOMEM leaves the conversation as it was. */
+enum sym_status sym_conv_push_tool(struct sym_conv *c, const char *role, const char *content,
+                                   const char *tool_calls, const char *tool_call_id);
+/* The tool parts of m, a message of this conversation's (from sym_conv_msgs(), or as handed to
+ * sym_conv_fit()'s callback). Borrowed, valid until the conversation changes. */
+const struct sym_conv_tool *sym_conv_tool_part(const struct sym_conv *c,
+                                               const struct sym_chat_msg *m);
+/* True when some message has tool parts. */
+bool sym_conv_has_tools(const struct sym_conv *c);
+/* The number of messages, the system message included. */
+size_t sym_conv_count(const struct sym_conv *c);
+/* Keep only the first n messages (n from sym_conv_count() before a turn: undo the turn). */
+void sym_conv_truncate(struct sym_conv *c, size_t n);
 /* Remove the newest message (there must be one besides the system message). */
 void sym_conv_pop(struct sym_conv *c);
 /* Give the newest message other content. SYM_ERR_NOMEM leaves it as it was. */
 enum sym_status sym_conv_set_last(struct sym_conv *c, const char *content);
+/* Give message i (not the system message) other content. SYM_ERR_INVALID for no such message,
+ * SYM_ERR_NOMEM leaves it as it was. */
+enum sym_status sym_conv_set_at(struct sym_conv *c, size_t i, const char *content);
 /* Forget every turn; the system message stays. */
 void sym_conv_clear(struct sym_conv *c);
 

@@ -64,6 +64,22 @@ static bool add_tokens_timings(cJSON *obj, const struct sym_gen_stats *s)
            add_number(timings, "gen_tps", per_second(s->n_generated - 1, s->gen_ms));
 }
 
+/* "tool_calls": the turn's tool calls as core/toolturn.h writes them (id, name, arguments,
+ * result, status). */
+static bool add_tool_calls(cJSON *obj, const struct sym_turn *turn)
+{
+    struct sym_buf text = {0};
+    cJSON *calls = NULL;
+
+    if (!sym_tool_records_json(&turn->tools, &text))
+        calls = cJSON_Parse(sym_buf_str(&text));
+    sym_buf_free(&text);
+    if (calls && cJSON_AddItemToObject(obj, "tool_calls", calls))
+        return true;
+    cJSON_Delete(calls);
+    return false;
+}
+
 /* The keys only a chat turn has, after "conversation_id". */
 static bool add_chat(cJSON *obj, const struct sym_turn *turn, const struct sym_assistant *a,
                      const char *(*stop_name)(enum sym_stop_reason stop))
@@ -93,6 +109,9 @@ static bool add_chat(cJSON *obj, const struct sym_turn *turn, const struct sym_a
             return false;
         }
     }
+    /* The tools the model called in this turn: [] when none. */
+    if (!add_tool_calls(obj, turn))
+        return false;
     if (turn->learn_ms > 0) {
         o = cJSON_AddObjectToObject(obj, "llm_extract");
         if (!add_number(o, "ms", turn->learn_ms) || !add_number(o, "added", turn->n_learned))

@@ -49,6 +49,7 @@ void sym_conversation_turns_free(struct sym_conversation_turns *list)
         free(list->items[i].text);
         free(list->items[i].speaker);
         free(list->items[i].session);
+        free(list->items[i].tools);
     }
     free(list->items);
     list->items = NULL;
@@ -277,6 +278,19 @@ static int exists(struct sym_store *s, long long id, bool *found)
     return src == SQLITE_ROW || src == SQLITE_DONE ? SQLITE_OK : src;
 }
 
+enum sym_status sym_conversation_set_tools(struct sym_store *s, long long turn_id,
+                                           const char *tools)
+{
+    int src;
+
+    sym_store_clear_err(s);
+    src = sym_store_run(s, "UPDATE turns SET tools = ? WHERE id = ? AND role = 'assistant'", "tl",
+                        tools, turn_id);
+    if (src == SQLITE_OK && !sqlite3_changes(sym_store_db(s)))
+        return SYM_ERR_NOT_FOUND;
+    return src == SQLITE_OK ? SYM_OK : sym_store_fail(s, src, "cannot save the tool calls");
+}
+
 enum sym_status sym_conversation_load(struct sym_store *s, long long id,
                                       struct sym_conversation_turns *out, bool *found)
 {
@@ -290,7 +304,7 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
     src = exists(s, id, found);
     if (src == SQLITE_OK && *found)
         src = sym_store_query(s, &st,
-                              "SELECT id, role, text, created, speaker, session FROM turns "
+                              "SELECT id, role, text, created, speaker, session, tools FROM turns "
                               "WHERE conversation_id = ? ORDER BY id",
                               "l", id);
     while (src == SQLITE_OK && st && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -324,8 +338,11 @@ enum sym_status sym_conversation_load(struct sym_store *s, long long id,
             t->speaker = strdup((const char *)sqlite3_column_text(st, 4));
         if (sqlite3_column_type(st, 5) != SQLITE_NULL)
             t->session = strdup((const char *)sqlite3_column_text(st, 5));
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+            t->tools = strdup((const char *)sqlite3_column_text(st, 6));
         if ((sqlite3_column_type(st, 4) != SQLITE_NULL && !t->speaker) ||
-            (sqlite3_column_type(st, 5) != SQLITE_NULL && !t->session)) {
+            (sqlite3_column_type(st, 5) != SQLITE_NULL && !t->session) ||
+            (sqlite3_column_type(st, 6) != SQLITE_NULL && !t->tools)) {
             src = SQLITE_NOMEM;
             break;
         }

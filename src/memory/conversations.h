@@ -45,6 +45,7 @@ struct sym_conversation_turn {
     time_t created;
     char *speaker; /* who said it, from an imported history; NULL = the role; owned by the list */
     char *session; /* the imported session's name; NULL = none; owned by the list */
+    char *tools;   /* an answer's tool calls, JSON text (core/toolturn.h); NULL = none; owned */
 };
 
 /* A conversation's turns. Zero-initialise; free with sym_conversation_turns_free(). */
@@ -61,6 +62,10 @@ enum sym_status sym_conversation_start(struct sym_store *s, time_t now, long lon
  * sym_clock_now()); its first user message gives it its title. */
 enum sym_status sym_conversation_append(struct sym_store *s, long long id, const char *role,
                                         const char *text, time_t now);
+/* Keep the tool calls made before the answer turn_id (JSON text, core/toolturn.h's
+ * sym_tool_records_json()) on its row. SYM_ERR_NOT_FOUND when turn_id is not an answer. */
+enum sym_status sym_conversation_set_tools(struct sym_store *s, long long turn_id,
+                                           const char *tools);
 /* One turn of an imported history. Strings borrowed; all valid UTF-8. */
 struct sym_turn_input {
     const char *role;    /* "user" or "assistant" */

@@ -183,6 +183,9 @@ static const char *const migrations[] = {
     "  INSERT INTO turns_fts(rowid, search, context, dates)"
     "    VALUES (new.id, new.search, new.context, new.dates);"
     "END;",
+    /* 8: the tool calls the model made before an answer (core/toolturn.h: a JSON array of id,
+     * name, arguments, result and status), kept on the answer's row; NULL for none. */
+    "ALTER TABLE turns ADD COLUMN tools TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

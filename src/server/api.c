@@ -828,6 +828,13 @@ void sym_route_conversations_get(struct sym_server *s, const struct sym_request 
             cJSON_AddStringToObject(m, "role", turns.items[i].role);
             cJSON_AddStringToObject(m, "text", turns.items[i].text);
             sym_json_add_time(m, "time", turns.items[i].created, false);
+            /* An answer's tool calls, as the turn's JSON has them (core/toolturn.h). */
+            if (turns.items[i].tools) {
+                cJSON *calls = cJSON_Parse(turns.items[i].tools);
+
+                if (!cJSON_IsArray(calls) || !cJSON_AddItemToObject(m, "tool_calls", calls))
+                    cJSON_Delete(calls);
+            }
             cJSON_AddItemToArray(arr, m);
         }
         sym_reply_json(r, 200, obj);

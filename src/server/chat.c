@@ -427,6 +427,134 @@ static void chat_notice(const char *message, void *data)
         emit_event(c, "notice", message, strlen(message));
 }
 
+/* Emit obj (deleted) as one event of the stream. */
+static void emit_json(struct chat *c, cJSON *obj)
+{
+    char *json = sym_json_finish(obj);
+    struct sym_buf b = {0};
+
+    if (json && !sym_buf_printf(&b, "data: %s\n\n", json))
+        sym_job_emit(c->job, b.data, b.len);
+    free(json);
+    sym_buf_free(&b);
+}
+
+/* A tool call the model made: a "tool_call" event before it runs, a "tool_result" event with its
+ * result and status after (the page shows each as a block). */
+static void chat_tool(const struct sym_tool_call_record *rec, void *data)
+{
+    struct chat *c = data;
+    cJSON *ev;
+
+    if (!c->stream)
+        return; /* the turn's "tool_calls" has them */
+    ev = cJSON_CreateObject();
+    cJSON_AddStringToObject(ev, "type", rec->result ? "tool_result" : "tool_call");
+    cJSON_AddStringToObject(ev, "id", rec->id);
+    cJSON_AddStringToObject(ev, "name", rec->name);
+    cJSON_AddStringToObject(ev, "arguments", rec->arguments);
+    if (rec->result) {
+        cJSON_AddStringToObject(ev, "result", rec->result);
+        cJSON_AddStringToObject(ev, "status", sym_tool_status_name(rec->status));
+    }
+    emit_json(c, ev);
+}
+
+/*
+ * A tool that removes something: a "confirm" event with a fresh id, then wait for POST
+ * /api/chat/confirm with that id (sym_route_chat_confirm), at most cfg->confirm_timeout seconds
+ * and only while the client is there. No answer is no. A request that does not stream cannot be
+ * asked: refused.
+ */
+static int chat_confirm(const char *name, const char *args, void *data)
+{
+    struct chat *c = data;
+    struct sym_server *s = c->s;
+    struct timespec until;
+    char id[48];
+    cJSON *ev;
+    int answer = -1, waited = 0, limit = s->cfg->confirm_timeout * 4;
+
+    if (!c->stream)
+        return 0;
+    snprintf(id, sizeof id, "confirm-%lld-%ld", (long long)atomic_fetch_add(&s->next_id, 1),
+             (long)time(NULL));
+    pthread_mutex_lock(&s->confirm_lock);
+    snprintf(s->confirm_id, sizeof s->confirm_id, "%s", id);
+    s->confirm_answer = -1;
+    pthread_mutex_unlock(&s->confirm_lock);
+    ev = cJSON_CreateObject();
+    cJSON_AddStringToObject(ev, "type", "confirm");
+    cJSON_AddStringToObject(ev, "id", id);
+    cJSON_AddStringToObject(ev, "name", name);
+    cJSON_AddStringToObject(ev, "arguments", args);
+    cJSON_AddNumberToObject(ev, "timeout_s", s->cfg->confirm_timeout);
+    emit_json(c, ev);
+    /* In quarter seconds, so a client that went away is noticed soon. */
+    pthread_mutex_lock(&s->confirm_lock);
+    while (s->confirm_answer < 0 && waited < limit && !sym_job_cancelled(c->job) &&
+           !atomic_load(&s->stopping)) {
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (pthread_cond_timedwait(&s->confirm_cv, &s->confirm_lock, &until))
+            waited++;
+    }
+    answer = s->confirm_answer;
+    s->confirm_id[0] = '\0';
+    pthread_mutex_unlock(&s->confirm_lock);
+    if (answer < 0) {
+        char msg[160];
+
+        snprintf(msg, sizeof msg, "%s was refused: no answer to the question within %d s", name,
+                 s->cfg->confirm_timeout);
+        chat_notice(msg, c);
+    }
+    return answer == 1;
+}
+
+void sym_route_chat_confirm(struct sym_server *s, const struct sym_request *req,
+                            struct sym_reply *r)
+{
+    struct sym_http_error e;
+    cJSON *obj = sym_json_parse_object(req->body, req->body_len, &e), *out;
+    const char *id = NULL;
+    bool allow = false, has_allow = false, found = false;
+
+    if (!obj || !sym_json_string(obj, "id", true, &id, NULL, &e) ||
+        !sym_json_bool(obj, "allow", &allow, &has_allow, &e) ||
+        (!has_allow &&
+         !sym_http_error_set(&e, 400, "missing_field", "allow", "give \"allow\": true or false"))) {
+        cJSON_Delete(obj);
+        sym_reply_error(r, &e);
+        return;
+    }
+    pthread_mutex_lock(&s->confirm_lock);
+    if (s->confirm_id[0] && !strcmp(s->confirm_id, id) && s->confirm_answer < 0) {
+        s->confirm_answer = allow;
+        found = true;
+        pthread_cond_broadcast(&s->confirm_cv);
+    }
+    pthread_mutex_unlock(&s->confirm_lock);
+    if (!found) {
+        sym_http_error_set(&e, 404, "not_found", "id",
+                           "no question %s is waiting (answered already, timed out, or never "
+                           "asked)",
+                           id);
+        cJSON_Delete(obj);
+        sym_reply_error(r, &e);
+        return;
+    }
+    out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "id", id);
+    cJSON_AddBoolToObject(out, "allow", allow);
+    cJSON_Delete(obj);
+    sym_reply_json(r, 200, out);
+}
+
 /* The turn's object (core/turn_json.h), after "type": "done" in a stream. NULL: out of memory. */
 static cJSON *turn_json(struct chat *c, const struct sym_turn *turn)
 {
@@ -524,7 +652,7 @@ static void run_chat(struct sym_job *job, void *arg, void *data)
     struct chat *c = arg;
     struct sym_server *s = data;
     struct sym_assistant *a = s->assistant;
-    struct sym_turn_io io = {chat_text, chat_notice, c, chat_reasoning};
+    struct sym_turn_io io = {chat_text, chat_notice, c, chat_reasoning, chat_tool, chat_confirm};
     struct sym_llm *before = sym_assistant_llm(a);
     struct sym_http_error e;
     struct sym_turn turn;

@@ -40,7 +40,13 @@ struct sym_server {
     atomic_int kv_used, kv_size;
     atomic_bool stopping;
     pthread_mutex_t name_lock;
-    char model[256]; /* the model file's name, "" without one */
+    /* The one question /api/chat's turn may be waiting on (a tool that removes something):
+     * POST /api/chat/confirm answers it. Guarded by confirm_lock. */
+    pthread_mutex_t confirm_lock;
+    pthread_cond_t confirm_cv;
+    char confirm_id[48]; /* "" when no question is open */
+    int confirm_answer;  /* -1 none yet, 0 deny, 1 allow */
+    char model[256];     /* the model file's name, "" without one */
     char embed_model[256];
 };
 
@@ -117,6 +123,9 @@ void sym_route_conversations_get(struct sym_server *s, const struct sym_request 
 void sym_route_conversations_delete(struct sym_server *s, const struct sym_request *req,
                                     struct sym_reply *r);
 void sym_route_feedback(struct sym_server *s, const struct sym_request *req, struct sym_reply *r);
+/* chat.c: POST /api/chat/confirm, the user's answer to a tool call's question. */
+void sym_route_chat_confirm(struct sym_server *s, const struct sym_request *req,
+                            struct sym_reply *r);
 
 /* The model's name now (it changes with /model), into out. */
 void sym_server_model_name(struct sym_server *s, char *out, size_t size);

@@ -73,6 +73,7 @@ static const struct route routes[] = {
     {"POST", "/v1/chat/completions", NULL, sym_route_completions, false},
     {"POST", "/v1/embeddings", sym_route_embeddings, NULL, false},
     {"POST", "/api/chat", NULL, sym_route_chat, false},
+    {"POST", "/api/chat/confirm", sym_route_chat_confirm, NULL, false},
     {"GET", "/api/stats", sym_route_stats, NULL, false},
     {"GET", "/api/stats/chart.svg", sym_route_stats_chart, NULL, false},
     {"GET", "/api/memory", sym_route_memory_list, NULL, false},
@@ -810,6 +811,8 @@ enum sym_status sym_server_start(struct sym_server **out, const struct sym_serve
     s->embedder = embedder;
     pthread_mutex_init(&s->store_lock, NULL);
     pthread_mutex_init(&s->name_lock, NULL);
+    pthread_mutex_init(&s->confirm_lock, NULL);
+    pthread_cond_init(&s->confirm_cv, NULL);
     atomic_init(&s->next_id, 1);
     snprintf(s->host, sizeof s->host, "%s", p->host ? p->host : "127.0.0.1");
     if (!s->p.max_body)
@@ -878,6 +881,8 @@ void sym_server_stop(struct sym_server *s)
     sym_metrics_free(s->metrics);
     pthread_mutex_destroy(&s->store_lock);
     pthread_mutex_destroy(&s->name_lock);
+    pthread_mutex_destroy(&s->confirm_lock);
+    pthread_cond_destroy(&s->confirm_cv);
     free(s->api_key);
     free(s);
 }

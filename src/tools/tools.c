@@ -58,6 +58,8 @@ struct sym_tools {
     struct sym_mcp_spec *specs;
     struct server *servers;
     size_t n_servers;
+    struct sym_buf openai; /* the tools as an OpenAI "tools" array, for sym_tools_toolbox() */
+    size_t openai_n;       /* the number of tools it was made for */
     char err[512];
 };
 
@@ -189,6 +191,7 @@ void sym_tools_free(struct sym_tools *t)
         sym_mcp_close(t->servers[i].conn);
     sym_mcp_specs_free(t->specs, t->n_servers);
     free(t->servers);
+    sym_buf_free(&t->openai);
     free(t->items);
     free(t);
 }
@@ -695,4 +698,91 @@ char *sym_tools_schema_summary(const char *schema)
     sym_buf_free(&b);
     cJSON_Delete(root);
     return out;
+}
+
+/* ---- the toolbox a chat turn uses (core/toolturn.h) ---- */
+
+/* The tools as an OpenAI "tools" array, made again when tools were added. NULL on no memory. */
+static const char *box_tools(void *data)
+{
+    struct sym_tools *t = data;
+    cJSON *arr;
+    char *text;
+    size_t i;
+
+    if (t->openai.len && t->openai_n == t->n)
+        return sym_buf_str(&t->openai);
+    arr = cJSON_CreateArray();
+    for (i = 0; arr && i < t->n; i++) {
+        const struct sym_tool *tool = sym_tools_get(t, i);
+        cJSON *o = cJSON_CreateObject(), *fn, *params = cJSON_Parse(tool->schema);
+
+        if (o && !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
+        if (!o || !params || !cJSON_AddStringToObject(o, "type", "function") ||
+            !(fn = cJSON_AddObjectToObject(o, "function")) ||
+            !cJSON_AddStringToObject(fn, "name", tool->name) ||
+            !cJSON_AddStringToObject(fn, "description", tool->description) ||
+            !cJSON_AddItemToObject(fn, "parameters", params)) {
+            cJSON_Delete(params); /* not added: cJSON_AddItemToObject fails only before */
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    cJSON_Delete(arr);
+    sym_buf_reset(&t->openai);
+    if (!text || sym_buf_puts(&t->openai, text)) {
+        free(text);
+        return NULL;
+    }
+    free(text);
+    t->openai_n = t->n;
+    return sym_buf_str(&t->openai);
+}
+
+static bool box_asks(void *data, const char *name)
+{
+    struct sym_tools *t = data;
+    const struct sym_tool *tool = sym_tools_find(t, name);
+
+    return tool && sym_tools_asks(t, tool);
+}
+
+/* The user's answer, already given: the loop asked before the call. */
+static int box_confirmed(const struct sym_tool *tool, const char *args, void *data)
+{
+    (void)tool, (void)args;
+    return *(const bool *)data;
+}
+
+static enum sym_status box_call(void *data, const char *name, const char *args, bool confirmed,
+                                char **result, bool *is_error)
+{
+    struct sym_tools *t = data;
+    struct sym_tool_result res = {0};
+    enum sym_status rc = sym_tools_call(t, name, args, box_confirmed, &confirmed, &res);
+
+    *is_error = false;
+    if (rc) {
+        *result = strdup(sym_tools_errmsg(t));
+        return rc;
+    }
+    *is_error = res.is_error;
+    *result = res.text;
+    res.text = NULL;
+    sym_tool_result_clear(&res);
+    if (!*result)
+        *result = strdup("");
+    return *result ? SYM_OK : SYM_ERR_NOMEM;
+}
+
+void sym_tools_toolbox(struct sym_tools *t, struct sym_toolbox *box)
+{
+    box->tools_json = box_tools;
+    box->asks = box_asks;
+    box->call = box_call;
+    box->data = t;
 }

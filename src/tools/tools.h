@@ -27,6 +27,7 @@ struct sym_assistant;
 struct sym_config;
 struct sym_module;
 struct sym_tools;
+struct sym_toolbox;
 
 /* Where a tool comes from. */
 enum sym_tool_kind {
@@ -110,6 +111,14 @@ void sym_tool_result_clear(struct sym_tool_result *res);
 /* True when calling tool needs the user's yes: it may remove something and tools-allow does not
  * name it. */
 bool sym_tools_asks(const struct sym_tools *t, const struct sym_tool *tool);
+
+/*
+ * Fill box (core/toolturn.h) with this list, for sym_assistant_set_toolbox(): its tools as an
+ * OpenAI "tools" array (the MCP servers' too, once started), asks() as sym_tools_asks(), and
+ * call() through sym_tools_call() with the answer the chat turn already got from the user. t is
+ * borrowed and must outlive the assistant's use of box.
+ */
+void sym_tools_toolbox(struct sym_tools *t, struct sym_toolbox *box);
 
 /* Why the last call failed. Borrowed, valid until the next call. */
 const char *sym_tools_errmsg(const struct sym_tools *t);

@@ -86,35 +86,35 @@ expect_rc 0 "the backend from the config file"
 check "config: the model name from the config" jqe '.model == "from-config"' <<<"$(body 1)"
 
 # ---- privacy: what is sent, seen from the server ----
-"$SYMBIOT" memory add "my sister is Anna" >/dev/null 2>&1
+"$SYMBIOT" memory add "my sister is Zinaida" >/dev/null 2>&1
 : >"$T/req.log"
 printf 'first question\nsecond question\n/privacy third question\n' >"$T/in"
 "$SYMBIOT" --backend remote --endpoint "$URL" <"$T/in" >"$T/out" 2>"$T/err"
 check "private: two requests" [ "$(requests)" -eq 2 ]
 check "private: only the system prompt and the message" jqe '(.messages | length) == 2 and
     .messages[0].role == "system" and .messages[1].content == "second question"' <<<"$(body 2)"
-check "private: no memory reaches the server" sh -c '! grep -q Anna "$0"' "$T/req.log"
+check "private: no memory reaches the server" sh -c '! grep -q Zinaida "$0"' "$T/req.log"
 check "private: no history reaches the server" [ "$(grep -c "first question" "$T/req.log")" -eq 1 ]
 privacy=$(cat "$T/out")
 expect_in "$privacy" "Memories and conversation history: not sent" "/privacy says memories stay"
 expect_in "$privacy" '"content":	"third question"' "/privacy shows the message"
-expect_not_in "$privacy" "Anna" "/privacy shows no memory when not shared"
+expect_not_in "$privacy" "Zinaida" "/privacy shows no memory when not shared"
 expect_not_in "$privacy" "first question" "/privacy shows no history when not shared"
 
 : >"$T/req.log"
 printf 'first question\nsecond question\n/privacy third question\n' >"$T/in"
 "$SYMBIOT" --backend remote --endpoint "$URL" --share-memory <"$T/in" >"$T/out" 2>"$T/err"
-check "shared: the memory reaches the server" jqe '.messages[0].content | test("my sister is Anna")' <<<"$(body 1)"
+check "shared: the memory reaches the server" jqe '.messages[0].content | test("my sister is Zinaida")' <<<"$(body 1)"
 check "shared: the history reaches the server" jqe '[.messages[].content] ==
     [.messages[0].content, "first question", "Hello from the fake endpoint.", "second question"]' <<<"$(body 2)"
 privacy=$(cat "$T/out")
 expect_in "$privacy" "SENT with each remote message" "/privacy says memories go"
-expect_in "$privacy" "my sister is Anna" "/privacy shows the memory that would go"
+expect_in "$privacy" "my sister is Zinaida" "/privacy shows the memory that would go"
 expect_in "$privacy" '"content":	"second question"' "/privacy shows the history that would go"
 printf 'share_memory = true\n' >"$T/cfg2"
 : >"$T/req.log"
 run_sym ask --config "$T/cfg2" --backend remote --endpoint "$URL" "from the config"
-check "share_memory = true in the config" grep -q "my sister is Anna" "$T/req.log"
+check "share_memory = true in the config" grep -q "my sister is Zinaida" "$T/req.log"
 
 # ---- the server: /api/chat goes the same way and says so ----
 "$SYMBIOT" serve --port 0 --backend auto --endpoint "$URL" -m "$TINY_MODEL" -n 4 --temp 0 \

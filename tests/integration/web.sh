@@ -6,6 +6,9 @@
 # at 390 px the conversation list is a drawer; a long answer streams without the page jumping;
 # screenshots at 1280 and 390 px, light and dark, English and Russian;
 # and hostile markup in a stored fact, a stored answer and a streamed answer shown as text.
+# Tool calls (tests/web/page-tools.mjs): a folded block per call, the dialog for a call that removes
+# something, the blocks again in a reopened conversation; a reasoning model's thinking folded
+# away until clicked (tests/web/thinking.mjs).
 # Then against a server that needs a key (--api-key-file, tests/web/key.mjs): the key button
 # comes with the first 401, and the entered key makes the page work.
 # First, that web/vendor/ holds the pinned libraries unchanged (scripts/vendor-web.sh --check).
@@ -15,7 +18,8 @@
 check "web/vendor/ holds the pinned libraries, unchanged" \
     bash "$(dirname "$0")/../../scripts/vendor-web.sh" --check
 node_deps browser || { finish; exit; }
-trap 'stop_server 2>/dev/null; rm -rf "$T"' EXIT
+fake_pid=
+trap 'stop_server 2>/dev/null; [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$T"' EXIT
 db="$T/srv.db"
 start_server -m "$TINY_MODEL" -c 2048 -n 160 --temp 0 --db "$db" || { finish; exit; }
 
@@ -88,6 +92,28 @@ check "the page's thumbs down and correction are stored with the answer" jq -se 
     and .[1].correction == "The answer is forty-two"' <<<"$out"
 stop_server
 check "the server stops with status 0" [ "$srv_rc" -eq 0 ]
+
+# Tool calls on the page: the answers come from the fake endpoint, scripted to call remember,
+# then forget (which asks: the page's dialog), then answer.
+TAB=$'\t'
+printf '%s\n' "call${TAB}remember${TAB}{\"text\": \"my train leaves at nine\"}" \
+    "call${TAB}forget${TAB}{\"fact\": \"1\"}" "text${TAB}All done." >"$T/script"
+rm -f "$T/fport"
+"$FAKEAI" --port-file "$T/fport" --script "$T/script" >/dev/null 2>&1 &
+fake_pid=$!
+for _ in $(seq 100); do [ -s "$T/fport" ] && break; sleep 0.05; done
+start_server --backend remote --endpoint "http://127.0.0.1:$(cat "$T/fport")/v1" \
+    --db "$T/tools.db" || { kill "$fake_pid"; finish; exit; }
+run_sym --db "$T/tools.db" memory add "my bike is blue"
+URL=$URL run_node page-tools.mjs
+stop_server
+kill "$fake_pid" 2>/dev/null
+wait "$fake_pid" 2>/dev/null
+
+# A reasoning model's thinking: folded away (tests/web/thinking.mjs).
+start_server -m "$R1_MODEL" -c 2048 -n 24 --temp 0 --db "$T/r1.db" || { finish; exit; }
+URL=$URL run_node thinking.mjs
+stop_server
 
 # A server that needs a key, read from an owner-only file.
 key="web-key-$RANDOM$RANDOM"

@@ -60,7 +60,7 @@ static void test_commands_without_model(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL, NULL, NULL};
     struct sym_turn t;
 
     sym_config_init(&cfg);
@@ -101,7 +101,7 @@ static void test_multi_turn(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL, NULL, NULL};
     struct sym_turn t1, t2;
 
     if (!llm) {
@@ -148,7 +148,7 @@ static void test_eviction(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL, NULL, NULL};
     struct sym_turn t;
     char big[8192];
     int i, dropped = 0, turns_before;
@@ -227,7 +227,7 @@ static void test_extract_without_model(void)
     struct sym_config cfg;
     struct sym_assistant *a;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL, NULL, NULL};
     struct sym_store *store = NULL;
     struct sym_facts list = {0}, hist = {0};
     struct sym_turn t;
@@ -299,7 +299,7 @@ static void two_turns(const char *path, bool llm_extract, const char *m1, const 
     struct sym_assistant *a = NULL;
     struct sym_store *store = NULL;
     struct seen s = {{0}, {{0}}, 0};
-    struct sym_turn_io io = {on_text, on_notice, &s, NULL};
+    struct sym_turn_io io = {on_text, on_notice, &s, NULL, NULL, NULL};
     char dir[64], db[128], err[512];
 
     memset(t1, 0, sizeof *t1);

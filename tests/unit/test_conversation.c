@@ -231,8 +231,58 @@ static void test_system_block(void)
     sym_conv_free(NULL);
 }
 
+/* Tool calls and results belong to the turn they were made in: an old turn goes with them, the
+ * newest turn keeps them all, truncate undoes a turn, and their parts follow their messages. */
+static void test_tool_messages(void)
+{
+    struct sym_conv *c = NULL;
+    struct fake f = {0, 0, true, "SYS"};
+    struct sym_buf prompt = {0};
+    const struct sym_chat_msg *m;
+    const struct sym_conv_tool *t;
+    int n = 0, dropped = 0;
+    size_t n_msgs;
+
+    CHECK(sym_conv_init(&c, "SYS") == SYM_OK);
+    CHECK(!sym_conv_has_tools(c));
+    /* An old turn with a call: u1, a(call), tool, a1. */
+    CHECK(sym_conv_push(c, "user", "u1........") == SYM_OK);
+    CHECK(sym_conv_push_tool(c, "assistant", "", "[{\"id\":\"c1\"}]", NULL) == SYM_OK);
+    CHECK(sym_conv_push_tool(c, "tool", "r1........", NULL, "c1") == SYM_OK);
+    CHECK(sym_conv_push(c, "assistant", "a1........") == SYM_OK);
+    CHECK(sym_conv_has_tools(c));
+    /* The newest turn, in the middle of its calls: u2, a(call), tool. */
+    CHECK(sym_conv_push(c, "user", "u2........") == SYM_OK);
+    CHECK(sym_conv_push_tool(c, "assistant", "", "[{\"id\":\"c2\"}]", NULL) == SYM_OK);
+    CHECK(sym_conv_push_tool(c, "tool", "r2........", NULL, "c2") == SYM_OK);
+    CHECK(sym_conv_n_turns(c) == 2);
+    /* 6 + 3 + 13 + 13 + 13 + 3 + 13 = 77 > 70 - 5: the whole first turn goes (one turn). */
+    CHECK(sym_conv_fit(c, 70, 5, fake_format, &f, &prompt, &n, &dropped) == SYM_OK);
+    CHECK(dropped == 1);
+    CHECK_STR(sym_buf_str(&prompt), "s:SYS\nu:u2........\na:\nt:r2........\n");
+    m = sym_conv_msgs(c, &n_msgs);
+    CHECK(n_msgs == 4);
+    t = sym_conv_tool_part(c, &m[2]);
+    CHECK(t && t->tool_calls && !t->tool_call_id);
+    CHECK_STR(t->tool_calls, "[{\"id\":\"c2\"}]");
+    t = sym_conv_tool_part(c, &m[3]);
+    CHECK(t && !t->tool_calls && t->tool_call_id);
+    CHECK_STR(t->tool_call_id, "c2");
+    CHECK(sym_conv_tool_part(c, &m[1])->tool_calls == NULL);
+    /* The newest turn never loses its calls, even when it does not fit. */
+    CHECK(sym_conv_fit(c, 30, 5, fake_format, &f, &prompt, &n, &dropped) == SYM_ERR_CONTEXT);
+    CHECK(sym_conv_count(c) == 4);
+    /* Undo the turn: back to the system message alone. */
+    sym_conv_truncate(c, 1);
+    CHECK(sym_conv_count(c) == 1 && !sym_conv_has_tools(c));
+    CHECK(sym_conv_set_at(c, 0, "x") == SYM_ERR_INVALID); /* not the system message */
+    sym_buf_free(&prompt);
+    sym_conv_free(c);
+}
+
 int main(void)
 {
+    test_tool_messages();
     test_fits();
     test_evicts_oldest();
     test_no_system();
