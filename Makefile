@@ -7,8 +7,8 @@
 #   make valgrind      the unit tests under valgrind memcheck
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
 #   make bench-server  symbiot serve next to llama-server: requests/s and time to first token
-#   make bench-memory-1m  the memory store's figures with 1,000,000 facts, and 1,000,000
-#                         facts+turns (minutes)
+#   make bench-memory-1m  the memory store's figures with 1,000,000 facts, the import of
+#                         1,000,000 turns, and search among 1,000,000 facts+turns (minutes)
 #   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
 #   make fuzz          libFuzzer over each parser of untrusted input (FUZZ_SECONDS each, clang)
 #   make fuzz-merge    keep what make fuzz found that reaches new code, in fuzz/corpus/NAME/found
@@ -84,6 +84,7 @@ bench-backends: build
 
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000
+	./$(BUILD_DIR)/bench_episodic --import 1000000
 	./$(BUILD_DIR)/bench_episodic --speed 1000000
 
 # Fuzzing: each target fuzz/fuzz_NAME.c is built with clang and libFuzzer (CMake option

@@ -344,50 +344,32 @@ static void print_turn(const struct sym_turn_hit *h)
 static int print_search(const struct cli *cli, const struct sym_facts *facts,
                         const struct sym_turn_hits *turns, size_t k)
 {
-    cJSON *arr = cli->json ? cJSON_CreateArray() : NULL;
     size_t i = 0, j = 0, n;
+    cJSON *arr;
     char *text;
 
-    if (cli->json && !arr)
-        goto nomem;
-    for (n = 0; n < k && (i < facts->n || j < turns->n); n++) {
-        bool fact = i < facts->n && (j >= turns->n || i <= j);
-        cJSON *o = NULL;
-
-        if (!cli->json) {
-            if (fact) {
-                struct sym_facts one = {&facts->items[i], 1};
+    if (!cli->json) {
+        for (n = 0; n < k && (i < facts->n || j < turns->n); n++) {
+            if (sym_search_fact_next(i, facts->n, j, turns->n)) {
+                struct sym_facts one = {&facts->items[i++], 1};
 
                 print_text(&one);
             } else {
-                print_turn(&turns->items[j]);
-            }
-        } else {
-            o = fact ? sym_fact_json(&facts->items[i], SYM_FACT_JSON_SCORE, cli_iso_local)
-                     : sym_turn_hit_json(&turns->items[j], cli_iso_local);
-            if (!o || !cJSON_AddItemToArray(arr, o)) {
-                cJSON_Delete(o);
-                goto nomem;
+                print_turn(&turns->items[j++]);
             }
         }
-        if (fact)
-            i++;
-        else
-            j++;
-    }
-    if (!cli->json)
         return CLI_EXIT_OK;
-    text = cJSON_PrintUnformatted(arr);
-    if (!text)
-        goto nomem;
+    }
+    arr = sym_search_results_json(facts, turns, k, cli_iso_local);
+    text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    cJSON_Delete(arr);
+    if (!text) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
     puts(text);
     free(text);
-    cJSON_Delete(arr);
     return CLI_EXIT_OK;
-nomem:
-    cJSON_Delete(arr);
-    cli_error("out of memory");
-    return CLI_EXIT_FAIL;
 }
 
 static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
