@@ -117,6 +117,12 @@ static enum sym_status put_word(struct sym_buf *b, const char *word, size_t len,
     return rc;
 }
 
+/* The most words of a query that are looked for (the first ones): a message may be long (a pasted
+ * text), and each word is a phrase of the FTS5 query that every match is scored on, so a message
+ * of thousands of words took minutes to recall for. A repeated word still counts again, as it
+ * always did (it weighs the more in BM25). */
+#define MAX_WORDS 64
+
 /* A word of a query (its alternatives "stem|synonym ...") and the documents of each. */
 struct word {
     const char *t, *end;
@@ -149,19 +155,17 @@ static enum sym_status put_terms(const char *terms, sqlite3_stmt *st, sqlite3_in
     size_t n_words = 0, i, n_rare = 0;
     sqlite3_int64 total = 0;
 
-    for (t = terms; *t; t++)
-        n_words += *t == ' ';
-    w = calloc(n_words + 1, sizeof *w);
+    w = calloc(MAX_WORDS, sizeof *w);
     if (!w)
         return SYM_ERR_NOMEM;
-    n_words = 0;
     for (t = terms; *t; t = *end ? end + 1 : end) {
         struct word *cur = &w[n_words];
         size_t n;
 
         end = t + strcspn(t, " ");
-        if (end == t)
+        if (end == t || n_words >= MAX_WORDS)
             continue;
+        memset(cur, 0, sizeof *cur);
         cur->t = t;
         cur->end = end;
         for (a = t, n = 0; a < end && n < MAX_ALTS; a = bar + 1, n++) {
