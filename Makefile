@@ -7,8 +7,8 @@
 #   make valgrind      the unit tests under valgrind memcheck
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
 #   make bench-server  symbiot serve next to llama-server: requests/s and time to first token
-#   make bench-memory-1m  the memory store's figures with 1,000,000 facts, and 1,000,000
-#                         facts+turns (minutes)
+#   make bench-memory-1m  the memory store's figures with 1,000,000 facts, the import of
+#                         1,000,000 turns, and search among 1,000,000 facts+turns (minutes)
 #   make bench-backends   local, remote (llama-server) and RPC (two rpc-servers) side by side
 #   make bench-kvstate    a resumed conversation's first turn next to a warm one, and `ask`
 #                         next to llama-simple (KV state on disk; the 1B-shaped model)
@@ -89,6 +89,7 @@ bench-kvstate: build
 
 bench-memory-1m: build
 	./$(BUILD_DIR)/bench_memory --sizes 1000000
+	./$(BUILD_DIR)/bench_episodic --import 1000000
 	./$(BUILD_DIR)/bench_episodic --speed 1000000
 
 # Fuzzing: each target fuzz/fuzz_NAME.c is built with clang and libFuzzer (CMake option

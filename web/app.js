@@ -767,13 +767,35 @@
     input.focus();
   }
 
+  // A turn of a stored conversation found by a search: who said it, in which conversation, when;
+  // the conversation's title opens it in the chat.
+  function turnItem(h) {
+    const li = el('li', 'turn');
+    li.dataset.id = String(h.id);
+    li.appendChild(el('span', 'turn-text', h.text));
+    const info = el('span', 'fact-info');
+    info.appendChild(el('span', 'tag speaker', h.speaker));
+    const open = el('button', 'turn-open', h.conversation_title || t('untitled'));
+    open.type = 'button';
+    open.title = t('open_conversation');
+    open.addEventListener('click', () => {
+      showView('chat');
+      openConversation(h.conversation);
+    });
+    info.appendChild(open);
+    info.appendChild(el('span', 'when', localTime(h.time)));
+    li.appendChild(info);
+    return li;
+  }
+
   async function loadMemory() {
     let facts;
     let summary;
     try {
       if (memoryQuery) {
+        // Facts and the conversations' turns, best first (the results of `memory search`).
         facts = (await api('GET', '/api/memory/search?q=' + encodeURIComponent(memoryQuery) +
-          '&k=50')).facts;
+          '&k=50')).results;
         summary = t('facts_found', {n: facts.length});
       } else {
         const r = await api('GET', '/api/memory?limit=500');
@@ -785,7 +807,8 @@
       return;
     }
     $('memory-summary').textContent = facts.length || memoryQuery ? summary : t('no_facts');
-    $('memory-list').replaceChildren(...facts.map(factItem));
+    $('memory-list').replaceChildren(...facts.map((f) => (f.kind === 'turn' ? turnItem(f)
+      : factItem(f))));
   }
 
   // ---- reminders ----

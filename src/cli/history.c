@@ -4,11 +4,13 @@
  * from the conversations.json of ChatGPT's data export. The format is told by the first byte:
  * '[' is an export, '{' a JSON Lines file.
  *
- * All or nothing, as the import of facts: a first pass reads and checks the whole file and
- * reports every bad line (or the export's bad conversation) as FILE:LINE; only a clean file is
- * written, in one transaction, in a second pass over the file. Memory stays bounded: neither pass
- * keeps more than one line (or one exported conversation) at a time, so the file is read twice;
- * standard input ("-") is first copied to an unnamed temporary file for that. A conversation
+ * All or nothing, as the import of facts, in one pass: each line (or exported conversation) is
+ * checked and written at once inside one open transaction; a bad one is reported as FILE:LINE,
+ * nothing more is written, the rest is still checked (every bad line is reported), and at the
+ * end the transaction is rolled back, so a file with a bad line leaves the memory as it was.
+ * Memory stays bounded: no more than one line (or one exported conversation) is held at a time,
+ * and SQLite spills a large transaction to its journal. Standard input ("-") is first copied to
+ * an unnamed temporary file, so that its format can be told from its first byte. A conversation
  * already imported (the same id) is skipped whole. With --extract, what the user said goes
  * through the rule-based fact extraction (nlp/extract.h), as a chat message does: the turns of a
  * ChatGPT export's user, or of the speaker named "user" in JSON Lines.
@@ -33,7 +35,7 @@
 #define MAX_REPORTED 20
 
 struct import {
-    struct sym_store *store; /* NULL in the checking pass */
+    struct sym_store *store;
     const char *path;
     bool extract;
     size_t bad, turns, conversations, skipped, facts;
@@ -166,7 +168,7 @@ static int jsonl_pass(struct import *im, FILE *f)
         ok = cli_import_turn_line(line, (size_t)len, &o, &r, &why);
         if (!ok)
             bad_line(im, n, why);
-        if (ok && o && im->store) {
+        if (ok && o && !im->bad) {
             bool assistant = !strcasecmp(r.speaker, "assistant");
 
             t.role = assistant ? "assistant" : "user";
@@ -208,7 +210,7 @@ static int on_chatgpt(void *ctx, const cJSON *c, size_t line)
         cli_chatgpt_conversation_free(&conv);
         return 0;
     }
-    if (!im->store || !conv.n) {
+    if (im->bad || !conv.n) {
         cli_chatgpt_conversation_free(&conv);
         return 0;
     }
@@ -240,13 +242,8 @@ static int chatgpt_pass(struct import *im, FILE *f)
     size_t line = 0;
     int rc = cli_chatgpt_read(f, on_chatgpt, im, &line, &why);
 
-    if (rc < 0) {
-        if (im->store) { /* the first pass read it well: the file changed */
-            cli_error("%s:%zu: %s; nothing imported", im->path, line, why);
-            return CLI_EXIT_FAIL;
-        }
+    if (rc < 0)
         bad_line(im, line, why);
-    }
     return rc > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
@@ -296,18 +293,7 @@ int cli_memory_import_conversations(struct sym_store *store, const char *path, b
                              "line) nor ChatGPT's conversations.json");
         goto out;
     }
-    /* Pass 1: check everything; nothing is written. */
-    rewind(f);
-    if ((chatgpt ? chatgpt_pass(&im, f) : jsonl_pass(&im, f)) != CLI_EXIT_OK)
-        goto out;
-    if (im.bad) {
-        if (im.bad > MAX_REPORTED)
-            fprintf(stderr, "%s: ... and %zu more\n", path, im.bad - MAX_REPORTED);
-        cli_error("%s: %zu bad %s; nothing imported", path, im.bad,
-                  chatgpt ? "conversation(s)" : "line(s)");
-        goto out;
-    }
-    /* Pass 2: write it all, or nothing. */
+    /* One pass: check and write each line in one transaction; roll it all back on a bad one. */
     rewind(f);
     im.store = store;
     if (sym_store_begin(store)) {
@@ -316,6 +302,14 @@ int cli_memory_import_conversations(struct sym_store *store, const char *path, b
     }
     if ((chatgpt ? chatgpt_pass(&im, f) : jsonl_pass(&im, f)) != CLI_EXIT_OK) {
         sym_store_rollback(store);
+        goto out;
+    }
+    if (im.bad) {
+        sym_store_rollback(store);
+        if (im.bad > MAX_REPORTED)
+            fprintf(stderr, "%s: ... and %zu more\n", path, im.bad - MAX_REPORTED);
+        cli_error("%s: %zu bad %s; nothing imported", path, im.bad,
+                  chatgpt ? "conversation(s)" : "line(s)");
         goto out;
     }
     if (sym_store_commit(store)) {

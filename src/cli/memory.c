@@ -5,9 +5,11 @@
  * conversations); the older words stay as aliases.
  *
  * Export writes JSON Lines, one fact a line, oldest (lowest id) first, so importing the file into
- * an empty database gives the same ids in the same order. Import is all or nothing: every line is
- * checked first, every bad line reported with its number, and only a clean file is written, in
- * one transaction, so a half-imported memory never needs untangling. What an export cannot carry
+ * an empty database gives the same ids in the same order. Import is all or nothing, in one pass
+ * inside one transaction: each line is checked and written as it is read (no more than one line
+ * in memory), every bad line is reported with its number, and one bad line means the whole
+ * transaction is rolled back at the end, so a half-imported memory never needs untangling. What
+ * an export cannot carry
  * back: a fact's edit history, and `updated` (an imported fact is updated when it was created).
  */
 #include <cjson/cJSON.h>
@@ -342,50 +344,32 @@ static void print_turn(const struct sym_turn_hit *h)
 static int print_search(const struct cli *cli, const struct sym_facts *facts,
                         const struct sym_turn_hits *turns, size_t k)
 {
-    cJSON *arr = cli->json ? cJSON_CreateArray() : NULL;
     size_t i = 0, j = 0, n;
+    cJSON *arr;
     char *text;
 
-    if (cli->json && !arr)
-        goto nomem;
-    for (n = 0; n < k && (i < facts->n || j < turns->n); n++) {
-        bool fact = i < facts->n && (j >= turns->n || i <= j);
-        cJSON *o = NULL;
-
-        if (!cli->json) {
-            if (fact) {
-                struct sym_facts one = {&facts->items[i], 1};
+    if (!cli->json) {
+        for (n = 0; n < k && (i < facts->n || j < turns->n); n++) {
+            if (sym_search_fact_next(i, facts->n, j, turns->n)) {
+                struct sym_facts one = {&facts->items[i++], 1};
 
                 print_text(&one);
             } else {
-                print_turn(&turns->items[j]);
-            }
-        } else {
-            o = fact ? sym_fact_json(&facts->items[i], SYM_FACT_JSON_SCORE, cli_iso_local)
-                     : sym_turn_hit_json(&turns->items[j], cli_iso_local);
-            if (!o || !cJSON_AddItemToArray(arr, o)) {
-                cJSON_Delete(o);
-                goto nomem;
+                print_turn(&turns->items[j++]);
             }
         }
-        if (fact)
-            i++;
-        else
-            j++;
-    }
-    if (!cli->json)
         return CLI_EXIT_OK;
-    text = cJSON_PrintUnformatted(arr);
-    if (!text)
-        goto nomem;
+    }
+    arr = sym_search_results_json(facts, turns, k, cli_iso_local);
+    text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    cJSON_Delete(arr);
+    if (!text) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
     puts(text);
     free(text);
-    cJSON_Delete(arr);
     return CLI_EXIT_OK;
-nomem:
-    cJSON_Delete(arr);
-    cli_error("out of memory");
-    return CLI_EXIT_FAIL;
 }
 
 static int mem_list(struct cli *cli, struct sym_store *store, char **w, int n)
@@ -561,30 +545,16 @@ out:
 }
 
 /* The lines of a file as parsed JSON (NULL for a blank line). */
-struct lines {
-    cJSON **items;
-    size_t n;
-};
-
-static void lines_free(struct lines *l)
-{
-    size_t i;
-
-    for (i = 0; i < l->n; i++)
-        cJSON_Delete(l->items[i]);
-    free(l->items);
-}
-
 static int mem_import(struct cli *cli, struct sym_store *store, char **w, int n)
 {
-    struct lines lines = {0};
     struct sym_buf tags = {0};
     struct sym_fact_input in;
-    size_t cap = 0, i, added = 0, known = 0, bad = 0;
+    size_t lineno = 0, added = 0, known = 0, bad = 0;
     int code = CLI_EXIT_FAIL;
     struct sym_buf line;
     enum sym_status got;
     const char *why, *path;
+    bool in_tx = false;
     FILE *f;
 
     if (cli->memory.conversations && !n)
@@ -601,31 +571,40 @@ static int mem_import(struct cli *cli, struct sym_store *store, char **w, int n)
                      strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    /* Pass 1: read and check every line; nothing is written yet. A line is read only up to its
-     * limit, so /dev/zero or a huge file without a newline ends the import at once. */
     sym_buf_init(&line, CLI_IMPORT_MAX_LINE);
+    if (sym_store_begin(store)) {
+        code = store_failed(store);
+        goto out;
+    }
+    in_tx = true;
+    /* One pass: each line is checked and, while no line was bad, written; a bad line is reported
+     * and the rest only checked. A line is read only up to its limit, so /dev/zero or a huge file
+     * without a newline ends the import at once. */
     while (!(got = sym_buf_getline(&line, f))) {
+        bool existed = false;
         cJSON *o = NULL;
+        long long id;
 
-        if (lines.n == cap) {
-            cJSON **p = realloc(lines.items, (cap = cap ? cap * 2 : 64) * sizeof *p);
-
-            if (!p) {
-                cli_error("out of memory");
+        lineno++;
+        why = NULL;
+        if (!cli_import_line(sym_buf_str(&line), line.len, &o, &in, &tags, &why)) {
+            cli_printf(stderr, "%s:%zu: %s\n", path, lineno, why ? why : "bad line");
+            bad++;
+        } else if (o && !bad) {
+            if (sym_fact_add(store, &in, &id, &existed)) {
+                cli_error("%s:%zu: %s; nothing imported", path, lineno, sym_store_errmsg(store));
+                cJSON_Delete(o);
                 goto out;
             }
-            lines.items = p;
+            if (existed)
+                known++;
+            else
+                added++;
         }
-        why = NULL;
-        cli_import_line(sym_buf_str(&line), line.len, &o, &in, &tags, &why);
-        lines.items[lines.n++] = o;
-        if (why) {
-            cli_printf(stderr, "%s:%zu: %s\n", path, lines.n, why);
-            bad++;
-        }
+        cJSON_Delete(o);
     }
     if (got == SYM_ERR_TOO_LONG) {
-        cli_error("%s:%zu: line longer than %d MiB; nothing imported", path, lines.n + 1,
+        cli_error("%s:%zu: line longer than %d MiB; nothing imported", path, lineno + 1,
                   CLI_IMPORT_MAX_LINE >> 20);
         goto out;
     }
@@ -637,28 +616,7 @@ static int mem_import(struct cli *cli, struct sym_store *store, char **w, int n)
         cli_error("%s: %zu bad line(s); nothing imported", path, bad);
         goto out;
     }
-    /* Pass 2: write it all, or nothing. */
-    if (sym_store_begin(store)) {
-        code = store_failed(store);
-        goto out;
-    }
-    for (i = 0; i < lines.n; i++) {
-        bool existed = false;
-        long long id;
-
-        if (!lines.items[i])
-            continue;
-        if (!cli_import_check(lines.items[i], &in, &tags, &why) ||
-            sym_fact_add(store, &in, &id, &existed)) {
-            cli_error("%s:%zu: %s; nothing imported", path, i + 1, sym_store_errmsg(store));
-            sym_store_rollback(store);
-            goto out;
-        }
-        if (existed)
-            known++;
-        else
-            added++;
-    }
+    in_tx = false;
     if (sym_store_commit(store)) {
         code = store_failed(store);
         sym_store_rollback(store);
@@ -681,11 +639,12 @@ static int mem_import(struct cli *cli, struct sym_store *store, char **w, int n)
     putchar('\n');
     code = CLI_EXIT_OK;
 out:
+    if (in_tx)
+        sym_store_rollback(store);
     if (f != stdin)
         fclose(f);
     sym_buf_free(&line);
     sym_buf_free(&tags);
-    lines_free(&lines);
     return code;
 }
 

@@ -62,8 +62,10 @@ static const char usage_options[] =
     "                           an answer (`llm-extract = off`)\n"
     "      --no-tools           offer no tools to the model (`tools = off`); `symbiot tools\n"
     "                           call` by hand still works\n"
-    "      --recall-conversations  also put the best-matching turns of earlier\n"
-    "                           conversations into the prompt (`recall-conversations = on`)\n"
+    "      --no-recall-conversations  leave the turns of earlier conversations out of\n"
+    "                           the prompt: only facts are recalled (`recall-conversations =\n"
+    "                           off`)\n"
+    "      --recall-conversations  recall those turns too, after the facts (the default)\n"
     "      --show-thinking      show a reasoning model's thinking before its answer (default:\n"
     "                           hidden, a [thinking...] line on a terminal; `show-thinking`)\n"
     "\n";
@@ -172,6 +174,7 @@ enum {
     OPT_REMOTE_TIMEOUT,
     OPT_SHARE_MEMORY,
     OPT_RECALL_CONVERSATIONS,
+    OPT_NO_RECALL_CONVERSATIONS,
     OPT_RPC,
     OPT_SHOW_THINKING,
 };
@@ -224,6 +227,7 @@ static const struct option long_options[] = {
     {"remote-timeout", required_argument, NULL, OPT_REMOTE_TIMEOUT},
     {"share-memory", no_argument, NULL, OPT_SHARE_MEMORY},
     {"recall-conversations", no_argument, NULL, OPT_RECALL_CONVERSATIONS},
+    {"no-recall-conversations", no_argument, NULL, OPT_NO_RECALL_CONVERSATIONS},
     {"rpc", required_argument, NULL, OPT_RPC},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -528,6 +532,10 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         case OPT_RECALL_CONVERSATIONS:
             flags[n_flags].key = "recall-conversations";
             flags[n_flags++].value = "on";
+            break;
+        case OPT_NO_RECALL_CONVERSATIONS:
+            flags[n_flags].key = "recall-conversations";
+            flags[n_flags++].value = "off";
             break;
         case OPT_NO_LLM_EXTRACT:
             flags[n_flags].key = "llm-extract";

@@ -69,7 +69,7 @@ struct sym_assistant {
      * fingerprint is still kv_fp; kv_saved is the fingerprint last saved or loaded. */
     long long kv_conv;
     uint64_t kv_fp, kv_saved;
-    bool one_shot;    /* `ask`: warm start from the system prompt's saved state */
+    bool one_shot;              /* `ask`: warm start from the system prompt's saved state */
     struct sym_toolbox toolbox; /* the tools chat turns may offer (core/toolturn.h) */
     bool has_toolbox;
     void *states[32]; /* each module's state, by its index in modules */

@@ -103,6 +103,7 @@ enum sym_status sym_config_init(struct sym_config *cfg)
     cfg->seed = SYM_SEED_RANDOM;
     cfg->extract = true;
     cfg->llm_extract = true;
+    cfg->recall_turns = true;
     cfg->backend = SYM_BACKEND_MODE_LOCAL;
     cfg->remote_timeout = 60;
     cfg->tools = true;

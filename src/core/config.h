@@ -49,7 +49,7 @@ struct sym_config {
     bool extract;         /* remember personal facts said in chat (nlp/extract.h); default on */
     bool llm_extract;     /* also ask a chat-template model for them (core/learn.h); default on */
     bool recall_turns;    /* recall the turns of earlier conversations into the prompt
-                             (core/recall.h); default off */
+                             (core/recall.h); default on */
     bool show_thinking;   /* show a reasoning model's thinking in the CLI; default off */
     /* The remote backend (llm/backend.h); only used when backend is not local. */
     enum sym_backend_mode backend;

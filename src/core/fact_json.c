@@ -105,3 +105,28 @@ cJSON *sym_turn_hit_json(const struct sym_turn_hit *h, sym_iso_time_fn iso_time)
     }
     return o;
 }
+
+bool sym_search_fact_next(size_t i, size_t n_facts, size_t j, size_t n_turns)
+{
+    return i < n_facts && (j >= n_turns || i <= j);
+}
+
+cJSON *sym_search_results_json(const struct sym_facts *facts, const struct sym_turn_hits *turns,
+                               size_t k, sym_iso_time_fn iso_time)
+{
+    size_t nf = facts ? facts->n : 0, nt = turns ? turns->n : 0, i = 0, j = 0, n;
+    cJSON *arr = cJSON_CreateArray();
+
+    for (n = 0; arr && n < k && (i < nf || j < nt); n++) {
+        bool fact = sym_search_fact_next(i, nf, j, nt);
+        cJSON *o = fact ? sym_fact_json(&facts->items[i++], SYM_FACT_JSON_SCORE, iso_time)
+                        : sym_turn_hit_json(&turns->items[j++], iso_time);
+
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}

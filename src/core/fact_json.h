@@ -15,12 +15,15 @@
 #ifndef SYM_FACT_JSON_H
 #define SYM_FACT_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 struct cJSON;
 struct sym_fact;
 struct sym_turn_hit;
+struct sym_facts;
+struct sym_turn_hits;
 
 enum sym_fact_json_flags {
     SYM_FACT_JSON_SCORE = 1 << 0, /* add "kind" and "score": f is a search result */
@@ -38,5 +41,17 @@ struct cJSON *sym_fact_json(const struct sym_fact *f, unsigned flags, sym_iso_ti
 
 /* A turn found by a search as a new JSON object (caller deletes it); NULL when out of memory. */
 struct cJSON *sym_turn_hit_json(const struct sym_turn_hit *h, sym_iso_time_fn iso_time);
+
+/* Whether the next search result is fact i rather than turn j, of n_facts facts and n_turns turns,
+ * each list best first: a fact and a turn of the same rank, the fact first (the order of
+ * `memory search` and of /api/memory/search's "results"). */
+bool sym_search_fact_next(size_t i, size_t n_facts, size_t j, size_t n_turns);
+
+/* The results of a search of facts and turns, merged in sym_search_fact_next()'s order and cut at
+ * k, as a new JSON array (caller deletes it) of sym_fact_json() objects (with kind and score) and
+ * sym_turn_hit_json() ones. facts or turns may be NULL (none). NULL when out of memory. */
+struct cJSON *sym_search_results_json(const struct sym_facts *facts,
+                                      const struct sym_turn_hits *turns, size_t k,
+                                      sym_iso_time_fn iso_time);
 
 #endif

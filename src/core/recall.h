@@ -10,8 +10,8 @@
  * Episodic memory: the turns of earlier conversations that best match the message
  * (memory/episodes.h) follow the facts under the same budget, in a block of their own in front of
  * the message (they depend on the message, so never in the system message), each with which
- * conversation, who said it and when. The facts come first: the turns get what they leave. Only
- * when the caller asks (the `recall-conversations` setting, off by default).
+ * conversation, who said it and when. The facts come first: the turns get what they leave. When
+ * the caller asks (the `recall-conversations` setting, on by default).
  */
 #ifndef SYM_RECALL_H
 #define SYM_RECALL_H

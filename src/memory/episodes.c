@@ -5,10 +5,14 @@
  * same stems, synonyms and rules as a fact. Ranking: BM25 with a weight per column, the turn's
  * own words first (TURN_W_SEARCH), the words of the turn before it next (TURN_W_CONTEXT: they tell
  * what the turn is about, but the turn before is a hit of its own for them), the date's words
- * last (TURN_W_DATES). FTS5 ranks all the matches and hands on the best; the join with turns and
- * conversations reads only those. Then pseudo-relevance feedback (search.c): the terms the best
- * turns share make a second ranking, over the turns' own words only (the context column would
- * draw in the turn after each), added at a fifth of its weight.
+ * last (TURN_W_DATES). FTS5 ranks the matches and hands on the best; the join with turns and
+ * conversations reads only those. When more than SYM_SEARCH_CANDIDATES turns match (a query of
+ * common words alone on a large store), only the newest that many are ranked: a conversation
+ * history grows by the thousand, and among that many equally plain matches the recent ones are
+ * the likelier meant; it keeps such a search at a few milliseconds at 1,000,000 turns.
+ * Then pseudo-relevance feedback (search.c): the terms the best turns share make a second
+ * ranking, over the turns' own words only (the context column would draw in the turn after each),
+ * added at a fifth of its weight.
  */
 #include "memory/episodes.h"
 
@@ -27,7 +31,7 @@
 #include "memory/terms.h"
 
 /* BM25's weight of each column of turns_fts. */
-#define TURN_WEIGHTS "bm25(1.0, 0.5, 0.5)"
+#define TURN_BM25 "bm25(turns_fts, 1.0, 0.5, 0.5)"
 
 /* A turn said within the period the query names scores this many times more. */
 #define PERIOD_BOOST_SQL "3.0"
@@ -113,15 +117,21 @@ static int run_match(struct sym_store *s, const char *match, const struct sym_tu
     sqlite3_stmt *st = NULL;
     int src = sym_store_query(
         s, &st,
-        "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM turns_fts "
-        "              WHERE turns_fts MATCH ?1 AND rank MATCH '" TURN_WEIGHTS "' "
-        "              ORDER BY rank LIMIT ?2) "
-        "SELECT t.id, t.conversation_id, coalesce(c.title, ''), t.role, t.speaker, t.session, "
-        "  t.text, t.created, h.rel * (CASE WHEN t.created >= ?6 AND t.created < ?7 "
-        "    THEN " PERIOD_BOOST_SQL " ELSE 1.0 END) AS score "
-        "FROM hits h JOIN turns t ON t.id = h.id JOIN conversations c ON c.id = t.conversation_id "
-        "WHERE (?3 = 0 OR t.conversation_id = ?3) AND (?4 = 0 OR t.conversation_id <> ?4) "
-        "ORDER BY score DESC, t.id DESC LIMIT ?5",
+        "WITH hits AS (SELECT rowid AS id, -" TURN_BM25 " AS rel FROM turns_fts "
+        "              WHERE turns_fts MATCH ?1 AND " SYM_SEARCH_NEWEST(
+            "turns_fts", "?1",
+            SYM_SEARCH_CANDIDATES) " "
+                                   "              ORDER BY rel DESC LIMIT ?2) "
+                                   "SELECT t.id, t.conversation_id, coalesce(c.title, ''), t.role, "
+                                   "t.speaker, t.session, "
+                                   "  t.text, t.created, h.rel * (CASE WHEN t.created >= ?6 AND "
+                                   "t.created < ?7 "
+                                   "    THEN " PERIOD_BOOST_SQL " ELSE 1.0 END) AS score "
+                                   "FROM hits h JOIN turns t ON t.id = h.id JOIN conversations c "
+                                   "ON c.id = t.conversation_id "
+                                   "WHERE (?3 = 0 OR t.conversation_id = ?3) AND (?4 = 0 OR "
+                                   "t.conversation_id <> ?4) "
+                                   "ORDER BY score DESC, t.id DESC LIMIT ?5",
         "tllllll", match,
         f->only_conversation             ? -1LL
         : f->skip_conversation || period ? limit * 4 + 256

@@ -46,6 +46,20 @@ enum sym_search_index { SYM_SEARCH_FACTS, SYM_SEARCH_TURNS };
  * weighing in. *match (caller frees) is "" when no content word is left. SYM_ERR_NOMEM. */
 enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sym_search_index idx,
                                  char **match);
+/* The most matches a search means BM25 to score: FTS5 scores every match before it can sort them,
+ * about a microsecond each. sym_search_match() keeps the rare words that fit (rarest first); a
+ * turns' search also scores only the SYM_SEARCH_CANDIDATES newest matches (SYM_SEARCH_NEWEST),
+ * for a query of common words alone, which would otherwise cost tens of milliseconds on a large
+ * store. The scores are the same (BM25's word weights still come from the whole index). */
+#define SYM_SEARCH_CANDIDATES 1000
+/* The SQL condition, for a WHERE over TABLE (turns_fts) whose MATCH is parameter MATCH, that keeps
+ * the CAP newest matches: FTS5 takes a rowid bound as its own constraint and walks a doclist
+ * newest first without scoring it, so the bound costs little. */
+#define SYM_SEARCH_NEWEST(table, match, cap)                                                       \
+    "rowid >= (SELECT coalesce(min(rowid), 0) FROM (SELECT rowid FROM " table " WHERE " table      \
+    " MATCH " match " ORDER BY rowid DESC LIMIT " SYM_SEARCH_STR(cap) "))"
+#define SYM_SEARCH_STR(x) SYM_SEARCH_STR_(x)
+#define SYM_SEARCH_STR_(x) #x
 
 /* What query says of time: the period it names (nlp/when.h), read against now (0: the clock;
  * *period false when none), and whether it asks when (*when: "when did ...", "когда ...", "what

@@ -4,8 +4,7 @@
  * A query goes through the same steps as a fact's text (terms.h), each word bringing its synonyms,
  * and becomes `("stem1" OR "syn1") OR ("stem2") ...` (exact stems: prefix terms cost more and
  * found nothing more), less the common words: a word in more than 1/100 of the facts and more
- * than 256 of them is dropped, its document count read from an fts5vocab table
- * (temp.facts_vocab, made per connection), and a word no fact has is dropped too. FTS5 computes
+ * than 256 of them is dropped, and a word no fact has is dropped too. FTS5 computes
  * BM25 for every fact that matches, so a common stem in the OR made most of a search's time at
  * 100,000 facts. When every word is common they are AND-ed instead. First-person words only weigh
  * in (sym_search_match). A fact that shares any remaining stem is a candidate, and BM25 ranks the
@@ -17,7 +16,18 @@
  * than an addend because BM25's scale varies with the number of facts: on a handful of facts it
  * is tiny and an added constant would swamp it. The bonus can reorder close matches, never a
  * match with a non-match. The ranking runs in SQL (plain arithmetic, no math functions needed),
- * so LIMIT k only reads the best k.
+ * so LIMIT k only reads the best k. FTS5 must score every match before it can sort them (about
+ * a microsecond each), so on a large store the rare words are also taken rarest first only while
+ * their document counts add up to SYM_SEARCH_CANDIDATES (facts_internal.h), the rarest always: a
+ * query of many middling words then scores about a thousand matches, not tens of thousands, and
+ * loses only matches that share none of its rarer words (the quality benchmark among 100,000
+ * facts found no difference). A turns' search also caps a query of common words alone (see
+ * episodes.c); a facts' search does not: there the best match of a common word is often an old,
+ * short fact ("my car is a Lada"), and the cap cost 3 of 125 questions among 100,000 facts.
+ * The scores are BM25's own, called directly (bm25() in ORDER BY rather than FTS5's rank column,
+ * which costs a third more through FTS5's inner sorting query). Document counts are read with a
+ * MATCH that stops counting past the limit (term_docs), not from fts5vocab, which reads a common
+ * word's whole list.
  *
  * Pseudo-relevance feedback (RM3-style, sym_search_feedback), for the facts and the turns alike:
  * the first few results (those near the best score) lend their strongest other terms (each
@@ -100,17 +110,26 @@ static enum sym_status put_term(struct sym_buf *b, const char *term, size_t len,
     return rc ? rc : sym_buf_puts(b, "\"");
 }
 
-/* The number of facts that have term, from temp.facts_vocab's statement st (NULL: 0). */
-static sqlite3_int64 term_docs(sqlite3_stmt *st, const char *term, size_t len)
+/* The number of facts (or turns) that have term, counted up to cap, with statement st (NULL: -1,
+ * unknown): FTS5 walks the term's list of documents and stops at cap, where fts5vocab would read
+ * the whole list, which for a common word is most of a search's time on a large store. Only
+ * whether the count is 0, whether a word's counts add up to more than the limit, and, below it,
+ * the count itself are used (put_terms), and all three are the same for counts cut where the
+ * word's sum passes the limit. */
+static sqlite3_int64 term_docs(sqlite3_stmt *st, const char *term, size_t len, sqlite3_int64 cap)
 {
+    struct sym_buf q = {0};
     sqlite3_int64 doc = 0;
 
     if (!st)
-        return 0;
+        return -1;
     sqlite3_reset(st);
-    if (sqlite3_bind_text(st, 1, term, (int)len, SQLITE_STATIC) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
+    if (put_term(&q, term, len, "") == SYM_OK &&
+        sqlite3_bind_text(st, 1, q.data, (int)q.len, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_bind_int64(st, 2, cap) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         doc = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    sym_buf_free(&q);
     return doc;
 }
 
@@ -140,39 +159,95 @@ static enum sym_status put_word(struct sym_buf *b, const char *word, size_t len,
     return rc;
 }
 
+/* The most words of a query that are looked for (the first ones): a message may be long (a pasted
+ * text), and each word is a phrase of the FTS5 query that every match is scored on, so a message
+ * of thousands of words took minutes to recall for. A repeated word still counts again, as it
+ * always did (it weighs the more in BM25). */
+#define MAX_WORDS 64
+
+/* A word of a query (its alternatives "stem|synonym ...") and the documents of each. */
+struct word {
+    const char *t, *end;
+    sqlite3_int64 docs[MAX_ALTS], sum;
+    bool keep; /* among the rare words that fit SYM_SEARCH_CANDIDATES */
+};
+
+static int word_cmp(const void *a, const void *b)
+{
+    const struct word *x = *(const struct word *const *)a, *y = *(const struct word *const *)b;
+
+    return x->sum < y->sum ? -1 : x->sum > y->sum;
+}
+
 /*
  * Append each space-separated word of terms ("stem|synonym ...") to the lists: all of them to
  * *all (AND-ed, when not NULL), the ones in no more than limit facts to *rare (OR-ed). A word's
  * count is its alternatives' together; a word no fact has is left out (on a store where common
- * words are dropped, an unknown word must not be all that is looked for).
+ * words are dropped, an unknown word must not be all that is looked for). With counts known and
+ * cut set, the rare words are taken rarest first while their counts add up to no more than
+ * SYM_SEARCH_CANDIDATES (the rarest always): the matches a search can score (facts_internal.h)
+ * are then those of the words that tell the most, not merely the newest.
  */
-static enum sym_status put_terms(const char *terms, sqlite3_stmt *st, sqlite3_int64 limit,
+static enum sym_status put_terms(const char *terms, sqlite3_stmt *st, sqlite3_int64 limit, bool cut,
                                  struct sym_buf *all, struct sym_buf *rare)
 {
     enum sym_status rc = SYM_OK;
     const char *t, *end, *a, *bar;
+    struct word *w, **order = NULL;
+    size_t n_words = 0, i, n_rare = 0;
+    sqlite3_int64 total = 0;
 
-    for (t = terms; !rc && *t; t = *end ? end + 1 : end) {
-        sqlite3_int64 docs[MAX_ALTS], sum = 0;
+    w = calloc(MAX_WORDS, sizeof *w);
+    if (!w)
+        return SYM_ERR_NOMEM;
+    for (t = terms; *t; t = *end ? end + 1 : end) {
+        struct word *cur = &w[n_words];
         size_t n;
 
         end = t + strcspn(t, " ");
-        if (end == t)
+        if (end == t || n_words >= MAX_WORDS)
             continue;
+        memset(cur, 0, sizeof *cur);
+        cur->t = t;
+        cur->end = end;
         for (a = t, n = 0; a < end && n < MAX_ALTS; a = bar + 1, n++) {
             bar = memchr(a, '|', (size_t)(end - a));
             if (!bar)
                 bar = end;
-            docs[n] = st ? term_docs(st, a, (size_t)(bar - a)) : -1;
-            sum += docs[n] > 0 ? docs[n] : 0;
+            /* Counting stops where the word's sum passes the limit: past it, only 0 or not. */
+            cur->docs[n] =
+                term_docs(st, a, (size_t)(bar - a), cur->sum > limit ? 1 : limit + 1 - cur->sum);
+            cur->sum += cur->docs[n] > 0 ? cur->docs[n] : 0;
         }
-        if (st && sum == 0)
+        if (st && cur->sum == 0)
             continue;
-        if (all)
-            rc = put_word(all, t, (size_t)(end - t), docs, " AND ");
-        if (!rc && sum <= limit)
-            rc = put_word(rare, t, (size_t)(end - t), docs, " OR ");
+        cur->keep = cur->sum <= limit;
+        n_rare += cur->keep;
+        n_words++;
     }
+    if (st && cut && n_rare > 1) {
+        order = malloc(n_rare * sizeof *order);
+        if (!order) {
+            free(w);
+            return SYM_ERR_NOMEM;
+        }
+        for (i = 0, n_rare = 0; i < n_words; i++)
+            if (w[i].keep)
+                order[n_rare++] = &w[i];
+        qsort(order, n_rare, sizeof *order, word_cmp);
+        for (i = 0; i < n_rare; i++) {
+            total += order[i]->sum;
+            order[i]->keep = i == 0 || total <= SYM_SEARCH_CANDIDATES;
+        }
+        free(order);
+    }
+    for (i = 0; !rc && i < n_words; i++) {
+        if (all)
+            rc = put_word(all, w[i].t, (size_t)(w[i].end - w[i].t), w[i].docs, " AND ");
+        if (!rc && w[i].keep)
+            rc = put_word(rare, w[i].t, (size_t)(w[i].end - w[i].t), w[i].docs, " OR ");
+    }
+    free(w);
     return rc;
 }
 
@@ -187,13 +262,10 @@ static enum sym_status put_terms(const char *terms, sqlite3_stmt *st, sqlite3_in
 enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sym_search_index idx,
                                  char **match)
 {
-    static const char *const vocab_sql[] = {
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.facts_vocab USING fts5vocab(main, facts_fts, row)",
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.turns_vocab USING fts5vocab(main, turns_fts, row)",
-    };
     static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
-    static const char *const doc_sql[] = {"SELECT doc FROM temp.facts_vocab WHERE term = ?",
-                                          "SELECT doc FROM temp.turns_vocab WHERE term = ?"};
+    static const char *const doc_sql[] = {
+        "SELECT count(*) FROM (SELECT 1 FROM facts_fts WHERE facts_fts MATCH ?1 LIMIT ?2)",
+        "SELECT count(*) FROM (SELECT 1 FROM turns_fts WHERE turns_fts MATCH ?1 LIMIT ?2)"};
     sqlite3_stmt *st = NULL;
     struct sym_buf rare = {0}, all = {0}, weigh = {0}, out = {0};
     sqlite3_int64 n = 0, limit;
@@ -206,11 +278,9 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
                                  : sym_terms_extract(query, &content, &function, NULL);
     if (rc)
         return rc;
-    /* Document counts come from an fts5vocab table, made per connection; on any failure every
-     * term counts as rare, which is the plain OR of all terms. */
-    src = sqlite3_exec(sym_store_db(s), vocab_sql[idx], NULL, NULL, NULL);
-    if (src == SQLITE_OK)
-        src = sym_store_query(s, &st, max_sql[idx], "");
+    /* Document counts come from the index itself (term_docs); on any failure every term counts
+     * as rare, which is the plain OR of all terms. */
+    src = sym_store_query(s, &st, max_sql[idx], "");
     if (src == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0); /* about the number of facts: cheaper than count(*) */
     sqlite3_finalize(st);
@@ -218,9 +288,9 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
     limit = n / COMMON_SHARE > COMMON_MIN ? n / COMMON_SHARE : COMMON_MIN;
     if (src == SQLITE_OK && n > limit)
         src = sym_store_query(s, &st, doc_sql[idx], "");
-    rc = put_terms(content, st, limit, &all, &rare);
+    rc = put_terms(content, st, limit, true, &all, &rare);
     if (!rc)
-        rc = put_terms(function, st, limit, NULL, &weigh);
+        rc = put_terms(function, st, limit, false, NULL, &weigh);
     sqlite3_finalize(st);
     if (!rc) {
         const char *use = rare.len ? rare.data : all.data;
@@ -463,8 +533,8 @@ static enum sym_status fts_run(struct sym_store *s, const char *match, size_t k,
      * top max(4k, 64) (?4) keeps the join with facts small. */
     src = sym_store_query(
         s, &st,
-        "WITH hits AS (SELECT rowid AS id, -rank AS rel FROM facts_fts "
-        "              WHERE facts_fts MATCH ?1 ORDER BY rank LIMIT ?4) "
+        "WITH hits AS (SELECT rowid AS id, -bm25(facts_fts) AS rel FROM facts_fts "
+        "              WHERE facts_fts MATCH ?1 ORDER BY rel DESC LIMIT ?4) "
         "SELECT " FACT_COLUMNS ", "
         "  h.rel * (1.0 + 0.1 / (1.0 + max(?2 - f.updated, 0) / 86400.0 / 365.0) "
         "           + 0.5 * f.pinned) "

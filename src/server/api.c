@@ -19,6 +19,7 @@
 #include "core/fact_json.h"
 #include "llm/embed.h"
 #include "memory/conversations.h"
+#include "memory/episodes.h"
 #include "memory/facts.h"
 #include "memory/feedback.h"
 #include "memory/store.h"
@@ -377,6 +378,16 @@ static cJSON *facts_json(const struct sym_facts *list, bool score)
     return arr;
 }
 
+static cJSON *turns_json(const struct sym_turn_hits *list)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; i < list->n; i++)
+        cJSON_AddItemToArray(arr, sym_turn_hit_json(&list->items[i], sym_json_iso_utc));
+    return arr;
+}
+
 void sym_route_memory_list(struct sym_server *s, const struct sym_request *req, struct sym_reply *r)
 {
     struct sym_facts list = {0};
@@ -409,27 +420,49 @@ void sym_route_memory_search(struct sym_server *s, const struct sym_request *req
                              struct sym_reply *r)
 {
     struct sym_facts list = {0};
-    enum sym_status rc;
+    struct sym_turn_hits turns = {0};
+    enum sym_status rc = SYM_OK;
+    bool facts, with_turns;
     long long k;
-    cJSON *obj;
+    cJSON *obj, *results;
 
     if (!req->q) {
         error_reply(r, 400, "missing_field", "q", "the query argument \"q\" is required");
         return;
     }
+    /* kind: what to search, as the CLI's --facts and --turns; both by default. */
+    facts = !req->kind || !strcmp(req->kind, "all") || !strcmp(req->kind, "fact");
+    with_turns = !req->kind || !strcmp(req->kind, "all") || !strcmp(req->kind, "turn");
+    if (!facts && !with_turns) {
+        error_reply(r, 400, "invalid_value", "kind", "kind must be \"fact\", \"turn\" or \"all\"");
+        return;
+    }
     if (!query_int(req->k, "k", 1, SEARCH_MAX, SEARCH_DEFAULT, &k, r) || !lock_store(s, r))
         return;
-    rc = sym_fact_search(s->store, req->q, (size_t)k, &list);
+    if (facts)
+        rc = sym_fact_search(s->store, req->q, (size_t)k, &list);
+    if (!rc && with_turns)
+        rc = sym_turn_search(s->store, req->q, (size_t)k, NULL, &turns);
     if (rc) {
         store_error(s, rc, "q", r);
         unlock_store(s);
         sym_facts_free(&list);
+        sym_turn_hits_free(&turns);
         return;
     }
     unlock_store(s);
     obj = cJSON_CreateObject();
+    results = sym_search_results_json(&list, &turns, (size_t)k, sym_json_iso_utc);
+    if (results)
+        cJSON_AddItemToObject(obj, "results", results);
     cJSON_AddItemToObject(obj, "facts", facts_json(&list, true));
+    cJSON_AddItemToObject(obj, "turns", turns_json(&turns));
     sym_facts_free(&list);
+    sym_turn_hits_free(&turns);
+    if (!results) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
     sym_reply_json(r, 200, obj);
 }
 

@@ -59,7 +59,7 @@ struct sym_request {
     const char *body;
     size_t body_len;
     /* Query arguments the routes use (NULL when absent). */
-    const char *q, *k, *limit, *offset, *lang;
+    const char *q, *k, *limit, *offset, *lang, *kind;
 };
 
 /* A reply: status, body (owned) and its type (a literal; NULL = application/json). */

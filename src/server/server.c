@@ -590,6 +590,7 @@ static enum MHD_Result dispatch(struct conn *c, struct MHD_Connection *mc)
     c->req.limit = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "limit");
     c->req.offset = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "offset");
     c->req.lang = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "lang");
+    c->req.kind = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "kind");
     if (c->route->fn) {
         c->route->fn(c->s, &c->req, &r);
         return send_reply(c, mc, &r);

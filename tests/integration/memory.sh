@@ -112,6 +112,29 @@ expect_not_in "$err" "bad.jsonl:1:" "good lines are not reported"
 run_sym memory stats --db "$T/fresh.db"
 expect_in "$out" "facts: 3" "nothing was written"
 
+# A large import holds one line at a time: 40,000 facts cost about what 2,000 do (all of them
+# held before writing cost 14 MB more), and a bad last line still leaves nothing written.
+if [ ! -x /usr/bin/time ]; then
+    skip "import memory: /usr/bin/time is missing"
+else
+    facts() { seq 1 "$1" | awk '{printf "{\"text\": \"Generated fact %d about the garden and the river\"}\n", $1}'; }
+    facts 2000 >"$T/small.jsonl"
+    facts 40000 >"$T/large.jsonl"
+    /usr/bin/time -f %M -o "$T/small.kb" "$SYMBIOT" memory import --db "$T/small.db" "$T/small.jsonl" >/dev/null
+    /usr/bin/time -f %M -o "$T/large.kb" "$SYMBIOT" memory import --db "$T/large.db" "$T/large.jsonl" >"$T/large.out"
+    small_kb=$(tail -n 1 "$T/small.kb")
+    large_kb=$(tail -n 1 "$T/large.kb")
+    expect_in "$(cat "$T/large.out")" "imported 40000 fact(s)" "a 40,000-line import"
+    check "40,000 facts import in bounded memory ($large_kb KB, 2,000: $small_kb KB)" \
+        [ "$large_kb" -lt $((small_kb + 8192)) ]
+    echo 'not json' >>"$T/large.jsonl"
+    run_sym memory import --db "$T/streamed.db" "$T/large.jsonl"
+    expect_rc 1 "a bad last line fails the import"
+    expect_in "$err" "large.jsonl:40001: not valid JSON" "the last line is named"
+    run_sym memory stats --db "$T/streamed.db"
+    expect_in "$out" "facts: 0" "the 40,000 lines written before it were rolled back"
+fi
+
 # A restart: the facts are there for the assistant too.
 run_sym ask --db "$db" "/memories"
 expect_rc 0 "ask /memories"

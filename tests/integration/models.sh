@@ -6,6 +6,15 @@
 
 LIB="$XDG_DATA_HOME/symbiot/models"
 
+# Each answer compared here comes from a memory of its own: earlier conversations are recalled
+# into the prompt, so "Once upon a time" asked again in a shared memory would see another prompt.
+n_db=0
+eval "shared_$(declare -f run_sym)"
+run_sym() {
+    n_db=$((n_db + 1))
+    SYMBIOT_DB="$T/memory-$n_db.db" shared_run_sym "$@"
+}
+
 # ---- an empty library ----
 run_sym models
 expect_rc 0 "models on an empty library"
@@ -28,8 +37,10 @@ expect_in "$err" "no model file or library model called 'nonesuch'" "unknown nam
 # ---- one model: it is the default ----
 mkdir -p "$LIB"
 cp "$TINY_MODEL" "$LIB/tiny-spm.gguf"
-want_spm=$("$SYMBIOT" ask -m "$TINY_MODEL" --temp 0 -n 6 "Once upon a time" 2>/dev/null)
-want_chat=$("$SYMBIOT" ask -m "$CHATML_MODEL" --temp 0 -n 6 "Once upon a time" 2>/dev/null)
+want_spm=$(SYMBIOT_DB="$T/want-spm.db" "$SYMBIOT" ask -m "$TINY_MODEL" --temp 0 -n 6 \
+    "Once upon a time" 2>/dev/null)
+want_chat=$(SYMBIOT_DB="$T/want-chat.db" "$SYMBIOT" ask -m "$CHATML_MODEL" --temp 0 -n 6 \
+    "Once upon a time" 2>/dev/null)
 check "the two test models answer differently" test "$want_spm" != "$want_chat"
 run_sym ask --temp 0 -n 6 "Once upon a time"
 expect_rc 0 "ask with the library's only model and no -m"
@@ -79,7 +90,8 @@ run_sym ask -m tiny-chatml.gguf --temp 0 -n 6 "Once upon a time"
 check "-m NAME.gguf too" test "$out" = "$want_chat"
 SYMBIOT_MODEL=tiny-chatml run_sym ask --temp 0 -n 6 "Once upon a time"
 check "SYMBIOT_MODEL=NAME" test "$out" = "$want_chat"
-(cd "$T" && cp "$CHATML_MODEL" tiny-spm && "$SYMBIOT" ask -m tiny-spm --temp 0 -n 6 \
+(cd "$T" && cp "$CHATML_MODEL" tiny-spm && SYMBIOT_DB="$T/cwd.db" "$SYMBIOT" ask -m tiny-spm \
+    --temp 0 -n 6 \
     "Once upon a time" >"$T/cwd-out" 2>/dev/null)
 check "an existing path comes before a library name" test "$(cat "$T/cwd-out")" = "$want_chat"
 
@@ -125,7 +137,8 @@ expect_in "$out" "llama3.2:3b-q8" "models catalog"
 run_sym run "$TINY_MODEL" --temp 0 -n 6 "Once upon a time"
 expect_rc 0 "run MODEL TEXT answers"
 check "run MODEL TEXT answers as ask -m MODEL does" test "$out" = "$want_spm"
-printf 'Once upon a time\n' | "$SYMBIOT" run "$TINY_MODEL" --temp 0 -n 6 --json >"$T/out" 2>"$T/err"
+printf 'Once upon a time\n' | SYMBIOT_DB="$T/run-json.db" "$SYMBIOT" run "$TINY_MODEL" --temp 0 -n 6 \
+    --json >"$T/out" 2>"$T/err"
 check "run MODEL with piped lines chats" jq -e '.answer != null' "$T/out"
 run_sym run
 expect_rc 2 "run without a model"

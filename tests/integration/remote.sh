@@ -101,9 +101,13 @@ expect_in "$privacy" '"content":	"third question"' "/privacy shows the message"
 expect_not_in "$privacy" "Zinaida" "/privacy shows no memory when not shared"
 expect_not_in "$privacy" "first question" "/privacy shows no history when not shared"
 
+# A memory of its own, with the fact and no earlier conversation (they are recalled too: the
+# run above would otherwise be recalled into this one's messages).
+"$SYMBIOT" memory add --db "$T/shared.db" "my sister is Anna" >/dev/null 2>&1
 : >"$T/req.log"
 printf 'first question\nsecond question\n/privacy third question\n' >"$T/in"
-"$SYMBIOT" --backend remote --endpoint "$URL" --share-memory <"$T/in" >"$T/out" 2>"$T/err"
+"$SYMBIOT" --backend remote --endpoint "$URL" --share-memory --db "$T/shared.db" <"$T/in" \
+    >"$T/out" 2>"$T/err"
 check "shared: the memory reaches the server" jqe '.messages[0].content | test("my sister is Zinaida")' <<<"$(body 1)"
 check "shared: the history reaches the server" jqe '[.messages[].content] ==
     [.messages[0].content, "first question", "Hello from the fake endpoint.", "second question"]' <<<"$(body 2)"
@@ -115,6 +119,8 @@ printf 'share_memory = true\n' >"$T/cfg2"
 : >"$T/req.log"
 run_sym ask --config "$T/cfg2" --backend remote --endpoint "$URL" "from the config"
 check "share_memory = true in the config" grep -q "my sister is Zinaida" "$T/req.log"
+check "shared: earlier conversations' turns go too" grep -q "Memory: from earlier conversations" \
+    "$T/req.log"
 
 # ---- the server: /api/chat goes the same way and says so ----
 "$SYMBIOT" serve --port 0 --backend auto --endpoint "$URL" -m "$TINY_MODEL" -n 4 --temp 0 \

@@ -52,9 +52,12 @@ check "the RPC answer equals the local greedy answer" [ -n "$local_answer" ] && 
 check "both servers did work" grep -q "Accepted client connection" "$T/rpc1.log"
 check "(the second one too)" grep -q "Accepted client connection" "$T/rpc2.log"
 
-run_sym ask --json -m "$CHATML_MODEL" --temp 0 -n 16 "Hello there"
+# Each run has a memory of its own: with a shared one, the second would recall the first's
+# "Hello there" (earlier conversations are recalled) and see another prompt.
+run_sym ask --json -m "$CHATML_MODEL" --temp 0 -n 16 --db "$T/local.db" "Hello there"
 local_chat=$(jq -r .answer <<<"$out")
-run_sym ask --json -m "$CHATML_MODEL" --temp 0 -n 16 --rpc "127.0.0.1:${port_1:-1}" "Hello there"
+run_sym ask --json -m "$CHATML_MODEL" --temp 0 -n 16 --db "$T/rpc.db" --rpc "127.0.0.1:${port_1:-1}" \
+    "Hello there"
 expect_rc 0 "a chat turn over one RPC server"
 check "one server: the same greedy chat answer" [ "$(jq -r .answer <<<"$out")" = "$local_chat" ]
 

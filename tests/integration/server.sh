@@ -191,6 +191,22 @@ expect_code 200 "the same fact again"
 check "already known, same id" jqe --argjson id "$fid" '.existed == true and .fact.id == $id' <<<"$body"
 req GET "/api/memory/search?q=sister&k=5"
 check "search finds it with a score" jqe --argjson id "$fid" '.facts[0].id == $id and .facts[0].score > 0' <<<"$body"
+check "a search's results: the fact, with its kind" jqe --argjson id "$fid" '
+    .results[0].kind == "fact" and .results[0].id == $id and .turns == []' <<<"$body"
+# The conversations' turns are searched too, as `memory search` does, and kind= filters them.
+req GET "/api/memory/search?q=name&k=10"
+check "search finds the fact and the chat's turns" jqe --argjson c "$conv" '
+    (.results | map(.kind) | index("fact")) != null and
+    ([.results[] | select(.kind == "turn" and .text == "What is my name?" and .role == "user"
+      and .conversation == $c and .conversation_title == "My name is Ann")] | length == 1) and
+    (.facts | all(.kind == "fact")) and (.turns | length > 0 and all(.kind == "turn" and .score > 0))
+    and (.results | length) <= 10' <<<"$body"
+req GET "/api/memory/search?q=name&kind=turn"
+check "kind=turn: turns only" jqe '.facts == [] and (.results | length > 0 and all(.kind == "turn"))' <<<"$body"
+req GET "/api/memory/search?q=name&kind=fact"
+check "kind=fact: facts only" jqe '.turns == [] and (.results | length > 0 and all(.kind == "fact"))' <<<"$body"
+req GET "/api/memory/search?q=name&kind=turns"
+expect_error 400 invalid_value "an unknown kind"
 req PATCH "/api/memory/$fid" '{"text":"My sister is Maria","pinned":true}'
 expect_code 200 "memory edit"
 check "edited and pinned" jqe '.fact.text == "My sister is Maria" and .fact.pinned == true' <<<"$body"

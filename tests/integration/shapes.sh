@@ -4,8 +4,9 @@
 # recursively, with values of the same JSON types: a command turn, a chat turn on the test model,
 # a chat turn where the model is asked for facts (llm_extract), a chat turn on a remote backend
 # without a local model (no context in either). Likewise a fact from `symbiot memory list|search
-# --json` and from `GET /api/memory`, `/api/memory/search` and `/api/memory/ID`; the export line
-# keeps its documented form.
+# --json` and from `GET /api/memory`, `/api/memory/search` and `/api/memory/ID`, and the mixed
+# results of a search (a fact, then a conversation's turn) from `memory search --json` and from
+# `/api/memory/search`'s "results"; the export line keeps its documented form.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v curl >/dev/null || ! command -v jq >/dev/null; then
@@ -103,6 +104,10 @@ printf '%s\n' \
     >"$T/in.jsonl"
 run_sym memory import --db "$db" "$T/in.jsonl"
 expect_rc 0 "import two facts"
+printf '%s\n' '{"conversation":"c1","speaker":"Olga","text":"My sister moved to Kazan","time":"2027-06-09T09:00:00Z"}' \
+    >"$T/turns.jsonl"
+run_sym memory import --db "$db" --conversations "$T/turns.jsonl"
+expect_rc 0 "import a conversation"
 start_server --db "$db" || { finish; exit; }
 run_sym memory list --db "$db" --json
 cli=$out
@@ -123,6 +128,11 @@ cli=$out
 srv=$(curl -s "$URL/api/memory/search?q=sister")
 check "search: a score in both" jqe -s '.[0][0].score > 0 and .[1].facts[0].score > 0' <<<"$cli$srv"
 same_shape "a fact from search" "$(jq -c '.[0]' <<<"$cli")" "$(jq -c '.facts[0]' <<<"$srv")"
+check "search: the same results, facts and turns, in the same order" jqe -s '
+    def plain: del(.time, .updated, .event_time);
+    (.[0] | map(plain)) == (.[1].results | map(plain)) and (.[0] | map(.kind)) == ["fact", "turn"]' \
+    <<<"$cli$srv"
+same_shape "a turn from search" "$(jq -c '.[1]' <<<"$cli")" "$(jq -c '.results[1]' <<<"$srv")"
 stop_server
 
 run_sym memory export --db "$db"

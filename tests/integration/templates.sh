@@ -18,7 +18,13 @@ run_sym ask -m "$GEMMA4_MODEL" --temp 0 -n 4 --db "$T/g.db" -v "hi"
 expect_in "$err" "<|turn>user" "the prompt is Gemma 4's turn format (seen with -v)"
 
 # ---- a reasoning model in the CLI ----
-r1() { run_sym ask -m "$R1_MODEL" --temp 0 -n 8 --db "$T/r1.db" "$@"; }
+# Each run a memory of its own: the thinking is compared across runs, and a shared memory would
+# recall the earlier runs' turns into the prompt.
+n_r1=0
+r1() {
+    n_r1=$((n_r1 + 1))
+    run_sym ask -m "$R1_MODEL" --temp 0 -n 8 --db "$T/r1-$n_r1.db" "$@"
+}
 r1 --json "What is 2+2?"
 expect_rc 0 "ask --json with a reasoning model"
 check "--json: the thinking is \"reasoning\", apart from the answer" jq -e '

@@ -4,7 +4,7 @@
  * the message, in front of it only; a restarted session still has them. Episodic memory: a turn
  * of an earlier conversation that matches the message goes in front of it, with its speaker and
  * date, and the history keeps the plain message; the conversation under way is not recalled to
- * itself; a small budget takes no turn; without recall-conversations (the default) no turn.
+ * itself; a small budget takes no turn; recall-conversations is on by default, and off, no turn.
  *
  * Usage: test_recall MODEL.gguf SCRATCH_DIR
  */
@@ -148,7 +148,7 @@ static void test_turns(void)
     int turn = 0;
     bool existed;
 
-    cfg.recall_turns = true; /* off by default */
+    CHECK(cfg.recall_turns); /* on by default */
     add(s, "My name is Ann");
     CHECK(sym_conversation_import_start(s, "old", NULL, 1751328000, &id, &existed) == SYM_OK);
     in.role = "user";
@@ -187,6 +187,11 @@ static void test_turns(void)
     sym_recall_free(&r);
     CHECK(sym_recall_build(s, NULL, "Biscuit", 1000, false, now, &r) == SYM_OK && r.n_turns == 0);
     sym_recall_free(&r);
+    /* recall-conversations = off: the facts only. */
+    cfg.recall_turns = false;
+    CHECK(sym_assistant_turn(a, "What did Biscuit chew?", NULL, &t1) == SYM_OK);
+    CHECK(!strstr(sym_assistant_last_prompt(a), "[Memory: from earlier conversations]"));
+    sym_turn_clear(&t1);
     sym_assistant_free(a);
     sym_config_free(&cfg);
 }

@@ -386,6 +386,20 @@ run(async () => {
   await maria.locator('.fact-delete').click();
   await maria.waitFor({state: 'detached', timeout: T});
   check('a fact deleted in the page is gone', (await api('GET', '/api/memory/' + annaId)).status === 404);
+  // The search finds the conversations' turns too; a turn's conversation opens in the chat.
+  await page.fill('#memory-q', 'five');
+  await page.click('#memory-search button[type=submit]');
+  // (the answer may repeat the question, so the first: the question ranks first)
+  const turn = page.locator('#memory-list li.turn', {hasText: 'What is five plus five?'}).first();
+  await turn.waitFor({timeout: T});
+  check('search finds a turn of a conversation, with who said it', await turn.locator('.speaker')
+    .textContent() === 'user' && await turn.locator('.turn-open').count() === 1);
+  await turn.locator('.turn-open').click();
+  await page.waitForFunction(() => document.querySelector('#view-chat.active') &&
+    [...document.querySelectorAll('.msg.user .body')].some((b) => b.textContent ===
+      'What is five plus five?'), null, {timeout: T});
+  check('the turn\'s conversation opens in the chat', await page.evaluate(() =>
+    Number(document.querySelector('#conv-list li.current')?.dataset.id)) === convId);
 
   // ---- reminders: add and cancel ----
   await page.click('.tab[data-view=reminders]');
