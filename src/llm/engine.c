@@ -43,7 +43,8 @@ struct request {
     double t0, t_first;
     enum sym_status rc;
     char err[256];
-    bool done; /* under the engine's lock */
+    int n_cached; /* tokens in its slot when it ended */
+    bool done;    /* under the engine's lock */
     struct request *next;
 };
 
@@ -108,6 +109,7 @@ static void finish(struct sym_engine *e, struct slot *s, enum sym_status rc)
         r->stats->stop = SYM_STOP_INTERRUPT;
     r->stats->gen_ms = r->stats->n_generated ? now_ms() - r->t_first : 0;
     r->rc = rc;
+    r->n_cached = s->n_cache;
     s->req = NULL;
     s->has_pending = false;
     pthread_mutex_lock(&e->lock);
@@ -397,11 +399,31 @@ static void *engine_main(void *data)
 
 /* ---- the callers' side ---- */
 
+static enum sym_status generate_cached(struct sym_engine *e, enum sym_engine_priority priority,
+                                       const char *prompt, const struct sym_sampling *sampling,
+                                       int max_tokens, const char *const *stops,
+                                       sym_llm_text_fn on_text, void *data,
+                                       struct sym_gen_stats *stats, char *err, size_t errlen,
+                                       int *n_cached);
+
 enum sym_status sym_engine_generate(struct sym_engine *e, enum sym_engine_priority priority,
                                     const char *prompt, const struct sym_sampling *sampling,
                                     int max_tokens, const char *const *stops,
                                     sym_llm_text_fn on_text, void *data,
                                     struct sym_gen_stats *stats, char *err, size_t errlen)
+{
+    int n_cached = 0;
+
+    return generate_cached(e, priority, prompt, sampling, max_tokens, stops, on_text, data, stats,
+                           err, errlen, &n_cached);
+}
+
+static enum sym_status generate_cached(struct sym_engine *e, enum sym_engine_priority priority,
+                                       const char *prompt, const struct sym_sampling *sampling,
+                                       int max_tokens, const char *const *stops,
+                                       sym_llm_text_fn on_text, void *data,
+                                       struct sym_gen_stats *stats, char *err, size_t errlen,
+                                       int *n_cached)
 {
     struct request r;
     enum sym_status rc;
@@ -457,6 +479,7 @@ enum sym_status sym_engine_generate(struct sym_engine *e, enum sym_engine_priori
     rc = r.rc;
     if (rc)
         snprintf(err, errlen, "%s", r.err[0] ? r.err : "generation failed");
+    *n_cached = r.n_cached;
 out:
     sym_llm_stream_free(&r.st);
     if (r.smpl)
@@ -465,12 +488,15 @@ out:
     return rc;
 }
 
+/* sym_llm_generate() while the engine runs: the slot's tokens afterwards go to *n_cached. */
 static enum sym_status hook(void *engine, const char *prompt, const struct sym_sampling *sampling,
                             int max_tokens, const char *const *stops, sym_llm_text_fn on_text,
-                            void *data, struct sym_gen_stats *stats, char *err, size_t errlen)
+                            void *data, struct sym_gen_stats *stats, char *err, size_t errlen,
+                            int *n_cached)
 {
-    return sym_engine_generate(engine, SYM_ENGINE_NORMAL, prompt, sampling, max_tokens, stops,
-                               on_text, data, stats, err, errlen);
+    *n_cached = 0;
+    return generate_cached(engine, SYM_ENGINE_NORMAL, prompt, sampling, max_tokens, stops, on_text,
+                           data, stats, err, errlen, n_cached);
 }
 
 void sym_engine_get_stats(struct sym_engine *e, struct sym_engine_stats *out)

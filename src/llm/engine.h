@@ -55,8 +55,9 @@ struct sym_engine_stats {
  * default). SYM_ERR_INVALID when llm has no parallel sequences, SYM_ERR_NOMEM.
  */
 enum sym_status sym_engine_start(struct sym_engine **out, struct sym_llm *llm, int chunk);
-/* Stop the thread (waiting and running requests end as interrupted; their callers return) and
- * give the model back to its single-stream path. Accepts NULL. */
+/* Stop the thread and give the model back to its single-stream path (its KV cache cleared).
+ * No thread may be inside sym_engine_generate() or sym_llm_generate() on the model: stop them
+ * first (their stop flags, or the interrupt flag, end their requests at once). Accepts NULL. */
 void sym_engine_free(struct sym_engine *e);
 
 /*

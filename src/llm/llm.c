@@ -125,6 +125,8 @@ static _Thread_local const atomic_bool *thread_cancel;
 static _Thread_local char thread_err[512];
 static _Thread_local const struct sym_llm *thread_err_llm;
 static _Thread_local const struct sym_llm *side_owner;
+static _Thread_local int thread_n_cached; /* the engine slot's tokens after this thread's last */
+static _Thread_local const struct sym_llm *thread_cached_llm;
 
 void sym_llm_set_cancel(const atomic_bool *flag)
 {
@@ -916,6 +918,8 @@ int sym_llm_n_ctx(const struct sym_llm *llm)
 
 int sym_llm_n_cached(const struct sym_llm *llm)
 {
+    if (llm->engine_fn && thread_cached_llm == llm && side_owner != llm)
+        return thread_n_cached; /* the slot of this thread's last generation */
     return llm->n_cache;
 }
 
@@ -1225,7 +1229,8 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
 
         thread_err_llm = NULL;
         erc = llm->engine_fn(llm->engine, prompt, sampling, max_tokens, stops, on_text, data, stats,
-                             thread_err, sizeof thread_err);
+                             thread_err, sizeof thread_err, &thread_n_cached);
+        thread_cached_llm = llm;
         if (erc)
             thread_err_llm = llm;
         return erc;

@@ -183,6 +183,9 @@ int sym_llm_n_ctx(const struct sym_llm *llm);
 /* Tokens now in the KV cache. */
 int sym_llm_n_cached(const struct sym_llm *llm);
 int sym_llm_n_threads(const struct sym_llm *llm);
+/* The sequences the context was made with for the engine (sym_llm_params.n_parallel); 0: one,
+ * the single-stream path's. */
+int sym_llm_n_parallel(const struct sym_llm *llm);
 /* A one-line description of the model: "llama 260K F32 (stories260K.gguf)". Borrowed. */
 const char *sym_llm_describe(const struct sym_llm *llm);
 

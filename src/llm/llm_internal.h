@@ -47,11 +47,9 @@ int sym_llm_tokenize(struct sym_llm *llm, const char *text, llama_token **out, c
 struct llama_sampler *sym_llm_sampler(struct sym_llm *llm, const struct sym_sampling *s, char *err,
                                       size_t errlen);
 
-/* The conversation's context (never the side one), the vocabulary, and the sequences the
- * context was made with (sym_llm_params.n_parallel; 0 = one, the single-stream path's). */
+/* The conversation's context (never the side one) and the vocabulary. */
 struct llama_context *sym_llm_context(const struct sym_llm *llm);
 const struct llama_vocab *sym_llm_vocab(const struct sym_llm *llm);
-int sym_llm_n_parallel(const struct sym_llm *llm);
 /* The flag that stops everything (sym_llm_params.interrupt), or NULL. */
 volatile sig_atomic_t *sym_llm_interrupt_flag(const struct sym_llm *llm);
 /* This thread's own stop flag (sym_llm_set_cancel), or NULL. */
@@ -63,12 +61,14 @@ void sym_llm_decode_lock(struct sym_llm *llm);
 void sym_llm_decode_unlock(struct sym_llm *llm);
 
 /* The engine's entry: sym_llm_generate() calls fn instead of its own path (except in the side
- * context), from any thread; fn writes its failure's reason into err. NULL fn: the own path. */
+ * context), from any thread; fn writes its failure's reason into err and the tokens its slot
+ * holds afterwards into *n_cached (what sym_llm_n_cached() then says on that thread). NULL fn:
+ * the own path. */
 typedef enum sym_status (*sym_llm_generate_fn)(void *engine, const char *prompt,
                                                const struct sym_sampling *sampling, int max_tokens,
                                                const char *const *stops, sym_llm_text_fn on_text,
                                                void *data, struct sym_gen_stats *stats, char *err,
-                                               size_t errlen);
+                                               size_t errlen, int *n_cached);
 void sym_llm_set_engine(struct sym_llm *llm, sym_llm_generate_fn fn, void *engine);
 
 #endif
