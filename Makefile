@@ -18,7 +18,7 @@
 #   make format        clang-format the sources (make format-check: fail if one is not)
 #   make install PREFIX=/usr/local  (the program, the man page, bash/zsh/fish completions)
 #   make uninstall     remove what the last make install installed
-#   make clean         remove build/, build-asan/ and build-fuzz/ (the llama.cpp cache stays)
+#   make clean         remove build/, build-asan/, build-tsan/ and build-fuzz/ (the llama.cpp cache stays)
 #
 # Variables: BUILD_TYPE (default RelWithDebInfo), GGML_CUDA=1 (GPU build of llama.cpp),
 # LLAMA_CPP_DIR=/path (use that llama.cpp checkout), SYMBIOT_CACHE (cache root), JOBS.

@@ -77,7 +77,7 @@ suite() { # suite MODEL NAME EXACT
 
     # Alone, one after the other: the reference.
     for i in 0 1 2 3; do
-        complete "$i" 48 "$T/alone$i"
+        complete "$i" 24 "$T/alone$i"
         text "$T/alone$i" >"$T/alone$i.txt"
     done
     check "$name: alone, each stream has text" bash -c "for i in 0 1 2 3; do [ -s '$T/alone'\$i.txt ] || exit 1; done"
@@ -85,7 +85,7 @@ suite() { # suite MODEL NAME EXACT
 
     # Together: the same four at once.
     for i in 0 1 2 3; do
-        start "$i" 48 "$T/together$i"
+        start "$i" 24 "$T/together$i"
         pids+=("$bgpid")
     done
     for i in $(seq 1 200); do
@@ -107,7 +107,7 @@ suite() { # suite MODEL NAME EXACT
     # One client goes away: only its stream stops.
     # (the one to leave asks for many tokens, so it is still running when its client goes)
     for i in 0 1 2; do
-        start "$i" $((i == 1 ? 1500 : 200)) "$T/long$i"
+        start "$i" $((i == 1 ? 1500 : 64)) "$T/long$i"
         pids[$i]=$bgpid
     done
     check "$name: the streams run at once" wait_health '.slots.busy >= 2'
@@ -116,7 +116,7 @@ suite() { # suite MODEL NAME EXACT
     wait "${pids[0]}" "${pids[2]}"
     wait "${pids[1]}" 2>/dev/null
     for i in 0 2; do
-        complete "$i" 200 "$T/ref$i"
+        complete "$i" 64 "$T/ref$i"
         text "$T/ref$i" >"$T/ref$i.txt"
         text "$T/long$i" >"$T/long$i.txt"
         same "$name" "$exact" "stream $i is whole after another client left" \
@@ -124,7 +124,7 @@ suite() { # suite MODEL NAME EXACT
         check "$name: stream $i ended with [DONE]" grep -q '^data: \[DONE\]' "$T/long$i"
     done
     check "$name: the stream that lost its client is recorded as cancelled" bash -c "
-        for i in \$(seq 100); do
+        for i in \$(seq 400); do
             curl -s '$URL/api/stats' | jq -e '[.recent[] | select(.stop == \"cancelled\")] | length == 1' >/dev/null && exit 0
             sleep 0.05
         done; exit 1"
@@ -153,7 +153,7 @@ suite() { # suite MODEL NAME EXACT
     check "$name: the queued request got its answer" grep -q '^data: \[DONE\]' "$T/waiting"
 
     # /api/chat turns beside a completion: each whole, each conversation stored with its turn.
-    start 3 200 "$T/beside"
+    start 3 64 "$T/beside"
     pids=("$bgpid")
     for i in 1 2; do
         curl -s -H 'Content-Type: application/json' \
@@ -165,7 +165,7 @@ suite() { # suite MODEL NAME EXACT
         jq -e '.answer | length > 0' '$T/chat1' >/dev/null && jq -e '.answer | length > 0' '$T/chat2' >/dev/null"
     check "$name: in two conversations" bash -c "[ \$(jq .conversation_id '$T/chat1') != \$(jq .conversation_id '$T/chat2') ]"
     text "$T/beside" >"$T/beside.txt"
-    complete 3 200 "$T/beside-ref"
+    complete 3 64 "$T/beside-ref"
     text "$T/beside-ref" >"$T/beside-ref.txt"
     check "$name: the stream beside them ends with [DONE]" grep -q '^data: \[DONE\]' "$T/beside"
     same "$name" "$exact" "the stream beside them is whole" "$T/beside-ref.txt" "$T/beside.txt"
