@@ -8,7 +8,9 @@
 # runs everywhere. The random model's logits are nearly flat, so its greedy choice flips on the
 # last bits of a float: a prefix computed in another batch (a shared start copied from another
 # slot, a prompt evaluated in other chunks) differs there, as it does in llama-server. On it the
-# streams must run together and end whole; the exact texts are compared on the trained model.
+# streams must run together and end whole; the exact texts are compared on the trained model,
+# over 24 tokens: even its greedy choice can flip after a few dozen tokens, since the softmax over
+# the unified KV cache sums in an order that depends on how many cells the batch spans.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v curl >/dev/null || ! command -v jq >/dev/null; then
@@ -107,7 +109,7 @@ suite() { # suite MODEL NAME EXACT
     # One client goes away: only its stream stops.
     # (the one to leave asks for many tokens, so it is still running when its client goes)
     for i in 0 1 2; do
-        start "$i" $((i == 1 ? 1500 : 64)) "$T/long$i"
+        start "$i" $((i == 1 ? 1500 : 24)) "$T/long$i"
         pids[$i]=$bgpid
     done
     check "$name: the streams run at once" wait_health '.slots.busy >= 2'
@@ -116,7 +118,7 @@ suite() { # suite MODEL NAME EXACT
     wait "${pids[0]}" "${pids[2]}"
     wait "${pids[1]}" 2>/dev/null
     for i in 0 2; do
-        complete "$i" 64 "$T/ref$i"
+        complete "$i" 24 "$T/ref$i"
         text "$T/ref$i" >"$T/ref$i.txt"
         text "$T/long$i" >"$T/long$i.txt"
         same "$name" "$exact" "stream $i is whole after another client left" \
