@@ -4,6 +4,7 @@
 #   make run ARGS=...  build and start the assistant
 #   make test          build and run every test
 #   make asan          ASan+UBSan build, then the tests under it
+#   make tsan          ThreadSanitizer build, then the tests of the server's threads under it
 #   make valgrind      the unit tests under valgrind memcheck
 #   make bench         speed figures next to llama.cpp's own tools, and the memory store's
 #   make bench-server  symbiot serve next to llama-server: requests/s and time to first token
@@ -19,7 +20,7 @@
 #   make format        clang-format the sources (make format-check: fail if one is not)
 #   make install PREFIX=/usr/local  (the program, the man page, bash/zsh/fish completions)
 #   make uninstall     remove what the last make install installed
-#   make clean         remove build/, build-asan/ and build-fuzz/ (the llama.cpp cache stays)
+#   make clean         remove build/, build-asan/, build-tsan/ and build-fuzz/ (the llama.cpp cache stays)
 #
 # Variables: BUILD_TYPE (default RelWithDebInfo), GGML_CUDA=1 (GPU build of llama.cpp),
 # LLAMA_CPP_DIR=/path (use that llama.cpp checkout), SYMBIOT_CACHE (cache root), JOBS.
@@ -33,12 +34,13 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 GGML_CUDA ?= 0
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
 ARGS ?=
 export GGML_CUDA LLAMA_CPP_DIR SYMBIOT_CACHE JOBS
 
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests tools fuzz bench -name '*.[ch]')
 
-.PHONY: all build run test asan valgrind bench bench-server bench-memory-1m bench-backends bench-kvstate fuzz fuzz-merge crash-long long-session format format-check install uninstall clean deps llama
+.PHONY: all build run test asan tsan valgrind bench bench-server bench-memory-1m bench-backends bench-kvstate fuzz fuzz-merge crash-long long-session format format-check install uninstall clean deps llama
 
 all: build
 
@@ -145,6 +147,15 @@ long-session: build
 	cd $(ASAN_DIR) && ctest -R '^make_test_models$$' >/dev/null && $(SANITIZER_ENV) \
 		./tests/test_long_session test-models/tiny-spm.gguf test-scratch $(LONG_TURNS)
 
+# The threads of `symbiot serve` (workers, the engine, connections, the deadline watch) under
+# ThreadSanitizer: the engine's and the worker's unit tests and the server's integration tests.
+TSAN_TESTS ?= ^(test_engine|test_server|it_server|it_parallel|it_openai|it_slowclient)$$
+TSAN_ENV = TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp
+TSAN_TARGETS = symbiot symbiot-mkmodel test_engine test_server test_slowclient test_rawhttp
+tsan:
+	$(call cmake_build,$(TSAN_DIR),-DSYMBIOT_TSAN=ON,--target $(TSAN_TARGETS))
+	cd $(TSAN_DIR) && $(TSAN_ENV) ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
 format:
 	clang-format -i $(SOURCES)
 
@@ -162,4 +173,4 @@ uninstall:
 	@rm -f $(BUILD_DIR)/install_manifest.txt
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)

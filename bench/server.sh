@@ -5,68 +5,80 @@
 # passes no judgement: exit status 0 unless something is broken (a server that does not start, a
 # stream lost or corrupted).
 #
-# Both servers are built from the same pinned llama.cpp tree (scripts/llama.sh builds
-# llama-server), load the same model with the same threads and context, and get the same
-# requests: streamed POST /v1/chat/completions, temperature 0, max_tokens N, stop "\nUser:",
-# from 1, 4 and 8 concurrent clients (bench/server-client.mjs, plain node). Each client sends its
-# next request when its answer has ended. Figures per level:
-#   rps      answers per second (complete and correct ones only), over the wall time
+# The servers are built from the same pinned llama.cpp tree (scripts/llama.sh builds
+# llama-server), load the same model with the same threads and context per conversation, and get
+# the same requests: streamed POST /v1/chat/completions, temperature 0, max_tokens N, stop
+# "\nUser:", from 1 and 4 concurrent clients (bench/server-client.mjs, plain node). Each client
+# sends its next request when its answer has ended. Figures per level:
+#   rps      answers per second (complete ones only), over the wall time
 #   tok/s    generated tokens per second, all clients together
-#   ttft     time to first token seen by the client (p50 / p90), queueing included
-#   bad      streams lost or corrupted: wrong framing, no [DONE], or an answer that differs from
-#            the reference (the same greedy answer every time): must be 0
+#   ttft     time to first token seen by the client (p50 / p95), queueing included
+#   bad      streams lost or corrupted: wrong framing, no [DONE]: must be 0
+#   differs  whole streams whose text is not the reference (the first, greedy answer): batching
+#            flips a choice where the logits are nearly tied (random-weight models)
+# Servers: symbiot (--parallel P: a slot per client, continuous batching), llama-server -np 1
+# and -np P (P = the largest level), and, when BENCH_BASELINE names another symbiot binary (the
+# build before slots, say), that one with one client: "1 client: no slower than before".
 # Fairness: llama-server gets a chat template (--jinja --chat-template-file) that writes exactly
 # Symbiot's fallback template ("User: ...\nAssistant:"), so both evaluate the same prompt tokens
 # (the table shows each side's prompt and answer token counts: they must be equal); Symbiot runs
-# with --repeat-penalty 1, llama-server's default, so both answer greedily alike. Symbiot has one
-# inference worker (one sequence: concurrent requests queue), so the like-for-like comparison is
-# llama-server with one slot (-np 1). llama-server with a slot per client (continuous
-# batching: it decodes several answers in one batch; -np 8, the largest level) is shown for
-# information: that is a different design, which Symbiot does not attempt (one private user, one
-# conversation at a time).
+# with --repeat-penalty 1, llama-server's default, so both answer greedily alike. llama-server
+# -np P gets -c CTX*P, as Symbiot's P slots have CTX each.
 # Each server is started once per model and stays up; each level runs BENCH_SERVER_REPS times,
-# alternating the servers; the median is shown.
+# alternating the servers (the machine's load changes; alternating spreads it evenly); the
+# median is shown, with the load average at the start and the end.
 #
 # Environment:
-#   BENCH_THREADS        threads for both servers (default: nproc)
+#   BENCH_THREADS        threads for every server (default: nproc)
 #   BENCH_SERVER_MODELS  model paths (default: stories260K.gguf and TinyStories-656K-Q8_0.gguf in
-#                        BENCH_TINY_DIR; a 1B model makes each level take many minutes)
-#   BENCH_SERVER_TOKENS  N, max_tokens per answer (default 64)
+#                        BENCH_TINY_DIR, and the random-weight Llama-3.2-1B-shaped Q8_0 model that
+#                        bench/run.sh makes in $SYMBIOT_CACHE/models, made here when missing)
+#   BENCH_SKIP_1B=1      leave out the 1B-shaped model (each level takes minutes with it)
+#   BENCH_BASELINE       another symbiot binary, measured with one client next to this one
+#   BENCH_SERVER_TOKENS  N, max_tokens per answer (default 32)
 #   BENCH_SERVER_REQS    requests per client per level (default 6)
 #   BENCH_SERVER_REPS    repetitions per level (default 3)
-#   BENCH_SERVER_CLIENTS concurrency levels (default "1 4 8")
+#   BENCH_SERVER_CLIENTS concurrency levels (default "1 4")
 #   BENCH_TINY_DIR       where the trained tiny models live (default ../shared/models)
 #   BENCH_SERVER_OUT     where each run's figures go, one JSON line each, as they come
 #                        (default BUILD_DIR/bench-server.jsonl)
 set -euo pipefail
 
-# table FILE: medians per model, level and server.
+# table FILE: medians per model, level and server, then the ratios the targets name.
 table() {
     jq -rs '
       def median: sort | .[(length - 1) / 2 | floor];
       def fmt(x; d): (x * pow(10; d) | round) / pow(10; d) | tostring;
-      group_by([.model, .clients]) | map(
+      group_by([.model, .clients, .server]) | map(
         . as $g
-        | ($g | map(select(.server == "symbiot"))) as $s
-        | ($g | map(select(.server == "llama-server"))) as $l
-        | ($g | map(select(.server == "llama-server-np"))) as $n
-        | select(($s | length) > 0 and ($l | length) > 0)
-        | ($s | map(.rps) | median) as $srps | ($l | map(.rps) | median) as $lrps
-        | [$g[0].model, ($g[0].clients | tostring),
-           fmt($srps; 2), fmt($lrps; 2), fmt($srps / $lrps; 3),
-           (if ($n | length) > 0 then fmt($n | map(.rps) | median; 2) else "-" end),
-           fmt($s | map(.tok_s) | median; 0), fmt($l | map(.tok_s) | median; 0),
-           (fmt($s | map(.ttft_ms.p50) | median; 1) + " / " + fmt($s | map(.ttft_ms.p90) | median; 1)),
-           (fmt($l | map(.ttft_ms.p50) | median; 1) + " / " + fmt($l | map(.ttft_ms.p90) | median; 1)),
-           ($s[0].prompt_tokens | tostring) + "+" + ($s[0].tokens | tostring) + " / " +
-             ($l[0].prompt_tokens | tostring) + "+" + ($l[0].tokens | tostring),
-           ([$s, $l, $n] | map(map(.bad) | add // 0 | tostring) | join("/"))]
+        | [$g[0].model, ($g[0].clients | tostring), $g[0].server,
+           fmt($g | map(.rps) | median; 2), fmt($g | map(.tok_s) | median; 1),
+           fmt($g | map(.ttft_ms.p50) | median; 0) + " / " + fmt($g | map(.ttft_ms.p95 // .ttft_ms.p90) | median; 0),
+           ($g[0].prompt_tokens | tostring) + "+" + ($g[0].tokens | tostring),
+           ($g | map(.bad) | add | tostring), ($g | map(.differs // 0) | add | tostring)]
       )
-      | (["model", "clients", "rps sym", "rps llama", "ratio", "rps llama -np 8", "tok/s sym",
-          "tok/s llama", "ttft p50/p90 sym (ms)", "ttft p50/p90 llama (ms)",
-          "tokens p+g sym / llama", "bad sym/llama/-np"] | join(" | ")),
+      | (["model", "clients", "server", "rps", "tok/s", "ttft p50 / p95 (ms)", "tokens p+g",
+          "bad", "differs"] | join(" | ")),
         (map(join(" | ")) | .[])
     ' "$1" | column -t -s '|' -o '|'
+    echo
+    jq -rs '
+      def median: sort | .[(length - 1) / 2 | floor];
+      def fmt(x; d): (x * pow(10; d) | round) / pow(10; d) | tostring;
+      def m(s; c; f): map(select(.server == s and .clients == c) | f) | if length > 0 then median else null end;
+      group_by(.model) | map(
+        . as $g | ($g | map(.clients) | max) as $p
+        | ($g | m("symbiot"; $p; .tok_s)) as $st | ($g | m("llama-server-np"; $p; .tok_s)) as $lt
+        | ($g | m("symbiot"; $p; .ttft_ms.p50)) as $sf | ($g | m("llama-server-np"; $p; .ttft_ms.p50)) as $lf
+        | ($g | m("symbiot"; 1; .tok_s)) as $s1 | ($g | m("symbiot-baseline"; 1; .tok_s)) as $b1
+        | ($g | m("llama-server"; 1; .tok_s)) as $l1
+        | $g[0].model + ": " + ($p | tostring) + " clients: tok/s " +
+          (if $st and $lt then fmt($st / $lt; 2) + "x llama-server -np " + ($p | tostring) else "-" end) +
+          ", ttft p50 " + (if $sf and $lf then fmt($sf / $lf; 2) + "x" else "-" end) +
+          "; 1 client: tok/s " + (if $s1 and $l1 then fmt($s1 / $l1; 2) + "x llama-server -np 1" else "-" end) +
+          (if $s1 and $b1 then ", " + fmt($s1 / $b1; 3) + "x the baseline" else "" end)
+      ) | .[]
+    ' "$1"
 }
 
 if [ "${1:-}" = --table ] && [ $# -eq 2 ]; then
@@ -92,10 +104,10 @@ LLAMA_SERVER="$LLAMA_PREFIX/bin/llama-server"
 [ -x "$LLAMA_SERVER" ] || die "$LLAMA_SERVER is missing: scripts/llama.sh builds it (recipe 2)"
 
 THREADS=${BENCH_THREADS:-$(nproc)}
-TOKENS=${BENCH_SERVER_TOKENS:-64}
+TOKENS=${BENCH_SERVER_TOKENS:-32}
 PER_CLIENT=${BENCH_SERVER_REQS:-6}
 REPS=${BENCH_SERVER_REPS:-3}
-LEVELS=${BENCH_SERVER_CLIENTS:-1 4 8}
+LEVELS=${BENCH_SERVER_CLIENTS:-1 4}
 CTX=512
 TINY_DIR=${BENCH_TINY_DIR:-$ROOT/../shared/models}
 RESULTS=${BENCH_SERVER_OUT:-$BUILD_DIR/bench-server.jsonl}
@@ -106,7 +118,24 @@ else
     for m in stories260K.gguf TinyStories-656K-Q8_0.gguf; do
         if [ -f "$TINY_DIR/$m" ]; then MODELS+=("$TINY_DIR/$m"); else progress "skipping $m: not in $TINY_DIR"; fi
     done
+    if [ "${BENCH_SKIP_1B:-0}" = 1 ]; then
+        progress "skipping random-1b-q8_0.gguf (BENCH_SKIP_1B=1)"
+    else
+        # The same model as bench/run.sh's, made the same way (once, about 1.3 GB).
+        m1b="${SYMBIOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/symbiot}/models/random-1b-q8_0.gguf"
+        if [ ! -f "$m1b" ]; then
+            VOCAB="$LLAMA_PREFIX/share/llama.cpp/models/ggml-vocab-llama-bpe.gguf"
+            [ -f "$VOCAB" ] || die "no Llama 3 vocabulary under $LLAMA_PREFIX to make $m1b"
+            progress "generating $m1b (about 1.3 GB, once)"
+            mkdir -p "$(dirname "$m1b")"
+            "$BUILD_DIR/symbiot-mkmodel" --quiet --vocab "$VOCAB" --preset 1b --out "$m1b" ||
+                { rm -f "$m1b.tmp"; die "symbiot-mkmodel failed"; }
+        fi
+        MODELS+=("$m1b")
+    fi
 fi
+BASELINE=${BENCH_BASELINE:-}
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not a program"
 [ ${#MODELS[@]} -gt 0 ] || die "no model to run (set BENCH_SERVER_MODELS)"
 
 T=$(mktemp -d)
@@ -140,7 +169,11 @@ start() {
     port=$(free_port)
     if [ "$1" = symbiot ]; then
         "$SYMBIOT" serve --host 127.0.0.1 --port "$port" -m "$2" -t "$THREADS" -c "$CTX" \
-            --temp 0 --repeat-penalty 1 --db "$T/symbiot.db" --queue 16 >"$T/$1.log" 2>&1 </dev/null &
+            --parallel "$3" --temp 0 --repeat-penalty 1 --db "$T/symbiot.db" --queue 16 \
+            >"$T/$1.log" 2>&1 </dev/null &
+    elif [ "$1" = symbiot-baseline ]; then # a build from before --parallel: one worker
+        "$BASELINE" serve --host 127.0.0.1 --port "$port" -m "$2" -t "$THREADS" -c "$CTX" \
+            --temp 0 --repeat-penalty 1 --db "$T/baseline.db" --queue 16 >"$T/$1.log" 2>&1 </dev/null &
     else
         "$LLAMA_SERVER" --host 127.0.0.1 --port "$port" -m "$2" -t "$THREADS" -c $((CTX * $3)) \
             -np "$3" --jinja --chat-template-file "$T/fallback.jinja" --no-webui \
@@ -171,16 +204,21 @@ progress "threads $THREADS, max_tokens $TOKENS, $PER_CLIENT requests per client,
 max_c=$(printf '%s\n' $LEVELS | sort -n | tail -1)
 for model in "${MODELS[@]}"; do
     # All three stay up for the model's runs, which alternate between them.
-    start symbiot "$model" 1
+    start symbiot "$model" "$max_c"
     sym_url=$SURL
+    if [ -n "$BASELINE" ]; then
+        start symbiot-baseline "$model" 1
+        base_url=$SURL
+    fi
     start llama-server "$model" 1
     llama_url=$SURL
     start llama-server-np "$model" "$max_c"
     np_url=$SURL
     for c in $LEVELS; do
         for r in $(seq 1 "$REPS"); do
-            progress "$(basename "$model"): $c clients, rep $r"
+            progress "$(basename "$model"): $c clients, rep $r; load $(cut -d' ' -f1 /proc/loadavg)"
             measure symbiot "$sym_url" "$model" "$c"
+            [ -n "$BASELINE" ] && [ "$c" = 1 ] && measure symbiot-baseline "$base_url" "$model" "$c"
             measure llama-server "$llama_url" "$model" "$c"
             [ "$c" -gt 1 ] && measure llama-server-np "$np_url" "$model" "$c"
         done
@@ -193,6 +231,8 @@ table "$RESULTS"
 progress "raw figures: $RESULTS"
 same=$(jq -s 'group_by(.model) | map(map(.answer) | unique | length == 1) | all' "$RESULTS")
 [ "$same" = true ] || progress "WARNING: the servers' answers differ (see the raw figures)"
+differs=$(jq -s 'map(.differs // 0) | add' "$RESULTS")
+[ "$differs" = 0 ] || progress "note: $differs whole streams had another text than the first answer (see \"why\")"
 bad=$(jq -s 'map(select(.server == "symbiot") | .bad) | add' "$RESULTS")
 other=$(jq -s 'map(select(.server != "symbiot") | .bad) | add' "$RESULTS")
 [ "$other" = 0 ] || progress "llama-server lost $other streams (see \"why\" in the raw figures)"

@@ -66,6 +66,7 @@ struct cli_serve {
     const char *api_key;
     const char *api_key_file;
     long queue;           /* -1 = the default */
+    long parallel;        /* -1 = the config's, else SYM_SERVER_DEFAULT_PARALLEL */
     long request_timeout; /* seconds; -1 = the default */
     bool given;           /* any of them was given */
 };

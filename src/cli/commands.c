@@ -122,7 +122,7 @@ static const char feedback_usage[] =
 
 static const char serve_usage[] =
     "Usage: symbiot serve [--host ADDR] [--port N] [--api-key KEY | --api-key-file FILE]\n"
-    "                     [--queue N] [--request-timeout S] [OPTIONS]\n"
+    "                     [--queue N] [--parallel N] [--request-timeout S] [OPTIONS]\n"
     "Serve the assistant over HTTP until SIGINT or SIGTERM: an OpenAI-compatible API, its own\n"
     "API and a web page (docs/API.md).\n"
     "\n"
@@ -131,7 +131,10 @@ static const char serve_usage[] =
     "      --port N             port (default 8080; 0 = any free port, printed at start)\n"
     "      --api-key KEY        require `Authorization: Bearer KEY` (or SYMBIOT_API_KEY)\n"
     "      --api-key-file FILE  the key is the first line of FILE\n"
-    "      --queue N            requests that may wait while one generates (default 8)\n"
+    "      --queue N            requests that may wait while every slot generates (default 8)\n"
+    "      --parallel N         conversations generated at once, each in its own slot of\n"
+    "                           -c tokens (default 4, or `parallel` in the config; the KV\n"
+    "                           cache takes N times the memory of one)\n"
     "      --request-timeout S  seconds a client has to send a whole request (default 30);\n"
     "                           slower connections are closed (slowloris)\n" SHARED_OPTIONS "\n"
     "Examples:\n"

@@ -28,6 +28,7 @@
 #include "core/embedding.h"
 #include "llm/embed.h"
 #include "llm/llm.h"
+#include "server/server.h"
 #include "memory/facts.h"
 #include "memory/store.h"
 #include "modules/registry.h"
@@ -252,6 +253,10 @@ static struct sym_llm_params llm_params(const struct cli *cli)
     p.progress = cli_progress;
     p.interrupt = cli->command == CLI_SERVE ? &cli_serve_interrupt : &cli_interrupted;
     p.rpc_servers = cli->cfg.rpc;
+    if (cli->command == CLI_SERVE) /* slots for the engine (llm/engine.h) */
+        p.n_parallel = cli->serve.parallel > 0 ? (int)cli->serve.parallel
+                       : cli->cfg.parallel > 0 ? cli->cfg.parallel
+                                               : SYM_SERVER_DEFAULT_PARALLEL;
     return p;
 }
 

@@ -166,6 +166,7 @@ enum {
     OPT_API_KEY,
     OPT_API_KEY_FILE,
     OPT_QUEUE,
+    OPT_PARALLEL,
     OPT_REQUEST_TIMEOUT,
     OPT_BACKEND,
     OPT_ENDPOINT,
@@ -217,6 +218,7 @@ static const struct option long_options[] = {
     {"api-key", required_argument, NULL, OPT_API_KEY},
     {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
     {"queue", required_argument, NULL, OPT_QUEUE},
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
     {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
     {"sha256", required_argument, NULL, OPT_SHA256},
     {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
@@ -402,6 +404,9 @@ static int serve_option(struct cli_serve *sv, int opt, const char *arg)
     case OPT_QUEUE:
         sv->queue = ranged("--queue", arg, 0, 1024);
         return sv->queue < 0 ? -1 : 0;
+    case OPT_PARALLEL:
+        sv->parallel = ranged("--parallel", arg, 1, 64);
+        return sv->parallel < 0 ? -1 : 0;
     case OPT_REQUEST_TIMEOUT:
         sv->request_timeout = ranged("--request-timeout", arg, 1, 3600);
         return sv->request_timeout < 0 ? -1 : 0;
@@ -460,6 +465,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
     }
     cli->serve.port = -1;
     cli->serve.queue = -1;
+    cli->serve.parallel = -1;
     cli->serve.request_timeout = -1;
     rewrite_ngl(argc, argv);
     cmd_at = command_index(argc, argv);
@@ -598,7 +604,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, int *code)
         goto out;
     }
     if (cli->serve.given && cli->command != CLI_SERVE) {
-        cli_usage_error("--host, --port, --api-key, --api-key-file, --queue and "
+        cli_usage_error("--host, --port, --api-key, --api-key-file, --queue, --parallel and "
                         "--request-timeout are for `symbiot serve`");
         *code = CLI_EXIT_USAGE;
         goto out;

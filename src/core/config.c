@@ -46,6 +46,7 @@ static const struct field fields[] = {
     FIELD("embed-model", FIELD_STRING, embed_model, 0, 0),
     FIELD("threads", FIELD_INT, threads, 0, 1024),
     FIELD("ctx-size", FIELD_INT, ctx_size, 0, 16777216),
+    FIELD("parallel", FIELD_INT, parallel, 0, 64),
     FIELD("max-tokens", FIELD_INT, max_tokens, -1, INT_MAX),
     FIELD("gpu-layers", FIELD_INT, gpu_layers, -1, 100000),
     FIELD("temp", FIELD_FLOAT, temp, 0, 100),

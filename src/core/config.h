@@ -37,6 +37,7 @@ struct sym_config {
     char *embed_model;    /* GGUF for search by meaning (llm/embed.h), or NULL: words only */
     int threads;          /* CPU threads for generation; 0 = all cores */
     int ctx_size;         /* context length in tokens; 0 = the model's own, at most 4096 */
+    int parallel;         /* serve: conversations generated at once, each with ctx_size; 0 = 4 */
     int max_tokens;       /* answer length limit; -1 = until the context is full */
     int gpu_layers;       /* layers offloaded to a GPU; -1 = all (when built with a GPU) */
     float temp;           /* 0 = greedy */

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,11 @@ struct sym_llm {
     bool *side_starts;
     int side_n_cache, side_n_ctx, side_n_batch;
     bool in_side;
-    char *model_path; /* as given to sym_llm_init, for kvstate.c's key */
+    char *model_path;              /* as given to sym_llm_init, for kvstate.c's key */
+    int n_parallel;                /* sequences in ctx for the engine; 0: one */
+    pthread_mutex_t decode_lock;   /* around llama_decode: the contexts share the threadpool */
+    sym_llm_generate_fn engine_fn; /* set while an engine owns ctx (llm/engine.h) */
+    void *engine;
     char desc[256];
     char err[512];
 };
@@ -115,6 +120,29 @@ void sym_llm_route_log(void)
 }
 
 /* ---- helpers ---- */
+
+/*
+ * Per-thread state for the engine (llm/engine.h), where several threads generate at once: the
+ * thread's stop flag, the reason its last generation failed (llm->err is shared), and the model
+ * whose side context this thread has entered (a side task generates on its own context, not
+ * through the engine).
+ */
+static _Thread_local const atomic_bool *thread_cancel;
+static _Thread_local char thread_err[512];
+static _Thread_local const struct sym_llm *thread_err_llm;
+static _Thread_local const struct sym_llm *side_owner;
+static _Thread_local int thread_n_cached; /* the engine slot's tokens after this thread's last */
+static _Thread_local const struct sym_llm *thread_cached_llm;
+
+void sym_llm_set_cancel(const atomic_bool *flag)
+{
+    thread_cancel = flag;
+}
+
+const atomic_bool *sym_llm_thread_cancel(void)
+{
+    return thread_cancel;
+}
 
 static double now_ms(void)
 {
@@ -307,10 +335,13 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
         return SYM_ERR_CONTEXT;
     }
     llm->n_threads = p->n_threads > 0 ? p->n_threads : default_threads();
-    cp.n_ctx = (uint32_t)n_ctx;
-    cp.n_batch = (uint32_t)(n_ctx < 2048 ? n_ctx : 2048);
+    /* The engine's slots each get n_ctx cells of one unified cache, so a shared start is copied
+     * between sequences (llama_memory_seq_cp) rather than stored twice. */
+    cp.n_ctx = (uint32_t)n_ctx * (uint32_t)(p->n_parallel > 1 ? p->n_parallel : 1);
+    cp.n_batch = cp.n_ctx < 2048 ? cp.n_ctx : 2048;
     cp.n_ubatch = cp.n_batch < (uint32_t)ubatch ? cp.n_batch : (uint32_t)ubatch;
-    cp.n_seq_max = 1;
+    cp.n_seq_max = (uint32_t)(p->n_parallel > 1 ? p->n_parallel : 1);
+    cp.kv_unified = true;
     cp.n_threads = llm->n_threads;
     cp.n_threads_batch = llm->n_threads;
     cp.no_perf = true;
@@ -332,7 +363,7 @@ static enum sym_status create_context(struct sym_llm *llm, const struct sym_llm_
     }
     if (llm->threadpool)
         llama_attach_threadpool(llm->ctx, llm->threadpool, NULL);
-    llm->n_ctx = (int)llama_n_ctx(llm->ctx);
+    llm->n_ctx = (int)llama_n_ctx(llm->ctx) / (int)cp.n_seq_max;
     llm->n_batch = (int)llama_n_batch(llm->ctx);
     llm->cache = malloc(sizeof *llm->cache * (size_t)llm->n_ctx);
     llm->starts = calloc((size_t)llm->n_ctx, sizeof *llm->starts);
@@ -424,6 +455,8 @@ enum sym_status sym_llm_init(struct sym_llm **out, const struct sym_llm_params *
         rc = SYM_ERR_NOMEM;
         goto fail;
     }
+    llm->n_parallel = p->n_parallel > 0 ? p->n_parallel : 0;
+    pthread_mutex_init(&llm->decode_lock, NULL);
     sym_llm_route_log();
     llama_backend_init();
     mp.n_gpu_layers = p->n_gpu_layers < 0 ? 999 : p->n_gpu_layers;
@@ -479,11 +512,14 @@ void sym_llm_free(struct sym_llm *llm)
     free((void *)llm->specials);
     free(llm->known_chars);
     free(llm->model_path);
+    pthread_mutex_destroy(&llm->decode_lock);
     free(llm);
 }
 
 const char *sym_llm_errmsg(const struct sym_llm *llm)
 {
+    if (thread_err_llm == llm) /* the engine's failure of this thread's last generation */
+        return thread_err;
     return llm->err;
 }
 
@@ -591,6 +627,7 @@ enum sym_status sym_llm_format_chat(struct sym_llm *llm, const struct sym_chat_m
     enum sym_status rc = SYM_OK;
     size_t i;
 
+    thread_err_llm = NULL;
     /* Message texts never carry control tokens into the prompt. */
     for (i = 0; i < n_msgs && !safe; i++)
         if (has_special(llm, msgs[i].content)) {
@@ -632,8 +669,10 @@ static enum sym_status format_chat(struct sym_llm *llm, const struct sym_chat_ms
         return format_fallback(msgs, n_msgs, out);
     in.msgs = msgs;
     in.n_msgs = n_msgs;
-    rc = sym_chat_apply(llm->tmpl, &in, &p, llm->err, sizeof llm->err);
-    if (!rc)
+    rc = sym_chat_apply(llm->tmpl, &in, &p, thread_err, sizeof thread_err);
+    if (rc) /* the reason stays this thread's: several threads format at once under the engine */
+        thread_err_llm = llm;
+    else
         rc = sym_buf_puts(out, sym_chat_prompt_text(p));
     sym_chat_prompt_free(p);
     return rc;
@@ -870,8 +909,8 @@ static enum sym_status filter_text(const struct sym_llm *llm, const char *text, 
     return rc;
 }
 
-/* Tokenize text into a new array (*out, caller frees); returns the count or -1. */
-static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
+int sym_llm_tokenize(struct sym_llm *llm, const char *text, llama_token **out, char *err,
+                     size_t errlen)
 {
     struct sym_buf filtered = {0};
     int32_t len, cap, n;
@@ -881,14 +920,14 @@ static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
     *out = NULL;
     if (llm->filter_chars) {
         if (filter_text(llm, text, &filtered)) {
-            snprintf(llm->err, sizeof llm->err, "out of memory while tokenizing");
+            snprintf(err, errlen, "out of memory while tokenizing");
             sym_buf_free(&filtered);
             return -1;
         }
         text = sym_buf_str(&filtered);
     }
     if (strlen(text) > INT32_MAX / 2) {
-        snprintf(llm->err, sizeof llm->err, "the text is too long to tokenize");
+        snprintf(err, errlen, "the text is too long to tokenize");
         sym_buf_free(&filtered);
         return -1;
     }
@@ -909,9 +948,9 @@ static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
     }
     sym_buf_free(&filtered);
     if (toks && n >= 0 && failed)
-        snprintf(llm->err, sizeof llm->err, "the model's vocabulary cannot represent this text");
+        snprintf(err, errlen, "the model's vocabulary cannot represent this text");
     else if (!toks || n < 0)
-        snprintf(llm->err, sizeof llm->err, "out of memory while tokenizing");
+        snprintf(err, errlen, "out of memory while tokenizing");
     if (!toks || n < 0 || failed) {
         free(toks);
         return -1;
@@ -923,6 +962,13 @@ static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
     }
     *out = toks;
     return n;
+}
+
+/* Tokenize text into a new array (*out, caller frees); returns the count or -1 (llm->err says
+ * why). */
+static int tokenize(struct sym_llm *llm, const char *text, llama_token **out)
+{
+    return sym_llm_tokenize(llm, text, out, llm->err, sizeof llm->err);
 }
 
 int sym_llm_count_tokens(struct sym_llm *llm, const char *text)
@@ -966,6 +1012,7 @@ enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx)
     if (llm->in_side)
         return SYM_OK;
     swap_side(llm);
+    side_owner = llm;
     if (llm->ctx)
         return SYM_OK;
     p.n_ctx = n_ctx < main_ctx ? n_ctx : main_ctx;
@@ -981,6 +1028,7 @@ enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx)
         llm->starts = NULL;
         llm->n_cache = llm->n_ctx = llm->n_batch = 0;
         swap_side(llm);
+        side_owner = NULL;
     }
     return rc;
 }
@@ -989,6 +1037,7 @@ void sym_llm_side_end(struct sym_llm *llm)
 {
     if (llm->in_side)
         swap_side(llm);
+    side_owner = NULL;
 }
 
 void sym_llm_clear_cache(struct sym_llm *llm)
@@ -1004,15 +1053,12 @@ int sym_llm_n_ctx(const struct sym_llm *llm)
 
 int sym_llm_n_cached(const struct sym_llm *llm)
 {
+    if (llm->engine_fn && thread_cached_llm == llm && side_owner != llm)
+        return thread_n_cached; /* the slot of this thread's last generation */
     return llm->n_cache;
 }
 
-/* ---- for the rest of the module (llm_internal.h) ---- */
-
-struct llama_context *sym_llm_context(struct sym_llm *llm)
-{
-    return llm->in_side ? llm->side_ctx : llm->ctx;
-}
+/* ---- for kvstate.c (llm_internal.h) ---- */
 
 const llama_token *sym_llm_cache_tokens(const struct sym_llm *llm, int *n, const bool **starts)
 {
@@ -1068,6 +1114,44 @@ const char *sym_llm_describe(const struct sym_llm *llm)
     return llm->desc;
 }
 
+/* ---- what the room's other files share (llm_internal.h) ---- */
+
+struct llama_context *sym_llm_context(const struct sym_llm *llm)
+{
+    return llm->in_side ? llm->side_ctx : llm->ctx;
+}
+
+const struct llama_vocab *sym_llm_vocab(const struct sym_llm *llm)
+{
+    return llm->vocab;
+}
+
+int sym_llm_n_parallel(const struct sym_llm *llm)
+{
+    return llm->n_parallel;
+}
+
+volatile sig_atomic_t *sym_llm_interrupt_flag(const struct sym_llm *llm)
+{
+    return llm->interrupt;
+}
+
+void sym_llm_decode_lock(struct sym_llm *llm)
+{
+    pthread_mutex_lock(&llm->decode_lock);
+}
+
+void sym_llm_decode_unlock(struct sym_llm *llm)
+{
+    pthread_mutex_unlock(&llm->decode_lock);
+}
+
+void sym_llm_set_engine(struct sym_llm *llm, sym_llm_generate_fn fn, void *engine)
+{
+    llm->engine_fn = fn;
+    llm->engine = engine;
+}
+
 /* ---- generation ---- */
 
 /* Decode toks[0..n) at the end of the cache, in batches; logits only for the last token. */
@@ -1078,7 +1162,11 @@ static enum sym_status decode_tokens(struct sym_llm *llm, const llama_token *tok
     while (done < n) {
         int chunk = n - done < llm->n_batch ? n - done : llm->n_batch;
         struct llama_batch batch = llama_batch_get_one((llama_token *)toks + done, chunk);
-        int32_t ret = llama_decode(llm->ctx, batch);
+        int32_t ret;
+
+        pthread_mutex_lock(&llm->decode_lock);
+        ret = llama_decode(llm->ctx, batch);
+        pthread_mutex_unlock(&llm->decode_lock);
 
         if (ret != 0) {
             /* Whatever this batch left behind is not trusted: cut the cache back to before it. */
@@ -1227,18 +1315,18 @@ static enum sym_status load_prompt(struct sym_llm *llm, const llama_token *toks,
     return rc;
 }
 
-/* The sampler chain for s; NULL with llm->err set when the constraint's grammar fails, NULL with
- * it empty when out of memory. A grammar comes first: the other samplers then choose only among
- * the tokens it allows. */
-static struct llama_sampler *make_sampler(struct sym_llm *llm, const struct sym_sampling *s)
+/* A grammar comes first in the chain: the other samplers then choose only among the tokens it
+ * allows. */
+struct llama_sampler *sym_llm_sampler(struct sym_llm *llm, const struct sym_sampling *s, char *err,
+                                      size_t errlen)
 {
     struct llama_sampler_chain_params cp = llama_sampler_chain_default_params();
     struct llama_sampler *chain, *grammar = NULL;
 
-    llm->err[0] = '\0';
+    err[0] = '\0';
     if (s->constraint) {
-        grammar = sym_chat_grammar_sampler(s->constraint, llm->vocab, llm->err, sizeof llm->err);
-        if (!grammar && llm->err[0])
+        grammar = sym_chat_grammar_sampler(s->constraint, llm->vocab, err, errlen);
+        if (!grammar && err[0])
             return NULL;
     }
     cp.no_perf = true;
@@ -1269,16 +1357,8 @@ static struct llama_sampler *make_sampler(struct sym_llm *llm, const struct sym_
     return chain;
 }
 
-/* The streaming state of one answer: UTF-8 assembly, stop strings, the caller's callback. */
-struct stream {
-    struct sym_utf8_stream utf8;
-    struct sym_buf text; /* valid UTF-8 not yet handed out (may hold a stop string's prefix) */
-    const char *const *stops;
-    sym_llm_text_fn on_text;
-    void *data;
-    bool stopped_by_string;
-    bool stopped_by_caller;
-};
+/* One answer's streaming state: struct sym_llm_stream (llm_internal.h). */
+#define stream sym_llm_stream
 
 /* Length of the longest suffix of s[0..n) that is a proper prefix of some stop string. */
 static size_t stop_prefix_tail(const char *s, size_t n, const char *const *stops)
@@ -1327,6 +1407,27 @@ static enum sym_status stream_push(struct stream *st, const char *piece, size_t 
     }
     hold = final ? 0 : stop_prefix_tail(sym_buf_str(&st->text), st->text.len, st->stops);
     return emit(st, st->text.len - hold);
+}
+
+void sym_llm_stream_init(struct sym_llm_stream *st, const char *const *stops,
+                         sym_llm_text_fn on_text, void *data)
+{
+    memset(st, 0, sizeof *st);
+    sym_utf8_stream_init(&st->utf8);
+    st->stops = stops;
+    st->on_text = on_text;
+    st->data = data;
+}
+
+enum sym_status sym_llm_stream_push(struct sym_llm_stream *st, const char *piece, size_t n,
+                                    bool final)
+{
+    return stream_push(st, piece, n, final);
+}
+
+void sym_llm_stream_free(struct sym_llm_stream *st)
+{
+    sym_buf_free(&st->text);
 }
 
 static int token_piece(struct sym_llm *llm, llama_token tok, char *buf, int size)
@@ -1410,6 +1511,17 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
     int n;
 
     memset(stats, 0, sizeof *stats);
+    if (llm->engine_fn && side_owner != llm) {
+        enum sym_status erc;
+
+        thread_err_llm = NULL;
+        erc = llm->engine_fn(llm->engine, prompt, sampling, max_tokens, stops, on_text, data, stats,
+                             thread_err, sizeof thread_err, &thread_n_cached);
+        thread_cached_llm = llm;
+        if (erc)
+            thread_err_llm = llm;
+        return erc;
+    }
     memset(&st, 0, sizeof st);
     sym_utf8_stream_init(&st.utf8);
     st.stops = stops;
@@ -1431,7 +1543,7 @@ enum sym_status sym_llm_generate(struct sym_llm *llm, const char *prompt,
         rc = SYM_ERR_CONTEXT;
         goto out;
     }
-    smpl = make_sampler(llm, sampling);
+    smpl = sym_llm_sampler(llm, sampling, llm->err, sizeof llm->err);
     if (!smpl) {
         rc = llm->err[0] ? SYM_ERR_INVALID : SYM_ERR_NOMEM;
         goto out;

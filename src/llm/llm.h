@@ -20,6 +20,10 @@
 #include "base/buf.h"
 #include "base/status.h"
 
+#ifndef __cplusplus /* chat.cpp includes this header; C11 atomics are C's */
+#include <stdatomic.h>
+#endif
+
 struct sym_llm;
 
 /* The context length chosen when none is given: the model's own, up to this many tokens. */
@@ -39,6 +43,10 @@ struct sym_llm_params {
      * for this machine alone. See llm/rpc.h; a server that cannot be reached fails the load
      * with SYM_ERR_IO. */
     const char *rpc_servers;
+    /* Sequences the context holds for the engine (llm/engine.h: several conversations decoded
+     * together, each in a slot of n_ctx tokens; the KV cache is then n_parallel * n_ctx). 0:
+     * one sequence, the single-stream path of sym_llm_generate() (the CLI). */
+    int n_parallel;
 };
 
 struct sym_sampling {
@@ -176,6 +184,15 @@ enum sym_status sym_llm_replay(struct sym_llm *llm, const char *text, const char
 enum sym_status sym_llm_side_begin(struct sym_llm *llm, int n_ctx);
 void sym_llm_side_end(struct sym_llm *llm);
 
+/*
+ * This thread's stop flag: while set (non-NULL), a generation run on this thread through the
+ * engine (llm/engine.h) stops when *flag becomes true, as the interrupt flag stops every one;
+ * other threads' generations go on. NULL: none. Borrowed; the server's workers set their job's.
+ */
+#ifndef __cplusplus
+void sym_llm_set_cancel(const atomic_bool *flag);
+#endif
+
 /* Forget the KV cache (the next prompt is evaluated in full). */
 void sym_llm_clear_cache(struct sym_llm *llm);
 
@@ -183,6 +200,9 @@ int sym_llm_n_ctx(const struct sym_llm *llm);
 /* Tokens now in the KV cache. */
 int sym_llm_n_cached(const struct sym_llm *llm);
 int sym_llm_n_threads(const struct sym_llm *llm);
+/* The sequences the context was made with for the engine (sym_llm_params.n_parallel); 0: one,
+ * the single-stream path's. */
+int sym_llm_n_parallel(const struct sym_llm *llm);
 /* A one-line description of the model: "llama 260K F32 (stories260K.gguf)". Borrowed. */
 const char *sym_llm_describe(const struct sym_llm *llm);
 

@@ -110,6 +110,11 @@ static enum sym_status put_term(struct sym_buf *b, const char *term, size_t len,
     return rc ? rc : sym_buf_puts(b, "\"");
 }
 
+/* term_docs()'s statement for each index: the documents that match ?1, counted up to ?2. */
+static const char *const doc_sql[] = {
+    "SELECT count(*) FROM (SELECT 1 FROM facts_fts WHERE facts_fts MATCH ?1 LIMIT ?2)",
+    "SELECT count(*) FROM (SELECT 1 FROM turns_fts WHERE turns_fts MATCH ?1 LIMIT ?2)"};
+
 /* The number of facts (or turns) that have term, counted up to cap, with statement st (NULL: -1,
  * unknown): FTS5 walks the term's list of documents and stops at cap, where fts5vocab would read
  * the whole list, which for a common word is most of a search's time on a large store. Only
@@ -263,9 +268,6 @@ enum sym_status sym_search_match(struct sym_store *s, const char *query, enum sy
                                  char **match)
 {
     static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
-    static const char *const doc_sql[] = {
-        "SELECT count(*) FROM (SELECT 1 FROM facts_fts WHERE facts_fts MATCH ?1 LIMIT ?2)",
-        "SELECT count(*) FROM (SELECT 1 FROM turns_fts WHERE turns_fts MATCH ?1 LIMIT ?2)"};
     sqlite3_stmt *st = NULL;
     struct sym_buf rare = {0}, all = {0}, weigh = {0}, out = {0};
     sqlite3_int64 n = 0, limit;
@@ -395,7 +397,7 @@ static bool fb_usable(sqlite3_stmt *vocab, const char *match, const char *term,
         return false;
     if (!vocab)
         return true;
-    df = term_docs(vocab, term, strlen(term));
+    df = term_docs(vocab, term, strlen(term), limit + 1);
     return df > 0 && (n_docs <= limit || df <= limit);
 }
 
@@ -438,8 +440,6 @@ enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index i
                                     const char *query, const char *match, const long long *ids,
                                     const double *scores, size_t n, char **expansion)
 {
-    static const char *const doc_sql[] = {"SELECT doc FROM temp.facts_vocab WHERE term = ?",
-                                          "SELECT doc FROM temp.turns_vocab WHERE term = ?"};
     static const char *const max_sql[] = {"SELECT max(id) FROM facts", "SELECT max(id) FROM turns"};
     struct fb_term *terms = NULL;
     struct sym_buf out = {0};
@@ -476,8 +476,9 @@ enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index i
         if (!fb_usable(vocab, match, terms[i].term, n_docs, limit))
             terms[i].w = 0;
         else if (vocab)
-            terms[i].w *= log(1.0 + (double)n_docs / (double)term_docs(vocab, terms[i].term,
-                                                                       strlen(terms[i].term)));
+            terms[i].w *=
+                log(1.0 + (double)n_docs / (double)term_docs(vocab, terms[i].term,
+                                                             strlen(terms[i].term), limit + 1));
     }
     if (!rc)
         qsort(terms, n_terms, sizeof *terms, fb_cmp);

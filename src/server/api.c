@@ -18,6 +18,7 @@
 #include "base/utf8.h"
 #include "core/fact_json.h"
 #include "llm/embed.h"
+#include "llm/engine.h"
 #include "memory/conversations.h"
 #include "memory/episodes.h"
 #include "memory/facts.h"
@@ -119,16 +120,40 @@ static cJSON *parse_body(const struct sym_request *req, struct sym_reply *r)
 
 /* ---- status ---- */
 
+/* The engine's slots: how many, how many generate now (1 and the worker's state without one). */
+static void slots(struct sym_server *s, int *total, int *busy)
+{
+    struct sym_engine_stats es;
+    bool running;
+    int waiting;
+
+    pthread_rwlock_rdlock(&s->model_lock);
+    if (s->engine) {
+        sym_engine_get_stats(s->engine, &es);
+        *total = es.n_slots;
+        *busy = es.busy;
+    } else {
+        sym_worker_load(s->worker, &waiting, &running);
+        *total = 1;
+        *busy = running;
+    }
+    pthread_rwlock_unlock(&s->model_lock);
+}
+
 static void add_queue(struct sym_server *s, cJSON *obj)
 {
     cJSON *queue = cJSON_AddObjectToObject(obj, "queue");
-    int waiting;
+    cJSON *sl = cJSON_AddObjectToObject(obj, "slots");
+    int waiting, total, busy_slots;
     bool busy;
 
     sym_worker_load(s->worker, &waiting, &busy);
     cJSON_AddNumberToObject(queue, "waiting", waiting);
     cJSON_AddNumberToObject(queue, "capacity", sym_worker_capacity(s->worker));
     cJSON_AddBoolToObject(obj, "busy", busy);
+    slots(s, &total, &busy_slots);
+    cJSON_AddNumberToObject(sl, "total", total);
+    cJSON_AddNumberToObject(sl, "busy", busy_slots);
 }
 
 static void add_model(struct sym_server *s, cJSON *obj)
@@ -196,6 +221,7 @@ void sym_route_metrics(struct sym_server *s, const struct sym_request *req, stru
     g.kv_used = atomic_load(&s->kv_used);
     g.kv_size = atomic_load(&s->kv_size);
     g.slow_closed = s->deadlines ? sym_deadlines_cut(s->deadlines) : 0;
+    slots(s, &g.slots, &g.slots_busy);
     if (sym_metrics_render(s->metrics, &g, &out)) {
         sym_buf_free(&out);
         oom(r);

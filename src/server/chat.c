@@ -23,8 +23,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "core/assistant.h"
+#include "core/module.h"
 #include "core/turn_json.h"
+#include "llm/engine.h"
+#include "nlp/parse.h"
 #include "memory/conversations.h"
 #include "base/buf.h"
 #include "server/internal.h"
@@ -34,10 +38,18 @@
 
 /* ---- shared ---- */
 
+/* The KV cache's figures for /metrics: the slots' together under the engine. model_lock held. */
 static void publish_kv(struct sym_server *s)
 {
     struct sym_llm *llm = sym_assistant_llm(s->assistant);
+    struct sym_engine_stats es;
 
+    if (s->engine) {
+        sym_engine_get_stats(s->engine, &es);
+        atomic_store(&s->kv_used, es.kv_used);
+        atomic_store(&s->kv_size, es.n_ctx * es.n_slots);
+        return;
+    }
     atomic_store(&s->kv_used, llm ? sym_llm_n_cached(llm) : 0);
     atomic_store(&s->kv_size, llm ? sym_llm_n_ctx(llm) : 0);
 }
@@ -275,13 +287,16 @@ static void run_completion(struct sym_job *job, void *arg, void *data)
 {
     struct completion *c = arg;
     struct sym_server *s = data;
-    struct sym_backend *b = sym_assistant_backend(s->assistant);
+    struct sym_backend *b;
     struct sym_gen_stats stats;
     struct sym_http_error e;
     enum sym_status rc = SYM_ERR_MODEL;
 
     c->job = job;
     memset(&stats, 0, sizeof stats);
+    /* Stateless: no turn lock, so completions run beside each other and beside a turn. */
+    pthread_rwlock_rdlock(&s->model_lock);
+    b = sym_assistant_backend(s->assistant);
     if (b) {
         rc = complete(c, b, &stats);
         publish_kv(s);
@@ -298,6 +313,7 @@ static void run_completion(struct sym_job *job, void *arg, void *data)
     } else {
         finish_completion(c, &stats);
     }
+    pthread_rwlock_unlock(&s->model_lock);
 }
 
 /* Whether a completion can be answered: a local model, or a remote backend that chat may use
@@ -647,27 +663,53 @@ static void finish_chat(struct chat *c, struct sym_turn *turn)
     sym_job_finish(c->job, 200, NULL);
 }
 
+/* Whether message is /model (or its alias), which replaces the model the engine drives. */
+static bool switches_model(struct sym_server *s, const char *message)
+{
+    const struct sym_command *cmd = NULL;
+    struct sym_parse p;
+
+    if (sym_parse(message, SYM_LANG_EN, &p))
+        return false;
+    if (p.command)
+        cmd = sym_module_find_command(sym_assistant_modules(s->assistant), p.command, NULL);
+    sym_parse_clear(&p);
+    return cmd && !strcmp(cmd->name, "model");
+}
+
+/* Run the turn: one at a time (turn_lock), since the assistant's conversation is one; beside
+ * completions, except /model, which waits until nothing generates (model_lock written) and stops
+ * the engine while the model changes. Everything that reads the assistant stays under the lock. */
 static void run_chat(struct sym_job *job, void *arg, void *data)
 {
     struct chat *c = arg;
     struct sym_server *s = data;
     struct sym_assistant *a = s->assistant;
     struct sym_turn_io io = {chat_text, chat_notice, c, chat_reasoning, chat_tool, chat_confirm};
-    struct sym_llm *before = sym_assistant_llm(a);
+    bool exclusive = switches_model(s, c->message);
+    struct sym_llm *before;
     struct sym_http_error e;
     struct sym_turn turn;
     enum sym_status rc;
 
     c->job = job;
     memset(&turn, 0, sizeof turn);
+    if (exclusive) {
+        pthread_rwlock_wrlock(&s->model_lock);
+        sym_engine_free(s->engine);
+        s->engine = NULL;
+    } else {
+        pthread_rwlock_rdlock(&s->model_lock);
+    }
+    pthread_mutex_lock(&s->turn_lock);
+    before = sym_assistant_llm(a);
     if (!enter_conversation(c, &e)) {
         finish_error(job, c->stream, false, &e);
-        return;
+        goto out;
     }
     rc = sym_assistant_turn(a, c->message, &io, &turn);
     if (sym_assistant_llm(a) != before)
         refresh_model_name(s);
-    publish_kv(s);
     if (turn.kind == SYM_TURN_CHAT && sym_assistant_llm(a) && (!rc || rc == SYM_ERR_INTERRUPTED))
         sym_metrics_generation(s->metrics, "/api/chat", &turn.stats, sym_job_cancelled(job));
     if (rc) {
@@ -676,6 +718,12 @@ static void run_chat(struct sym_job *job, void *arg, void *data)
     } else {
         finish_chat(c, &turn);
     }
+out:
+    if (exclusive && sym_server_engine_start(s))
+        sym_log(SYM_LOG_WARN, "out of memory: no engine, the model serves one generation at once");
+    publish_kv(s);
+    pthread_mutex_unlock(&s->turn_lock);
+    pthread_rwlock_unlock(&s->model_lock);
     sym_turn_clear(&turn);
 }
 

@@ -21,6 +21,8 @@
 
 struct sym_store;
 
+struct sym_engine;
+
 struct sym_server {
     struct sym_server_params p;
     char *api_key;
@@ -34,6 +36,13 @@ struct sym_server {
     struct sym_embedder *embedder;
     struct sym_metrics *metrics;
     struct sym_worker *worker;
+    /* Slots for the local model's generations (NULL: none, or no local model). Jobs use it under
+     * model_lock: read for a generation, write (nothing else running) to replace it at /model. */
+    struct sym_engine *engine;
+    pthread_rwlock_t model_lock;
+    /* The assistant's turns (/api/chat) one at a time: its conversation, store, recall and fact
+     * extraction are not thread-safe; /v1/chat/completions does not take it. */
+    pthread_mutex_t turn_lock;
     void *daemon; /* struct MHD_Daemon */
     struct sym_deadlines *deadlines;
     atomic_llong next_id;
@@ -129,5 +138,8 @@ void sym_route_chat_confirm(struct sym_server *s, const struct sym_request *req,
 
 /* The model's name now (it changes with /model), into out. */
 void sym_server_model_name(struct sym_server *s, char *out, size_t size);
+/* Start s->engine on the assistant's model when it was loaded with parallel sequences (leaves it
+ * NULL otherwise). SYM_ERR_NOMEM. Called at start and after /model, with model_lock written. */
+enum sym_status sym_server_engine_start(struct sym_server *s);
 
 #endif

@@ -283,6 +283,11 @@ enum sym_status sym_metrics_render(struct sym_metrics *m, const struct sym_metri
                    g->capacity);
     if (!rc)
         rc = gauge(out, "symbiot_worker_busy", "1 while a generation runs.", g->busy);
+    if (!rc)
+        rc = gauge(out, "symbiot_slots", "Conversations that can generate at once (--parallel).",
+                   g->slots);
+    if (!rc)
+        rc = gauge(out, "symbiot_slots_busy", "Slots generating now.", g->slots_busy);
     return rc;
 }
 

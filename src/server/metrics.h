@@ -25,6 +25,7 @@ struct sym_metrics_gauges {
     bool busy;
     int kv_used, kv_size;
     long long slow_closed; /* connections closed for missing the request deadline */
+    int slots, slots_busy; /* the engine's slots (--parallel) and those generating now */
 };
 
 enum sym_status sym_metrics_init(struct sym_metrics **out);

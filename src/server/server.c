@@ -41,6 +41,7 @@
 #include "base/host.h"
 #include "base/log.h"
 #include "core/embedding.h"
+#include "llm/engine.h"
 #include "memory/store.h"
 #include "server/assets.h"
 #include "server/internal.h"
@@ -791,6 +792,16 @@ static struct sym_store *open_api_store(const char *db_path, struct sym_embedder
     return store;
 }
 
+enum sym_status sym_server_engine_start(struct sym_server *s)
+{
+    struct sym_llm *llm = sym_assistant_llm(s->assistant);
+
+    s->engine = NULL;
+    if (!llm || sym_llm_n_parallel(llm) < 1)
+        return SYM_OK;
+    return sym_engine_start(&s->engine, llm, 0);
+}
+
 enum sym_status sym_server_start(struct sym_server **out, const struct sym_server_params *p,
                                  const struct sym_config *cfg, struct sym_assistant *a,
                                  const char *db_path, struct sym_embedder *embedder, char *err,
@@ -814,6 +825,8 @@ enum sym_status sym_server_start(struct sym_server **out, const struct sym_serve
     pthread_mutex_init(&s->name_lock, NULL);
     pthread_mutex_init(&s->confirm_lock, NULL);
     pthread_cond_init(&s->confirm_cv, NULL);
+    pthread_mutex_init(&s->turn_lock, NULL);
+    pthread_rwlock_init(&s->model_lock, NULL);
     atomic_init(&s->next_id, 1);
     snprintf(s->host, sizeof s->host, "%s", p->host ? p->host : "127.0.0.1");
     if (!s->p.max_body)
@@ -837,8 +850,11 @@ enum sym_status sym_server_start(struct sym_server **out, const struct sym_serve
         goto fail;
     }
     rc = SYM_ERR_NOMEM;
+    if (sym_server_engine_start(s))
+        goto fail;
     memset(&wp, 0, sizeof wp);
     wp.capacity = p->queue;
+    wp.threads = s->engine ? sym_llm_n_parallel(sym_assistant_llm(a)) : 1;
     wp.interrupt = p->interrupt;
     wp.data = s;
     wp.on_dropped = sym_chat_dropped;
@@ -877,6 +893,7 @@ void sym_server_stop(struct sym_server *s)
         MHD_stop_daemon(s->daemon);
     sym_deadlines_stop(s->deadlines);
     sym_worker_free(s->worker);
+    sym_engine_free(s->engine); /* before the model it drives */
     sym_assistant_free(s->assistant);
     sym_store_close(s->store);
     sym_metrics_free(s->metrics);
@@ -884,6 +901,8 @@ void sym_server_stop(struct sym_server *s)
     pthread_mutex_destroy(&s->name_lock);
     pthread_mutex_destroy(&s->confirm_lock);
     pthread_cond_destroy(&s->confirm_cv);
+    pthread_mutex_destroy(&s->turn_lock);
+    pthread_rwlock_destroy(&s->model_lock);
     free(s->api_key);
     free(s);
 }

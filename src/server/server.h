@@ -22,6 +22,8 @@ struct sym_embedder;
 
 #define SYM_SERVER_DEFAULT_PORT 8080
 #define SYM_SERVER_DEFAULT_QUEUE 8
+/* Slots (conversations generated at once) when neither --parallel nor the config says. */
+#define SYM_SERVER_DEFAULT_PARALLEL 4
 #define SYM_SERVER_MAX_BODY (4u << 20)
 #define SYM_SERVER_REQUEST_TIMEOUT 30
 
@@ -29,7 +31,7 @@ struct sym_server_params {
     const char *host;    /* an address or a name; NULL = "127.0.0.1" */
     int port;            /* 0 = any free port (see sym_server_port) */
     const char *api_key; /* NULL or "" = none */
-    int queue;           /* requests that may wait while one generates */
+    int queue;           /* requests that may wait while every slot generates */
     size_t max_body;     /* 0 = SYM_SERVER_MAX_BODY */
     /* Seconds a connection has to deliver each whole request (server/deadline.h);
      * 0 = SYM_SERVER_REQUEST_TIMEOUT. */

@@ -1,13 +1,16 @@
 /*
- * worker.c: the inference worker and its bounded queue; see worker.h.
+ * worker.c: the worker threads and their bounded queue; see worker.h.
  *
- * One mutex guards the queue (a singly linked FIFO) and the worker's state; each job has its own
+ * One mutex guards the queue (a singly linked FIFO) and the workers' state; each job has its own
  * mutex and condition for its output, so a connection waiting on its job never blocks the queue.
  * References are counted atomically; the last release frees the job.
  *
- * The interrupt flag is shared by every generation, so it is raised only while the job to stop is
- * the running one, and cleared under the queue lock when the next job starts: a late cancel of a
- * finished job can never stop the next one.
+ * Stopping a running job raises its own flag, which the job's text callback checks and which the
+ * worker hands to the LLM room as the thread's stop flag (sym_llm_set_cancel): the engine stops
+ * that job's slot alone. With one thread the model's interrupt flag is raised too (it also stops a
+ * side task); it is shared by every generation, so it is raised only while the job to stop is the
+ * running one, and cleared under the queue lock when the next job starts: a late cancel of a
+ * finished job can never stop the next one. With several threads it is left to shutdown.
  */
 #include "server/worker.h"
 
@@ -19,6 +22,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "llm/llm.h"
 
 struct sym_job {
     atomic_int refs;
@@ -37,15 +41,24 @@ struct sym_job {
     char *body;
 };
 
+/* One worker thread and the job it runs (NULL: none). */
+struct runner {
+    struct sym_worker *w;
+    pthread_t thread;
+    bool started;
+    struct sym_job *job;
+};
+
 struct sym_worker {
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    pthread_t thread;
+    struct runner *runners;
+    int n_runners;
     struct sym_job *head, *tail;
     int waiting;
-    struct sym_job *running;
+    int running; /* jobs running now */
     bool stopping;
-    bool joined; /* the thread has ended */
+    bool joined; /* the threads have ended */
     struct sym_worker_params p;
 };
 
@@ -220,7 +233,9 @@ static void run_one(struct sym_worker *w, struct sym_job *job)
     if (sym_job_cancelled(job))
         drop(w, job, false);
     else {
+        sym_llm_set_cancel(&job->cancelled); /* the engine stops this job's slot alone */
         job->fn(job, job->arg, w->p.data);
+        sym_llm_set_cancel(NULL);
         sym_job_finish(job, 500, NULL); /* no-op when the job finished itself */
         sym_job_release(job);
     }
@@ -228,7 +243,8 @@ static void run_one(struct sym_worker *w, struct sym_job *job)
 
 static void *worker_main(void *data)
 {
-    struct sym_worker *w = data;
+    struct runner *r = data;
+    struct sym_worker *w = r->w;
     struct sym_job *job;
 
     pthread_mutex_lock(&w->lock);
@@ -238,32 +254,55 @@ static void *worker_main(void *data)
         if (w->stopping)
             break;
         job = pop(w);
-        w->running = job;
-        if (w->p.interrupt)
+        r->job = job;
+        w->running++;
+        if (w->p.interrupt && w->n_runners == 1)
             *w->p.interrupt = 0;
         pthread_mutex_unlock(&w->lock);
         run_one(w, job);
         pthread_mutex_lock(&w->lock);
-        w->running = NULL;
+        r->job = NULL;
+        w->running--;
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
+/* Stop a running job: its flag (its text callback and its engine slot check it); with one
+ * thread, the model's interrupt flag too, which also stops a side task or a single-stream
+ * prompt evaluation. With several, that flag would stop every job, so it is left alone. */
+static void stop_running(struct sym_worker *w, struct sym_job *job)
+{
+    atomic_store(&job->cancelled, true);
+    if (w->p.interrupt && w->n_runners == 1)
+        *w->p.interrupt = 1;
+}
+
 enum sym_status sym_worker_start(struct sym_worker **out, const struct sym_worker_params *p)
 {
     struct sym_worker *w = calloc(1, sizeof *w);
+    int i;
 
     *out = NULL;
     if (!w)
         return SYM_ERR_NOMEM;
     w->p = *p;
+    w->n_runners = p->threads > 1 ? p->threads : 1;
+    w->runners = calloc((size_t)w->n_runners, sizeof *w->runners);
+    if (!w->runners) {
+        free(w);
+        return SYM_ERR_NOMEM;
+    }
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->cond, NULL);
-    if (pthread_create(&w->thread, NULL, worker_main, w)) {
-        pthread_cond_destroy(&w->cond);
-        pthread_mutex_destroy(&w->lock);
-        free(w);
+    for (i = 0; i < w->n_runners; i++) {
+        w->runners[i].w = w;
+        if (pthread_create(&w->runners[i].thread, NULL, worker_main, &w->runners[i]))
+            break;
+        w->runners[i].started = true;
+    }
+    if (i < w->n_runners) {
+        sym_worker_free(w);
         return SYM_ERR_NOMEM;
     }
     *out = w;
@@ -273,6 +312,7 @@ enum sym_status sym_worker_start(struct sym_worker **out, const struct sym_worke
 void sym_worker_shutdown(struct sym_worker *w)
 {
     struct sym_job *job;
+    int i;
 
     pthread_mutex_lock(&w->lock);
     if (w->joined) {
@@ -280,14 +320,14 @@ void sym_worker_shutdown(struct sym_worker *w)
         return;
     }
     w->stopping = true;
-    if (w->running) {
-        atomic_store(&w->running->cancelled, true);
-        if (w->p.interrupt)
-            *w->p.interrupt = 1;
-    }
+    for (i = 0; i < w->n_runners; i++)
+        if (w->runners[i].job)
+            stop_running(w, w->runners[i].job);
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
+    for (i = 0; i < w->n_runners; i++)
+        if (w->runners[i].started)
+            pthread_join(w->runners[i].thread, NULL);
     pthread_mutex_lock(&w->lock);
     w->joined = true;
     while ((job = pop(w))) {
@@ -305,6 +345,7 @@ void sym_worker_free(struct sym_worker *w)
     sym_worker_shutdown(w);
     pthread_cond_destroy(&w->cond);
     pthread_mutex_destroy(&w->lock);
+    free(w->runners);
     free(w);
 }
 
@@ -312,8 +353,23 @@ void sym_worker_load(struct sym_worker *w, int *waiting, bool *busy)
 {
     pthread_mutex_lock(&w->lock);
     *waiting = w->waiting;
-    *busy = w->running != NULL;
+    *busy = w->running > 0;
     pthread_mutex_unlock(&w->lock);
+}
+
+int sym_worker_running(struct sym_worker *w)
+{
+    int n;
+
+    pthread_mutex_lock(&w->lock);
+    n = w->running;
+    pthread_mutex_unlock(&w->lock);
+    return n;
+}
+
+int sym_worker_threads(const struct sym_worker *w)
+{
+    return w->n_runners;
 }
 
 int sym_worker_capacity(const struct sym_worker *w)
@@ -328,7 +384,7 @@ enum sym_status sym_worker_submit(struct sym_worker *w, struct sym_job *job)
     pthread_mutex_lock(&w->lock);
     if (w->stopping) {
         rc = SYM_ERR_INVALID;
-    } else if (w->waiting + (w->running ? 1 : 0) > w->p.capacity) {
+    } else if (w->running + w->waiting >= w->n_runners + w->p.capacity) {
         rc = SYM_ERR_TOO_LONG;
     } else {
         atomic_fetch_add(&job->refs, 1);
@@ -348,13 +404,17 @@ enum sym_status sym_worker_submit(struct sym_worker *w, struct sym_job *job)
 void sym_job_cancel(struct sym_worker *w, struct sym_job *job)
 {
     bool dropped = false;
+    int i;
 
     atomic_store(&job->cancelled, true);
     pthread_mutex_lock(&w->lock);
-    if (job->queued)
+    if (job->queued) {
         dropped = unlink_job(w, job);
-    else if (w->running == job && w->p.interrupt)
-        *w->p.interrupt = 1;
+    } else {
+        for (i = 0; i < w->n_runners; i++)
+            if (w->runners[i].job == job)
+                stop_running(w, job);
+    }
     pthread_mutex_unlock(&w->lock);
     if (dropped)
         drop(w, job, false);

@@ -1,18 +1,20 @@
 /*
- * worker.h: one inference worker thread and its bounded queue of jobs.
+ * worker.h: the inference worker threads and their bounded queue of jobs.
  *
- * The model and the assistant are not thread-safe, so every request that needs them becomes a job
- * that runs on the worker thread, one at a time, in the order submitted. Up to `capacity` jobs wait
- * while one runs; one more is refused at once (the HTTP side answers 503).
+ * Every request that needs the model or the assistant becomes a job that runs on a worker thread,
+ * in the order submitted: `threads` of them run at once (one per engine slot, llm/engine.h; the
+ * jobs themselves serialize what is not thread-safe, see chat.c). Up to `capacity` jobs wait
+ * while every thread is busy; one more is refused at once (the HTTP side answers 503).
  *
  * A job is shared by two sides, each holding a reference: the connection that submitted it (which
  * waits for its output) and the worker (which runs it). The worker side writes output bytes
  * (sym_job_emit) and ends with a status and a body (sym_job_finish); the connection side waits
  * for them (sym_job_wait) and reads (sym_job_read). Either side may go first in releasing.
  *
- * Cancelling (the client went away) takes a waiting job out of the queue, or, for the running
- * one, raises the interrupt flag the model polls and the job's own flag, which its text callback
- * checks: the generation stops within a token.
+ * Cancelling (the client went away) takes a waiting job out of the queue, or, for a running
+ * one, raises the job's own flag, which its text callback checks and its engine slot polls (the
+ * worker makes it the thread's stop flag, sym_llm_set_cancel), and with one thread also the
+ * model's interrupt flag: the generation stops within a token, the others go on.
  */
 #ifndef SYM_WORKER_H
 #define SYM_WORKER_H
@@ -26,22 +28,23 @@
 struct sym_worker;
 struct sym_job;
 
-/* Runs on the worker thread. It must end the job with sym_job_finish() (the worker does it with
+/* Runs on a worker thread. It must end the job with sym_job_finish() (the worker does it with
  * a 500 when it forgets). arg is the job's own argument; data the worker's. */
 typedef void (*sym_job_fn)(struct sym_job *job, void *arg, void *data);
 
 struct sym_worker_params {
-    int capacity;                     /* jobs that may wait while one runs (>= 0) */
+    int capacity;                     /* jobs that may wait while all threads run (>= 0) */
     volatile sig_atomic_t *interrupt; /* the flag the model polls; may be NULL */
     void *data;                       /* passed to every job function */
     /* Ends a job that never ran (cancelled while queued, or the worker stopping): called with
      * the job and its argument, must call sym_job_finish(). */
     void (*on_dropped)(struct sym_job *job, void *arg, bool stopping);
+    int threads; /* jobs that run at once (< 1: one) */
 };
 
 enum sym_status sym_worker_start(struct sym_worker **out, const struct sym_worker_params *p);
-/* Stop: waiting jobs are dropped (on_dropped with stopping), the running one is cancelled and the
- * thread joined. Afterwards submitting fails; everything else still works, until
+/* Stop: waiting jobs are dropped (on_dropped with stopping), the running ones are cancelled and
+ * the threads joined. Afterwards submitting fails; everything else still works, until
  * sym_worker_free(). */
 void sym_worker_shutdown(struct sym_worker *w);
 /* Shut down (when not yet) and free. Accepts NULL. */
@@ -49,6 +52,9 @@ void sym_worker_free(struct sym_worker *w);
 
 /* Jobs waiting now, and whether one is running. */
 void sym_worker_load(struct sym_worker *w, int *waiting, bool *busy);
+/* Jobs running now, and the threads that run them. */
+int sym_worker_running(struct sym_worker *w);
+int sym_worker_threads(const struct sym_worker *w);
 int sym_worker_capacity(const struct sym_worker *w);
 
 /* A new job running fn(job, arg, data); free_arg (may be NULL) frees arg with the job. The caller

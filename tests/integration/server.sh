@@ -66,8 +66,8 @@ ask() { # ask TEXT: `symbiot ask --temp 0` on the same model and settings, in a 
     "$SYMBIOT" ask -m "$TINY_MODEL" -c $CTX -n 16 --temp 0 --db "$T/ask.db" --json "$1" </dev/null
 }
 
-# ---- a server on the default host, tiny queue ----
-start_server -m "$TINY_MODEL" -c $CTX -n 16 --temp 0 --db "$T/srv.db" --queue 1 -v || { finish; exit; }
+# ---- a server on the default host, tiny queue, one slot (as before --parallel) ----
+start_server -m "$TINY_MODEL" -c $CTX -n 16 --temp 0 --db "$T/srv.db" --queue 1 --parallel 1 -v || { finish; exit; }
 check "it says where it listens: 127.0.0.1" grep -q "^symbiot: listening on http://127.0.0.1:$PORT\$" "$T/srv.out"
 hexport=$(printf '%04X' "$PORT")
 check "bound to loopback only (/proc/net/tcp)" \

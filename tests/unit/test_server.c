@@ -3,6 +3,8 @@
  * the exact bytes of stream chunks, base64 embeddings, request times, the constant-time key
  * comparison, the worker's queue (order, capacity, cancelling), and the Prometheus text.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -359,7 +361,8 @@ static void sleep_ms(int ms)
 
 static volatile sig_atomic_t interrupt_flag;
 static char order[16];
-static int n_order;
+static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int n_order; /* the main thread polls it while workers run jobs */
 
 /* A job that records its letter; 'w' waits until interrupted or cancelled. */
 static void job_fn(struct sym_job *job, void *arg, void *data)
@@ -368,7 +371,9 @@ static void job_fn(struct sym_job *job, void *arg, void *data)
     int i;
 
     (void)data;
+    pthread_mutex_lock(&order_lock); /* several worker threads run jobs at once */
     order[n_order++] = letter[0];
+    pthread_mutex_unlock(&order_lock);
     for (i = 0; letter[0] == 'w' && i < 500 && !interrupt_flag && !sym_job_cancelled(job); i++)
         sleep_ms(2);
     sym_job_emit(job, letter, 1);
@@ -383,7 +388,8 @@ static void dropped(struct sym_job *job, void *arg, bool stopping)
 
 static void test_worker(void)
 {
-    struct sym_worker_params p = {1, &interrupt_flag, NULL, dropped};
+    struct sym_worker_params p = {
+        .capacity = 1, .interrupt = &interrupt_flag, .on_dropped = dropped, .threads = 1};
     struct sym_worker *w;
     struct sym_job *a, *b, *c, *d;
     const char *body;
@@ -434,9 +440,53 @@ static void test_worker(void)
     sym_job_release(d);
 }
 
+/* Two threads: two jobs run at once; cancelling one stops it alone and leaves the model's
+ * interrupt flag down (it would stop every generation); the queue holds capacity more. */
+static void test_worker_threads(void)
+{
+    struct sym_worker_params p = {
+        .capacity = 1, .interrupt = &interrupt_flag, .on_dropped = dropped, .threads = 2};
+    struct sym_worker *w;
+    struct sym_job *a, *b, *c, *d;
+    const char *body;
+    int status, waiting, i;
+    bool busy;
+
+    interrupt_flag = 0;
+    n_order = 0;
+    CHECK(sym_worker_start(&w, &p) == SYM_OK);
+    CHECK(sym_worker_threads(w) == 2);
+    a = sym_job_new(job_fn, "w", NULL);
+    b = sym_job_new(job_fn, "w", NULL);
+    c = sym_job_new(job_fn, "c", NULL);
+    d = sym_job_new(job_fn, "d", NULL);
+    CHECK(sym_worker_submit(w, a) == SYM_OK);
+    CHECK(sym_worker_submit(w, b) == SYM_OK);
+    for (i = 0; i < 1000 && sym_worker_running(w) < 2; i++)
+        sleep_ms(1);
+    CHECK(sym_worker_running(w) == 2);                  /* both run at once */
+    CHECK(sym_worker_submit(w, c) == SYM_OK);           /* waits */
+    CHECK(sym_worker_submit(w, d) == SYM_ERR_TOO_LONG); /* two run, one waits: full */
+    sym_worker_load(w, &waiting, &busy);
+    CHECK(waiting == 1 && busy);
+    sym_job_cancel(w, a);
+    CHECK(sym_job_wait(a, 0, 2000) && sym_job_result(a, &status, &body) && status == 200);
+    CHECK(!interrupt_flag);
+    CHECK(!sym_job_cancelled(b));
+    CHECK(sym_job_wait(c, 0, 2000) && sym_job_result(c, &status, &body) && status == 200);
+    CHECK(!sym_job_result(b, &status, &body)); /* still running: 'w' waits for its cancel */
+    sym_worker_shutdown(w);                    /* stops b */
+    CHECK(sym_job_result(b, &status, &body) && status == 200);
+    sym_worker_free(w);
+    sym_job_release(a);
+    sym_job_release(b);
+    sym_job_release(c);
+    sym_job_release(d);
+}
+
 static void test_metrics(void)
 {
-    struct sym_metrics_gauges g = {3, 0, 8, false, 10, 4096, 2};
+    struct sym_metrics_gauges g = {3, 0, 8, false, 10, 4096, 2, 4, 1};
     struct sym_metrics *m;
     struct sym_gen_stats st;
     struct sym_buf out = {0};
@@ -461,6 +511,8 @@ static void test_metrics(void)
     CHECK_CONTAINS(out.data, "symbiot_http_requests_total{route=\"/api/chat\",status=\"503\"} 1\n");
     CHECK_CONTAINS(out.data, "symbiot_tokens_evaluated_total 8\n");
     CHECK_CONTAINS(out.data, "symbiot_http_slow_clients_closed_total 2\n");
+    CHECK_CONTAINS(out.data, "symbiot_slots 4\n");
+    CHECK_CONTAINS(out.data, "symbiot_slots_busy 1\n");
     CHECK_CONTAINS(out.data, "symbiot_generations_total{stop=\"end\"} 1\n");
     CHECK_CONTAINS(out.data, "symbiot_generations_total{stop=\"cancelled\"} 1\n");
     CHECK_CONTAINS(out.data, "symbiot_time_to_first_token_seconds_bucket{le=\"0.025\"} 0\n");
@@ -486,6 +538,7 @@ int main(void)
     test_json_helpers();
     test_key();
     test_worker();
+    test_worker_threads();
     test_metrics();
     sym_config_free(&cfg);
     return test_report("test_server");
