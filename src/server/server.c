@@ -797,7 +797,9 @@ enum sym_status sym_server_engine_start(struct sym_server *s)
     struct sym_llm *llm = sym_assistant_llm(s->assistant);
 
     s->engine = NULL;
-    if (!llm || sym_llm_n_parallel(llm) < 1)
+    /* One slot: the model's own single-sequence path, as before slots (its conversation's KV
+     * state is saved and loaded on disk, which the engine's slots do not do yet). */
+    if (!llm || sym_llm_n_parallel(llm) < 2)
         return SYM_OK;
     return sym_engine_start(&s->engine, llm, 0);
 }

@@ -162,12 +162,12 @@ rm "$XDG_CONFIG_HOME/symbiot/config"
 
 # --- ask starts warm ----------------------------------------------------------------------
 rm -f "$kv"/*
-"$SYMBIOT" ask -m "$TINY_MODEL" "${opts[@]}" --db "$T/ask.db" 'what is up' >"$T/a1" 2>"$T/err"
+"$SYMBIOT" ask -m "$TINY_MODEL" "${opts[@]}" --no-recall-conversations --db "$T/ask.db" 'what is up' >"$T/a1" 2>"$T/err"
 rc=$?
 expect_rc 0 "a first ask"
 check "the first ask is cold" test "$(jq -r .tokens.cached "$T/a1")" -eq 0
 check "ask saves its system message's state" compgen -G "$kv/ask-*.kv"
-"$SYMBIOT" ask -m "$TINY_MODEL" "${opts[@]}" --db "$T/ask.db" 'what is up' >"$T/a2" 2>"$T/err"
+"$SYMBIOT" ask -m "$TINY_MODEL" "${opts[@]}" --no-recall-conversations --db "$T/ask.db" 'what is up' >"$T/a2" 2>"$T/err"
 rc=$?
 expect_rc 0 "a second ask"
 check "the second ask starts warm" test "$(jq -r .tokens.cached "$T/a2")" -gt 0
@@ -183,7 +183,7 @@ if command -v curl >/dev/null; then
         body=$(curl -s -H 'Content-Type: application/json' --data-binary "$1" "$URL/api/chat")
     }
     rm -rf "$kv"
-    serve_opts=(-m "$TINY_MODEL" -n 8 --temp 0 --no-extract --no-llm-extract --db "$T/srv.db")
+    serve_opts=(-m "$TINY_MODEL" --parallel 1 -n 8 --temp 0 --no-extract --no-llm-extract --db "$T/srv.db")
     start_server "${serve_opts[@]}" || { finish; exit; }
     chat_api '{"message":"hello there"}'
     id=$(jq -r .conversation_id <<<"$body")

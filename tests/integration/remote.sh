@@ -103,7 +103,7 @@ expect_not_in "$privacy" "first question" "/privacy shows no history when not sh
 
 # A memory of its own, with the fact and no earlier conversation (they are recalled too: the
 # run above would otherwise be recalled into this one's messages).
-"$SYMBIOT" memory add --db "$T/shared.db" "my sister is Anna" >/dev/null 2>&1
+"$SYMBIOT" memory add --db "$T/shared.db" "my sister is Zinaida" >/dev/null 2>&1
 : >"$T/req.log"
 printf 'first question\nsecond question\n/privacy third question\n' >"$T/in"
 "$SYMBIOT" --backend remote --endpoint "$URL" --share-memory --db "$T/shared.db" <"$T/in" \
