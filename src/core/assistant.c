@@ -1170,8 +1170,8 @@ static enum sym_status chat_turn(struct sym_assistant *a, const char *input,
     struct answer_sink sink = {io, {0}, false, {0}};
     struct sym_buf prompt = {0}, calls = {0};
     const struct sym_config *c = a->cfg;
-    struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
+    struct sym_sampling smp = {c->temp,          c->top_k, c->top_p, c->min_p, c->repeat_penalty,
+                               c->repeat_last_n, c->seed,  NULL,     0,        0};
     const char *const *stops = a->raw ? NULL : sym_llm_template_stops(a->llm);
     struct fmt f = {a->llm, a->conv, offered_tools(a, false), NULL};
     struct sym_recall recall;
@@ -1458,8 +1458,8 @@ static enum sym_status remote_turn(struct sym_assistant *a, const char *input,
 {
     struct answer_sink sink = {io, {0}, false, {0}};
     const struct sym_config *c = a->cfg;
-    struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
+    struct sym_sampling smp = {c->temp,          c->top_k, c->top_p, c->min_p, c->repeat_penalty,
+                               c->repeat_last_n, c->seed,  NULL,     0,        0};
     const char *tools = offered_tools(a, true);
     struct sym_buf json = {0}, calls = {0};
     struct sym_backend_request req;
@@ -1602,8 +1602,8 @@ enum sym_status sym_assistant_remote_request(struct sym_assistant *a, const char
                                              struct sym_buf *out)
 {
     const struct sym_config *c = a->cfg;
-    struct sym_sampling smp = {c->temp,           c->top_k,         c->top_p, c->min_p,
-                               c->repeat_penalty, c->repeat_last_n, c->seed,  NULL};
+    struct sym_sampling smp = {c->temp,          c->top_k, c->top_p, c->min_p, c->repeat_penalty,
+                               c->repeat_last_n, c->seed,  NULL,     0,        0};
     struct sym_backend_request req;
     struct outgoing o;
     enum sym_status rc;

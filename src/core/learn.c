@@ -72,7 +72,7 @@ static enum sym_status ask(struct sym_llm *llm, struct reply *r, struct sym_gen_
 {
     const struct sym_chat_msg msgs[] = {{"system", sym_llm_facts_instructions()},
                                         {"user", r->message}};
-    const struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 0, NULL};
+    const struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 0, NULL, 0, 0};
     struct sym_buf prompt = {0};
     enum sym_status rc = sym_llm_side_begin(llm, LEARN_CTX);
 

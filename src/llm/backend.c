@@ -121,7 +121,7 @@ static enum sym_status chat_with_library(struct local *l, const struct sym_backe
     struct sym_chat_in in = sym_chat_in_default();
     struct sym_chat_prompt *p = NULL;
     struct sym_think *split = NULL;
-    struct sym_sampling s = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 0xFFFFFFFFu, NULL};
+    struct sym_sampling s = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 0xFFFFFFFFu, NULL, 0, 0};
     const char *stops[MAX_STOPS];
     const char *tools = req->tools_json, *choice = req->tool_choice;
     char *only = NULL;

@@ -1338,10 +1338,13 @@ struct llama_sampler *sym_llm_sampler(struct sym_llm *llm, const struct sym_samp
     }
     if (grammar)
         llama_sampler_chain_add(chain, grammar);
-    if (s->repeat_penalty != 1.0f && s->repeat_last_n != 0)
+    if ((s->repeat_penalty != 1.0f && s->repeat_last_n != 0) || s->frequency_penalty != 0.0f ||
+        s->presence_penalty != 0.0f)
         llama_sampler_chain_add(
-            chain, llama_sampler_init_penalties(llama_vocab_n_tokens(llm->vocab), s->repeat_last_n,
-                                                s->repeat_penalty, 0.0f, 0.0f));
+            chain, llama_sampler_init_penalties(llama_vocab_n_tokens(llm->vocab),
+                                                s->repeat_last_n ? s->repeat_last_n : 64,
+                                                s->repeat_last_n ? s->repeat_penalty : 1.0f,
+                                                s->frequency_penalty, s->presence_penalty));
     if (s->temp <= 0.0f) {
         llama_sampler_chain_add(chain, llama_sampler_init_greedy());
         return chain;

@@ -60,6 +60,10 @@ struct sym_sampling {
     /* A constraint from the chat library (llm/chat.h): when its prompt has a grammar (a forced
      * tool call, a JSON schema), generation follows it. NULL: none. Borrowed for the call. */
     const struct sym_chat_prompt *constraint;
+    /* OpenAI's penalties over the last repeat_last_n tokens (64 when that is 0): minus
+     * frequency_penalty times a token's count, minus presence_penalty once it appeared. 0 = off. */
+    float frequency_penalty;
+    float presence_penalty;
 };
 
 struct sym_chat_prompt;

@@ -343,6 +343,12 @@ static char *request_body(const struct remote *r, const struct sym_backend_reque
             goto out;
         if (s->seed != 0xFFFFFFFFu && !cJSON_AddNumberToObject(root, "seed", s->seed))
             goto out;
+        if (s->frequency_penalty != 0 &&
+            !cJSON_AddNumberToObject(root, "frequency_penalty", decimal(s->frequency_penalty)))
+            goto out;
+        if (s->presence_penalty != 0 &&
+            !cJSON_AddNumberToObject(root, "presence_penalty", decimal(s->presence_penalty)))
+            goto out;
     }
     if (max_tokens >= 0 && !cJSON_AddNumberToObject(root, "max_tokens", max_tokens))
         goto out;

@@ -520,7 +520,7 @@ static bool parse_stops(const cJSON *obj, struct sym_chat_request *req, struct s
 static bool parse_sampling(const cJSON *obj, const struct sym_config *cfg,
                            struct sym_chat_request *req, struct sym_http_error *e)
 {
-    double temp = cfg->temp, top_p = cfg->top_p;
+    double temp = cfg->temp, top_p = cfg->top_p, freq = 0, presence = 0;
     long long max = cfg->max_tokens, seed = cfg->seed, n = 1;
     bool have = false;
 
@@ -528,6 +528,8 @@ static bool parse_sampling(const cJSON *obj, const struct sym_config *cfg,
         (!have && !sym_json_int(obj, "max_tokens", 1, 1 << 30, &max, NULL, e)) ||
         !sym_json_number(obj, "temperature", 0, 2, &temp, NULL, e) ||
         !sym_json_number(obj, "top_p", 0, 1, &top_p, NULL, e) ||
+        !sym_json_number(obj, "frequency_penalty", -2, 2, &freq, NULL, e) ||
+        !sym_json_number(obj, "presence_penalty", -2, 2, &presence, NULL, e) ||
         !sym_json_int(obj, "seed", 0, UINT32_MAX, &seed, NULL, e) ||
         !sym_json_int(obj, "n", 1, 1 << 30, &n, NULL, e))
         return false;
@@ -541,6 +543,8 @@ static bool parse_sampling(const cJSON *obj, const struct sym_config *cfg,
     req->sampling.repeat_penalty = cfg->repeat_penalty;
     req->sampling.repeat_last_n = cfg->repeat_last_n;
     req->sampling.seed = (uint32_t)seed;
+    req->sampling.frequency_penalty = (float)freq;
+    req->sampling.presence_penalty = (float)presence;
     return true;
 }
 

@@ -120,7 +120,7 @@ static void test_remote_init(void)
     struct sym_remote_params p = sym_remote_default_params();
     struct sym_backend *b = NULL;
     struct sym_chat_msg msgs[] = {{"system", "Be brief."}, {"user", "Hi \"there\""}};
-    struct sym_sampling smp = {0.5f, 40, 0.9f, 0.05f, 1.1f, 64, 0xFFFFFFFFu, NULL};
+    struct sym_sampling smp = {0.5f, 40, 0.9f, 0.05f, 1.1f, 64, 0xFFFFFFFFu, NULL, 0, 0};
     struct sym_buf out = {0};
     struct sym_backend_request req;
     const char *const stops[] = {"END", "\nQ:", NULL};

@@ -118,7 +118,7 @@ static bool weather_args_valid(const char *args)
  */
 static void forced_call(struct sym_backend *b, const char *choice, const char *tools)
 {
-    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL, 0, 0};
     struct sym_backend_request req = {0};
     struct sym_buf calls = {0};
     struct sym_gen_stats st;
@@ -176,7 +176,7 @@ static void round_trip(struct sym_llm *llm, struct sym_backend *b)
         "\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":"
         "\\\"Paris\\\",\\\"days\\\":3}\"}}]},"
         "{\"role\":\"tool\",\"tool_call_id\":\"call_abc\",\"content\":\"Sunny, 24 C, all week\"}]";
-    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL, 0, 0};
     struct sym_chat_in in = sym_chat_in_default();
     struct sym_chat_prompt *p = NULL;
     struct sym_backend_request req = {0};
@@ -215,7 +215,7 @@ static void round_trip(struct sym_llm *llm, struct sym_backend *b)
 /* A JSON schema: the answer is JSON that follows it; "{}" gives some JSON object. */
 static void schema_answer(struct sym_backend *b)
 {
-    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL, 0, 0};
     struct sym_backend_request req = {0};
     struct sym_gen_stats st;
     struct seen s = {0};
@@ -285,7 +285,7 @@ static void template_refuses(const char *llama31)
         "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\","
         "\"tool_call_id\":\"a\",\"content\":\"x\"},{\"role\":\"tool\",\"tool_call_id\":\"b\","
         "\"content\":\"y\"}]";
-    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL, 0, 0};
     struct sym_backend_request req = {0};
     struct sym_backend *b = NULL;
     struct sym_llm *llm = load(llama31);
@@ -313,7 +313,7 @@ static void template_refuses(const char *llama31)
 /* What cannot work says so, before any generation. */
 static void errors(const char *qwen, const char *chatml, const char *no_template)
 {
-    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL, 0, 0};
     struct sym_backend_request req = {0};
     struct sym_backend *b = NULL;
     struct sym_gen_stats st;

@@ -110,7 +110,7 @@ static void test_load_errors(void)
     expect_load_error(model_path, 1 << 20, SYM_ERR_CONTEXT, "larger than the model's training");
 }
 
-static const struct sym_sampling greedy = {0.0f, 40, 0.95f, 0.05f, 1.0f, 64, 1, NULL};
+static const struct sym_sampling greedy = {0.0f, 40, 0.95f, 0.05f, 1.0f, 64, 1, NULL, 0, 0};
 
 static char *generate(struct sym_llm *llm, const char *prompt, const struct sym_sampling *s,
                       int max, struct sym_gen_stats *st)
@@ -125,7 +125,7 @@ static char *generate(struct sym_llm *llm, const char *prompt, const struct sym_
 static void test_greedy_and_reuse(void)
 {
     struct sym_llm *llm = open_model(512, NULL);
-    struct sym_sampling sampled = {0.9f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, NULL};
+    struct sym_sampling sampled = {0.9f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, NULL, 0, 0};
     struct sym_gen_stats st, st2;
     char *a, *b, prompt[4096];
 
@@ -172,7 +172,7 @@ static void test_greedy_and_reuse(void)
 static void test_streaming_utf8(void)
 {
     struct sym_llm *llm = open_model(2048, NULL);
-    struct sym_sampling hot = {1.5f, 0, 1.0f, 0.0f, 1.0f, 64, 99, NULL};
+    struct sym_sampling hot = {1.5f, 0, 1.0f, 0.0f, 1.0f, 64, 99, NULL, 0, 0};
     const char *russian = "Привет! Съешь же ещё этих мягких французских булок, да выпей чаю. "
                           "🙂";
     struct collect c = {{0}, 0, 0, 0, NULL};

@@ -58,6 +58,7 @@ static void test_parse_chat(void)
     CHECK(req.stream && req.include_usage && req.max_tokens == 7);
     CHECK(req.sampling.temp == 0 && req.sampling.top_p == 0.5f && req.sampling.seed == 42);
     CHECK(req.sampling.top_k == cfg.top_k && req.sampling.repeat_penalty == cfg.repeat_penalty);
+    CHECK(req.sampling.frequency_penalty == 1.0f && req.sampling.presence_penalty == 0.0f);
     CHECK_STR(req.stops[0], "END");
     CHECK(req.stops[1] == NULL); /* an empty stop string stops nothing */
     sym_chat_request_free(&req);

@@ -401,7 +401,7 @@ static void test_schema_generation(const char *path)
 {
     static const struct sym_chat_msg q[] = {{"user", "Give me a number."}};
     struct sym_llm_params lp = sym_llm_default_params();
-    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL};
+    struct sym_sampling greedy = {0.0f, 0, 1.0f, 0.0f, 1.0f, 0, 1, NULL, 0, 0};
     struct sym_chat_in in = sym_chat_in_default();
     struct sym_llm *llm = NULL;
     struct sym_chat_tmpl *t = NULL;
