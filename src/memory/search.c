@@ -480,7 +480,7 @@ enum sym_status sym_search_feedback(struct sym_store *s, enum sym_search_index i
                 log(1.0 + (double)n_docs / (double)term_docs(vocab, terms[i].term,
                                                              strlen(terms[i].term), limit + 1));
     }
-    if (!rc)
+    if (!rc && n_terms)
         qsort(terms, n_terms, sizeof *terms, fb_cmp);
     for (i = 0, picked = 0; !rc && i < n_terms && picked < FB_TERMS && terms[i].w > 0;
          i++, picked++)
